@@ -1,0 +1,1 @@
+//! nianbao-dataset: reports to Parquet (to be written).

@@ -1,0 +1,1 @@
+//! nianbao-fetch: the crawler (to be written).

@@ -1,0 +1,250 @@
+//! The consistency rules (勾稽关系) of `FORMAT.md` §5, run over a report's cells and reported as
+//! data. A blank or dash counts as 0 (the detail says so); a rule with a missing or ambiguous
+//! operand is not run.
+
+use std::collections::HashMap;
+
+use crate::report::{Cell, Check, Status};
+
+/// The six applicant columns of table 三.
+pub const APPLICANT_COLUMNS: [&str; 6] = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "public_interest_org",
+    "legal_service_org",
+    "other_org",
+];
+
+/// The seven value columns of table 三: the applicants, then `total`.
+pub const TABLE3_COLUMNS: [&str; 7] = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "public_interest_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+];
+
+/// The three groups of table 四.
+pub const TABLE4_GROUPS: [&str; 3] = ["admin_review", "litigation_direct", "litigation_after_review"];
+
+/// The outcome rows of table 三 whose sum is （七）总计, except （六）.
+const OUTCOME_ROWS: [&str; 18] = [
+    "table3.result.granted",
+    "table3.result.partially_granted",
+    "table3.result.denied.state_secret",
+    "table3.result.denied.prohibited_by_law",
+    "table3.result.denied.three_securities_one_stability",
+    "table3.result.denied.third_party_rights",
+    "table3.result.denied.internal_affairs",
+    "table3.result.denied.process_info",
+    "table3.result.denied.enforcement_case_file",
+    "table3.result.denied.administrative_query",
+    "table3.result.unable.not_held",
+    "table3.result.unable.needs_creation",
+    "table3.result.unable.unclear_after_correction",
+    "table3.result.not_processed.petition_complaint",
+    "table3.result.not_processed.repeated",
+    "table3.result.not_processed.publication",
+    "table3.result.not_processed.excessive_requests",
+    "table3.result.not_processed.confirm_or_reissue",
+];
+
+/// The three 2021 sub-rows of （六）其他处理.
+const OTHER_SUBROWS: [&str; 3] = [
+    "table3.result.other.no_correction",
+    "table3.result.other.fee_unpaid",
+    "table3.result.other.other",
+];
+
+/// A cell's value for arithmetic: `None` when it cannot take part (missing or ambiguous).
+#[derive(Clone, Copy)]
+struct Operand {
+    value: f64,
+    blank: bool,
+}
+
+struct Cells<'a> {
+    by_key: HashMap<&'a str, &'a Cell>,
+}
+
+impl<'a> Cells<'a> {
+    fn new(cells: &'a [Cell]) -> Self {
+        Cells { by_key: cells.iter().map(|c| (c.key.as_str(), c)).collect() }
+    }
+
+    fn operand(&self, key: &str) -> Option<Operand> {
+        let cell = self.by_key.get(key)?;
+        match cell.status {
+            Status::Number => Some(Operand { value: cell.value?.as_f64(), blank: false }),
+            Status::Blank | Status::Dash => Some(Operand { value: 0.0, blank: true }),
+            Status::Missing | Status::Ambiguous => None,
+        }
+    }
+
+    /// Whether the key is present with a printed value (number, blank or dash).
+    fn printed(&self, key: &str) -> bool {
+        self.operand(key).is_some()
+    }
+
+    /// The operands of all keys, or `None` when any cannot take part.
+    fn operands(&self, keys: &[String]) -> Option<Vec<Operand>> {
+        keys.iter().map(|k| self.operand(k)).collect()
+    }
+}
+
+/// Runs every rule that applies to `cells` and returns the outcomes in a stable order.
+pub fn run_checks(cells: &[Cell]) -> Vec<Check> {
+    let cells = Cells::new(cells);
+    let mut checks = Vec::new();
+    if cells.by_key.keys().any(|k| k.starts_with("table3.")) {
+        r3_1(&cells, &mut checks);
+        r3_2(&cells, &mut checks);
+        r3_3(&cells, &mut checks);
+    }
+    if cells.by_key.keys().any(|k| k.starts_with("table4.")) {
+        r4_1(&cells, &mut checks);
+    }
+    checks
+}
+
+/// Compares `lhs` sum with `rhs` sum and records the check, unless an operand is unusable.
+fn equation(cells: &Cells, checks: &mut Vec<Check>, rule: &str, scope: &str, lhs: &[String], rhs: &[String]) {
+    let (Some(l), Some(r)) = (cells.operands(lhs), cells.operands(rhs)) else {
+        return;
+    };
+    let sum = |ops: &[Operand]| ops.iter().map(|o| o.value).sum::<f64>();
+    let show = |ops: &[Operand]| {
+        ops.iter()
+            .map(|o| format!("{}", o.value))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let blanks = l.iter().chain(&r).filter(|o| o.blank).count();
+    let mut detail = format!("{} = {} vs {} = {}", show(&l), sum(&l), show(&r), sum(&r));
+    if blanks > 0 {
+        detail.push_str(&format!(" ({blanks} blank or dash cells counted as 0)"));
+    }
+    checks.push(Check {
+        rule: rule.to_string(),
+        scope: scope.to_string(),
+        passed: (sum(&l) - sum(&r)).abs() < 1e-6,
+        detail,
+    });
+}
+
+fn key(row: &str, column: &str) -> String {
+    format!("{row}.{column}")
+}
+
+/// R3.1: new_received + carried_over = result_total + carried_forward, per column.
+fn r3_1(cells: &Cells, checks: &mut Vec<Check>) {
+    for col in TABLE3_COLUMNS {
+        let lhs = [key("table3.new_received", col), key("table3.carried_over", col)];
+        let rhs = [key("table3.result_total", col), key("table3.carried_forward", col)];
+        equation(cells, checks, "R3.1", col, &lhs, &rhs);
+    }
+}
+
+/// R3.2: the six applicant columns sum to the printed total, per row.
+fn r3_2(cells: &Cells, checks: &mut Vec<Check>) {
+    let mut rows: Vec<&str> = cells
+        .by_key
+        .keys()
+        .filter(|k| k.starts_with("table3.") && k.ends_with(".total"))
+        .map(|k| &k[..k.len() - ".total".len()])
+        .collect();
+    rows.sort_unstable();
+    for row in rows {
+        let total = key(row, "total");
+        if cells.by_key.get(total.as_str()).map(|c| c.status) != Some(Status::Number) {
+            continue;
+        }
+        let parts: Vec<String> = APPLICANT_COLUMNS.iter().map(|c| key(row, c)).collect();
+        equation(cells, checks, "R3.2", row, &parts, &[total]);
+    }
+}
+
+/// R3.3: the outcome rows sum to （七）总计, per column.
+fn r3_3(cells: &Cells, checks: &mut Vec<Check>) {
+    let single_other = cells.printed("table3.result.other.total.total")
+        || cells.printed("table3.result.other.total.natural_person");
+    for col in TABLE3_COLUMNS {
+        let mut parts: Vec<String> = OUTCOME_ROWS.iter().map(|r| key(r, col)).collect();
+        if single_other {
+            parts.push(key("table3.result.other.total", col));
+        } else {
+            parts.extend(OTHER_SUBROWS.iter().map(|r| key(r, col)));
+        }
+        equation(cells, checks, "R3.3", col, &parts, &[key("table3.result_total", col)]);
+    }
+}
+
+/// R4.1: upheld + corrected + other_result + pending = total, per group.
+fn r4_1(cells: &Cells, checks: &mut Vec<Check>) {
+    for group in TABLE4_GROUPS {
+        let g = format!("table4.{group}");
+        let parts: Vec<String> = ["upheld", "corrected", "other_result", "pending"]
+            .iter()
+            .map(|c| key(&g, c))
+            .collect();
+        equation(cells, checks, "R4.1", group, &parts, &[key(&g, "total")]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Number;
+
+    fn num(key: &str, v: i64) -> Cell {
+        Cell {
+            key: key.into(),
+            value: Some(Number::Int(v)),
+            status: Status::Number,
+            raw: Some(v.to_string()),
+            candidates: vec![],
+            unit: None,
+        }
+    }
+
+    #[test]
+    fn r4_1_fails_on_an_inconsistent_group_and_passes_otherwise() {
+        let mut cells = vec![];
+        for (g, vals) in [
+            ("admin_review", [10, 1, 0, 0, 0]),
+            ("litigation_direct", [0, 0, 0, 0, 0]),
+            ("litigation_after_review", [3, 1, 0, 1, 5]),
+        ] {
+            for (c, v) in ["upheld", "corrected", "other_result", "pending", "total"].iter().zip(vals) {
+                cells.push(num(&format!("table4.{g}.{c}"), v));
+            }
+        }
+        let checks = run_checks(&cells);
+        assert_eq!(checks.len(), 3);
+        assert!(!checks[0].passed, "{:?}", checks[0]);
+        assert_eq!(checks[0].detail, "10 + 1 + 0 + 0 = 11 vs 0 = 0");
+        assert!(checks[1].passed && checks[2].passed);
+    }
+
+    #[test]
+    fn blank_cells_count_as_zero_and_are_named() {
+        let mut cells = vec![num("table3.new_received.total", 5)];
+        cells.push(Cell { status: Status::Blank, value: None, ..Cell::missing("table3.carried_over.total") });
+        cells.push(num("table3.result_total.total", 4));
+        cells.push(num("table3.carried_forward.total", 1));
+        let checks = run_checks(&cells);
+        let r31: Vec<_> = checks.iter().filter(|c| c.rule == "R3.1").collect();
+        assert_eq!(r31.len(), 1);
+        assert!(r31[0].passed);
+        assert!(r31[0].detail.contains("1 blank"));
+    }
+
+    #[test]
+    fn missing_operands_skip_the_rule() {
+        let cells = vec![num("table3.new_received.total", 5), Cell::missing("table3.carried_over.total")];
+        assert!(run_checks(&cells).iter().all(|c| c.rule != "R3.1"));
+    }
+}
