@@ -28,7 +28,11 @@ pub const TABLE3_COLUMNS: [&str; 7] = [
 ];
 
 /// The three groups of table 四.
-pub const TABLE4_GROUPS: [&str; 3] = ["admin_review", "litigation_direct", "litigation_after_review"];
+pub const TABLE4_GROUPS: [&str; 3] = [
+    "admin_review",
+    "litigation_direct",
+    "litigation_after_review",
+];
 
 /// The outcome rows of table 三 whose sum is （七）总计, except （六）.
 const OUTCOME_ROWS: [&str; 18] = [
@@ -72,14 +76,22 @@ struct Cells<'a> {
 
 impl<'a> Cells<'a> {
     fn new(cells: &'a [Cell]) -> Self {
-        Cells { by_key: cells.iter().map(|c| (c.key.as_str(), c)).collect() }
+        Cells {
+            by_key: cells.iter().map(|c| (c.key.as_str(), c)).collect(),
+        }
     }
 
     fn operand(&self, key: &str) -> Option<Operand> {
         let cell = self.by_key.get(key)?;
         match cell.status {
-            Status::Number => Some(Operand { value: cell.value?.as_f64(), blank: false }),
-            Status::Blank | Status::Dash => Some(Operand { value: 0.0, blank: true }),
+            Status::Number => Some(Operand {
+                value: cell.value?.as_f64(),
+                blank: false,
+            }),
+            Status::Blank | Status::Dash => Some(Operand {
+                value: 0.0,
+                blank: true,
+            }),
             Status::Missing | Status::Ambiguous => None,
         }
     }
@@ -95,26 +107,116 @@ impl<'a> Cells<'a> {
     }
 }
 
-/// Runs every rule that applies to `cells` and returns the outcomes in a stable order.
-pub fn run_checks(cells: &[Cell]) -> Vec<Check> {
-    let cells = Cells::new(cells);
-    let mut checks = Vec::new();
-    if cells.by_key.keys().any(|k| k.starts_with("table3.")) {
-        r3_1(&cells, &mut checks);
-        r3_2(&cells, &mut checks);
-        r3_3(&cells, &mut checks);
+/// One consistency rule instance: the sum of `lhs` must equal the sum of `rhs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Equation {
+    /// The rule id (`R3.1`, `R3.2`, `R3.3`, `R4.1`).
+    pub rule: &'static str,
+    /// What it applies to: a column, a row path or a table-四 group.
+    pub scope: String,
+    /// The keys summed on the left.
+    pub lhs: Vec<String>,
+    /// The keys summed on the right.
+    pub rhs: Vec<String>,
+}
+
+fn key(row: &str, column: &str) -> String {
+    format!("{row}.{column}")
+}
+
+/// The equations of every rule over the given keys. `single_other` says that （六）其他处理 was
+/// printed as one row (`table3.result.other.total.*`) rather than as the three 2021 sub-rows.
+pub fn equations<'k>(keys: impl IntoIterator<Item = &'k str>, single_other: bool) -> Vec<Equation> {
+    let keys: Vec<&str> = keys.into_iter().collect();
+    let mut eqs = Vec::new();
+    if keys.iter().any(|k| k.starts_with("table3.")) {
+        for col in TABLE3_COLUMNS {
+            eqs.push(Equation {
+                rule: "R3.1",
+                scope: col.to_string(),
+                lhs: vec![
+                    key("table3.new_received", col),
+                    key("table3.carried_over", col),
+                ],
+                rhs: vec![
+                    key("table3.result_total", col),
+                    key("table3.carried_forward", col),
+                ],
+            });
+        }
+        let mut rows: Vec<&str> = keys
+            .iter()
+            .filter(|k| k.starts_with("table3.") && k.ends_with(".total"))
+            .map(|k| &k[..k.len() - ".total".len()])
+            .collect();
+        rows.dedup();
+        for row in rows {
+            if row == "table3.result.other.total" && !single_other {
+                continue;
+            }
+            eqs.push(Equation {
+                rule: "R3.2",
+                scope: row.to_string(),
+                lhs: APPLICANT_COLUMNS.iter().map(|c| key(row, c)).collect(),
+                rhs: vec![key(row, "total")],
+            });
+        }
+        for col in TABLE3_COLUMNS {
+            let mut lhs: Vec<String> = OUTCOME_ROWS.iter().map(|r| key(r, col)).collect();
+            if single_other {
+                lhs.push(key("table3.result.other.total", col));
+            } else {
+                lhs.extend(OTHER_SUBROWS.iter().map(|r| key(r, col)));
+            }
+            eqs.push(Equation {
+                rule: "R3.3",
+                scope: col.to_string(),
+                lhs,
+                rhs: vec![key("table3.result_total", col)],
+            });
+        }
     }
-    if cells.by_key.keys().any(|k| k.starts_with("table4.")) {
-        r4_1(&cells, &mut checks);
+    if keys.iter().any(|k| k.starts_with("table4.")) {
+        for group in TABLE4_GROUPS {
+            let g = format!("table4.{group}");
+            eqs.push(Equation {
+                rule: "R4.1",
+                scope: group.to_string(),
+                lhs: ["upheld", "corrected", "other_result", "pending"]
+                    .iter()
+                    .map(|c| key(&g, c))
+                    .collect(),
+                rhs: vec![key(&g, "total")],
+            });
+        }
+    }
+    eqs
+}
+
+/// Runs every rule that applies to `cells` and returns the outcomes in a stable order. R3.2 is
+/// run only where the row's total is printed as a number.
+pub fn run_checks(cells: &[Cell]) -> Vec<Check> {
+    let by_key = Cells::new(cells);
+    let single_other = by_key.printed("table3.result.other.total.total")
+        || by_key.printed("table3.result.other.total.natural_person");
+    let mut checks = Vec::new();
+    for eq in equations(cells.iter().map(|c| c.key.as_str()), single_other) {
+        if eq.rule == "R3.2"
+            && by_key.by_key.get(eq.rhs[0].as_str()).map(|c| c.status) != Some(Status::Number)
+        {
+            continue;
+        }
+        if let Some(check) = evaluate(&by_key, &eq) {
+            checks.push(check);
+        }
     }
     checks
 }
 
-/// Compares `lhs` sum with `rhs` sum and records the check, unless an operand is unusable.
-fn equation(cells: &Cells, checks: &mut Vec<Check>, rule: &str, scope: &str, lhs: &[String], rhs: &[String]) {
-    let (Some(l), Some(r)) = (cells.operands(lhs), cells.operands(rhs)) else {
-        return;
-    };
+/// Evaluates one equation, unless an operand is unusable.
+fn evaluate(cells: &Cells, eq: &Equation) -> Option<Check> {
+    let l = cells.operands(&eq.lhs)?;
+    let r = cells.operands(&eq.rhs)?;
     let sum = |ops: &[Operand]| ops.iter().map(|o| o.value).sum::<f64>();
     let show = |ops: &[Operand]| {
         ops.iter()
@@ -127,71 +229,12 @@ fn equation(cells: &Cells, checks: &mut Vec<Check>, rule: &str, scope: &str, lhs
     if blanks > 0 {
         detail.push_str(&format!(" ({blanks} blank or dash cells counted as 0)"));
     }
-    checks.push(Check {
-        rule: rule.to_string(),
-        scope: scope.to_string(),
+    Some(Check {
+        rule: eq.rule.to_string(),
+        scope: eq.scope.clone(),
         passed: (sum(&l) - sum(&r)).abs() < 1e-6,
         detail,
-    });
-}
-
-fn key(row: &str, column: &str) -> String {
-    format!("{row}.{column}")
-}
-
-/// R3.1: new_received + carried_over = result_total + carried_forward, per column.
-fn r3_1(cells: &Cells, checks: &mut Vec<Check>) {
-    for col in TABLE3_COLUMNS {
-        let lhs = [key("table3.new_received", col), key("table3.carried_over", col)];
-        let rhs = [key("table3.result_total", col), key("table3.carried_forward", col)];
-        equation(cells, checks, "R3.1", col, &lhs, &rhs);
-    }
-}
-
-/// R3.2: the six applicant columns sum to the printed total, per row.
-fn r3_2(cells: &Cells, checks: &mut Vec<Check>) {
-    let mut rows: Vec<&str> = cells
-        .by_key
-        .keys()
-        .filter(|k| k.starts_with("table3.") && k.ends_with(".total"))
-        .map(|k| &k[..k.len() - ".total".len()])
-        .collect();
-    rows.sort_unstable();
-    for row in rows {
-        let total = key(row, "total");
-        if cells.by_key.get(total.as_str()).map(|c| c.status) != Some(Status::Number) {
-            continue;
-        }
-        let parts: Vec<String> = APPLICANT_COLUMNS.iter().map(|c| key(row, c)).collect();
-        equation(cells, checks, "R3.2", row, &parts, &[total]);
-    }
-}
-
-/// R3.3: the outcome rows sum to （七）总计, per column.
-fn r3_3(cells: &Cells, checks: &mut Vec<Check>) {
-    let single_other = cells.printed("table3.result.other.total.total")
-        || cells.printed("table3.result.other.total.natural_person");
-    for col in TABLE3_COLUMNS {
-        let mut parts: Vec<String> = OUTCOME_ROWS.iter().map(|r| key(r, col)).collect();
-        if single_other {
-            parts.push(key("table3.result.other.total", col));
-        } else {
-            parts.extend(OTHER_SUBROWS.iter().map(|r| key(r, col)));
-        }
-        equation(cells, checks, "R3.3", col, &parts, &[key("table3.result_total", col)]);
-    }
-}
-
-/// R4.1: upheld + corrected + other_result + pending = total, per group.
-fn r4_1(cells: &Cells, checks: &mut Vec<Check>) {
-    for group in TABLE4_GROUPS {
-        let g = format!("table4.{group}");
-        let parts: Vec<String> = ["upheld", "corrected", "other_result", "pending"]
-            .iter()
-            .map(|c| key(&g, c))
-            .collect();
-        equation(cells, checks, "R4.1", group, &parts, &[key(&g, "total")]);
-    }
+    })
 }
 
 #[cfg(test)]
@@ -218,7 +261,10 @@ mod tests {
             ("litigation_direct", [0, 0, 0, 0, 0]),
             ("litigation_after_review", [3, 1, 0, 1, 5]),
         ] {
-            for (c, v) in ["upheld", "corrected", "other_result", "pending", "total"].iter().zip(vals) {
+            for (c, v) in ["upheld", "corrected", "other_result", "pending", "total"]
+                .iter()
+                .zip(vals)
+            {
                 cells.push(num(&format!("table4.{g}.{c}"), v));
             }
         }
@@ -232,7 +278,11 @@ mod tests {
     #[test]
     fn blank_cells_count_as_zero_and_are_named() {
         let mut cells = vec![num("table3.new_received.total", 5)];
-        cells.push(Cell { status: Status::Blank, value: None, ..Cell::missing("table3.carried_over.total") });
+        cells.push(Cell {
+            status: Status::Blank,
+            value: None,
+            ..Cell::missing("table3.carried_over.total")
+        });
         cells.push(num("table3.result_total.total", 4));
         cells.push(num("table3.carried_forward.total", 1));
         let checks = run_checks(&cells);
@@ -244,7 +294,10 @@ mod tests {
 
     #[test]
     fn missing_operands_skip_the_rule() {
-        let cells = vec![num("table3.new_received.total", 5), Cell::missing("table3.carried_over.total")];
+        let cells = vec![
+            num("table3.new_received.total", 5),
+            Cell::missing("table3.carried_over.total"),
+        ];
         assert!(run_checks(&cells).iter().all(|c| c.rule != "R3.1"));
     }
 }

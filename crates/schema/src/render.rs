@@ -69,17 +69,29 @@ pub fn to_table(report: &Report) -> String {
     let or_dash = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
     let _ = writeln!(out, "标题: {}", or_dash(&m.title));
     let _ = writeln!(out, "机关: {}", or_dash(&m.agency));
-    let _ = writeln!(out, "年度: {}", m.year.map_or("—".into(), |y| y.to_string()));
+    let _ = writeln!(
+        out,
+        "年度: {}",
+        m.year.map_or("—".into(), |y| y.to_string())
+    );
     let _ = writeln!(out, "格式: {}", or_dash(&m.template));
     let _ = writeln!(out, "发布: {}", or_dash(&m.published));
     let _ = writeln!(out, "(· 空白  - 横线/无  ? 未找到  ?? 有歧义)");
 
-    let t2: Vec<&Cell> = report.cells.iter().filter(|c| c.key.starts_with("table2.")).collect();
+    let t2: Vec<&Cell> = report
+        .cells
+        .iter()
+        .filter(|c| c.key.starts_with("table2."))
+        .collect();
     if !t2.is_empty() {
         out.push_str("\n二、主动公开政府信息情况\n");
         let labels: Vec<String> = t2
             .iter()
-            .map(|c| key_spec(&c.key).map_or(c.key.clone(), |s| format!("{} × {}", s.row_label, s.column_label)))
+            .map(|c| {
+                key_spec(&c.key).map_or(c.key.clone(), |s| {
+                    format!("{} × {}", s.row_label, s.column_label)
+                })
+            })
             .collect();
         let width = labels.iter().map(|l| l.width()).max().unwrap_or(0);
         for (c, l) in t2.iter().zip(&labels) {
@@ -87,15 +99,31 @@ pub fn to_table(report: &Report) -> String {
         }
     }
 
-    let t3: Vec<&Cell> = report.cells.iter().filter(|c| c.key.starts_with("table3.")).collect();
+    let t3: Vec<&Cell> = report
+        .cells
+        .iter()
+        .filter(|c| c.key.starts_with("table3."))
+        .collect();
     if !t3.is_empty() {
         out.push_str("\n三、收到和处理政府信息公开申请情况\n");
-        let heads = ["自然人", "商业企业", "科研机构", "社会公益", "法律服务", "其他", "总计"];
+        let heads = [
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益",
+            "法律服务",
+            "其他",
+            "总计",
+        ];
         let mut rows: Vec<(String, Vec<String>)> = Vec::new();
         for c in &t3 {
             let (row, col) = c.key.rsplit_once('.').unwrap_or((&c.key, ""));
             let label = key_spec(&c.key).map_or(row.to_string(), |s| {
-                s.row_label.rsplit(" / ").next().unwrap_or(&s.row_label).to_string()
+                s.row_label
+                    .rsplit(" / ")
+                    .next()
+                    .unwrap_or(&s.row_label)
+                    .to_string()
             });
             let idx = TABLE3_COLUMNS.iter().position(|k| *k == col).unwrap_or(0);
             if rows.last().map(|r| &r.0) != Some(&label) {
@@ -121,10 +149,18 @@ pub fn to_table(report: &Report) -> String {
         }
     }
 
-    let t4: Vec<&Cell> = report.cells.iter().filter(|c| c.key.starts_with("table4.")).collect();
+    let t4: Vec<&Cell> = report
+        .cells
+        .iter()
+        .filter(|c| c.key.starts_with("table4."))
+        .collect();
     if !t4.is_empty() {
         out.push_str("\n四、政府信息公开行政复议、行政诉讼情况\n");
-        let _ = writeln!(out, "  {}  结果维持  结果纠正  其他结果  尚未审结  总计", pad("", 16));
+        let _ = writeln!(
+            out,
+            "  {}  结果维持  结果纠正  其他结果  尚未审结  总计",
+            pad("", 16)
+        );
         for group in t4.chunks(5) {
             let label = key_spec(&group[0].key).map_or(String::new(), |s| s.row_label.clone());
             let _ = write!(out, "  {}", pad(&label, 16));
@@ -136,7 +172,12 @@ pub fn to_table(report: &Report) -> String {
     }
 
     let failed: Vec<_> = report.checks.iter().filter(|c| !c.passed).collect();
-    let _ = writeln!(out, "\n校验: {} 项, 未通过 {} 项", report.checks.len(), failed.len());
+    let _ = writeln!(
+        out,
+        "\n校验: {} 项, 未通过 {} 项",
+        report.checks.len(),
+        failed.len()
+    );
     for c in failed {
         let _ = writeln!(out, "  ✗ {} {}: {}", c.rule, c.scope, c.detail);
     }

@@ -112,7 +112,10 @@ where
     for k in keys {
         match rows.last_mut() {
             Some(row) if row.path == k.row_path() => row.columns.push(k),
-            _ => rows.push(RowSpec { path: k.row_path(), columns: vec![k] }),
+            _ => rows.push(RowSpec {
+                path: k.row_path(),
+                columns: vec![k],
+            }),
         }
     }
     rows
