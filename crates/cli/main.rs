@@ -52,7 +52,7 @@ enum OutputFormat {
 }
 
 fn extract(args: &ExtractArgs) -> anyhow::Result<i32> {
-    let limits = nianbao_extract::Limits { max_input_bytes: args.max_input_bytes };
+    let limits = nianbao_extract::Limits { max_input_bytes: args.max_input_bytes, ..Default::default() };
     let report = match nianbao_extract::extract_file(&args.file, &limits) {
         Ok(report) => report,
         Err(e) => {

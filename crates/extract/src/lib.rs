@@ -1,9 +1,42 @@
-//! nianbao-extract: bytes of one report → decoded document → tables as grids → template
-//! alignment → a checked [`Report`].
+//! nianbao-extract reads one annual report (政府信息公开工作年度报告) in any of the forms agencies
+//! publish and recovers its standard tables as canonical, checked cells.
+//!
+//! The pipeline runs one way, one module per step:
+//!
+//! 1. [`read::sniff`] tells the container from the bytes (zip, markup, text), never the name;
+//!    [`decode`] turns text bytes into a string (BOM, UTF-8, declared charset, detection).
+//! 2. One reader per format ([`read::html`], [`read::docx`], [`read::text`],
+//!    [`read::markdown`]) produces the common [`document::Document`]: paragraphs and tables in
+//!    reading order, tables as grids with spans expanded.
+//! 3. [`items`] flattens the document into one sequence of cells, the form in which a table
+//!    printed as a grid, a table flattened to one cell a line, and a table whose cells ran
+//!    together all look alike.
+//! 4. [`align`] finds the template's rows by their keywords and reads their values;
+//!    [`solve`] splits digit runs whose separators were lost, with the consistency rules as the
+//!    judge.
+//! 5. [`cells`] types every value for its key; the schema crate's checks run over the result.
+//!
+//! Printed values are never corrected: an inconsistent table comes out as printed, with the
+//! failed check.
+
+pub mod align;
+pub mod assemble;
+pub mod cells;
+pub mod decode;
+pub mod document;
+pub mod items;
+pub mod meta;
+pub mod normalize;
+pub mod read;
+pub mod solve;
 
 use std::path::Path;
 
-pub use nianbao_schema::Report;
+use nianbao_schema::{run_checks, Report, Source};
+use sha2::{Digest, Sha256};
+
+use crate::document::Document;
+use crate::read::{Format, Sniffed};
 
 /// Why a document could not be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -31,23 +64,97 @@ pub enum ExtractError {
 pub struct Limits {
     /// Largest input accepted, in bytes.
     pub max_input_bytes: u64,
+    /// Limits on DOCX containers.
+    pub docx: read::docx::DocxLimits,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_input_bytes: 64 << 20 }
+        Limits { max_input_bytes: 64 << 20, docx: read::docx::DocxLimits::default() }
     }
 }
 
 /// Extracts a report from bytes; `path` names the source in the report and in errors.
 pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report, ExtractError> {
-    let _ = (bytes, limits);
-    Err(ExtractError::Unreadable { path: path.into(), reason: "not implemented".into() })
+    let unreadable = |reason: String| ExtractError::Unreadable { path: path.to_string(), reason };
+    if bytes.len() as u64 > limits.max_input_bytes {
+        return Err(unreadable(format!(
+            "{} bytes, more than the input limit of {} bytes",
+            bytes.len(),
+            limits.max_input_bytes
+        )));
+    }
+    let mut warnings = Vec::new();
+    let (doc, format, encoding) = match read::sniff(bytes).map_err(unreadable)? {
+        Sniffed::Zip => (read::docx::read(bytes, &limits.docx).map_err(unreadable)?, Format::Docx, None),
+        sniffed => {
+            let decoded = decode::decode(bytes, sniffed == Sniffed::Markup);
+            if !read::is_text(&decoded.text) {
+                return Err(unreadable("not a document: binary data that decodes to no text".into()));
+            }
+            if decoded.had_errors {
+                warnings.push(format!(
+                    "the bytes are not valid {}: malformed sequences were replaced",
+                    decoded.encoding
+                ));
+            }
+            let text = &decoded.text;
+            let (doc, format) = if sniffed == Sniffed::Markup {
+                (read::html::read(text), Format::Html)
+            } else if read::markdown::looks_like_markdown(text) {
+                (read::markdown::read(text), Format::Markdown)
+            } else {
+                (read::text::read(text), Format::Text)
+            };
+            (doc, format, Some(decoded.encoding.to_string()))
+        }
+    };
+    let source = Source {
+        path: path.to_string(),
+        sha256: hex_sha256(bytes),
+        format: format.name().to_string(),
+        encoding,
+    };
+    Ok(report_from_document(&doc, source, warnings))
 }
 
 /// Reads and extracts one file.
 pub fn extract_file(path: &Path, limits: &Limits) -> Result<Report, ExtractError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ExtractError::Io { path: name.clone(), source })?;
+    let io = |source| ExtractError::Io { path: name.clone(), source };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > limits.max_input_bytes {
+        return Err(ExtractError::Unreadable {
+            path: name.clone(),
+            reason: format!("{size} bytes, more than the input limit of {} bytes", limits.max_input_bytes),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
     extract_bytes(&bytes, &name, limits)
+}
+
+/// Aligns a decoded document with the templates and builds the checked report.
+pub fn report_from_document(doc: &Document, source: Source, mut warnings: Vec<String>) -> Report {
+    let items = items::items(doc);
+    let alignment = align::align(&items);
+    let mut meta = meta::read_meta(doc);
+    meta.template = alignment.template.map(|t| t.name().to_string());
+    let read = cells::read_cells(&items, &alignment);
+    warnings.extend(read.warnings);
+    if alignment.template.is_none() {
+        warnings.push(
+            "no standard table (二 主动公开 / 三 依申请公开 / 四 复议诉讼) of the 2019 or 2021 format was found".into(),
+        );
+    }
+    if alignment.single_other_in_2021 {
+        warnings.push(
+            "table 三 prints （六）其他处理 as one row (the 2019 layout) in a 2021 table: given as table3.result.other.total.*, its three sub-rows are missing".into(),
+        );
+    }
+    let checks = run_checks(&read.cells);
+    Report { source, report: meta, cells: read.cells, checks, warnings }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -1,0 +1,442 @@
+//! Template alignment: finds the rows of tables 二, 三 and 四 in a document's items and reads
+//! their value cells.
+//!
+//! Rows are found in template order, each by its keywords after folding (ordinal prefixes,
+//! brackets, quotes and whitespace do not matter, and rewordings such as 规范性文件 for
+//! 行政规范性文件 match), never by exact string. A row's values are the cells that follow its
+//! label: in a real table, the value cells of the label's row; in a flattened form, the next
+//! cells of the stream, where a blank cell is a blank value, not structure to skip. Cells that ran
+//! together into one digit run are handed to the solver ([`crate::solve`]).
+//!
+//! The template is detected per table from its headers: 本年制发件数 ⇒ 2021; 本年新制作数量 /
+//! 上一年项目数量 / 第二十条第（九）项 ⇒ 2019; table 三's （六） shape decides when table 二 is
+//! absent.
+
+use nianbao_schema::{RowSpec, Template};
+
+use crate::items::Item;
+
+/// How a template row is recognised.
+struct RowMatcher {
+    /// The row path (`table3.result.granted`).
+    path: &'static str,
+    /// Any of these in the folded label marks the row.
+    keywords: &'static [&'static str],
+    /// When set, the folded label without ordinals and annotations must be one of these.
+    exact: &'static [&'static str],
+    /// Values must follow the label at once (no header text skipped).
+    strict: bool,
+}
+
+const fn row(path: &'static str, keywords: &'static [&'static str]) -> RowMatcher {
+    RowMatcher { path, keywords, exact: &[], strict: false }
+}
+
+const fn exact(path: &'static str, exact: &'static [&'static str], strict: bool) -> RowMatcher {
+    RowMatcher { path, keywords: &[], exact, strict }
+}
+
+const MATCHERS: &[RowMatcher] = &[
+    exact("table2.art20_1.regulations", &["规章"], false),
+    row("table2.art20_1.normative_docs", &["规范性文件"]),
+    row("table2.art20_5.licensing", &["行政许可"]),
+    row("table2.art20_5.other_mgmt_services", &["对外管理服务", "其他对外管理"]),
+    row("table2.art20_6.penalty", &["行政处罚"]),
+    row("table2.art20_6.coercion", &["行政强制"]),
+    row("table2.art20_8.admin_fees", &["事业性收费"]),
+    row("table2.art20_9.central_procurement", &["集中采购"]),
+    row("table3.new_received", &["新收"]),
+    row("table3.carried_over", &["上年结转"]),
+    row("table3.result.granted", &["予以公开"]),
+    row("table3.result.partially_granted", &["部分公开"]),
+    row("table3.result.denied.state_secret", &["国家秘密"]),
+    row("table3.result.denied.prohibited_by_law", &["禁止公开", "法律行政"]),
+    row("table3.result.denied.three_securities_one_stability", &["三安全", "一稳定"]),
+    row("table3.result.denied.third_party_rights", &["第三方"]),
+    row("table3.result.denied.internal_affairs", &["内部事务"]),
+    row("table3.result.denied.process_info", &["过程性"]),
+    row("table3.result.denied.enforcement_case_file", &["执法案卷"]),
+    row("table3.result.denied.administrative_query", &["行政查询"]),
+    row("table3.result.unable.not_held", &["不掌握"]),
+    row("table3.result.unable.needs_creation", &["另行制作", "没有现成"]),
+    row("table3.result.unable.unclear_after_correction", &["不明确"]),
+    row("table3.result.not_processed.petition_complaint", &["信访", "举报投诉"]),
+    row("table3.result.not_processed.repeated", &["重复申请"]),
+    row("table3.result.not_processed.publication", &["出版物"]),
+    row("table3.result.not_processed.excessive_requests", &["反复申请", "大量"]),
+    row("table3.result.not_processed.confirm_or_reissue", &["重新出具", "确认"]),
+    row("table3.result.other.no_correction", &["不补正"]),
+    row("table3.result.other.fee_unpaid", &["缴纳费用", "收费通知"]),
+    exact("table3.result.other.other", &["其他"], true),
+    RowMatcher { path: "table3.result.other.total", keywords: &["其他处理"], exact: &[], strict: true },
+    exact("table3.result_total", &["总计", "合计"], true),
+    row("table3.carried_forward", &["结转下年"]),
+];
+
+/// Header words of table 四.
+const T4_HEADER_WORDS: &[&str] = &["维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "复议", "诉讼"];
+
+/// The longest a table-二 label may be after its annotation is removed.
+const T2_LABEL_MAX: usize = 16;
+/// How far ahead of the previous row a row's label is looked for, in items.
+const SEARCH_WINDOW: usize = 400;
+/// Header or heading items skipped between a label and its values (OCR renderings).
+const MAX_SKIPPED_TEXT: usize = 10;
+
+fn matcher(path: &str) -> Option<&'static RowMatcher> {
+    MATCHERS.iter().find(|m| m.path == path)
+}
+
+/// Removes leading ordinals (`一`, `七`, `3`) from a folded label.
+fn strip_ordinals(fold: &str) -> &str {
+    fold.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+}
+
+/// A label without its parenthesised annotations (`规章(设区的市…)`), folded.
+fn fold_without_annotations(text: &str) -> String {
+    let mut depth = 0usize;
+    let kept: String = text
+        .chars()
+        .filter(|&c| {
+            match c {
+                '(' | '（' => depth += 1,
+                ')' | '）' => depth = depth.saturating_sub(1),
+                _ => return depth == 0,
+            }
+            false
+        })
+        .collect();
+    crate::normalize::fold(&kept)
+}
+
+impl RowMatcher {
+    fn matches(&self, item: &Item) -> bool {
+        if !item.is_label_sized() || item.value.is_value() {
+            return false;
+        }
+        let is_t2 = self.path.starts_with("table2.");
+        let fold = if is_t2 { fold_without_annotations(&item.text) } else { item.fold.clone() };
+        if is_t2 && fold.chars().count() > T2_LABEL_MAX {
+            return false;
+        }
+        if !self.exact.is_empty() {
+            let bare = strip_ordinals(&fold);
+            return self.exact.contains(&bare);
+        }
+        self.keywords.iter().any(|k| fold.contains(k))
+    }
+}
+
+/// Where a row's values were found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// One item per column.
+    Cells(Vec<usize>),
+    /// One run of digits for all columns (cells ran together).
+    Run(usize),
+    /// Fewer value cells than columns.
+    Partial(Vec<usize>),
+}
+
+/// A template row located in the document.
+#[derive(Debug, Clone)]
+pub struct FoundRow {
+    /// The template row.
+    pub spec: RowSpec,
+    /// The label item.
+    pub label: usize,
+    /// Its values.
+    pub values: Values,
+}
+
+/// The result of aligning a document with a template.
+#[derive(Debug, Default)]
+pub struct Alignment {
+    /// The detected template, `None` when no standard table was found.
+    pub template: Option<Template>,
+    /// Whether （六）其他处理 is printed as one row in a 2021 table.
+    pub single_other_in_2021: bool,
+    /// The rows found.
+    pub rows: Vec<FoundRow>,
+    /// Rows of the template that were not found.
+    pub missing_rows: Vec<&'static str>,
+}
+
+/// Aligns items with the template they show.
+pub fn align(items: &[Item]) -> Alignment {
+    let t3_start = find_first(items, 0, "table3.new_received").unwrap_or(items.len());
+    let t2_start = items
+        .iter()
+        .position(|i| i.fold.starts_with("第二十条") && i.is_label_sized())
+        .filter(|&p| p < t3_start)
+        .unwrap_or(0);
+    let t2_template = detect_t2_template(&items[t2_start..t3_start.max(t2_start)]);
+    let t3_shape = detect_t3_shape(items, t3_start);
+    let template = t2_template.or(t3_shape.map(|(t, _)| t));
+    let Some(template) = template else {
+        return Alignment::default();
+    };
+    let single_other_in_2021 = template == Template::V2021 && t3_shape == Some((Template::V2019, true));
+    let mut rows_spec = template.rows();
+    if single_other_in_2021 {
+        let other = Template::V2019.rows().into_iter().find(|r| r.path == "table3.result.other.total");
+        rows_spec.retain(|r| !r.path.starts_with("table3.result.other."));
+        if let (Some(other), Some(pos)) = (other, rows_spec.iter().position(|r| r.path == "table3.result_total")) {
+            rows_spec.insert(pos, other);
+        }
+    }
+
+    let mut out = Alignment { template: Some(template), single_other_in_2021, ..Default::default() };
+    let mut cursor = if t2_template.is_some() { t2_start } else { t3_start.min(t2_start) };
+    for spec in rows_spec.into_iter().filter(|r| !r.path.starts_with("table4.")) {
+        if spec.path == "table3.new_received" {
+            cursor = cursor.max(t3_start.min(items.len()));
+        }
+        match find_row(items, cursor, &spec) {
+            Some(found) => {
+                cursor = match &found.values {
+                    Values::Cells(v) | Values::Partial(v) => v.last().copied().unwrap_or(found.label) + 1,
+                    Values::Run(r) => r + 1,
+                };
+                out.rows.push(found);
+            }
+            None => out.missing_rows.push(spec.path),
+        }
+    }
+    match find_table4(items, cursor, template) {
+        Some(rows) => out.rows.extend(rows),
+        None => out.missing_rows.extend(["table4.admin_review", "table4.litigation_direct", "table4.litigation_after_review"]),
+    }
+    out
+}
+
+fn find_first(items: &[Item], from: usize, path: &str) -> Option<usize> {
+    let m = matcher(path)?;
+    (from..items.len()).find(|&i| m.matches(&items[i]) && next_is_value(items, i))
+}
+
+/// Whether a value (or a run, or header text then a value) follows item `i` closely.
+fn next_is_value(items: &[Item], i: usize) -> bool {
+    items[i + 1..]
+        .iter()
+        .take(MAX_SKIPPED_TEXT + 1)
+        .any(|it| it.value.is_value() || it.run)
+}
+
+fn detect_t2_template(region: &[Item]) -> Option<Template> {
+    let has = |words: &[&str]| region.iter().any(|i| i.is_label_sized() && words.iter().any(|w| i.fold.contains(w)));
+    if has(&["制发件数", "本年废止", "现行有效"]) || has(&["收费金额"]) && !has(&["上一年项目"]) {
+        Some(Template::V2021)
+    } else if has(&["新制作数量", "本年新公开", "对外公开总数", "上一年项目", "第二十条第九项", "采购总金额"]) {
+        Some(Template::V2019)
+    } else {
+        None
+    }
+}
+
+/// The template table 三's （六） shape implies: sub-rows ⇒ 2021; one row ⇒ 2019 (`true` when
+/// that single row was seen).
+fn detect_t3_shape(items: &[Item], from: usize) -> Option<(Template, bool)> {
+    if from >= items.len() {
+        return None;
+    }
+    let region = &items[from..items.len().min(from + 2 * SEARCH_WINDOW)];
+    let sub_rows = ["table3.result.other.no_correction", "table3.result.other.fee_unpaid"];
+    if sub_rows
+        .iter()
+        .filter_map(|p| matcher(p))
+        .any(|m| region.iter().any(|i| m.matches(i)))
+    {
+        return Some((Template::V2021, false));
+    }
+    let single = matcher("table3.result.other.total")?;
+    let found = (0..region.len()).any(|i| single.matches(&region[i]) && strict_values_follow(region, i));
+    Some((Template::V2019, found))
+}
+
+fn strict_values_follow(items: &[Item], i: usize) -> bool {
+    items.get(i + 1).is_some_and(|n| n.value.is_value() || n.run)
+}
+
+fn find_row(items: &[Item], from: usize, spec: &RowSpec) -> Option<FoundRow> {
+    let m = matcher(spec.path)?;
+    let k = spec.columns.len();
+    let end = items.len().min(from + SEARCH_WINDOW);
+    let mut partial: Option<FoundRow> = None;
+    for i in from..end {
+        if !m.matches(&items[i]) {
+            continue;
+        }
+        match read_values(items, i, k, m.strict) {
+            Some(Values::Partial(v)) => {
+                if partial.is_none() {
+                    partial = Some(FoundRow { spec: spec.clone(), label: i, values: Values::Partial(v) });
+                }
+            }
+            Some(values) => return Some(FoundRow { spec: spec.clone(), label: i, values }),
+            None => {}
+        }
+    }
+    partial
+}
+
+/// Whether an item is the label of some template row (a reason to stop skipping text).
+fn is_any_label(item: &Item) -> bool {
+    MATCHERS.iter().any(|m| m.matches(item))
+}
+
+/// Reads the `k` values of the row labelled by item `i`.
+fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Values> {
+    if let Some(row) = items[i].row {
+        let same_row: Vec<usize> = (i + 1..items.len())
+            .take_while(|&j| items[j].row == Some(row))
+            .filter(|&j| items[j].value.is_value())
+            .collect();
+        if same_row.len() >= k {
+            return Some(Values::Cells(pick_k(items, same_row, k)));
+        }
+    }
+    let mut got = Vec::new();
+    let mut skipped = 0;
+    let mut j = i + 1;
+    while j < items.len() && got.len() < k {
+        let item = &items[j];
+        if item.run && got.is_empty() {
+            return Some(if k == 1 { Values::Cells(vec![j]) } else { Values::Run(j) });
+        }
+        if item.value.is_value() && !item.run {
+            got.push(j);
+        } else if got.is_empty() && !strict && skipped < MAX_SKIPPED_TEXT && !item.run && !is_any_label(item) {
+            skipped += 1;
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    match got.len() {
+        0 => None,
+        n if n == k => Some(Values::Cells(got)),
+        _ => Some(Values::Partial(got)),
+    }
+}
+
+/// Chooses `k` of a row's value cells when it has more: blank cells at the end go first (a
+/// merged value cell exported as blanks), then blank cells at the start (an empty label
+/// column), then the first `k` are kept.
+fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
+    let blank = |i: usize| matches!(items[i].value, crate::normalize::CellValue::Blank);
+    while cells.len() > k && cells.last().is_some_and(|&i| blank(i)) {
+        cells.pop();
+    }
+    while cells.len() > k && blank(cells[0]) {
+        cells.remove(0);
+    }
+    cells.truncate(k);
+    cells
+}
+
+/// Table 四: its header (行政复议 … 结果维持 … 总计), then 15 values, in one row or in three
+/// groups of five with headings between them.
+fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<FoundRow>> {
+    let specs: Vec<RowSpec> = template.rows().into_iter().filter(|r| r.path.starts_with("table4.")).collect();
+    let end = items.len().min(from + SEARCH_WINDOW);
+    let anchor = (from..end).find(|&i| {
+        let it = &items[i];
+        it.fold.contains("行政复议") && it.fold.chars().count() <= 24 && !it.value.is_value()
+    })?;
+    let mut last_header = anchor;
+    for (j, it) in items.iter().enumerate().skip(anchor + 1).take(120) {
+        if it.run || matches!(it.value, crate::normalize::CellValue::Number(..)) {
+            break;
+        }
+        if !it.value.is_value() {
+            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold.chars().count() <= 24 {
+                last_header = j;
+            } else if it.fold.chars().count() > 24 {
+                break;
+            }
+        }
+    }
+    let start = last_header + 1;
+    if items.get(start).is_some_and(|it| it.run) {
+        let label = anchor;
+        return Some(vec![FoundRow {
+            spec: RowSpec { path: "table4", columns: specs.iter().flat_map(|s| s.columns.clone()).collect() },
+            label,
+            values: Values::Run(start),
+        }]);
+    }
+    let mut got: Vec<usize> = Vec::new();
+    let mut skipped = 0;
+    let mut j = start;
+    while j < items.len() && got.len() < 15 {
+        let it = &items[j];
+        if it.value.is_value() && !it.run {
+            got.push(j);
+        } else if got.len() % 5 == 0 && !got.is_empty() && skipped < MAX_SKIPPED_TEXT && !it.run {
+            skipped += 1;
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    if got.is_empty() {
+        return None;
+    }
+    let rows = specs
+        .into_iter()
+        .enumerate()
+        .filter_map(|(g, spec)| {
+            let vals: Vec<usize> = got.iter().skip(g * 5).take(5).copied().collect();
+            if vals.is_empty() {
+                return None;
+            }
+            let values = if vals.len() == 5 { Values::Cells(vals) } else { Values::Partial(vals) };
+            Some(FoundRow { spec, label: anchor, values })
+        })
+        .collect();
+    Some(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Block, Document};
+    use crate::items::items;
+
+    fn lines(text: &str) -> Vec<Item> {
+        let doc = Document {
+            blocks: text.split('|').map(|l| Block::Paragraph(l.to_string())).collect(),
+            ..Default::default()
+        };
+        items(&doc)
+    }
+
+    #[test]
+    fn labels_match_by_keywords_not_exact_strings() {
+        let it = lines("(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)|2.其他法律行政止公开|规范性文件|规章(设区的市、自治州人民政府应提供相关数据)|3. 其他|（七）合计");
+        assert!(matcher("table3.result.partially_granted").unwrap().matches(&it[0]));
+        assert!(matcher("table3.result.denied.prohibited_by_law").unwrap().matches(&it[1]));
+        assert!(matcher("table2.art20_1.normative_docs").unwrap().matches(&it[2]));
+        assert!(matcher("table2.art20_1.regulations").unwrap().matches(&it[3]));
+        assert!(matcher("table3.result.other.other").unwrap().matches(&it[4]));
+        assert!(matcher("table3.result_total").unwrap().matches(&it[5]));
+        assert!(!matcher("table2.art20_1.regulations").unwrap().matches(&it[2]));
+    }
+
+    #[test]
+    fn blank_lines_after_a_label_are_blank_values() {
+        let it = lines("二、上年结转政府信息公开申请数量|18| | | | | |18||三、本年度办理结果");
+        let spec = Template::V2021.rows().into_iter().find(|r| r.path == "table3.carried_over").unwrap();
+        let found = find_row(&it, 0, &spec).unwrap();
+        assert_eq!(found.values, Values::Cells(vec![1, 2, 3, 4, 5, 6, 7]));
+    }
+
+    #[test]
+    fn template_is_detected_from_headers() {
+        let it = lines("第二十条第（一）项|信息内容|本年新制作数量|本年新公开数量|对外公开总数量|规章|1|2|3");
+        assert_eq!(detect_t2_template(&it), Some(Template::V2019));
+        let it = lines("第二十条第（一）项|信息内容|本年制发件数|本年废止件数|现行有效件数");
+        assert_eq!(detect_t2_template(&it), Some(Template::V2021));
+    }
+}

@@ -1,0 +1,171 @@
+//! From aligned rows to canonical cells: each value item read as a number, blank or dash and
+//! checked against its key's kind (counts are integers ≥ 0, 本年增/减 may be negative, amounts
+//! are decimals); units printed inside cells converted where the template fixes the unit; rows
+//! whose cells ran together solved as one table; every key of the template present exactly once.
+
+use std::collections::{BTreeMap, HashMap};
+
+use nianbao_schema::{all_keys, checks::equations, Cell, KeySpec, Number, Status, Template, ValueKind};
+
+use crate::align::{Alignment, Values};
+use crate::items::Item;
+use crate::normalize::CellValue;
+use crate::solve::{self, Budget, Resolved, RunRow};
+
+/// The cells of a report and the warnings met while reading them.
+pub struct CellsRead {
+    /// Every key of the template, in `keys.tsv` order.
+    pub cells: Vec<Cell>,
+    /// Everything unusual.
+    pub warnings: Vec<String>,
+}
+
+/// Reads the cells of an aligned document.
+pub fn read_cells(items: &[Item], alignment: &Alignment) -> CellsRead {
+    let mut warnings = Vec::new();
+    let Some(template) = alignment.template else {
+        return CellsRead { cells: Vec::new(), warnings };
+    };
+    let mut found: HashMap<&str, Cell> = HashMap::new();
+    let mut runs: Vec<RunRow> = Vec::new();
+    let mut run_raw: HashMap<String, String> = HashMap::new();
+    for row in &alignment.rows {
+        match &row.values {
+            Values::Cells(idx) | Values::Partial(idx) => {
+                if idx.len() < row.spec.columns.len() {
+                    warnings.push(format!(
+                        "{}: found {} of {} value cells; the rest are missing",
+                        row.spec.path,
+                        idx.len(),
+                        row.spec.columns.len()
+                    ));
+                }
+                for (spec, &i) in row.spec.columns.iter().zip(idx) {
+                    found.insert(&spec.key, read_cell(spec, &items[i], &mut warnings));
+                }
+            }
+            Values::Run(i) => {
+                for spec in &row.spec.columns {
+                    run_raw.insert(spec.key.clone(), items[*i].text.clone());
+                }
+                runs.push(RunRow {
+                    columns: row.spec.columns.iter().map(|s| (s.key.clone(), s.kind)).collect(),
+                    run: items[*i].text.clone(),
+                });
+            }
+        }
+    }
+    if !runs.is_empty() {
+        solve_runs(&runs, &mut found, &run_raw, alignment, &mut warnings);
+    }
+    for path in &alignment.missing_rows {
+        warnings.push(format!("{path}: row not found"));
+    }
+    let cells = output_keys(template, alignment.single_other_in_2021)
+        .map(|spec| found.remove(spec.key.as_str()).unwrap_or_else(|| Cell::missing(&spec.key)))
+        .collect();
+    CellsRead { cells, warnings }
+}
+
+/// The keys a report of this template and layout prints, in `keys.tsv` order.
+pub fn output_keys(template: Template, single_other_in_2021: bool) -> impl Iterator<Item = &'static KeySpec> {
+    all_keys().iter().filter(move |k| {
+        k.belongs_to(template) || (single_other_in_2021 && k.key.starts_with("table3.result.other.total."))
+    })
+}
+
+fn solve_runs(
+    runs: &[RunRow],
+    found: &mut HashMap<&str, Cell>,
+    run_raw: &HashMap<String, String>,
+    alignment: &Alignment,
+    warnings: &mut Vec<String>,
+) {
+    let known: HashMap<String, f64> = found
+        .iter()
+        .filter_map(|(k, c)| match c.status {
+            Status::Number => c.value.map(|v| (k.to_string(), v.as_f64())),
+            Status::Blank | Status::Dash => Some((k.to_string(), 0.0)),
+            _ => None,
+        })
+        .collect();
+    let keys: Vec<&str> = found
+        .keys()
+        .copied()
+        .chain(runs.iter().flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str())))
+        .collect();
+    let single_other = alignment.template == Some(Template::V2019) || alignment.single_other_in_2021;
+    let eqs = equations(keys, single_other);
+    let solution = solve::solve(runs, &known, &eqs, &[], &Budget::default());
+    warnings.extend(solution.warnings.iter().cloned());
+    for v in &solution.violated {
+        warnings.push(format!("the only consistent reading of the run-together digits violates {v}"));
+    }
+    let solved: BTreeMap<String, Resolved> = solution.cells;
+    for (key, resolved) in solved {
+        let Some(spec) = nianbao_schema::key_spec(&key) else { continue };
+        let raw = run_raw.get(&key).cloned();
+        let cell = match resolved {
+            Resolved::Value { value, raw: cell_raw } => Cell {
+                key: key.clone(),
+                value: Some(typed(value, spec.kind)),
+                status: Status::Number,
+                raw: Some(cell_raw),
+                candidates: Vec::new(),
+                unit: None,
+            },
+            Resolved::Ambiguous { candidates } => Cell {
+                key: key.clone(),
+                value: None,
+                status: Status::Ambiguous,
+                raw,
+                candidates,
+                unit: None,
+            },
+        };
+        found.insert(&spec.key, cell);
+    }
+}
+
+/// Amounts are decimals; counts integers.
+fn typed(n: Number, kind: ValueKind) -> Number {
+    match (kind, n) {
+        (ValueKind::Amount, Number::Int(i)) => Number::Decimal(i as f64),
+        _ => n,
+    }
+}
+
+fn read_cell(spec: &KeySpec, item: &Item, warnings: &mut Vec<String>) -> Cell {
+    let raw = Some(item.text.clone());
+    let base = Cell { raw, ..Cell::missing(&spec.key) };
+    match &item.value {
+        CellValue::Blank => Cell { status: Status::Blank, ..base },
+        CellValue::Dash => Cell { status: Status::Dash, ..base },
+        CellValue::Text => {
+            warnings.push(format!("{}: expected a number, found {:?}", spec.key, item.text));
+            base
+        }
+        CellValue::Number(n, unit) => {
+            let mut value = typed(*n, spec.kind);
+            match spec.kind {
+                ValueKind::Count | ValueKind::SignedCount if matches!(n, Number::Decimal(_)) => {
+                    warnings.push(format!("{}: a count printed as a decimal ({})", spec.key, item.text));
+                }
+                ValueKind::Count if n.as_f64() < 0.0 => {
+                    warnings.push(format!("{}: a negative count ({})", spec.key, item.text));
+                }
+                _ => {}
+            }
+            if spec.key.ends_with("amount_wan_yuan") && unit.as_deref() == Some("元") {
+                value = Number::Decimal(n.as_f64() / 10_000.0);
+                warnings.push(format!(
+                    "{}: printed in 元 ({}) where the table fixes 万元; converted to {} 万元",
+                    spec.key,
+                    item.text,
+                    n.as_f64() / 10_000.0
+                ));
+            }
+            Cell { value: Some(value), status: Status::Number, unit: unit.clone(), ..base }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The document as one sequence of cells ("items") in reading order, the form the template
+//! alignment reads: each paragraph is an item, each table cell is an item at its origin
+//! (positions covered by a span are not repeated), and a paragraph in which a flattened table's
+//! cells ran together is cut into label and digit-run items.
+
+use crate::document::{Block, Document};
+use crate::normalize::{fold, parse_cell, CellValue};
+
+/// One cell or paragraph of the document.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The text as it stood (after decoding).
+    pub text: String,
+    /// The folded text, for label matching.
+    pub fold: String,
+    /// What the text reads as.
+    pub value: CellValue,
+    /// The grid row this cell belongs to: (block index, row), `None` for paragraphs.
+    pub row: Option<(usize, usize)>,
+    /// Whether this is a run of digits that lost its cell separators.
+    pub run: bool,
+}
+
+impl Item {
+    fn new(text: String, row: Option<(usize, usize)>) -> Item {
+        Item { fold: fold(&text), value: parse_cell(&text), text, row, run: false }
+    }
+
+    /// Whether the item is short enough to be a table label (prose is not).
+    pub fn is_label_sized(&self) -> bool {
+        self.fold.chars().count() <= 48
+    }
+}
+
+/// Flattens a document into items.
+pub fn items(doc: &Document) -> Vec<Item> {
+    let mut out = Vec::new();
+    for (b, block) in doc.blocks.iter().enumerate() {
+        match block {
+            Block::Paragraph(text) => {
+                if let Some(parts) = split_run_together(text) {
+                    out.extend(parts);
+                } else {
+                    out.push(Item::new(text.clone(), None));
+                }
+            }
+            Block::Table(grid) => {
+                for (r, row) in grid.rows.iter().enumerate() {
+                    for (c, cell) in row.iter().enumerate() {
+                        if grid.is_origin(r, c) {
+                            out.push(Item::new(cell.text.clone(), Some((b, r))));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Labels whose presence, directly followed by digits, marks a run-together table paragraph.
+const RUN_MARKERS: &[&str] = &["新收", "上年结转", "予以公开", "国家秘密", "不掌握", "重复申请", "结转下年"];
+
+/// Cuts a paragraph whose table cells ran together (`…申请数量640020470二、上年结转…`) into
+/// text items and digit-run items. `None` when the paragraph is not such a table.
+fn split_run_together(text: &str) -> Option<Vec<Item>> {
+    if text.chars().count() < 40 {
+        return None;
+    }
+    let hits = RUN_MARKERS
+        .iter()
+        .filter(|m| {
+            text.match_indices(*m).any(|(i, m)| {
+                let after = text[i + m.len()..].trim_start_matches(|c: char| !c.is_ascii_digit() && c != '（' && c != '(');
+                // The marker's label ends within a short distance and digits follow.
+                let label_tail: String = text[i + m.len()..].chars().take_while(|c| !c.is_ascii_digit()).collect();
+                label_tail.chars().count() <= 30 && after.starts_with(|c: char| c.is_ascii_digit())
+            })
+        })
+        .count();
+    if hits < 3 {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<Item> = Vec::new();
+    let mut i = 0;
+    let mut label = String::new();
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() || ((chars[i] == '-' || chars[i] == '+') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())) {
+            // A digit run: digits, spaces between digits, one decimal point between digits, signs.
+            let start = i;
+            i += 1;
+            while i < chars.len() {
+                let c = chars[i];
+                let next_digit = chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+                if c.is_ascii_digit() || ((c == ' ' || c == '\u{a0}' || c == '.' || c == '-') && next_digit) {
+                    i += 1;
+                } else if c == ' ' && chars.get(i + 1) == Some(&' ') {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            let mut run: String = chars[start..i].iter().collect::<String>();
+            let mut carry = String::new();
+            // `…0000002.其他法律…`: the last digit is the next label's item number.
+            if matches!(chars.get(i), Some('.') | Some('、') | Some('．'))
+                && chars.get(i + 1).is_some_and(|c| !c.is_ascii_digit())
+                && run.len() > 1
+            {
+                carry = run.pop().map(String::from).unwrap_or_default();
+            }
+            // A unit right after the digits belongs to them.
+            let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
+            for unit in ["万元", "元"] {
+                if rest.starts_with(unit) {
+                    run.push_str(unit);
+                    i += unit.chars().count();
+                    break;
+                }
+            }
+            let run = run.trim().to_string();
+            if run.is_empty() {
+                // Only an item number (`1.属于…`): it stays with its label.
+                label.push_str(&carry);
+                continue;
+            }
+            if !label.trim().is_empty() {
+                out.push(Item::new(std::mem::take(&mut label).trim().to_string(), None));
+            }
+            label.clear();
+            let mut item = Item::new(run, None);
+            item.run = true;
+            out.push(item);
+            label.push_str(&carry);
+        } else {
+            label.push(chars[i]);
+            i += 1;
+        }
+    }
+    if !label.trim().is_empty() {
+        out.push(Item::new(label.trim().to_string(), None));
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_together_paragraph_is_cut_at_labels_and_item_numbers() {
+        let p = "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000\
+                 三、本年度办理结果（一）予以公开270020130（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000\
+                 四、结转下年度继续办理 0 0 00 00 0 行政事业性收费13575394432.52元三、";
+        let items = split_run_together(p).unwrap();
+        let texts: Vec<(&str, bool)> = items.iter().map(|i| (i.text.as_str(), i.run)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("一、本年新收政府信息公开申请数量", false),
+                ("640020470", true),
+                ("二、上年结转政府信息公开申请数量", false),
+                ("0000000", true),
+                ("三、本年度办理结果（一）予以公开", false),
+                ("270020130", true),
+                ("（三）不予公开1.属于国家秘密", false),
+                ("0000000", true),
+                ("2.其他法律行政法规禁止公开", false),
+                ("0000000", true),
+                ("四、结转下年度继续办理", false),
+                ("0 0 00 00 0", true),
+                ("行政事业性收费", false),
+                ("13575394432.52元", true),
+                ("三、", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn ordinary_prose_is_not_cut() {
+        assert!(split_run_together("本年度全区共收到70件申请，及时依法依规办结69件，1件结转下年度继续办理。这是一段很长的正文文字用于测试。").is_none());
+    }
+}

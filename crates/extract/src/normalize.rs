@@ -1,0 +1,134 @@
+//! Text normalisation for matching and reading cells: label folding (NFKC, whitespace and
+//! punctuation removed, so `（一）予以公开`, `(一) 予以公开` and `（一）\n予以 公开` agree) and
+//! cell value parsing (numbers, blanks, dashes, units, signs, separators, full-width digits).
+
+use nianbao_schema::Number;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds a label for matching: NFKC, then only letters, digits and CJK characters are kept.
+pub fn fold(s: &str) -> String {
+    s.nfkc().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// What a cell's text reads as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    /// A number, with the unit printed inside the cell (`元`, `万元`), if any.
+    Number(Number, Option<String>),
+    /// Empty or whitespace only.
+    Blank,
+    /// A dash, slash, 无 or similar "nothing" marker.
+    Dash,
+    /// Anything else (a label, a header, prose).
+    Text,
+}
+
+impl CellValue {
+    /// Whether the cell can be a value cell (number, blank or dash).
+    pub fn is_value(&self) -> bool {
+        !matches!(self, CellValue::Text)
+    }
+}
+
+const DASHES: &[&str] = &["无", "空", "n/a", "na", "暂无", "没有"];
+const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "次", "宗", "条"];
+
+/// Reads a cell's text as a value.
+pub fn parse_cell(raw: &str) -> CellValue {
+    let s: String = raw.nfkc().collect();
+    let s = s.trim();
+    if s.is_empty() {
+        return CellValue::Blank;
+    }
+    if s.chars().all(|c| matches!(c, '-' | '—' | '–' | '―' | '/' | '\\' | '~' | '_' | '一' | '－'))
+        && !(s.chars().all(|c| c == '一'))
+    {
+        return CellValue::Dash;
+    }
+    let lower = s.to_lowercase();
+    if DASHES.contains(&lower.as_str()) {
+        return CellValue::Dash;
+    }
+    let mut body = s.strip_prefix('约').unwrap_or(s).trim();
+    let mut unit = None;
+    for u in UNITS {
+        if let Some(rest) = body.strip_suffix(u) {
+            body = rest.trim_end();
+            unit = Some((*u).to_string());
+            break;
+        }
+    }
+    parse_number(body).map_or(CellValue::Text, |n| CellValue::Number(n, unit))
+}
+
+/// Parses `[+-]digits[.digits]` with thousands separators (`,` `，` or spaces between digit
+/// groups) allowed; anything else is `None`.
+pub fn parse_number(s: &str) -> Option<Number> {
+    let (negative, rest) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let mut digits = String::with_capacity(rest.len());
+    let mut seen_point = false;
+    let chars: Vec<char> = rest.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '.' if !seen_point && i > 0 && i + 1 < chars.len() => {
+                seen_point = true;
+                digits.push('.');
+            }
+            // A separator is only allowed between digits, before a group of three.
+            ',' | '，' | ' ' | '\u{a0}' => {
+                let group = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let ok = i > 0 && chars[i - 1].is_ascii_digit() && group == 3 && !seen_point;
+                if !ok {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    if digits.is_empty() || digits.starts_with('.') {
+        return None;
+    }
+    if seen_point {
+        let v: f64 = digits.parse().ok()?;
+        Some(Number::Decimal(if negative { -v } else { v }))
+    } else {
+        let v: i64 = digits.parse().ok()?;
+        Some(Number::Int(if negative { -v } else { v }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_brackets_spaces_and_width() {
+        assert_eq!(fold("（一）予以 公开"), fold("(一)予以公开"));
+        assert_eq!(fold("3.危及“三安全一稳定”"), "3危及三安全一稳定");
+        assert_eq!(fold("商业\n企业"), "商业企业");
+    }
+
+    #[test]
+    fn values_blanks_dashes_units() {
+        assert_eq!(parse_cell("  7\u{a0}"), CellValue::Number(Number::Int(7), None));
+        assert_eq!(parse_cell("\u{a0}"), CellValue::Blank);
+        assert_eq!(parse_cell("—"), CellValue::Dash);
+        assert_eq!(parse_cell("/"), CellValue::Dash);
+        assert_eq!(parse_cell("无"), CellValue::Dash);
+        assert_eq!(parse_cell("251000元"), CellValue::Number(Number::Int(251000), Some("元".into())));
+        assert_eq!(parse_cell("326.780865"), CellValue::Number(Number::Decimal(326.780865), None));
+        assert_eq!(parse_cell("-8"), CellValue::Number(Number::Int(-8), None));
+        assert_eq!(parse_cell("+1036"), CellValue::Number(Number::Int(1036), None));
+        assert_eq!(parse_cell("１２３"), CellValue::Number(Number::Int(123), None));
+        assert_eq!(parse_cell("1,234"), CellValue::Number(Number::Int(1234), None));
+        assert_eq!(parse_cell("12,34"), CellValue::Text);
+        assert_eq!(parse_cell("规章"), CellValue::Text);
+        assert_eq!(parse_cell("2021年"), CellValue::Text);
+        assert_eq!(parse_cell("一"), CellValue::Text);
+    }
+}

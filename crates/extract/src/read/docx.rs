@@ -1,0 +1,263 @@
+//! DOCX → [`Document`]: `word/document.xml` read from the zip with an event parser (quick-xml),
+//! not a full object model: text inside hyperlinks, content controls, smart tags and insertions
+//! is seen without special cases (docx-rs drops some of it and parses every other part too).
+//! Tables go through the shared [`Assembler`]: `gridSpan`, `vMerge` restart/continue,
+//! `gridBefore`/`gridAfter`, multi-paragraph cells and nested tables. Deleted text, field
+//! instructions and `mc:Fallback` duplicates are skipped.
+//!
+//! The zip is checked before anything is inflated: entry count, declared sizes and compression
+//! ratio (zip bombs), and the inflated XML is read through a size cap that does not trust the
+//! declared size.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader as XmlReader;
+
+use crate::assemble::{Assembler, CellSpan};
+use crate::document::Document;
+
+/// Limits on a DOCX container.
+#[derive(Debug, Clone)]
+pub struct DocxLimits {
+    /// Most entries in the zip.
+    pub max_entries: usize,
+    /// Largest inflated `word/document.xml`.
+    pub max_xml_bytes: u64,
+    /// Largest inflated/compressed ratio of `word/document.xml`.
+    pub max_ratio: u64,
+    /// Deepest XML element nesting.
+    pub max_xml_depth: usize,
+}
+
+impl Default for DocxLimits {
+    fn default() -> Self {
+        DocxLimits { max_entries: 10_000, max_xml_bytes: 256 << 20, max_ratio: 200, max_xml_depth: 512 }
+    }
+}
+
+/// Reads a DOCX; the error says, for a person, why it could not be read.
+pub fn read(bytes: &[u8], limits: &DocxLimits) -> Result<Document, String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a readable DOCX (zip): {e}"))?;
+    if zip.len() > limits.max_entries {
+        return Err(format!("DOCX has {} zip entries, more than the limit {}", zip.len(), limits.max_entries));
+    }
+    let file = zip.by_name("word/document.xml").map_err(|_| "DOCX without word/document.xml".to_string())?;
+    let (size, packed) = (file.size(), file.compressed_size().max(1));
+    if size > limits.max_xml_bytes {
+        return Err(format!("word/document.xml inflates to {size} bytes, more than the limit {}", limits.max_xml_bytes));
+    }
+    if size / packed > limits.max_ratio && size > 1 << 20 {
+        return Err(format!("word/document.xml has compression ratio {}:1 (zip bomb?)", size / packed));
+    }
+    let mut xml = Vec::with_capacity(size.min(limits.max_xml_bytes) as usize);
+    file.take(limits.max_xml_bytes + 1)
+        .read_to_end(&mut xml)
+        .map_err(|e| format!("DOCX word/document.xml cannot be inflated: {e}"))?;
+    if xml.len() as u64 > limits.max_xml_bytes {
+        return Err(format!("word/document.xml inflates past the limit {} bytes", limits.max_xml_bytes));
+    }
+    read_document_xml(&xml, limits)
+}
+
+/// What the walker is inside of, for elements whose text is not content.
+#[derive(Default)]
+struct Skip {
+    /// Depth inside `w:delText`, `w:instrText`, `mc:Fallback`.
+    depth: usize,
+}
+
+/// Reads the `word/document.xml` part.
+pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, String> {
+    let mut reader = XmlReader::from_reader(xml);
+    reader.config_mut().check_end_names = false;
+    let mut out = Assembler::default();
+    let mut skip = Skip::default();
+    let mut depth = 0usize;
+    let mut in_text = false;
+    // Properties of the cell being opened, read from its w:tcPr before its first paragraph.
+    let mut pending_cell: Option<(usize, bool)> = None;
+    let mut buf = Vec::new();
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| format!("DOCX XML is not well-formed: {e}"))?;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                if depth > limits.max_xml_depth {
+                    return Err(format!("DOCX XML nests deeper than {} elements", limits.max_xml_depth));
+                }
+                let name = e.name();
+                let local = name.as_ref();
+                if skip.depth > 0 || is_skipped(local) {
+                    skip.depth += 1;
+                } else {
+                    in_text |= local == b"w:t";
+                    element(&mut out, &mut pending_cell, local, &e, true);
+                }
+            }
+            Event::Empty(e) => {
+                if skip.depth == 0 {
+                    let name = e.name();
+                    element(&mut out, &mut pending_cell, name.as_ref(), &e, false);
+                }
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                if skip.depth > 0 {
+                    skip.depth -= 1;
+                    continue;
+                }
+                match e.name().as_ref() {
+                    b"w:t" => in_text = false,
+                    b"w:p" => {
+                        flush_cell(&mut out, &mut pending_cell);
+                        out.line_break();
+                    }
+                    b"w:tc" => {
+                        flush_cell(&mut out, &mut pending_cell);
+                        out.close_cell();
+                    }
+                    b"w:tbl" => out.close_table(),
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_text && skip.depth == 0 => {
+                let text = t.decode().map_err(|e| format!("DOCX text is not UTF-8: {e}"))?;
+                out.text(&text);
+            }
+            Event::GeneralRef(r) if in_text && skip.depth == 0 => {
+                // Only the XML predefined and numeric references exist in DOCX; no DTD entities
+                // are expanded.
+                let name = r.decode().map_err(|e| format!("DOCX text is not UTF-8: {e}"))?;
+                out.text(&resolve_reference(&name));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(Document { title: None, meta: Vec::new(), blocks: out.finish() })
+}
+
+fn is_skipped(name: &[u8]) -> bool {
+    matches!(name, b"w:delText" | b"w:instrText" | b"mc:Fallback" | b"w:del")
+}
+
+/// Opens the pending cell with the spans read from its properties.
+fn flush_cell(out: &mut Assembler, pending: &mut Option<(usize, bool)>) {
+    if let Some((cols, continues)) = pending.take() {
+        out.open_cell(if continues { CellSpan::ContinueAbove { cols } } else { CellSpan::New { cols, rows: 1 } });
+    }
+}
+
+fn element(out: &mut Assembler, pending: &mut Option<(usize, bool)>, name: &[u8], e: &BytesStart, is_start: bool) {
+    match name {
+        b"w:tbl" if is_start => {
+            flush_cell(out, pending);
+            out.open_table();
+        }
+        b"w:tr" if is_start => out.start_row(),
+        b"w:tc" if is_start => *pending = Some((1, false)),
+        b"w:gridSpan" => {
+            if let Some(p) = pending.as_mut() {
+                p.0 = val(e).and_then(|v| v.parse().ok()).unwrap_or(1);
+            }
+        }
+        b"w:vMerge" => {
+            if let Some(p) = pending.as_mut() {
+                // No value means continue; only "restart" (any case) starts a merge.
+                p.1 = !val(e).is_some_and(|v| v.eq_ignore_ascii_case("restart"));
+            }
+        }
+        b"w:gridBefore" | b"w:gridAfter" => {
+            out.skip_cells(val(e).and_then(|v| v.parse().ok()).unwrap_or(0));
+        }
+        b"w:p" | b"w:r" | b"w:t" => flush_cell(out, pending),
+        b"w:tab" if !is_start => out.text(" "),
+        b"w:br" | b"w:cr" => out.line_break(),
+        _ => {}
+    }
+}
+
+fn val(e: &BytesStart) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == b"w:val")
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+fn resolve_reference(name: &str) -> String {
+    match name {
+        "amp" => "&".into(),
+        "lt" => "<".into(),
+        "gt" => ">".into(),
+        "quot" => "\"".into(),
+        "apos" => "'".into(),
+        _ => {
+            let code = name
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()));
+            code.and_then(char::from_u32).map_or_else(|| format!("&{name};"), String::from)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Block;
+
+    fn body(inner: &str) -> Vec<u8> {
+        format!(
+            "<?xml version=\"1.0\"?><w:document xmlns:w=\"x\"><w:body>{inner}</w:body></w:document>"
+        )
+        .into_bytes()
+    }
+
+    fn cell(props: &str, text: &str) -> String {
+        format!("<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+    }
+
+    #[test]
+    fn grid_span_and_vmerge_expand() {
+        let xml = body(&format!(
+            "<w:p><w:r><w:t>标题</w:t></w:r><w:hyperlink><w:r><w:t xml:space=\"preserve\"> 附件&amp;1</w:t></w:r></w:hyperlink></w:p>\
+             <w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}{}</w:tr></w:tbl>",
+            cell("<w:vMerge w:val=\"restart\"/>", "三、"),
+            cell("<w:gridSpan w:val=\"2\"/>", "申请人情况"),
+            cell("<w:vMerge/>", ""),
+            cell("", "自然人"),
+            cell("", "7"),
+        ));
+        let doc = read_document_xml(&xml, &DocxLimits::default()).unwrap();
+        assert_eq!(doc.blocks[0], Block::Paragraph("标题 附件&1".into()));
+        let Block::Table(g) = &doc.blocks[1] else { panic!("no table") };
+        let texts: Vec<Vec<&str>> = g.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(texts, vec![vec!["三、", "申请人情况", "申请人情况"], vec!["三、", "自然人", "7"]]);
+        assert_eq!(g.rows[1][0].origin, (0, 0));
+    }
+
+    #[test]
+    fn deleted_text_and_fallbacks_are_skipped() {
+        let xml = body(
+            "<w:p><w:r><w:t>留</w:t></w:r><w:del><w:r><w:delText>删</w:delText></w:r></w:del>\
+             <mc:AlternateContent><mc:Choice><w:t>选</w:t></mc:Choice><mc:Fallback><w:t>选</w:t></mc:Fallback></mc:AlternateContent></w:p>",
+        );
+        let doc = read_document_xml(&xml, &DocxLimits::default()).unwrap();
+        assert_eq!(doc.blocks, vec![Block::Paragraph("留选".into())]);
+    }
+
+    #[test]
+    fn entity_bombs_are_not_expanded() {
+        let xml = b"<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>\
+            <w:document xmlns:w=\"x\"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>";
+        let doc = read_document_xml(xml, &DocxLimits::default()).unwrap();
+        assert_eq!(doc.blocks, vec![Block::Paragraph("&b;".into())]);
+    }
+
+    #[test]
+    fn not_a_zip_and_no_document_are_errors() {
+        assert!(read(b"\x89PNG\r\n", &DocxLimits::default()).unwrap_err().contains("zip"));
+    }
+}

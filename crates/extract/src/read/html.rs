@@ -1,0 +1,332 @@
+//! HTML → [`Document`]. A single forward pass over the markup (no DOM): text runs, block
+//! boundaries, `<title>`, `<meta name content>`, and tables with `rowspan`/`colspan`, which go
+//! through the shared [`Assembler`] (nesting, spans, layout tables). Scripts, styles and comments
+//! are skipped. Unclosed cells and rows are closed the way browsers close them. A blank
+//! `<p>&nbsp;</p>` outside tables is kept as a blank paragraph: in pasted flattened tables it
+//! stands for a blank cell.
+
+use memchr::{memchr, memmem};
+
+use crate::assemble::{collapse, Assembler, CellSpan};
+use crate::document::Document;
+
+/// Reads decoded HTML.
+pub fn read(html: &str) -> Document {
+    let mut reader = Reader::default();
+    reader.run(html);
+    Document { title: reader.title, meta: reader.meta, blocks: reader.out.finish() }
+}
+
+#[derive(Default)]
+struct Reader {
+    out: Assembler,
+    title: Option<String>,
+    meta: Vec<(String, String)>,
+}
+
+impl Reader {
+    fn run(&mut self, html: &str) {
+        let bytes = html.as_bytes();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let Some(off) = memchr(b'<', &bytes[pos..]) else {
+                self.text(&html[pos..]);
+                break;
+            };
+            let lt = pos + off;
+            if lt > pos {
+                self.text(&html[pos..lt]);
+            }
+            pos = self.markup(html, lt);
+        }
+    }
+
+    /// Handles the markup at `lt` (a `<`) and returns the position after it.
+    fn markup(&mut self, html: &str, lt: usize) -> usize {
+        let bytes = html.as_bytes();
+        let rest = &bytes[lt..];
+        if rest.starts_with(b"<!--") {
+            return memmem::find(&rest[4..], b"-->").map_or(bytes.len(), |i| lt + 4 + i + 3);
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            return memchr(b'>', rest).map_or(bytes.len(), |i| lt + i + 1);
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = lt + 1 + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            self.text("<");
+            return lt + 1;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let (end, attrs) = scan_tag(html, name_start + name_len);
+        if closing {
+            self.end_tag(&name);
+            return end;
+        }
+        match name.as_str() {
+            "script" | "style" | "textarea" | "template" | "noscript" | "title" => {
+                let close = format!("</{name}");
+                let body_end = find_ci(&bytes[end..], close.as_bytes()).map_or(bytes.len(), |i| end + i);
+                if name == "title" && self.title.is_none() {
+                    let title = collapse(&decode_entities(&html[end..body_end]));
+                    if !title.is_empty() {
+                        self.title = Some(title);
+                    }
+                }
+                memchr(b'>', &bytes[body_end..]).map_or(bytes.len(), |i| body_end + i + 1)
+            }
+            _ => {
+                self.start_tag(&name, attrs);
+                end
+            }
+        }
+    }
+
+    fn start_tag(&mut self, name: &str, attrs: &str) {
+        match name {
+            "table" => self.out.open_table(),
+            "tr" => self.out.start_row(),
+            "td" | "th" => {
+                let span = |key: &str| attr(attrs, key).and_then(|v| parse_span(&v)).unwrap_or(1);
+                self.out.open_cell(CellSpan::New { cols: span("colspan"), rows: span("rowspan") });
+            }
+            "meta" => {
+                let key = attr(attrs, "name").or_else(|| attr(attrs, "property"));
+                if let (Some(k), Some(v)) = (key, attr(attrs, "content")) {
+                    let v = collapse(&v);
+                    if !v.is_empty() {
+                        self.meta.push((k, v));
+                    }
+                }
+            }
+            _ if name == "p" || is_block(name) => self.out.line_break(),
+            _ => {}
+        }
+    }
+
+    fn end_tag(&mut self, name: &str) {
+        match name {
+            "table" => self.out.close_table(),
+            "td" | "th" | "tr" => self.out.close_cell(),
+            "p" => self.out.end_paragraph_keep_blank(),
+            _ if is_block(name) => self.out.line_break(),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, raw: &str) {
+        if !raw.is_empty() {
+            self.out.text(&decode_entities(raw));
+        }
+    }
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "br" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "blockquote"
+            | "pre"
+            | "hr"
+            | "center"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "form"
+            | "caption"
+            | "body"
+            | "nav"
+            | "aside"
+            | "main"
+            | "address"
+            | "option"
+    )
+}
+
+/// Scans a tag's attributes from `from` to its `>`; returns the position after `>` and the
+/// attribute text.
+fn scan_tag(html: &str, from: usize) -> (usize, &str) {
+    let bytes = html.as_bytes();
+    let mut i = from;
+    let mut quote = 0u8;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quote != 0 {
+            if b == quote {
+                quote = 0;
+            }
+        } else if b == b'"' || b == b'\'' {
+            quote = b;
+        } else if b == b'>' {
+            return (i + 1, &html[from..i]);
+        }
+        i += 1;
+    }
+    (bytes.len(), &html[from..])
+}
+
+/// The value of attribute `key` in a tag's attribute text, entity-decoded.
+fn attr(attrs: &str, key: &str) -> Option<String> {
+    let bytes = attrs.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let name_start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' && bytes[i] != b'/' {
+            i += 1;
+        }
+        let name = &attrs[name_start..i];
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = "";
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
+                let q = bytes[i];
+                let start = i + 1;
+                let end = memchr(q, &bytes[start..]).map_or(bytes.len(), |e| start + e);
+                value = &attrs[start..end];
+                i = (end + 1).min(bytes.len());
+            } else {
+                let start = i;
+                while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                value = &attrs[start..i];
+            }
+        }
+        if name.eq_ignore_ascii_case(key) {
+            return Some(decode_entities(value).into_owned());
+        }
+        if i == name_start {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Parses a span attribute leniently (`"2"`, ` 3 `, `2px`); 0 and garbage mean 1.
+fn parse_span(v: &str) -> Option<usize> {
+    let digits: String = v.trim().chars().take_while(char::is_ascii_digit).take(9).collect();
+    digits.parse::<usize>().ok().filter(|n| *n > 0)
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('&') {
+        html_escape::decode_html_entities(s)
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Block, Grid};
+
+    fn tables(doc: &Document) -> Vec<&Grid> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(g) => Some(g),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn texts(g: &Grid) -> Vec<Vec<&str>> {
+        g.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect()
+    }
+
+    #[test]
+    fn spans_multi_paragraph_cells_and_nbsp() {
+        let doc = read(
+            "<title>T</title><table><tr><td rowspan=2>三、<p>本年度</p></td><td colspan='2'>a&amp;b</td>\
+             <tr><td><p>商业</p><p>企业</p><td>&nbsp;</td></table>",
+        );
+        assert_eq!(doc.title.as_deref(), Some("T"));
+        let t = tables(&doc);
+        assert_eq!(texts(t[0]), vec![vec!["三、\n本年度", "a&b", "a&b"], vec!["三、\n本年度", "商业\n企业", "\u{a0}"]]);
+    }
+
+    #[test]
+    fn scripts_comments_and_meta() {
+        let doc = read(
+            "<head><meta name=\"PubDate\" content=\"2025-03-10 15:35\"><script>var a='<td>';</script>\
+             <style>td{}</style></head><body><!-- <p>x</p> --><p>一、总体情况</p><div>正文<br>第二行</div></body>",
+        );
+        assert_eq!(doc.meta, vec![("PubDate".to_string(), "2025-03-10 15:35".to_string())]);
+        let paras: Vec<_> = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => p.as_str(),
+                _ => "<table>",
+            })
+            .collect();
+        assert_eq!(paras, vec!["一、总体情况", "正文", "第二行"]);
+    }
+
+    #[test]
+    fn layout_tables_are_unwrapped_in_reading_order() {
+        let doc = read(
+            "<table><tr><td><p>三、收到和处理政府信息公开申请情况</p>\
+             <table><tr><td>一、本年新收</td><td>7</td></tr></table><p>四、复议</p></td></tr></table>",
+        );
+        let kinds: Vec<String> = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => p.clone(),
+                Block::Table(g) => format!("table{}", g.rows.len()),
+            })
+            .collect();
+        assert_eq!(kinds, vec!["三、收到和处理政府信息公开申请情况", "table1", "四、复议"]);
+    }
+
+    #[test]
+    fn blank_p_paragraphs_are_kept_as_blank_lines() {
+        let doc = read("<p>规章</p><p>&nbsp;</p><p>0</p>");
+        assert_eq!(
+            doc.blocks,
+            vec![Block::Paragraph("规章".into()), Block::Paragraph(String::new()), Block::Paragraph("0".into())]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_and_huge_spans_stay_bounded() {
+        let html = "<table><tr><td>".repeat(1000) + "x" + &"</td></tr></table>".repeat(1000);
+        let doc = read(&html);
+        assert!(!doc.blocks.is_empty());
+        let doc = read("<table><tr><td colspan=1000000 rowspan=100000>a</td></tr><tr><td>b</td></tr></table>");
+        let t = tables(&doc);
+        assert_eq!(t[0].rows.len(), 2);
+    }
+}

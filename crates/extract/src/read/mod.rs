@@ -1,0 +1,102 @@
+//! One reader per input format, each producing a [`Document`](crate::document::Document), and
+//! the detection of the format from the bytes (never from the file name).
+
+pub mod docx;
+pub mod html;
+pub mod markdown;
+pub mod text;
+
+/// An input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// An HTML page or fragment.
+    Html,
+    /// An Office Open XML word-processing document.
+    Docx,
+    /// Markdown with pipe tables.
+    Markdown,
+    /// Plain text (tab-flattened or a line per cell or a dump).
+    Text,
+}
+
+impl Format {
+    /// The name used in `source.format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+        }
+    }
+}
+
+/// What the first bytes say, before any decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// A zip container (DOCX, or another Office Open XML file).
+    Zip,
+    /// Probably markup.
+    Markup,
+    /// Text or unknown.
+    Text,
+}
+
+/// Sniffs the container, or says why the bytes are not a document this tool reads.
+pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
+    let magic: &[(&[u8], &str)] = &[
+        (b"%PDF", "a PDF (PDF reading is not supported yet; use the HTML page or a DOCX attachment)"),
+        (b"\xD0\xCF\x11\xE0", "a legacy Office file (.doc/.wps/.xls), which is not supported; save it as DOCX"),
+        (b"\x89PNG", "a PNG image, not a document"),
+        (b"\xFF\xD8\xFF", "a JPEG image, not a document"),
+        (b"GIF8", "a GIF image, not a document"),
+        (b"Rar!", "a RAR archive, not a document"),
+        (b"\x1F\x8B", "a gzip archive, not a document"),
+        (b"{\\rtf", "an RTF file, which is not supported; save it as DOCX"),
+    ];
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err("empty file".into());
+    }
+    if let Some((_, what)) = magic.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Err(format!("this is {what}"));
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Ok(Sniffed::Zip);
+    }
+    let head: Vec<u8> = bytes.iter().take(4096).filter(|b| **b != 0).map(u8::to_ascii_lowercase).collect();
+    let markers: &[&[u8]] = &[b"<html", b"<body", b"<table", b"<p>", b"<p ", b"<div", b"<!doctype", b"<meta", b"<br", b"<td", b"<tr", b"<span", b"<head"];
+    if markers.iter().any(|m| memchr::memmem::find(&head, m).is_some()) {
+        return Ok(Sniffed::Markup);
+    }
+    Ok(Sniffed::Text)
+}
+
+/// Whether decoded text looks like text and not binary noise.
+pub fn is_text(text: &str) -> bool {
+    let sample: Vec<char> = text.chars().take(4096).collect();
+    if sample.is_empty() {
+        return false;
+    }
+    let bad = sample
+        .iter()
+        .filter(|c| **c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')))
+        .count();
+    bad * 20 < sample.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_names_what_is_not_a_document() {
+        assert!(sniff(b"%PDF-1.7").unwrap_err().contains("PDF"));
+        assert!(sniff(b"\x89PNG\r\n\x1a\n").unwrap_err().contains("PNG"));
+        assert_eq!(sniff(b"  \n").unwrap_err(), "empty file");
+        assert_eq!(sniff(b"PK\x03\x04rest").unwrap(), Sniffed::Zip);
+        assert_eq!(sniff(b"<!DOCTYPE html><html>").unwrap(), Sniffed::Markup);
+        assert_eq!(sniff("一、总体情况".as_bytes()).unwrap(), Sniffed::Text);
+        assert!(!is_text("\u{1}\u{2}\u{3}\u{FFFD}\u{FFFD}abc"));
+        assert!(is_text("一、总体情况\n"));
+    }
+}

@@ -1,0 +1,123 @@
+//! The real-report corpus (`../shared/corpus/reports`, outside the project): every form of every
+//! report with a `truth.json` must extract to its truth, cell by cell, with `score.py`
+//! semantics (a truth null must come out as value null; numbers equal within 1e-6; template and
+//! year right). The corpus is read in place, never copied. Without it the test fails in CI
+//! (`CI` set) and is skipped elsewhere.
+
+use std::path::{Path, PathBuf};
+
+use nianbao_extract::{extract_file, Limits};
+use nianbao_schema::Status;
+use serde_json::Value;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/reports");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI is set but the corpus is missing at {}", dir.display());
+    eprintln!("skipping: no corpus at {}", dir.display());
+    None
+}
+
+/// The forms the extraction issue covers (run-together dumps are checked separately).
+fn layout_form(name: &str) -> bool {
+    name.ends_with(".html") || name == "derived.docx" || name.ends_with(".lo.txt") || name.ends_with(".tab.txt") || name == "ocr.md"
+}
+
+struct Score {
+    correct: usize,
+    wrong: Vec<String>,
+    missing: Vec<String>,
+    ambiguous: usize,
+}
+
+fn score(truth: &Value, file: &Path) -> Score {
+    let report = extract_file(file, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        report.report.template.as_deref(),
+        truth["template"].as_str(),
+        "{}: template",
+        file.display()
+    );
+    assert_eq!(report.report.year.map(i64::from), truth["year"].as_i64(), "{}: year", file.display());
+    let unscored: Vec<&str> = truth["unscored"].as_array().map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
+    let mut s = Score { correct: 0, wrong: vec![], missing: vec![], ambiguous: 0 };
+    for (key, want) in truth["cells"].as_object().expect("cells") {
+        if unscored.contains(&key.as_str()) {
+            continue;
+        }
+        let Some(cell) = report.cell(key) else {
+            s.missing.push(key.clone());
+            continue;
+        };
+        let got = cell.value.map(|v| v.as_f64());
+        let ok = match (want.as_f64(), got) {
+            (None, None) => true,
+            (Some(w), Some(g)) => (w - g).abs() <= 1e-6,
+            _ => false,
+        };
+        if cell.status == Status::Ambiguous {
+            s.ambiguous += 1;
+        }
+        if ok {
+            s.correct += 1;
+        } else {
+            s.wrong.push(format!("{key}: want {want}, got {got:?} ({:?} {:?})", cell.status, cell.raw));
+        }
+    }
+    s
+}
+
+fn check_forms(select: impl Fn(&str, &str) -> bool) {
+    let Some(dir) = corpus() else { return };
+    let mut failures = Vec::new();
+    let mut files = 0;
+    let mut reports: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    reports.sort();
+    for report in reports {
+        let truth_path = report.join("truth.json");
+        if !truth_path.is_file() {
+            continue;
+        }
+        let truth: Value = serde_json::from_str(&std::fs::read_to_string(&truth_path).unwrap()).unwrap();
+        let id = report.file_name().unwrap().to_string_lossy().to_string();
+        let mut forms: Vec<_> = std::fs::read_dir(&report).unwrap().flatten().map(|e| e.path()).collect();
+        forms.sort();
+        for form in forms {
+            let name = form.file_name().unwrap().to_string_lossy().to_string();
+            if name == "truth.json" || !select(&id, &name) {
+                continue;
+            }
+            files += 1;
+            let s = score(&truth, &form);
+            eprintln!(
+                "{id}/{name}: {} correct, {} wrong, {} missing",
+                s.correct,
+                s.wrong.len(),
+                s.missing.len()
+            );
+            if !s.wrong.is_empty() || !s.missing.is_empty() {
+                failures.push(format!("{id}/{name}: wrong {:?} missing {:?}", s.wrong, s.missing));
+            }
+        }
+    }
+    assert!(files > 0, "no corpus forms found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_layout_form_extracts_to_its_truth() {
+    check_forms(|_, name| layout_form(name));
+}
+
+#[test]
+fn reports_without_standard_tables_give_no_cells_and_a_warning() {
+    let Some(dir) = corpus() else { return };
+    for id in ["pingtan-2011-legacy", "pingtan-dishui-2013-narrative"] {
+        let report = extract_file(&dir.join(id).join("page.txt"), &Limits::default()).unwrap();
+        assert_eq!(report.report.template, None, "{id}");
+        assert!(report.cells.is_empty(), "{id}");
+        assert!(report.warnings.iter().any(|w| w.contains("no standard table")), "{id}");
+    }
+}
