@@ -352,7 +352,8 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         if !it.value.is_value() {
             if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold.chars().count() <= 24 {
                 last_header = j;
-            } else if it.fold.chars().count() > 24 {
+            } else if it.fold.chars().count() > 24 && last_header > anchor {
+                // Prose after the header: the table had no values.
                 break;
             }
         }
@@ -373,7 +374,9 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         let it = &items[j];
         if it.value.is_value() && !it.run {
             got.push(j);
+            skipped = 0;
         } else if got.len() % 5 == 0 && !got.is_empty() && skipped < MAX_SKIPPED_TEXT && !it.run {
+            // Headings between the groups of an OCR rendering.
             skipped += 1;
         } else {
             break;
@@ -386,13 +389,10 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
     let rows = specs
         .into_iter()
         .enumerate()
-        .filter_map(|(g, spec)| {
+        .map(|(g, spec)| {
             let vals: Vec<usize> = got.iter().skip(g * 5).take(5).copied().collect();
-            if vals.is_empty() {
-                return None;
-            }
             let values = if vals.len() == 5 { Values::Cells(vals) } else { Values::Partial(vals) };
-            Some(FoundRow { spec, label: anchor, values })
+            FoundRow { spec, label: anchor, values }
         })
         .collect();
     Some(rows)

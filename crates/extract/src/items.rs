@@ -106,7 +106,6 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
             // `…0000002.其他法律…`: the last digit is the next label's item number.
             if matches!(chars.get(i), Some('.') | Some('、') | Some('．'))
                 && chars.get(i + 1).is_some_and(|c| !c.is_ascii_digit())
-                && run.len() > 1
             {
                 carry = run.pop().map(String::from).unwrap_or_default();
             }

@@ -58,12 +58,21 @@ pub fn read_meta(doc: &Document) -> Meta {
         .or_else(|| doc.title.as_deref().map(|t| best_title_part(t).to_string()))
         .filter(|t| title_year().is_match(t) || t.contains("报告"))
         .or_else(|| {
-            paragraphs
+            // A title line, or a title broken over two lines (`…2021年度政府信息公开` / `工作年度报告`).
+            let lines: Vec<&str> = paragraphs
                 .iter()
                 .take(60)
                 .map(|p| p.trim().trim_start_matches('#').trim())
-                .find(|p| p.chars().count() <= 80 && title_year().is_match(p))
-                .map(str::to_string)
+                .filter(|p| !p.is_empty())
+                .collect();
+            (0..lines.len()).find_map(|i| {
+                let one = lines[i].to_string();
+                let two = lines.get(i + 1).map(|n| format!("{one}{n}"));
+                [Some(one), two]
+                    .into_iter()
+                    .flatten()
+                    .find(|t| t.chars().count() <= 80 && title_year().is_match(t))
+            })
         })
         .or_else(|| doc.title.clone());
 
