@@ -29,18 +29,31 @@ struct RowMatcher {
 }
 
 const fn row(path: &'static str, keywords: &'static [&'static str]) -> RowMatcher {
-    RowMatcher { path, keywords, exact: &[], strict: false }
+    RowMatcher {
+        path,
+        keywords,
+        exact: &[],
+        strict: false,
+    }
 }
 
 const fn exact(path: &'static str, exact: &'static [&'static str], strict: bool) -> RowMatcher {
-    RowMatcher { path, keywords: &[], exact, strict }
+    RowMatcher {
+        path,
+        keywords: &[],
+        exact,
+        strict,
+    }
 }
 
 const MATCHERS: &[RowMatcher] = &[
     exact("table2.art20_1.regulations", &["规章"], false),
     row("table2.art20_1.normative_docs", &["规范性文件"]),
     row("table2.art20_5.licensing", &["行政许可"]),
-    row("table2.art20_5.other_mgmt_services", &["对外管理服务", "其他对外管理"]),
+    row(
+        "table2.art20_5.other_mgmt_services",
+        &["对外管理服务", "其他对外管理"],
+    ),
     row("table2.art20_6.penalty", &["行政处罚"]),
     row("table2.art20_6.coercion", &["行政强制"]),
     row("table2.art20_8.admin_fees", &["事业性收费"]),
@@ -50,31 +63,56 @@ const MATCHERS: &[RowMatcher] = &[
     row("table3.result.granted", &["予以公开"]),
     row("table3.result.partially_granted", &["部分公开"]),
     row("table3.result.denied.state_secret", &["国家秘密"]),
-    row("table3.result.denied.prohibited_by_law", &["禁止公开", "法律行政"]),
-    row("table3.result.denied.three_securities_one_stability", &["三安全", "一稳定"]),
+    row(
+        "table3.result.denied.prohibited_by_law",
+        &["禁止公开", "法律行政"],
+    ),
+    row(
+        "table3.result.denied.three_securities_one_stability",
+        &["三安全", "一稳定"],
+    ),
     row("table3.result.denied.third_party_rights", &["第三方"]),
     row("table3.result.denied.internal_affairs", &["内部事务"]),
     row("table3.result.denied.process_info", &["过程性"]),
     row("table3.result.denied.enforcement_case_file", &["执法案卷"]),
     row("table3.result.denied.administrative_query", &["行政查询"]),
     row("table3.result.unable.not_held", &["不掌握"]),
-    row("table3.result.unable.needs_creation", &["另行制作", "没有现成"]),
+    row(
+        "table3.result.unable.needs_creation",
+        &["另行制作", "没有现成"],
+    ),
     row("table3.result.unable.unclear_after_correction", &["不明确"]),
-    row("table3.result.not_processed.petition_complaint", &["信访", "举报投诉"]),
+    row(
+        "table3.result.not_processed.petition_complaint",
+        &["信访", "举报投诉"],
+    ),
     row("table3.result.not_processed.repeated", &["重复申请"]),
     row("table3.result.not_processed.publication", &["出版物"]),
-    row("table3.result.not_processed.excessive_requests", &["反复申请", "大量"]),
-    row("table3.result.not_processed.confirm_or_reissue", &["重新出具", "确认"]),
+    row(
+        "table3.result.not_processed.excessive_requests",
+        &["反复申请", "大量"],
+    ),
+    row(
+        "table3.result.not_processed.confirm_or_reissue",
+        &["重新出具", "确认"],
+    ),
     row("table3.result.other.no_correction", &["不补正"]),
     row("table3.result.other.fee_unpaid", &["缴纳费用", "收费通知"]),
     exact("table3.result.other.other", &["其他"], true),
-    RowMatcher { path: "table3.result.other.total", keywords: &["其他处理"], exact: &[], strict: true },
+    RowMatcher {
+        path: "table3.result.other.total",
+        keywords: &["其他处理"],
+        exact: &[],
+        strict: true,
+    },
     exact("table3.result_total", &["总计", "合计"], true),
     row("table3.carried_forward", &["结转下年"]),
 ];
 
 /// Header words of table 四.
-const T4_HEADER_WORDS: &[&str] = &["维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "复议", "诉讼"];
+const T4_HEADER_WORDS: &[&str] = &[
+    "维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "复议", "诉讼",
+];
 
 /// The longest a table-二 label may be after its annotation is removed.
 const T2_LABEL_MAX: usize = 16;
@@ -109,13 +147,23 @@ fn fold_without_annotations(text: &str) -> String {
     crate::normalize::fold(&kept)
 }
 
+/// How much of the end of a run-together label segment can hold a row label.
+const RUN_LABEL_TAIL: usize = 48;
+
 impl RowMatcher {
     fn matches(&self, item: &Item) -> bool {
+        if item.before_run {
+            return self.matches_tail(item);
+        }
         if !item.is_label_sized() || item.value.is_value() {
             return false;
         }
         let is_t2 = self.path.starts_with("table2.");
-        let fold = if is_t2 { fold_without_annotations(&item.text) } else { item.fold.clone() };
+        let fold = if is_t2 {
+            fold_without_annotations(&item.text)
+        } else {
+            item.fold.clone()
+        };
         if is_t2 && fold.chars().count() > T2_LABEL_MAX {
             return false;
         }
@@ -124,6 +172,38 @@ impl RowMatcher {
             return self.exact.contains(&bare);
         }
         self.keywords.iter().any(|k| fold.contains(k))
+    }
+
+    /// Matches the end of a run-together segment (`…现行有效件数规章`, `…其他一、本年新收…数量`):
+    /// a table-二 label or an exact label must end it; a table-三 label must be in its tail.
+    fn matches_tail(&self, item: &Item) -> bool {
+        if item.value.is_value() {
+            return false;
+        }
+        let tail = |n: usize| -> String {
+            let chars: Vec<char> = item.text.chars().collect();
+            chars[chars.len().saturating_sub(n)..].iter().collect()
+        };
+        if self.path.starts_with("table2.") || !self.exact.is_empty() {
+            let fold = fold_without_annotations(&tail(2 * T2_LABEL_MAX));
+            let fold_tail: String = {
+                let chars: Vec<char> = fold.chars().collect();
+                chars[chars.len().saturating_sub(T2_LABEL_MAX)..]
+                    .iter()
+                    .collect()
+            };
+            return if self.exact.is_empty() {
+                self.keywords.iter().any(|w| fold_tail.contains(w))
+            } else {
+                self.exact.iter().any(|w| fold.ends_with(w))
+            };
+        }
+        let fold = crate::normalize::fold(&tail(2 * RUN_LABEL_TAIL));
+        let chars: Vec<char> = fold.chars().collect();
+        let fold_tail: String = chars[chars.len().saturating_sub(RUN_LABEL_TAIL)..]
+            .iter()
+            .collect();
+        self.keywords.iter().any(|k| fold_tail.contains(k))
     }
 }
 
@@ -167,7 +247,10 @@ pub fn align(items: &[Item]) -> Alignment {
     let t3_start = find_first(items, 0, "table3.new_received").unwrap_or(items.len());
     let t2_start = items
         .iter()
-        .position(|i| i.fold.starts_with("第二十条") && i.is_label_sized())
+        .position(|i| {
+            (i.fold.starts_with("第二十条") && i.is_label_sized())
+                || (i.before_run && i.fold.contains("第二十条第"))
+        })
         .filter(|&p| p < t3_start)
         .unwrap_or(0);
     let t2_template = detect_t2_template(&items[t2_start..t3_start.max(t2_start)]);
@@ -176,26 +259,48 @@ pub fn align(items: &[Item]) -> Alignment {
     let Some(template) = template else {
         return Alignment::default();
     };
-    let single_other_in_2021 = template == Template::V2021 && t3_shape == Some((Template::V2019, true));
+    let single_other_in_2021 =
+        template == Template::V2021 && t3_shape == Some((Template::V2019, true));
     let mut rows_spec = template.rows();
     if single_other_in_2021 {
-        let other = Template::V2019.rows().into_iter().find(|r| r.path == "table3.result.other.total");
+        let other = Template::V2019
+            .rows()
+            .into_iter()
+            .find(|r| r.path == "table3.result.other.total");
         rows_spec.retain(|r| !r.path.starts_with("table3.result.other."));
-        if let (Some(other), Some(pos)) = (other, rows_spec.iter().position(|r| r.path == "table3.result_total")) {
+        if let (Some(other), Some(pos)) = (
+            other,
+            rows_spec
+                .iter()
+                .position(|r| r.path == "table3.result_total"),
+        ) {
             rows_spec.insert(pos, other);
         }
     }
 
-    let mut out = Alignment { template: Some(template), single_other_in_2021, ..Default::default() };
-    let mut cursor = if t2_template.is_some() { t2_start } else { t3_start.min(t2_start) };
-    for spec in rows_spec.into_iter().filter(|r| !r.path.starts_with("table4.")) {
+    let mut out = Alignment {
+        template: Some(template),
+        single_other_in_2021,
+        ..Default::default()
+    };
+    let mut cursor = if t2_template.is_some() {
+        t2_start
+    } else {
+        t3_start.min(t2_start)
+    };
+    for spec in rows_spec
+        .into_iter()
+        .filter(|r| !r.path.starts_with("table4."))
+    {
         if spec.path == "table3.new_received" {
             cursor = cursor.max(t3_start.min(items.len()));
         }
         match find_row(items, cursor, &spec) {
             Some(found) => {
                 cursor = match &found.values {
-                    Values::Cells(v) | Values::Partial(v) => v.last().copied().unwrap_or(found.label) + 1,
+                    Values::Cells(v) | Values::Partial(v) => {
+                        v.last().copied().unwrap_or(found.label) + 1
+                    }
                     Values::Run(r) => r + 1,
                 };
                 out.rows.push(found);
@@ -205,7 +310,11 @@ pub fn align(items: &[Item]) -> Alignment {
     }
     match find_table4(items, cursor, template) {
         Some(rows) => out.rows.extend(rows),
-        None => out.missing_rows.extend(["table4.admin_review", "table4.litigation_direct", "table4.litigation_after_review"]),
+        None => out.missing_rows.extend([
+            "table4.admin_review",
+            "table4.litigation_direct",
+            "table4.litigation_after_review",
+        ]),
     }
     out
 }
@@ -224,10 +333,22 @@ fn next_is_value(items: &[Item], i: usize) -> bool {
 }
 
 fn detect_t2_template(region: &[Item]) -> Option<Template> {
-    let has = |words: &[&str]| region.iter().any(|i| i.is_label_sized() && words.iter().any(|w| i.fold.contains(w)));
-    if has(&["制发件数", "本年废止", "现行有效"]) || has(&["收费金额"]) && !has(&["上一年项目"]) {
+    let has = |words: &[&str]| {
+        region.iter().any(|i| {
+            (i.is_label_sized() || i.before_run) && words.iter().any(|w| i.fold.contains(w))
+        })
+    };
+    if has(&["制发件数", "本年废止", "现行有效"]) || has(&["收费金额"]) && !has(&["上一年项目"])
+    {
         Some(Template::V2021)
-    } else if has(&["新制作数量", "本年新公开", "对外公开总数", "上一年项目", "第二十条第九项", "采购总金额"]) {
+    } else if has(&[
+        "新制作数量",
+        "本年新公开",
+        "对外公开总数",
+        "上一年项目",
+        "第二十条第九项",
+        "采购总金额",
+    ]) {
         Some(Template::V2019)
     } else {
         None
@@ -241,7 +362,10 @@ fn detect_t3_shape(items: &[Item], from: usize) -> Option<(Template, bool)> {
         return None;
     }
     let region = &items[from..items.len().min(from + 2 * SEARCH_WINDOW)];
-    let sub_rows = ["table3.result.other.no_correction", "table3.result.other.fee_unpaid"];
+    let sub_rows = [
+        "table3.result.other.no_correction",
+        "table3.result.other.fee_unpaid",
+    ];
     if sub_rows
         .iter()
         .filter_map(|p| matcher(p))
@@ -250,12 +374,15 @@ fn detect_t3_shape(items: &[Item], from: usize) -> Option<(Template, bool)> {
         return Some((Template::V2021, false));
     }
     let single = matcher("table3.result.other.total")?;
-    let found = (0..region.len()).any(|i| single.matches(&region[i]) && strict_values_follow(region, i));
+    let found =
+        (0..region.len()).any(|i| single.matches(&region[i]) && strict_values_follow(region, i));
     Some((Template::V2019, found))
 }
 
 fn strict_values_follow(items: &[Item], i: usize) -> bool {
-    items.get(i + 1).is_some_and(|n| n.value.is_value() || n.run)
+    items
+        .get(i + 1)
+        .is_some_and(|n| n.value.is_value() || n.run)
 }
 
 fn find_row(items: &[Item], from: usize, spec: &RowSpec) -> Option<FoundRow> {
@@ -270,10 +397,20 @@ fn find_row(items: &[Item], from: usize, spec: &RowSpec) -> Option<FoundRow> {
         match read_values(items, i, k, m.strict) {
             Some(Values::Partial(v)) => {
                 if partial.is_none() {
-                    partial = Some(FoundRow { spec: spec.clone(), label: i, values: Values::Partial(v) });
+                    partial = Some(FoundRow {
+                        spec: spec.clone(),
+                        label: i,
+                        values: Values::Partial(v),
+                    });
                 }
             }
-            Some(values) => return Some(FoundRow { spec: spec.clone(), label: i, values }),
+            Some(values) => {
+                return Some(FoundRow {
+                    spec: spec.clone(),
+                    label: i,
+                    values,
+                })
+            }
             None => {}
         }
     }
@@ -302,11 +439,20 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
     while j < items.len() && got.len() < k {
         let item = &items[j];
         if item.run && got.is_empty() {
-            return Some(if k == 1 { Values::Cells(vec![j]) } else { Values::Run(j) });
+            return Some(if k == 1 {
+                Values::Cells(vec![j])
+            } else {
+                Values::Run(j)
+            });
         }
         if item.value.is_value() && !item.run {
             got.push(j);
-        } else if got.is_empty() && !strict && skipped < MAX_SKIPPED_TEXT && !item.run && !is_any_label(item) {
+        } else if got.is_empty()
+            && !strict
+            && skipped < MAX_SKIPPED_TEXT
+            && !item.run
+            && !is_any_label(item)
+        {
             skipped += 1;
         } else {
             break;
@@ -338,19 +484,37 @@ fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
 /// Table 四: its header (行政复议 … 结果维持 … 总计), then 15 values, in one row or in three
 /// groups of five with headings between them.
 fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<FoundRow>> {
-    let specs: Vec<RowSpec> = template.rows().into_iter().filter(|r| r.path.starts_with("table4.")).collect();
+    let specs: Vec<RowSpec> = template
+        .rows()
+        .into_iter()
+        .filter(|r| r.path.starts_with("table4."))
+        .collect();
     let end = items.len().min(from + SEARCH_WINDOW);
     let anchor = (from..end).find(|&i| {
         let it = &items[i];
-        it.fold.contains("行政复议") && it.fold.chars().count() <= 24 && !it.value.is_value()
+        it.fold.contains("行政复议")
+            && (it.fold.chars().count() <= 24 || it.before_run)
+            && !it.value.is_value()
     })?;
+    if items[anchor].before_run {
+        // Run-together: the header and the 15 values ran into one segment and one run.
+        return Some(vec![FoundRow {
+            spec: RowSpec {
+                path: "table4",
+                columns: specs.iter().flat_map(|s| s.columns.clone()).collect(),
+            },
+            label: anchor,
+            values: Values::Run(anchor + 1),
+        }]);
+    }
     let mut last_header = anchor;
     for (j, it) in items.iter().enumerate().skip(anchor + 1).take(120) {
         if it.run || matches!(it.value, crate::normalize::CellValue::Number(..)) {
             break;
         }
         if !it.value.is_value() {
-            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold.chars().count() <= 24 {
+            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold.chars().count() <= 24
+            {
                 last_header = j;
             } else if it.fold.chars().count() > 24 && last_header > anchor {
                 // Prose after the header: the table had no values.
@@ -359,14 +523,6 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         }
     }
     let start = last_header + 1;
-    if items.get(start).is_some_and(|it| it.run) {
-        let label = anchor;
-        return Some(vec![FoundRow {
-            spec: RowSpec { path: "table4", columns: specs.iter().flat_map(|s| s.columns.clone()).collect() },
-            label,
-            values: Values::Run(start),
-        }]);
-    }
     let mut got: Vec<usize> = Vec::new();
     let mut skipped = 0;
     let mut j = start;
@@ -391,8 +547,16 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         .enumerate()
         .map(|(g, spec)| {
             let vals: Vec<usize> = got.iter().skip(g * 5).take(5).copied().collect();
-            let values = if vals.len() == 5 { Values::Cells(vals) } else { Values::Partial(vals) };
-            FoundRow { spec, label: anchor, values }
+            let values = if vals.len() == 5 {
+                Values::Cells(vals)
+            } else {
+                Values::Partial(vals)
+            };
+            FoundRow {
+                spec,
+                label: anchor,
+                values,
+            }
         })
         .collect();
     Some(rows)
@@ -406,7 +570,10 @@ mod tests {
 
     fn lines(text: &str) -> Vec<Item> {
         let doc = Document {
-            blocks: text.split('|').map(|l| Block::Paragraph(l.to_string())).collect(),
+            blocks: text
+                .split('|')
+                .map(|l| Block::Paragraph(l.to_string()))
+                .collect(),
             ..Default::default()
         };
         items(&doc)
@@ -415,26 +582,44 @@ mod tests {
     #[test]
     fn labels_match_by_keywords_not_exact_strings() {
         let it = lines("(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)|2.其他法律行政止公开|规范性文件|规章(设区的市、自治州人民政府应提供相关数据)|3. 其他|（七）合计");
-        assert!(matcher("table3.result.partially_granted").unwrap().matches(&it[0]));
-        assert!(matcher("table3.result.denied.prohibited_by_law").unwrap().matches(&it[1]));
-        assert!(matcher("table2.art20_1.normative_docs").unwrap().matches(&it[2]));
-        assert!(matcher("table2.art20_1.regulations").unwrap().matches(&it[3]));
-        assert!(matcher("table3.result.other.other").unwrap().matches(&it[4]));
+        assert!(matcher("table3.result.partially_granted")
+            .unwrap()
+            .matches(&it[0]));
+        assert!(matcher("table3.result.denied.prohibited_by_law")
+            .unwrap()
+            .matches(&it[1]));
+        assert!(matcher("table2.art20_1.normative_docs")
+            .unwrap()
+            .matches(&it[2]));
+        assert!(matcher("table2.art20_1.regulations")
+            .unwrap()
+            .matches(&it[3]));
+        assert!(matcher("table3.result.other.other")
+            .unwrap()
+            .matches(&it[4]));
         assert!(matcher("table3.result_total").unwrap().matches(&it[5]));
-        assert!(!matcher("table2.art20_1.regulations").unwrap().matches(&it[2]));
+        assert!(!matcher("table2.art20_1.regulations")
+            .unwrap()
+            .matches(&it[2]));
     }
 
     #[test]
     fn blank_lines_after_a_label_are_blank_values() {
         let it = lines("二、上年结转政府信息公开申请数量|18| | | | | |18||三、本年度办理结果");
-        let spec = Template::V2021.rows().into_iter().find(|r| r.path == "table3.carried_over").unwrap();
+        let spec = Template::V2021
+            .rows()
+            .into_iter()
+            .find(|r| r.path == "table3.carried_over")
+            .unwrap();
         let found = find_row(&it, 0, &spec).unwrap();
         assert_eq!(found.values, Values::Cells(vec![1, 2, 3, 4, 5, 6, 7]));
     }
 
     #[test]
     fn template_is_detected_from_headers() {
-        let it = lines("第二十条第（一）项|信息内容|本年新制作数量|本年新公开数量|对外公开总数量|规章|1|2|3");
+        let it = lines(
+            "第二十条第（一）项|信息内容|本年新制作数量|本年新公开数量|对外公开总数量|规章|1|2|3",
+        );
         assert_eq!(detect_t2_template(&it), Some(Template::V2019));
         let it = lines("第二十条第（一）项|信息内容|本年制发件数|本年废止件数|现行有效件数");
         assert_eq!(detect_t2_template(&it), Some(Template::V2021));

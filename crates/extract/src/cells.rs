@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use nianbao_schema::{all_keys, checks::equations, Cell, KeySpec, Number, Status, Template, ValueKind};
+use nianbao_schema::{
+    all_keys, checks::equations, Cell, KeySpec, Number, Status, Template, ValueKind,
+};
 
 use crate::align::{Alignment, Values};
 use crate::items::Item;
@@ -24,7 +26,10 @@ pub struct CellsRead {
 pub fn read_cells(items: &[Item], alignment: &Alignment) -> CellsRead {
     let mut warnings = Vec::new();
     let Some(template) = alignment.template else {
-        return CellsRead { cells: Vec::new(), warnings };
+        return CellsRead {
+            cells: Vec::new(),
+            warnings,
+        };
     };
     let mut found: HashMap<&str, Cell> = HashMap::new();
     let mut runs: Vec<RunRow> = Vec::new();
@@ -49,7 +54,12 @@ pub fn read_cells(items: &[Item], alignment: &Alignment) -> CellsRead {
                     run_raw.insert(spec.key.clone(), items[*i].text.clone());
                 }
                 runs.push(RunRow {
-                    columns: row.spec.columns.iter().map(|s| (s.key.clone(), s.kind)).collect(),
+                    columns: row
+                        .spec
+                        .columns
+                        .iter()
+                        .map(|s| (s.key.clone(), s.kind))
+                        .collect(),
                     run: items[*i].text.clone(),
                 });
             }
@@ -62,15 +72,23 @@ pub fn read_cells(items: &[Item], alignment: &Alignment) -> CellsRead {
         warnings.push(format!("{path}: row not found"));
     }
     let cells = output_keys(template, alignment.single_other_in_2021)
-        .map(|spec| found.remove(spec.key.as_str()).unwrap_or_else(|| Cell::missing(&spec.key)))
+        .map(|spec| {
+            found
+                .remove(spec.key.as_str())
+                .unwrap_or_else(|| Cell::missing(&spec.key))
+        })
         .collect();
     CellsRead { cells, warnings }
 }
 
 /// The keys a report of this template and layout prints, in `keys.tsv` order.
-pub fn output_keys(template: Template, single_other_in_2021: bool) -> impl Iterator<Item = &'static KeySpec> {
+pub fn output_keys(
+    template: Template,
+    single_other_in_2021: bool,
+) -> impl Iterator<Item = &'static KeySpec> {
     all_keys().iter().filter(move |k| {
-        k.belongs_to(template) || (single_other_in_2021 && k.key.starts_with("table3.result.other.total."))
+        k.belongs_to(template)
+            || (single_other_in_2021 && k.key.starts_with("table3.result.other.total."))
     })
 }
 
@@ -92,21 +110,32 @@ fn solve_runs(
     let keys: Vec<&str> = found
         .keys()
         .copied()
-        .chain(runs.iter().flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str())))
+        .chain(
+            runs.iter()
+                .flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str())),
+        )
         .collect();
-    let single_other = alignment.template == Some(Template::V2019) || alignment.single_other_in_2021;
+    let single_other =
+        alignment.template == Some(Template::V2019) || alignment.single_other_in_2021;
     let eqs = equations(keys, single_other);
     let solution = solve::solve(runs, &known, &eqs, &[], &Budget::default());
     warnings.extend(solution.warnings.iter().cloned());
     for v in &solution.violated {
-        warnings.push(format!("the only consistent reading of the run-together digits violates {v}"));
+        warnings.push(format!(
+            "the only consistent reading of the run-together digits violates {v}"
+        ));
     }
     let solved: BTreeMap<String, Resolved> = solution.cells;
     for (key, resolved) in solved {
-        let Some(spec) = nianbao_schema::key_spec(&key) else { continue };
+        let Some(spec) = nianbao_schema::key_spec(&key) else {
+            continue;
+        };
         let raw = run_raw.get(&key).cloned();
         let cell = match resolved {
-            Resolved::Value { value, raw: cell_raw } => Cell {
+            Resolved::Value {
+                value,
+                raw: cell_raw,
+            } => Cell {
                 key: key.clone(),
                 value: Some(typed(value, spec.kind)),
                 status: Status::Number,
@@ -137,19 +166,34 @@ fn typed(n: Number, kind: ValueKind) -> Number {
 
 fn read_cell(spec: &KeySpec, item: &Item, warnings: &mut Vec<String>) -> Cell {
     let raw = Some(item.text.clone());
-    let base = Cell { raw, ..Cell::missing(&spec.key) };
+    let base = Cell {
+        raw,
+        ..Cell::missing(&spec.key)
+    };
     match &item.value {
-        CellValue::Blank => Cell { status: Status::Blank, ..base },
-        CellValue::Dash => Cell { status: Status::Dash, ..base },
+        CellValue::Blank => Cell {
+            status: Status::Blank,
+            ..base
+        },
+        CellValue::Dash => Cell {
+            status: Status::Dash,
+            ..base
+        },
         CellValue::Text => {
-            warnings.push(format!("{}: expected a number, found {:?}", spec.key, item.text));
+            warnings.push(format!(
+                "{}: expected a number, found {:?}",
+                spec.key, item.text
+            ));
             base
         }
         CellValue::Number(n, unit) => {
             let mut value = typed(*n, spec.kind);
             match spec.kind {
                 ValueKind::Count | ValueKind::SignedCount if matches!(n, Number::Decimal(_)) => {
-                    warnings.push(format!("{}: a count printed as a decimal ({})", spec.key, item.text));
+                    warnings.push(format!(
+                        "{}: a count printed as a decimal ({})",
+                        spec.key, item.text
+                    ));
                 }
                 ValueKind::Count if n.as_f64() < 0.0 => {
                     warnings.push(format!("{}: a negative count ({})", spec.key, item.text));
@@ -165,7 +209,12 @@ fn read_cell(spec: &KeySpec, item: &Item, warnings: &mut Vec<String>) -> Cell {
                     n.as_f64() / 10_000.0
                 ));
             }
-            Cell { value: Some(value), status: Status::Number, unit: unit.clone(), ..base }
+            Cell {
+                value: Some(value),
+                status: Status::Number,
+                unit: unit.clone(),
+                ..base
+            }
         }
     }
 }

@@ -19,11 +19,21 @@ pub struct Item {
     pub row: Option<(usize, usize)>,
     /// Whether this is a run of digits that lost its cell separators.
     pub run: bool,
+    /// Whether a run follows: this text is everything printed since the previous run, so a
+    /// row label is at its end.
+    pub before_run: bool,
 }
 
 impl Item {
     fn new(text: String, row: Option<(usize, usize)>) -> Item {
-        Item { fold: fold(&text), value: parse_cell(&text), text, row, run: false }
+        Item {
+            fold: fold(&text),
+            value: parse_cell(&text),
+            text,
+            row,
+            run: false,
+            before_run: false,
+        }
     }
 
     /// Whether the item is short enough to be a table label (prose is not).
@@ -59,7 +69,15 @@ pub fn items(doc: &Document) -> Vec<Item> {
 }
 
 /// Labels whose presence, directly followed by digits, marks a run-together table paragraph.
-const RUN_MARKERS: &[&str] = &["新收", "上年结转", "予以公开", "国家秘密", "不掌握", "重复申请", "结转下年"];
+const RUN_MARKERS: &[&str] = &[
+    "新收",
+    "上年结转",
+    "予以公开",
+    "国家秘密",
+    "不掌握",
+    "重复申请",
+    "结转下年",
+];
 
 /// Cuts a paragraph whose table cells ran together (`…申请数量640020470二、上年结转…`) into
 /// text items and digit-run items. `None` when the paragraph is not such a table.
@@ -71,9 +89,13 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
         .iter()
         .filter(|m| {
             text.match_indices(*m).any(|(i, m)| {
-                let after = text[i + m.len()..].trim_start_matches(|c: char| !c.is_ascii_digit() && c != '（' && c != '(');
+                let after = text[i + m.len()..]
+                    .trim_start_matches(|c: char| !c.is_ascii_digit() && c != '（' && c != '(');
                 // The marker's label ends within a short distance and digits follow.
-                let label_tail: String = text[i + m.len()..].chars().take_while(|c| !c.is_ascii_digit()).collect();
+                let label_tail: String = text[i + m.len()..]
+                    .chars()
+                    .take_while(|c| !c.is_ascii_digit())
+                    .collect();
                 label_tail.chars().count() <= 30 && after.starts_with(|c: char| c.is_ascii_digit())
             })
         })
@@ -86,14 +108,19 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
     let mut i = 0;
     let mut label = String::new();
     while i < chars.len() {
-        if chars[i].is_ascii_digit() || ((chars[i] == '-' || chars[i] == '+') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())) {
+        if chars[i].is_ascii_digit()
+            || ((chars[i] == '-' || chars[i] == '+')
+                && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
+        {
             // A digit run: digits, spaces between digits, one decimal point between digits, signs.
             let start = i;
             i += 1;
             while i < chars.len() {
                 let c = chars[i];
                 let next_digit = chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
-                if c.is_ascii_digit() || ((c == ' ' || c == '\u{a0}' || c == '.' || c == '-') && next_digit) {
+                if c.is_ascii_digit()
+                    || ((c == ' ' || c == '\u{a0}' || c == '.' || c == '-') && next_digit)
+                {
                     i += 1;
                 } else if c == ' ' && chars.get(i + 1) == Some(&' ') {
                     i += 1;
@@ -125,7 +152,10 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
                 continue;
             }
             if !label.trim().is_empty() {
-                out.push(Item::new(std::mem::take(&mut label).trim().to_string(), None));
+                out.push(Item::new(
+                    std::mem::take(&mut label).trim().to_string(),
+                    None,
+                ));
             }
             label.clear();
             let mut item = Item::new(run, None);
@@ -139,6 +169,11 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
     }
     if !label.trim().is_empty() {
         out.push(Item::new(label.trim().to_string(), None));
+    }
+    for i in 1..out.len() {
+        if out[i].run {
+            out[i - 1].before_run = true;
+        }
     }
     Some(out)
 }

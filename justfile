@@ -1,0 +1,22 @@
+# nianbao tasks. Install just with `pip install rust-just` (or `cargo install just`).
+
+# The main job on the project's own samples: extract them into a Parquet dataset and summarise.
+demo:
+    cargo run --release -- dataset samples --out out/samples
+
+# Everything CI runs: formatting, lints, the Rust tests (unit, samples, real corpus, crawl and
+# dataset end to end) and the notebook against a dataset built from samples/.
+test:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    cargo test --workspace
+    bash examples/run-notebook.sh
+
+# Benchmarks (numbers, not pass/fail): extraction per format, the run-together solver.
+bench:
+    cargo bench -p nianbao-extract
+
+# Score the release binary on ../shared/corpus with the shared scorer.
+corpus:
+    cargo build --release
+    bash scripts/score-corpus.sh target/release/nianbao
