@@ -1,0 +1,46 @@
+//! Extraction throughput per input form, on one core: the real corpus forms when
+//! `../shared/corpus` is there (read in place), the project's samples always. Criterion prints
+//! the time per report; reports/second is its inverse.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use nianbao_extract::{extract_bytes, Limits};
+
+fn inputs() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let corpus = root.join("../shared/corpus/reports");
+    let mut out: Vec<(String, PathBuf)> = [
+        ("html-cms-page", "pingtan-2024/page.html"),
+        ("html-fragment", "shanghai-bgt-2019/fragment.html"),
+        ("docx", "pingtan-2024/derived.docx"),
+        ("text-tab", "qiaokou-xzspj-2021/report.tab.txt"),
+        ("text-lo", "shanghai-bgt-2019/derived.lo.txt"),
+        ("text-run-together", "pingtan-2021/page.txt"),
+        ("markdown-ocr", "shuyang-2025/ocr.md"),
+    ]
+    .iter()
+    .map(|(name, rel)| (name.to_string(), corpus.join(rel)))
+    .filter(|(_, p)| p.is_file())
+    .collect();
+    for sample in ["county-2023-v2021.html", "county-2023-v2021.docx", "county-2023-v2021.tab.txt"] {
+        out.push((format!("sample-{sample}"), root.join("samples").join(sample)));
+    }
+    out
+}
+
+fn extract(c: &mut Criterion) {
+    let limits = Limits::default();
+    let mut group = c.benchmark_group("extract");
+    for (name, path) in inputs() {
+        let bytes = std::fs::read(&path).expect("read input");
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(&name, |b| {
+            b.iter(|| extract_bytes(&bytes, "bench", &limits).expect("extracts"));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, extract);
+criterion_main!(benches);
