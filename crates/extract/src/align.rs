@@ -130,80 +130,29 @@ fn strip_ordinals(fold: &str) -> &str {
     fold.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
 }
 
-/// A label without its parenthesised annotations (`规章(设区的市…)`), folded.
-fn fold_without_annotations(text: &str) -> String {
-    let mut depth = 0usize;
-    let kept: String = text
-        .chars()
-        .filter(|&c| {
-            match c {
-                '(' | '（' => depth += 1,
-                ')' | '）' => depth = depth.saturating_sub(1),
-                _ => return depth == 0,
-            }
-            false
-        })
-        .collect();
-    crate::normalize::fold(&kept)
-}
-
-/// How much of the end of a run-together label segment can hold a row label.
-const RUN_LABEL_TAIL: usize = 48;
-
 impl RowMatcher {
     fn matches(&self, item: &Item) -> bool {
-        if item.before_run {
-            return self.matches_tail(item);
-        }
-        if !item.is_label_sized() || item.value.is_value() {
+        if item.value.is_value() || !item.is_label_sized() {
             return false;
         }
-        let is_t2 = self.path.starts_with("table2.");
-        let fold = if is_t2 {
-            fold_without_annotations(&item.text)
-        } else {
-            item.fold.clone()
-        };
-        if is_t2 && fold.chars().count() > T2_LABEL_MAX {
-            return false;
-        }
-        if !self.exact.is_empty() {
-            let bare = strip_ordinals(&fold);
-            return self.exact.contains(&bare);
-        }
-        self.keywords.iter().any(|k| fold.contains(k))
-    }
-
-    /// Matches the end of a run-together segment (`…现行有效件数规章`, `…其他一、本年新收…数量`):
-    /// a table-二 label or an exact label must end it; a table-三 label must be in its tail.
-    fn matches_tail(&self, item: &Item) -> bool {
-        if item.value.is_value() {
-            return false;
-        }
-        let tail = |n: usize| -> String {
-            let chars: Vec<char> = item.text.chars().collect();
-            chars[chars.len().saturating_sub(n)..].iter().collect()
-        };
         if self.path.starts_with("table2.") || !self.exact.is_empty() {
-            let fold = fold_without_annotations(&tail(2 * T2_LABEL_MAX));
-            let fold_tail: String = {
-                let chars: Vec<char> = fold.chars().collect();
-                chars[chars.len().saturating_sub(T2_LABEL_MAX)..]
-                    .iter()
-                    .collect()
-            };
-            return if self.exact.is_empty() {
-                self.keywords.iter().any(|w| fold_tail.contains(w))
-            } else {
-                self.exact.iter().any(|w| fold.ends_with(w))
-            };
+            if item.bare.chars().count() > T2_LABEL_MAX {
+                return false;
+            }
+            if item.before_run {
+                // `…现行有效件数规章`: the label ends the run-together segment.
+                return if self.exact.is_empty() {
+                    self.keywords.iter().any(|w| item.bare.contains(w))
+                } else {
+                    self.exact.iter().any(|w| item.bare.ends_with(w))
+                };
+            }
+            if !self.exact.is_empty() {
+                return self.exact.contains(&strip_ordinals(&item.bare));
+            }
+            return self.keywords.iter().any(|k| item.bare.contains(k));
         }
-        let fold = crate::normalize::fold(&tail(2 * RUN_LABEL_TAIL));
-        let chars: Vec<char> = fold.chars().collect();
-        let fold_tail: String = chars[chars.len().saturating_sub(RUN_LABEL_TAIL)..]
-            .iter()
-            .collect();
-        self.keywords.iter().any(|k| fold_tail.contains(k))
+        self.keywords.iter().any(|k| item.fold.contains(k))
     }
 }
 
@@ -492,9 +441,9 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
     let end = items.len().min(from + SEARCH_WINDOW);
     let anchor = (from..end).find(|&i| {
         let it = &items[i];
-        it.fold.contains("行政复议")
-            && (it.fold.chars().count() <= 24 || it.before_run)
-            && !it.value.is_value()
+        let header = (it.fold.contains("行政复议") && it.fold_len <= 24)
+            || (it.before_run && it.fold.contains("复议后起诉"));
+        header && !it.value.is_value()
     })?;
     if items[anchor].before_run {
         // Run-together: the header and the 15 values ran into one segment and one run.
@@ -513,10 +462,10 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
             break;
         }
         if !it.value.is_value() {
-            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold.chars().count() <= 24
+            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold_len <= 24
             {
                 last_header = j;
-            } else if it.fold.chars().count() > 24 && last_header > anchor {
+            } else if it.fold_len > 24 && last_header > anchor {
                 // Prose after the header: the table had no values.
                 break;
             }

@@ -185,7 +185,9 @@ impl Assembler {
             self.line_break();
             return;
         }
-        let Some(mut t) = self.tables.pop() else { return };
+        let Some(mut t) = self.tables.pop() else {
+            return;
+        };
         t.close_cell();
         let blocks = if t.has_nested {
             t.layout

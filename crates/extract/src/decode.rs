@@ -31,7 +31,11 @@ pub fn decode(bytes: &[u8], html: bool) -> Decoded<'_> {
     // Valid UTF-8 with any non-ASCII byte is UTF-8 whatever a (copied) template declares:
     // GBK text is practically never valid UTF-8.
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded { text: Cow::Borrowed(text), encoding: UTF_8.name(), had_errors: false };
+        return Decoded {
+            text: Cow::Borrowed(text),
+            encoding: UTF_8.name(),
+            had_errors: false,
+        };
     }
     if html {
         if let Some(enc) = declared_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
@@ -62,7 +66,11 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
 fn with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Decoded<'a> {
     let enc = widen(enc);
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-    Decoded { text, encoding: enc.name(), had_errors }
+    Decoded {
+        text,
+        encoding: enc.name(),
+        had_errors,
+    }
 }
 
 /// gb2312 and GBK pages routinely contain GB18030-only characters: decode them as GB18030.
@@ -81,11 +89,15 @@ pub fn declared_charset(head: &[u8]) -> Option<&'static Encoding> {
     while let Some(pos) = memchr::memmem::find(&lower[from..], b"charset") {
         let mut i = from + pos + b"charset".len();
         from = i;
-        while i < lower.len() && (lower[i] == b' ' || lower[i] == b'=' || lower[i] == b'"' || lower[i] == b'\'') {
+        while i < lower.len()
+            && (lower[i] == b' ' || lower[i] == b'=' || lower[i] == b'"' || lower[i] == b'\'')
+        {
             i += 1;
         }
         let start = i;
-        while i < lower.len() && (lower[i].is_ascii_alphanumeric() || lower[i] == b'-' || lower[i] == b'_') {
+        while i < lower.len()
+            && (lower[i].is_ascii_alphanumeric() || lower[i] == b'-' || lower[i] == b'_')
+        {
             i += 1;
         }
         if let Some(enc) = Encoding::for_label(&lower[start..i]) {
@@ -139,7 +151,10 @@ mod tests {
 
     #[test]
     fn utf16_without_bom_is_detected() {
-        let bytes: Vec<u8> = "年度报告 2021".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let bytes: Vec<u8> = "年度报告 2021"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
         let d = decode(&bytes, false);
         assert_eq!(d.text, "年度报告 2021");
     }

@@ -79,7 +79,11 @@ impl GridBuilder {
                 row.resize(*col + *width, None);
             }
             for slot in &mut row[*col..*col + *width] {
-                *slot = Some(GridCell { text: text.clone(), origin: *origin, filler: false });
+                *slot = Some(GridCell {
+                    text: text.clone(),
+                    origin: *origin,
+                    filler: false,
+                });
             }
             *left -= 1;
         }
@@ -111,9 +115,16 @@ impl GridBuilder {
             row.resize(c + colspan, None);
         }
         // A cell may not overlap a position already taken by a row span: stop at it.
-        let width = (c..c + colspan).take_while(|&i| row[i].is_none()).count().max(1);
+        let width = (c..c + colspan)
+            .take_while(|&i| row[i].is_none())
+            .count()
+            .max(1);
         for slot in &mut row[c..c + width] {
-            *slot = Some(GridCell { text: text.clone(), origin: (r, c), filler: false });
+            *slot = Some(GridCell {
+                text: text.clone(),
+                origin: (r, c),
+                filler: false,
+            });
         }
         if rowspan > 1 {
             self.pending.push((c, width, rowspan - 1, (r, c), text));
@@ -135,7 +146,10 @@ impl GridBuilder {
             return;
         }
         let r = self.rows.len() - 1;
-        let c = self.rows[r].iter().position(Option::is_none).unwrap_or(self.rows[r].len());
+        let c = self.rows[r]
+            .iter()
+            .position(Option::is_none)
+            .unwrap_or(self.rows[r].len());
         let above = self.rows[r - 1].get(c).cloned().flatten();
         match above {
             Some(cell) => {
@@ -168,7 +182,13 @@ impl GridBuilder {
                 row.resize(width, None);
                 row.into_iter()
                     .enumerate()
-                    .map(|(c, cell)| cell.unwrap_or(GridCell { text: String::new(), origin: (r, c), filler: true }))
+                    .map(|(c, cell)| {
+                        cell.unwrap_or(GridCell {
+                            text: String::new(),
+                            origin: (r, c),
+                            filler: true,
+                        })
+                    })
                     .collect()
             })
             .collect::<Vec<Vec<GridCell>>>();
@@ -207,7 +227,10 @@ mod tests {
     use super::*;
 
     fn texts(g: &Grid) -> Vec<Vec<&str>> {
-        g.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect()
+        g.rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect()
     }
 
     #[test]

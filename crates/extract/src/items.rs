@@ -13,6 +13,11 @@ pub struct Item {
     pub text: String,
     /// The folded text, for label matching.
     pub fold: String,
+    /// Characters in `fold`.
+    pub fold_len: usize,
+    /// The folded text without parenthesised annotations (`规章(设区的市…)` → `规章`); for
+    /// run-together segments, of the segment's tail. Empty for prose.
+    pub bare: String,
     /// What the text reads as.
     pub value: CellValue,
     /// The grid row this cell belongs to: (block index, row), `None` for paragraphs.
@@ -24,22 +29,56 @@ pub struct Item {
     pub before_run: bool,
 }
 
+/// The longest folded text that can be a table label; longer items are prose.
+pub const MAX_LABEL_CHARS: usize = 48;
+/// How much of the end of a run-together segment can hold a row label.
+const RUN_LABEL_TAIL: usize = 48;
+/// How much of the end of a run-together segment can hold a table-二 label.
+const RUN_T2_LABEL_TAIL: usize = 16;
+
 impl Item {
     fn new(text: String, row: Option<(usize, usize)>) -> Item {
-        Item {
-            fold: fold(&text),
-            value: parse_cell(&text),
-            text,
-            row,
-            run: false,
-            before_run: false,
-        }
+        let fold = fold(&text);
+        let fold_len = fold.chars().count();
+        let bare = if fold_len <= MAX_LABEL_CHARS { fold_without_annotations(&text) } else { String::new() };
+        Item { fold, fold_len, bare, value: parse_cell(&text), text, row, run: false, before_run: false }
     }
 
     /// Whether the item is short enough to be a table label (prose is not).
     pub fn is_label_sized(&self) -> bool {
-        self.fold.chars().count() <= 48
+        self.fold_len <= MAX_LABEL_CHARS
     }
+
+    /// Marks a run-together segment that a digit run follows: its label is at its end, so
+    /// `fold` and `bare` keep only the tail.
+    fn mark_before_run(&mut self) {
+        self.before_run = true;
+        self.fold = last_chars(&fold(&last_chars(&self.text, 2 * RUN_LABEL_TAIL)), RUN_LABEL_TAIL);
+        self.fold_len = self.fold.chars().count();
+        self.bare = last_chars(&fold_without_annotations(&last_chars(&self.text, 2 * RUN_T2_LABEL_TAIL)), RUN_T2_LABEL_TAIL);
+    }
+}
+
+fn last_chars(s: &str, n: usize) -> String {
+    let count = s.chars().count();
+    s.chars().skip(count.saturating_sub(n)).collect()
+}
+
+/// A label without its parenthesised annotations (`规章(设区的市…)`, `（七）总计` → `总计`), folded.
+pub fn fold_without_annotations(text: &str) -> String {
+    let mut depth = 0usize;
+    let kept: String = text
+        .chars()
+        .filter(|&c| {
+            match c {
+                '(' | '（' => depth += 1,
+                ')' | '）' => depth = depth.saturating_sub(1),
+                _ => return depth == 0,
+            }
+            false
+        })
+        .collect();
+    fold(&kept)
 }
 
 /// Flattens a document into items.
@@ -171,8 +210,8 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
         out.push(Item::new(label.trim().to_string(), None));
     }
     for i in 1..out.len() {
-        if out[i].run {
-            out[i - 1].before_run = true;
+        if out[i].run && !out[i - 1].run {
+            out[i - 1].mark_before_run();
         }
     }
     Some(out)

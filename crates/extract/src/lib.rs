@@ -70,13 +70,19 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_input_bytes: 64 << 20, docx: read::docx::DocxLimits::default() }
+        Limits {
+            max_input_bytes: 64 << 20,
+            docx: read::docx::DocxLimits::default(),
+        }
     }
 }
 
 /// Extracts a report from bytes; `path` names the source in the report and in errors.
 pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report, ExtractError> {
-    let unreadable = |reason: String| ExtractError::Unreadable { path: path.to_string(), reason };
+    let unreadable = |reason: String| ExtractError::Unreadable {
+        path: path.to_string(),
+        reason,
+    };
     if bytes.len() as u64 > limits.max_input_bytes {
         return Err(unreadable(format!(
             "{} bytes, more than the input limit of {} bytes",
@@ -86,11 +92,17 @@ pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report
     }
     let mut warnings = Vec::new();
     let (doc, format, encoding) = match read::sniff(bytes).map_err(unreadable)? {
-        Sniffed::Zip => (read::docx::read(bytes, &limits.docx).map_err(unreadable)?, Format::Docx, None),
+        Sniffed::Zip => (
+            read::docx::read(bytes, &limits.docx).map_err(unreadable)?,
+            Format::Docx,
+            None,
+        ),
         sniffed => {
             let decoded = decode::decode(bytes, sniffed == Sniffed::Markup);
             if !read::is_text(&decoded.text) {
-                return Err(unreadable("not a document: binary data that decodes to no text".into()));
+                return Err(unreadable(
+                    "not a document: binary data that decodes to no text".into(),
+                ));
             }
             if decoded.had_errors {
                 warnings.push(format!(
@@ -121,12 +133,18 @@ pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report
 /// Reads and extracts one file.
 pub fn extract_file(path: &Path, limits: &Limits) -> Result<Report, ExtractError> {
     let name = path.display().to_string();
-    let io = |source| ExtractError::Io { path: name.clone(), source };
+    let io = |source| ExtractError::Io {
+        path: name.clone(),
+        source,
+    };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > limits.max_input_bytes {
         return Err(ExtractError::Unreadable {
             path: name.clone(),
-            reason: format!("{size} bytes, more than the input limit of {} bytes", limits.max_input_bytes),
+            reason: format!(
+                "{size} bytes, more than the input limit of {} bytes",
+                limits.max_input_bytes
+            ),
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
@@ -152,9 +170,18 @@ pub fn report_from_document(doc: &Document, source: Source, mut warnings: Vec<St
         );
     }
     let checks = run_checks(&read.cells);
-    Report { source, report: meta, cells: read.cells, checks, warnings }
+    Report {
+        source,
+        report: meta,
+        cells: read.cells,
+        checks,
+        warnings,
+    }
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

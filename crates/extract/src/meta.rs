@@ -15,12 +15,18 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 /// `<YEAR>年(度)…年度报告/年报`: the year reported on, in a title.
 fn title_year() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"((?:19|20)\d{2})\s*年\s*度?[^0-9]{0,30}?(?:年度报告|年报|工作报告|情况报告)")
+    re(
+        &R,
+        r"((?:19|20)\d{2})\s*年\s*度?[^0-9]{0,30}?(?:年度报告|年报|工作报告|情况报告)",
+    )
 }
 
 fn any_date() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+    re(
+        &R,
+        r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})",
+    )
 }
 
 fn period_year() -> &'static Regex {
@@ -79,7 +85,11 @@ pub fn read_meta(doc: &Document) -> Meta {
     let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let year = title
         .as_deref()
-        .and_then(|t| title_year().captures(&compact(t)).and_then(|c| c[1].parse().ok()))
+        .and_then(|t| {
+            title_year()
+                .captures(&compact(t))
+                .and_then(|c| c[1].parse().ok())
+        })
         .or_else(|| {
             paragraphs
                 .iter()
@@ -105,14 +115,20 @@ pub fn read_meta(doc: &Document) -> Meta {
         .and_then(|d| iso_date(&d))
         .or_else(|| {
             // A signature date at the end: `2026年1月23日`.
-            paragraphs
-                .iter()
-                .rev()
-                .take(15)
-                .find_map(|p| (p.trim().chars().count() <= 20).then(|| iso_date(p)).flatten())
+            paragraphs.iter().rev().take(15).find_map(|p| {
+                (p.trim().chars().count() <= 20)
+                    .then(|| iso_date(p))
+                    .flatten()
+            })
         });
 
-    Meta { title, agency, year, template: None, published }
+    Meta {
+        title,
+        agency,
+        year,
+        template: None,
+        published,
+    }
 }
 
 /// The segment of a `<title>` that names the report (`报告_栏目_网站` → `报告`).
@@ -138,8 +154,14 @@ mod tests {
     fn doc(title: Option<&str>, meta: &[(&str, &str)], paras: &[&str]) -> Document {
         Document {
             title: title.map(String::from),
-            meta: meta.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            blocks: paras.iter().map(|p| Block::Paragraph(p.to_string())).collect(),
+            meta: meta
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            blocks: paras
+                .iter()
+                .map(|p| Block::Paragraph(p.to_string()))
+                .collect(),
         }
     }
 
@@ -147,22 +169,43 @@ mod tests {
     fn cms_meta_wins() {
         let m = read_meta(&doc(
             Some("平潭综合实验区2024年度政府信息公开工作年度报告_政府信息公开年报_平潭"),
-            &[("PubDate", "2025-03-10 15:35"), ("ContentSource", "平潭综合实验区管委会办公室")],
+            &[
+                ("PubDate", "2025-03-10 15:35"),
+                ("ContentSource", "平潭综合实验区管委会办公室"),
+            ],
             &[],
         ));
         assert_eq!(m.year, Some(2024));
         assert_eq!(m.agency.as_deref(), Some("平潭综合实验区"));
         assert_eq!(m.published.as_deref(), Some("2025-03-10"));
-        assert_eq!(m.title.as_deref(), Some("平潭综合实验区2024年度政府信息公开工作年度报告"));
+        assert_eq!(
+            m.title.as_deref(),
+            Some("平潭综合实验区2024年度政府信息公开工作年度报告")
+        );
     }
 
     #[test]
     fn text_forms_use_their_lines() {
-        let m = read_meta(&doc(None, &[], &["# 沐阳县人民政府 2025 年 政府信息公开工作年度报告", "正文", "2026年1月23日"]));
+        let m = read_meta(&doc(
+            None,
+            &[],
+            &[
+                "# 沐阳县人民政府 2025 年 政府信息公开工作年度报告",
+                "正文",
+                "2026年1月23日",
+            ],
+        ));
         assert_eq!(m.year, Some(2025));
         assert_eq!(m.agency.as_deref(), Some("沐阳县人民政府"));
         assert_eq!(m.published.as_deref(), Some("2026-01-23"));
-        let m = read_meta(&doc(None, &[], &["标题: 平潭综合实验区2021年度政府信息公开工作年度报告", "发布时间: 2022-02-08 16:34"]));
+        let m = read_meta(&doc(
+            None,
+            &[],
+            &[
+                "标题: 平潭综合实验区2021年度政府信息公开工作年度报告",
+                "发布时间: 2022-02-08 16:34",
+            ],
+        ));
         assert_eq!(m.year, Some(2021));
         assert_eq!(m.published.as_deref(), Some("2022-02-08"));
     }

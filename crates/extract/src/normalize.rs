@@ -7,7 +7,49 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Folds a label for matching: NFKC, then only letters, digits and CJK characters are kept.
 pub fn fold(s: &str) -> String {
-    s.nfkc().filter(|c| c.is_alphanumeric()).collect()
+    compatible(s).chars().filter(|c| is_kept(*c)).collect()
+}
+
+/// Whether a character survives folding: ASCII letters and digits, CJK ideographs and other
+/// letters (the common cases are answered without Unicode table look-ups).
+fn is_kept(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        true
+    } else if ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{2000}'..='\u{206F}').contains(&c) {
+        // CJK and general punctuation (、。“”…).
+        false
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// NFKC, with a fast path: text whose only compatibility characters are full-width ASCII
+/// forms (（）０-９：，) and ideographic spaces is mapped directly, without the Unicode tables.
+pub fn compatible(s: &str) -> std::borrow::Cow<'_, str> {
+    let needs_tables = |c: char| {
+        !c.is_ascii()
+            && !('\u{4E00}'..='\u{9FFF}').contains(&c)
+            && !('\u{3001}'..='\u{303F}').contains(&c)
+            && !('\u{FF01}'..='\u{FF5E}').contains(&c)
+            && !matches!(c, '\u{3000}' | '\u{A0}' | '\u{2018}'..='\u{201D}' | '\u{2014}' | '\u{2026}')
+    };
+    if s.chars().any(needs_tables) {
+        return std::borrow::Cow::Owned(s.nfkc().collect());
+    }
+    if s.is_ascii() || !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}' || c == '\u{A0}') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' | '\u{A0}' => ' ',
+                _ => c,
+            })
+            .collect(),
+    )
 }
 
 /// What a cell's text reads as.
@@ -35,18 +77,25 @@ const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "次", "宗", "�
 
 /// Reads a cell's text as a value.
 pub fn parse_cell(raw: &str) -> CellValue {
-    let s: String = raw.nfkc().collect();
+    let s = compatible(raw);
     let s = s.trim();
     if s.is_empty() {
         return CellValue::Blank;
     }
-    if s.chars().all(|c| matches!(c, '-' | '—' | '–' | '―' | '/' | '\\' | '~' | '_' | '一' | '－'))
-        && !(s.chars().all(|c| c == '一'))
+    // A cell value is short and starts with a digit, a sign, a dash or one of the few words.
+    if s.len() > 64 {
+        return CellValue::Text;
+    }
+    if s.chars().all(|c| {
+        matches!(
+            c,
+            '-' | '—' | '–' | '―' | '/' | '\\' | '~' | '_' | '一' | '－'
+        )
+    }) && !(s.chars().all(|c| c == '一'))
     {
         return CellValue::Dash;
     }
-    let lower = s.to_lowercase();
-    if DASHES.contains(&lower.as_str()) {
+    if DASHES.iter().any(|d| s.eq_ignore_ascii_case(d)) {
         return CellValue::Dash;
     }
     let mut body = s.strip_prefix('约').unwrap_or(s).trim();
@@ -81,7 +130,10 @@ pub fn parse_number(s: &str) -> Option<Number> {
             }
             // A separator is only allowed between digits, before a group of three.
             ',' | '，' | ' ' | '\u{a0}' => {
-                let group = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let group = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
                 let ok = i > 0 && chars[i - 1].is_ascii_digit() && group == 3 && !seen_point;
                 if !ok {
                     return None;
@@ -115,17 +167,35 @@ mod tests {
 
     #[test]
     fn values_blanks_dashes_units() {
-        assert_eq!(parse_cell("  7\u{a0}"), CellValue::Number(Number::Int(7), None));
+        assert_eq!(
+            parse_cell("  7\u{a0}"),
+            CellValue::Number(Number::Int(7), None)
+        );
         assert_eq!(parse_cell("\u{a0}"), CellValue::Blank);
         assert_eq!(parse_cell("—"), CellValue::Dash);
         assert_eq!(parse_cell("/"), CellValue::Dash);
         assert_eq!(parse_cell("无"), CellValue::Dash);
-        assert_eq!(parse_cell("251000元"), CellValue::Number(Number::Int(251000), Some("元".into())));
-        assert_eq!(parse_cell("326.780865"), CellValue::Number(Number::Decimal(326.780865), None));
+        assert_eq!(
+            parse_cell("251000元"),
+            CellValue::Number(Number::Int(251000), Some("元".into()))
+        );
+        assert_eq!(
+            parse_cell("326.780865"),
+            CellValue::Number(Number::Decimal(326.780865), None)
+        );
         assert_eq!(parse_cell("-8"), CellValue::Number(Number::Int(-8), None));
-        assert_eq!(parse_cell("+1036"), CellValue::Number(Number::Int(1036), None));
-        assert_eq!(parse_cell("１２３"), CellValue::Number(Number::Int(123), None));
-        assert_eq!(parse_cell("1,234"), CellValue::Number(Number::Int(1234), None));
+        assert_eq!(
+            parse_cell("+1036"),
+            CellValue::Number(Number::Int(1036), None)
+        );
+        assert_eq!(
+            parse_cell("１２３"),
+            CellValue::Number(Number::Int(123), None)
+        );
+        assert_eq!(
+            parse_cell("1,234"),
+            CellValue::Number(Number::Int(1234), None)
+        );
         assert_eq!(parse_cell("12,34"), CellValue::Text);
         assert_eq!(parse_cell("规章"), CellValue::Text);
         assert_eq!(parse_cell("2021年"), CellValue::Text);

@@ -32,30 +32,51 @@ pub struct DocxLimits {
 
 impl Default for DocxLimits {
     fn default() -> Self {
-        DocxLimits { max_entries: 10_000, max_xml_bytes: 256 << 20, max_ratio: 200, max_xml_depth: 512 }
+        DocxLimits {
+            max_entries: 10_000,
+            max_xml_bytes: 256 << 20,
+            max_ratio: 200,
+            max_xml_depth: 512,
+        }
     }
 }
 
 /// Reads a DOCX; the error says, for a person, why it could not be read.
 pub fn read(bytes: &[u8], limits: &DocxLimits) -> Result<Document, String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not a readable DOCX (zip): {e}"))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable DOCX (zip): {e}"))?;
     if zip.len() > limits.max_entries {
-        return Err(format!("DOCX has {} zip entries, more than the limit {}", zip.len(), limits.max_entries));
+        return Err(format!(
+            "DOCX has {} zip entries, more than the limit {}",
+            zip.len(),
+            limits.max_entries
+        ));
     }
-    let file = zip.by_name("word/document.xml").map_err(|_| "DOCX without word/document.xml".to_string())?;
+    let file = zip
+        .by_name("word/document.xml")
+        .map_err(|_| "DOCX without word/document.xml".to_string())?;
     let (size, packed) = (file.size(), file.compressed_size().max(1));
     if size > limits.max_xml_bytes {
-        return Err(format!("word/document.xml inflates to {size} bytes, more than the limit {}", limits.max_xml_bytes));
+        return Err(format!(
+            "word/document.xml inflates to {size} bytes, more than the limit {}",
+            limits.max_xml_bytes
+        ));
     }
     if size / packed > limits.max_ratio && size > 1 << 20 {
-        return Err(format!("word/document.xml has compression ratio {}:1 (zip bomb?)", size / packed));
+        return Err(format!(
+            "word/document.xml has compression ratio {}:1 (zip bomb?)",
+            size / packed
+        ));
     }
     let mut xml = Vec::with_capacity(size.min(limits.max_xml_bytes) as usize);
     file.take(limits.max_xml_bytes + 1)
         .read_to_end(&mut xml)
         .map_err(|e| format!("DOCX word/document.xml cannot be inflated: {e}"))?;
     if xml.len() as u64 > limits.max_xml_bytes {
-        return Err(format!("word/document.xml inflates past the limit {} bytes", limits.max_xml_bytes));
+        return Err(format!(
+            "word/document.xml inflates past the limit {} bytes",
+            limits.max_xml_bytes
+        ));
     }
     read_document_xml(&xml, limits)
 }
@@ -79,12 +100,17 @@ pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, St
     let mut pending_cell: Option<(usize, bool)> = None;
     let mut buf = Vec::new();
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| format!("DOCX XML is not well-formed: {e}"))?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("DOCX XML is not well-formed: {e}"))?;
         match event {
             Event::Start(e) => {
                 depth += 1;
                 if depth > limits.max_xml_depth {
-                    return Err(format!("DOCX XML nests deeper than {} elements", limits.max_xml_depth));
+                    return Err(format!(
+                        "DOCX XML nests deeper than {} elements",
+                        limits.max_xml_depth
+                    ));
                 }
                 let name = e.name();
                 let local = name.as_ref();
@@ -122,13 +148,17 @@ pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, St
                 }
             }
             Event::Text(t) if in_text && skip.depth == 0 => {
-                let text = t.decode().map_err(|e| format!("DOCX text is not UTF-8: {e}"))?;
+                let text = t
+                    .decode()
+                    .map_err(|e| format!("DOCX text is not UTF-8: {e}"))?;
                 out.text(&text);
             }
             Event::GeneralRef(r) if in_text && skip.depth == 0 => {
                 // Only the XML predefined and numeric references exist in DOCX; no DTD entities
                 // are expanded.
-                let name = r.decode().map_err(|e| format!("DOCX text is not UTF-8: {e}"))?;
+                let name = r
+                    .decode()
+                    .map_err(|e| format!("DOCX text is not UTF-8: {e}"))?;
                 out.text(&resolve_reference(&name));
             }
             Event::Eof => break,
@@ -136,21 +166,38 @@ pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, St
         }
         buf.clear();
     }
-    Ok(Document { title: None, meta: Vec::new(), blocks: out.finish() })
+    Ok(Document {
+        title: None,
+        meta: Vec::new(),
+        blocks: out.finish(),
+    })
 }
 
 fn is_skipped(name: &[u8]) -> bool {
-    matches!(name, b"w:delText" | b"w:instrText" | b"mc:Fallback" | b"w:del")
+    matches!(
+        name,
+        b"w:delText" | b"w:instrText" | b"mc:Fallback" | b"w:del"
+    )
 }
 
 /// Opens the pending cell with the spans read from its properties.
 fn flush_cell(out: &mut Assembler, pending: &mut Option<(usize, bool)>) {
     if let Some((cols, continues)) = pending.take() {
-        out.open_cell(if continues { CellSpan::ContinueAbove { cols } } else { CellSpan::New { cols, rows: 1 } });
+        out.open_cell(if continues {
+            CellSpan::ContinueAbove { cols }
+        } else {
+            CellSpan::New { cols, rows: 1 }
+        });
     }
 }
 
-fn element(out: &mut Assembler, pending: &mut Option<(usize, bool)>, name: &[u8], e: &BytesStart, is_start: bool) {
+fn element(
+    out: &mut Assembler,
+    pending: &mut Option<(usize, bool)>,
+    name: &[u8],
+    e: &BytesStart,
+    is_start: bool,
+) {
     match name {
         b"w:tbl" if is_start => {
             flush_cell(out, pending);
@@ -198,7 +245,8 @@ fn resolve_reference(name: &str) -> String {
                 .strip_prefix("#x")
                 .and_then(|h| u32::from_str_radix(h, 16).ok())
                 .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()));
-            code.and_then(char::from_u32).map_or_else(|| format!("&{name};"), String::from)
+            code.and_then(char::from_u32)
+                .map_or_else(|| format!("&{name};"), String::from)
         }
     }
 }
@@ -232,9 +280,21 @@ mod tests {
         ));
         let doc = read_document_xml(&xml, &DocxLimits::default()).unwrap();
         assert_eq!(doc.blocks[0], Block::Paragraph("标题 附件&1".into()));
-        let Block::Table(g) = &doc.blocks[1] else { panic!("no table") };
-        let texts: Vec<Vec<&str>> = g.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
-        assert_eq!(texts, vec![vec!["三、", "申请人情况", "申请人情况"], vec!["三、", "自然人", "7"]]);
+        let Block::Table(g) = &doc.blocks[1] else {
+            panic!("no table")
+        };
+        let texts: Vec<Vec<&str>> = g
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["三、", "申请人情况", "申请人情况"],
+                vec!["三、", "自然人", "7"]
+            ]
+        );
         assert_eq!(g.rows[1][0].origin, (0, 0));
     }
 
@@ -258,6 +318,8 @@ mod tests {
 
     #[test]
     fn not_a_zip_and_no_document_are_errors() {
-        assert!(read(b"\x89PNG\r\n", &DocxLimits::default()).unwrap_err().contains("zip"));
+        assert!(read(b"\x89PNG\r\n", &DocxLimits::default())
+            .unwrap_err()
+            .contains("zip"));
     }
 }

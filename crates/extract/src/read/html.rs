@@ -14,7 +14,11 @@ use crate::document::Document;
 pub fn read(html: &str) -> Document {
     let mut reader = Reader::default();
     reader.run(html);
-    Document { title: reader.title, meta: reader.meta, blocks: reader.out.finish() }
+    Document {
+        title: reader.title,
+        meta: reader.meta,
+        blocks: reader.out.finish(),
+    }
 }
 
 #[derive(Default)]
@@ -70,7 +74,8 @@ impl Reader {
         match name.as_str() {
             "script" | "style" | "textarea" | "template" | "noscript" | "title" => {
                 let close = format!("</{name}");
-                let body_end = find_ci(&bytes[end..], close.as_bytes()).map_or(bytes.len(), |i| end + i);
+                let body_end =
+                    find_ci(&bytes[end..], close.as_bytes()).map_or(bytes.len(), |i| end + i);
                 if name == "title" && self.title.is_none() {
                     let title = collapse(&decode_entities(&html[end..body_end]));
                     if !title.is_empty() {
@@ -92,7 +97,10 @@ impl Reader {
             "tr" => self.out.start_row(),
             "td" | "th" => {
                 let span = |key: &str| attr(attrs, key).and_then(|v| parse_span(&v)).unwrap_or(1);
-                self.out.open_cell(CellSpan::New { cols: span("colspan"), rows: span("rowspan") });
+                self.out.open_cell(CellSpan::New {
+                    cols: span("colspan"),
+                    rows: span("rowspan"),
+                });
             }
             "meta" => {
                 let key = attr(attrs, "name").or_else(|| attr(attrs, "property"));
@@ -191,7 +199,11 @@ fn attr(attrs: &str, key: &str) -> Option<String> {
             i += 1;
         }
         let name_start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'=' && bytes[i] != b'/' {
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && bytes[i] != b'='
+            && bytes[i] != b'/'
+        {
             i += 1;
         }
         let name = &attrs[name_start..i];
@@ -230,12 +242,18 @@ fn attr(attrs: &str, key: &str) -> Option<String> {
 
 /// Parses a span attribute leniently (`"2"`, ` 3 `, `2px`); 0 and garbage mean 1.
 fn parse_span(v: &str) -> Option<usize> {
-    let digits: String = v.trim().chars().take_while(char::is_ascii_digit).take(9).collect();
+    let digits: String = v
+        .trim()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(9)
+        .collect();
     digits.parse::<usize>().ok().filter(|n| *n > 0)
 }
 
 fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
@@ -262,7 +280,10 @@ mod tests {
     }
 
     fn texts(g: &Grid) -> Vec<Vec<&str>> {
-        g.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect()
+        g.rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect()
     }
 
     #[test]
@@ -273,7 +294,13 @@ mod tests {
         );
         assert_eq!(doc.title.as_deref(), Some("T"));
         let t = tables(&doc);
-        assert_eq!(texts(t[0]), vec![vec!["三、\n本年度", "a&b", "a&b"], vec!["三、\n本年度", "商业\n企业", "\u{a0}"]]);
+        assert_eq!(
+            texts(t[0]),
+            vec![
+                vec!["三、\n本年度", "a&b", "a&b"],
+                vec!["三、\n本年度", "商业\n企业", "\u{a0}"]
+            ]
+        );
     }
 
     #[test]
@@ -282,7 +309,10 @@ mod tests {
             "<head><meta name=\"PubDate\" content=\"2025-03-10 15:35\"><script>var a='<td>';</script>\
              <style>td{}</style></head><body><!-- <p>x</p> --><p>一、总体情况</p><div>正文<br>第二行</div></body>",
         );
-        assert_eq!(doc.meta, vec![("PubDate".to_string(), "2025-03-10 15:35".to_string())]);
+        assert_eq!(
+            doc.meta,
+            vec![("PubDate".to_string(), "2025-03-10 15:35".to_string())]
+        );
         let paras: Vec<_> = doc
             .blocks
             .iter()
@@ -308,7 +338,10 @@ mod tests {
                 Block::Table(g) => format!("table{}", g.rows.len()),
             })
             .collect();
-        assert_eq!(kinds, vec!["三、收到和处理政府信息公开申请情况", "table1", "四、复议"]);
+        assert_eq!(
+            kinds,
+            vec!["三、收到和处理政府信息公开申请情况", "table1", "四、复议"]
+        );
     }
 
     #[test]
@@ -316,7 +349,11 @@ mod tests {
         let doc = read("<p>规章</p><p>&nbsp;</p><p>0</p>");
         assert_eq!(
             doc.blocks,
-            vec![Block::Paragraph("规章".into()), Block::Paragraph(String::new()), Block::Paragraph("0".into())]
+            vec![
+                Block::Paragraph("规章".into()),
+                Block::Paragraph(String::new()),
+                Block::Paragraph("0".into())
+            ]
         );
     }
 
@@ -325,7 +362,9 @@ mod tests {
         let html = "<table><tr><td>".repeat(1000) + "x" + &"</td></tr></table>".repeat(1000);
         let doc = read(&html);
         assert!(!doc.blocks.is_empty());
-        let doc = read("<table><tr><td colspan=1000000 rowspan=100000>a</td></tr><tr><td>b</td></tr></table>");
+        let doc = read(
+            "<table><tr><td colspan=1000000 rowspan=100000>a</td></tr><tr><td>b</td></tr></table>",
+        );
         let t = tables(&doc);
         assert_eq!(t[0].rows.len(), 2);
     }

@@ -22,7 +22,9 @@ pub fn looks_like_markdown(text: &str) -> bool {
 fn is_separator(line: &str) -> bool {
     line.starts_with('|')
         && line.contains('-')
-        && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+        && line
+            .chars()
+            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
 /// Reads decoded Markdown.
@@ -58,7 +60,11 @@ pub fn read(text: &str) -> Document {
             out.line_break();
         }
     }
-    Document { title: None, meta: Vec::new(), blocks: out.finish() }
+    Document {
+        title: None,
+        meta: Vec::new(),
+        blocks: out.finish(),
+    }
 }
 
 #[cfg(test)]
@@ -73,7 +79,9 @@ mod tests {
         let doc = read(md);
         assert_eq!(doc.blocks[0], Block::Paragraph("标题".into()));
         assert_eq!(doc.blocks[1], Block::Paragraph("(一) 予以公开".into()));
-        let Block::Table(g) = &doc.blocks[2] else { panic!() };
+        let Block::Table(g) = &doc.blocks[2] else {
+            panic!()
+        };
         assert_eq!(g.rows.len(), 2);
         assert_eq!(g.rows[1][1].text, "290");
         assert_eq!(doc.blocks[3], Block::Paragraph("正文".into()));

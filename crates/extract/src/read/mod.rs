@@ -45,14 +45,23 @@ pub enum Sniffed {
 /// Sniffs the container, or says why the bytes are not a document this tool reads.
 pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
     let magic: &[(&[u8], &str)] = &[
-        (b"%PDF", "a PDF (PDF reading is not supported yet; use the HTML page or a DOCX attachment)"),
-        (b"\xD0\xCF\x11\xE0", "a legacy Office file (.doc/.wps/.xls), which is not supported; save it as DOCX"),
+        (
+            b"%PDF",
+            "a PDF (PDF reading is not supported yet; use the HTML page or a DOCX attachment)",
+        ),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "a legacy Office file (.doc/.wps/.xls), which is not supported; save it as DOCX",
+        ),
         (b"\x89PNG", "a PNG image, not a document"),
         (b"\xFF\xD8\xFF", "a JPEG image, not a document"),
         (b"GIF8", "a GIF image, not a document"),
         (b"Rar!", "a RAR archive, not a document"),
         (b"\x1F\x8B", "a gzip archive, not a document"),
-        (b"{\\rtf", "an RTF file, which is not supported; save it as DOCX"),
+        (
+            b"{\\rtf",
+            "an RTF file, which is not supported; save it as DOCX",
+        ),
     ];
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err("empty file".into());
@@ -63,9 +72,31 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Ok(Sniffed::Zip);
     }
-    let head: Vec<u8> = bytes.iter().take(4096).filter(|b| **b != 0).map(u8::to_ascii_lowercase).collect();
-    let markers: &[&[u8]] = &[b"<html", b"<body", b"<table", b"<p>", b"<p ", b"<div", b"<!doctype", b"<meta", b"<br", b"<td", b"<tr", b"<span", b"<head"];
-    if markers.iter().any(|m| memchr::memmem::find(&head, m).is_some()) {
+    let head: Vec<u8> = bytes
+        .iter()
+        .take(4096)
+        .filter(|b| **b != 0)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let markers: &[&[u8]] = &[
+        b"<html",
+        b"<body",
+        b"<table",
+        b"<p>",
+        b"<p ",
+        b"<div",
+        b"<!doctype",
+        b"<meta",
+        b"<br",
+        b"<td",
+        b"<tr",
+        b"<span",
+        b"<head",
+    ];
+    if markers
+        .iter()
+        .any(|m| memchr::memmem::find(&head, m).is_some())
+    {
         return Ok(Sniffed::Markup);
     }
     Ok(Sniffed::Text)
@@ -79,7 +110,9 @@ pub fn is_text(text: &str) -> bool {
     }
     let bad = sample
         .iter()
-        .filter(|c| **c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')))
+        .filter(|c| {
+            **c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        })
         .count();
     bad * 20 < sample.len()
 }

@@ -23,7 +23,11 @@ pub fn read(text: &str) -> Document {
             .map(|l| Block::Paragraph(l.trim_end().to_string()))
             .collect()
     };
-    Document { title: None, meta: Vec::new(), blocks }
+    Document {
+        title: None,
+        meta: Vec::new(),
+        blocks,
+    }
 }
 
 fn read_tab_flattened(lines: &[&str]) -> Vec<Block> {
@@ -51,7 +55,8 @@ fn read_tab_flattened(lines: &[&str]) -> Vec<Block> {
             after_cell = true;
         } else {
             let next_is_cell = lines.get(i + 1).is_some_and(|n| n.starts_with('\t'));
-            let continues = in_table && after_cell && (blanks == 0 || (blanks == 1 && next_is_cell));
+            let continues =
+                in_table && after_cell && (blanks == 0 || (blanks == 1 && next_is_cell));
             if continues {
                 out.line_break();
                 out.text(line.trim_end());
@@ -80,9 +85,21 @@ mod tests {
         let text = text.repeat(2);
         let doc = read(&text);
         assert_eq!(doc.blocks[0], Block::Paragraph("标题".into()));
-        let Block::Table(g) = &doc.blocks[1] else { panic!("{:?}", doc.blocks) };
-        let texts: Vec<Vec<&str>> = g.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
-        assert_eq!(texts, vec![vec!["一、本年新收", "7", ""], vec!["三、\n本年度办理结果", "（一）予以公开", "商业\n企业"]]);
+        let Block::Table(g) = &doc.blocks[1] else {
+            panic!("{:?}", doc.blocks)
+        };
+        let texts: Vec<Vec<&str>> = g
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["一、本年新收", "7", ""],
+                vec!["三、\n本年度办理结果", "（一）予以公开", "商业\n企业"]
+            ]
+        );
         assert_eq!(doc.blocks[2], Block::Paragraph("四、结论".into()));
     }
 
