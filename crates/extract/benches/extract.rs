@@ -23,8 +23,15 @@ fn inputs() -> Vec<(String, PathBuf)> {
     .map(|(name, rel)| (name.to_string(), corpus.join(rel)))
     .filter(|(_, p)| p.is_file())
     .collect();
-    for sample in ["county-2023-v2021.html", "county-2023-v2021.docx", "county-2023-v2021.tab.txt"] {
-        out.push((format!("sample-{sample}"), root.join("samples").join(sample)));
+    for sample in [
+        "county-2023-v2021.html",
+        "county-2023-v2021.docx",
+        "county-2023-v2021.tab.txt",
+    ] {
+        out.push((
+            format!("sample-{sample}"),
+            root.join("samples").join(sample),
+        ));
     }
     out
 }

@@ -210,11 +210,12 @@ pub fn align(items: &[Item]) -> Alignment {
     };
     let single_other_in_2021 =
         template == Template::V2021 && t3_shape == Some((Template::V2019, true));
-    let mut rows_spec = template.rows();
+    let mut rows_spec = template.rows().to_vec();
     if single_other_in_2021 {
         let other = Template::V2019
             .rows()
-            .into_iter()
+            .iter()
+            .cloned()
             .find(|r| r.path == "table3.result.other.total");
         rows_spec.retain(|r| !r.path.starts_with("table3.result.other."));
         if let (Some(other), Some(pos)) = (
@@ -435,8 +436,9 @@ fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
 fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<FoundRow>> {
     let specs: Vec<RowSpec> = template
         .rows()
-        .into_iter()
+        .iter()
         .filter(|r| r.path.starts_with("table4."))
+        .cloned()
         .collect();
     let end = items.len().min(from + SEARCH_WINDOW);
     let anchor = (from..end).find(|&i| {
@@ -462,8 +464,7 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
             break;
         }
         if !it.value.is_value() {
-            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold_len <= 24
-            {
+            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold_len <= 24 {
                 last_header = j;
             } else if it.fold_len > 24 && last_header > anchor {
                 // Prose after the header: the table had no values.
@@ -557,10 +558,10 @@ mod tests {
         let it = lines("二、上年结转政府信息公开申请数量|18| | | | | |18||三、本年度办理结果");
         let spec = Template::V2021
             .rows()
-            .into_iter()
+            .iter()
             .find(|r| r.path == "table3.carried_over")
             .unwrap();
-        let found = find_row(&it, 0, &spec).unwrap();
+        let found = find_row(&it, 0, spec).unwrap();
         assert_eq!(found.values, Values::Cells(vec![1, 2, 3, 4, 5, 6, 7]));
     }
 

@@ -40,7 +40,11 @@ impl OpenTable {
     fn close_cell(&mut self) {
         if let Some((text, span)) = self.cell.take() {
             let text = tidy_cell(&text);
-            push_lines(&mut self.layout, &text);
+            // Cells are kept as paragraphs only once the table is known to hold tables; the
+            // cells before that are recovered from the grid.
+            if self.has_nested {
+                push_lines(&mut self.layout, &text);
+            }
             match span {
                 CellSpan::New { cols, rows } => self.grid.push_cell(text, cols, rows),
                 CellSpan::ContinueAbove { cols } => self.grid.continue_above(cols),
@@ -49,12 +53,15 @@ impl OpenTable {
     }
 }
 
+fn lines(text: &str) -> Vec<Block> {
+    text.split('\n')
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Block::Paragraph(l.to_string()))
+        .collect()
+}
+
 fn push_lines(out: &mut Vec<Block>, text: &str) {
-    out.extend(
-        text.split('\n')
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| Block::Paragraph(l.to_string())),
-    );
+    out.extend(lines(text));
 }
 
 /// Turns reader events into blocks.
@@ -120,7 +127,10 @@ impl Assembler {
         }
         self.flush_paragraph();
         if let Some(outer) = self.tables.last_mut() {
-            outer.has_nested = true;
+            if !outer.has_nested {
+                outer.has_nested = true;
+                outer.layout = outer.grid.origin_texts().flat_map(|t| lines(&t)).collect();
+            }
             if let Some((text, _)) = outer.cell.as_mut() {
                 let before = tidy_cell(&std::mem::take(text));
                 push_lines(&mut outer.layout, &before);

@@ -131,6 +131,17 @@ impl GridBuilder {
         }
     }
 
+    /// The texts of the cells placed so far, each once, in reading order.
+    pub fn origin_texts(&self) -> impl Iterator<Item = String> + '_ {
+        self.rows.iter().enumerate().flat_map(move |(r, row)| {
+            row.iter().enumerate().filter_map(move |(c, cell)| {
+                cell.as_ref()
+                    .filter(|cell| cell.origin == (r, c))
+                    .map(|cell| cell.text.clone())
+            })
+        })
+    }
+
     /// Leaves `n` empty positions in the current row (DOCX `gridBefore`/`gridAfter`).
     pub fn skip(&mut self, n: usize) {
         for _ in 0..n.min(MAX_COLUMNS) {

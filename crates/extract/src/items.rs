@@ -31,6 +31,8 @@ pub struct Item {
 
 /// The longest folded text that can be a table label; longer items are prose.
 pub const MAX_LABEL_CHARS: usize = 48;
+/// Items longer than this many characters are prose, not folded.
+const PROSE_CHARS: usize = 64;
 /// How much of the end of a run-together segment can hold a row label.
 const RUN_LABEL_TAIL: usize = 48;
 /// How much of the end of a run-together segment can hold a table-二 label.
@@ -38,10 +40,31 @@ const RUN_T2_LABEL_TAIL: usize = 16;
 
 impl Item {
     fn new(text: String, row: Option<(usize, usize)>) -> Item {
-        let fold = fold(&text);
-        let fold_len = fold.chars().count();
-        let bare = if fold_len <= MAX_LABEL_CHARS { fold_without_annotations(&text) } else { String::new() };
-        Item { fold, fold_len, bare, value: parse_cell(&text), text, row, run: false, before_run: false }
+        // Prose is never matched as a label: only its length matters.
+        let (fold, fold_len) = if text.len() > 4 * PROSE_CHARS {
+            (String::new(), text.chars().count())
+        } else {
+            let fold = fold(&text);
+            let len = fold.chars().count();
+            (fold, len)
+        };
+        let bare = if fold_len > MAX_LABEL_CHARS {
+            String::new()
+        } else if text.contains(['(', '（']) {
+            fold_without_annotations(&text)
+        } else {
+            fold.clone()
+        };
+        Item {
+            fold,
+            fold_len,
+            bare,
+            value: parse_cell(&text),
+            text,
+            row,
+            run: false,
+            before_run: false,
+        }
     }
 
     /// Whether the item is short enough to be a table label (prose is not).
@@ -53,9 +76,15 @@ impl Item {
     /// `fold` and `bare` keep only the tail.
     fn mark_before_run(&mut self) {
         self.before_run = true;
-        self.fold = last_chars(&fold(&last_chars(&self.text, 2 * RUN_LABEL_TAIL)), RUN_LABEL_TAIL);
+        self.fold = last_chars(
+            &fold(&last_chars(&self.text, 2 * RUN_LABEL_TAIL)),
+            RUN_LABEL_TAIL,
+        );
         self.fold_len = self.fold.chars().count();
-        self.bare = last_chars(&fold_without_annotations(&last_chars(&self.text, 2 * RUN_T2_LABEL_TAIL)), RUN_T2_LABEL_TAIL);
+        self.bare = last_chars(
+            &fold_without_annotations(&last_chars(&self.text, 2 * RUN_T2_LABEL_TAIL)),
+            RUN_T2_LABEL_TAIL,
+        );
     }
 }
 

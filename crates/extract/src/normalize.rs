@@ -33,12 +33,19 @@ pub fn compatible(s: &str) -> std::borrow::Cow<'_, str> {
             && !('\u{4E00}'..='\u{9FFF}').contains(&c)
             && !('\u{3001}'..='\u{303F}').contains(&c)
             && !('\u{FF01}'..='\u{FF5E}').contains(&c)
-            && !matches!(c, '\u{3000}' | '\u{A0}' | '\u{2018}'..='\u{201D}' | '\u{2014}' | '\u{2026}')
+            && !matches!(
+                c,
+                '\u{3000}' | '\u{A0}' | '\u{2018}'..='\u{201D}' | '\u{2014}' | '\u{2026}'
+            )
     };
     if s.chars().any(needs_tables) {
         return std::borrow::Cow::Owned(s.nfkc().collect());
     }
-    if s.is_ascii() || !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}' || c == '\u{A0}') {
+    if s.is_ascii()
+        || !s
+            .chars()
+            .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}' || c == '\u{A0}')
+    {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(
@@ -77,14 +84,14 @@ const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "次", "宗", "�
 
 /// Reads a cell's text as a value.
 pub fn parse_cell(raw: &str) -> CellValue {
+    // A value is short: longer text is a label or prose (checked before any copying).
+    if raw.trim().len() > 64 {
+        return CellValue::Text;
+    }
     let s = compatible(raw);
     let s = s.trim();
     if s.is_empty() {
         return CellValue::Blank;
-    }
-    // A cell value is short and starts with a digit, a sign, a dash or one of the few words.
-    if s.len() > 64 {
-        return CellValue::Text;
     }
     if s.chars().all(|c| {
         matches!(

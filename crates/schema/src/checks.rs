@@ -213,19 +213,39 @@ pub fn run_checks(cells: &[Cell]) -> Vec<Check> {
     checks
 }
 
+/// Appends a number the way a person writes it: integers without a decimal point.
+fn push_number(out: &mut String, v: f64) {
+    use std::fmt::Write;
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let _ = write!(out, "{}", v as i64);
+    } else {
+        let _ = write!(out, "{v}");
+    }
+}
+
 /// Evaluates one equation, unless an operand is unusable.
 fn evaluate(cells: &Cells, eq: &Equation) -> Option<Check> {
     let l = cells.operands(&eq.lhs)?;
     let r = cells.operands(&eq.rhs)?;
     let sum = |ops: &[Operand]| ops.iter().map(|o| o.value).sum::<f64>();
     let show = |ops: &[Operand]| {
-        ops.iter()
-            .map(|o| format!("{}", o.value))
-            .collect::<Vec<_>>()
-            .join(" + ")
+        let mut out = String::new();
+        for (i, o) in ops.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" + ");
+            }
+            push_number(&mut out, o.value);
+        }
+        out
     };
     let blanks = l.iter().chain(&r).filter(|o| o.blank).count();
-    let mut detail = format!("{} = {} vs {} = {}", show(&l), sum(&l), show(&r), sum(&r));
+    let mut detail = show(&l);
+    detail.push_str(" = ");
+    push_number(&mut detail, sum(&l));
+    detail.push_str(" vs ");
+    detail.push_str(&show(&r));
+    detail.push_str(" = ");
+    push_number(&mut detail, sum(&r));
     if blanks > 0 {
         detail.push_str(&format!(" ({blanks} blank or dash cells counted as 0)"));
     }

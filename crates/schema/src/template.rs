@@ -36,8 +36,14 @@ impl Template {
     }
 
     /// The rows of this template (keys grouped by their row path), in printed order.
-    pub fn rows(self) -> Vec<RowSpec> {
-        group_rows(self.keys())
+    pub fn rows(self) -> &'static [RowSpec] {
+        static V2019: OnceLock<Vec<RowSpec>> = OnceLock::new();
+        static V2021: OnceLock<Vec<RowSpec>> = OnceLock::new();
+        let cell = match self {
+            Template::V2019 => &V2019,
+            Template::V2021 => &V2021,
+        };
+        cell.get_or_init(|| group_rows(self.keys()))
     }
 }
 

@@ -98,10 +98,9 @@ pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, St
     let mut in_text = false;
     // Properties of the cell being opened, read from its w:tcPr before its first paragraph.
     let mut pending_cell: Option<(usize, bool)> = None;
-    let mut buf = Vec::new();
     loop {
         let event = reader
-            .read_event_into(&mut buf)
+            .read_event()
             .map_err(|e| format!("DOCX XML is not well-formed: {e}"))?;
         match event {
             Event::Start(e) => {
@@ -164,7 +163,6 @@ pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, St
             Event::Eof => break,
             _ => {}
         }
-        buf.clear();
     }
     Ok(Document {
         title: None,

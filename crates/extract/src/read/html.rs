@@ -65,13 +65,23 @@ impl Reader {
             self.text("<");
             return lt + 1;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // Tag names we act on are short; longer ones are read as unknown.
+        let mut buf = [0u8; 12];
+        let raw_name = &bytes[name_start..name_start + name_len];
+        let name = if name_len <= buf.len() {
+            for (b, r) in buf.iter_mut().zip(raw_name) {
+                *b = r.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&buf[..name_len]).unwrap_or("")
+        } else {
+            ""
+        };
         let (end, attrs) = scan_tag(html, name_start + name_len);
         if closing {
-            self.end_tag(&name);
+            self.end_tag(name);
             return end;
         }
-        match name.as_str() {
+        match name {
             "script" | "style" | "textarea" | "template" | "noscript" | "title" => {
                 let close = format!("</{name}");
                 let body_end =
@@ -85,7 +95,7 @@ impl Reader {
                 memchr(b'>', &bytes[body_end..]).map_or(bytes.len(), |i| body_end + i + 1)
             }
             _ => {
-                self.start_tag(&name, attrs);
+                self.start_tag(name, attrs);
                 end
             }
         }
@@ -173,19 +183,15 @@ fn is_block(name: &str) -> bool {
 fn scan_tag(html: &str, from: usize) -> (usize, &str) {
     let bytes = html.as_bytes();
     let mut i = from;
-    let mut quote = 0u8;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if quote != 0 {
-            if b == quote {
-                quote = 0;
-            }
-        } else if b == b'"' || b == b'\'' {
-            quote = b;
-        } else if b == b'>' {
-            return (i + 1, &html[from..i]);
+    while let Some(off) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) {
+        let at = i + off;
+        match bytes[at] {
+            b'>' => return (at + 1, &html[from..at]),
+            quote => match memchr(quote, &bytes[at + 1..]) {
+                Some(close) => i = at + 1 + close + 1,
+                None => break,
+            },
         }
-        i += 1;
     }
     (bytes.len(), &html[from..])
 }
