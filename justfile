@@ -4,13 +4,9 @@
 demo:
     cargo run --release -- dataset samples --out out/samples
 
-# Everything CI runs: formatting, lints, the Rust tests (unit, samples, real corpus, crawl and
-# dataset end to end) and the notebook against a dataset built from samples/.
+# Everything CI runs (the README's test command).
 test:
-    cargo fmt --all -- --check
-    cargo clippy --workspace --all-targets -- -D warnings
-    cargo test --workspace
-    bash examples/run-notebook.sh
+    scripts/test.sh
 
 # Benchmarks (numbers, not pass/fail): extraction per format, the run-together solver.
 bench:
