@@ -62,7 +62,7 @@ pub fn read_meta(doc: &Document) -> Meta {
     let title = lookup(&["ArticleTitle", "title", "og:title"])
         .or_else(|| labelled("标题"))
         .or_else(|| doc.title.as_deref().map(|t| best_title_part(t).to_string()))
-        .filter(|t| title_year().is_match(t) || t.contains("报告"))
+        .filter(|t| title_year().is_match(&arabic_years(t)) || t.contains("报告"))
         .or_else(|| {
             // A title line, or a title broken over two lines (`…2021年度政府信息公开` / `工作年度报告`).
             let lines: Vec<&str> = paragraphs
@@ -77,12 +77,13 @@ pub fn read_meta(doc: &Document) -> Meta {
                 [Some(one), two]
                     .into_iter()
                     .flatten()
-                    .find(|t| t.chars().count() <= 80 && title_year().is_match(t))
+                    .find(|t| t.chars().count() <= 80 && title_year().is_match(&arabic_years(t)))
             })
         })
         .or_else(|| doc.title.clone());
 
-    let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let compact =
+        |s: &str| arabic_years(&s.chars().filter(|c| !c.is_whitespace()).collect::<String>());
     let year = title
         .as_deref()
         .and_then(|t| {
@@ -131,6 +132,50 @@ pub fn read_meta(doc: &Document) -> Meta {
     }
 }
 
+/// Writes years printed in Chinese numerals (`二〇二一年`) with digits (`2021年`).
+fn arabic_years(s: &str) -> String {
+    const DIGITS: [(char, char); 12] = [
+        ('〇', '0'),
+        ('○', '0'),
+        ('零', '0'),
+        ('一', '1'),
+        ('二', '2'),
+        ('三', '3'),
+        ('四', '4'),
+        ('五', '5'),
+        ('六', '6'),
+        ('七', '7'),
+        ('八', '8'),
+        ('九', '9'),
+    ];
+    let digit = |c: char| DIGITS.iter().find(|(z, _)| *z == c).map(|(_, d)| *d);
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let year: Option<String> = (i + 4 < chars.len() && chars[i + 4] == '年')
+            .then(|| {
+                chars[i..i + 4]
+                    .iter()
+                    .map(|c| digit(*c))
+                    .collect::<Option<String>>()
+            })
+            .flatten()
+            .filter(|y| y.starts_with("19") || y.starts_with("20"));
+        match year {
+            Some(y) => {
+                out.push_str(&y);
+                i += 4;
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// The segment of a `<title>` that names the report (`报告_栏目_网站` → `报告`).
 fn best_title_part(title: &str) -> &str {
     title
@@ -162,6 +207,7 @@ mod tests {
                 .iter()
                 .map(|p| Block::Paragraph(p.to_string()))
                 .collect(),
+            ..Document::default()
         }
     }
 
@@ -182,6 +228,19 @@ mod tests {
             m.title.as_deref(),
             Some("平潭综合实验区2024年度政府信息公开工作年度报告")
         );
+    }
+
+    #[test]
+    fn years_in_chinese_numerals() {
+        let m = read_meta(&doc(
+            None,
+            &[],
+            &["某某区司法局二〇二一年政府信息公开工作年度报告"],
+        ));
+        assert_eq!(m.year, Some(2021));
+        assert_eq!(m.agency.as_deref(), Some("某某区司法局"));
+        assert_eq!(arabic_years("二零二三年度"), "2023年度");
+        assert_eq!(arabic_years("一二三四年"), "一二三四年");
     }
 
     #[test]
