@@ -1,0 +1,140 @@
+//! Duplicate reports: the first document (in output order) is the original; a later one is its
+//! duplicate when it has the same bytes, or when it is the same report in another form (the HTML
+//! page and its DOCX attachment): same template, same year, and identical cells (key, status,
+//! value), with agencies that do not disagree. A report without a number is never matched by its
+//! cells (all empty tables look alike).
+
+use std::collections::HashMap;
+
+use nianbao_schema::{Number, Report, Status};
+use sha2::{Digest, Sha256};
+
+/// Why a report is a duplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The same bytes as the original (the same `report_id`).
+    SameBytes,
+    /// Other bytes, the same cells.
+    SameCells,
+}
+
+impl Kind {
+    /// The name stored in `reports.duplicate_kind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::SameBytes => "same_bytes",
+            Kind::SameCells => "same_cells",
+        }
+    }
+}
+
+/// The reports seen so far, by id and by cell fingerprint.
+#[derive(Default)]
+pub struct Duplicates {
+    ids: std::collections::HashSet<String>,
+    cells: HashMap<[u8; 32], Vec<(String, Option<String>)>>,
+}
+
+impl Duplicates {
+    /// Records a report and says which earlier report (by id) it duplicates, if any.
+    pub fn check(
+        &mut self,
+        report_id: &str,
+        report: Option<&Report>,
+        agency: Option<&str>,
+    ) -> Option<(String, Kind)> {
+        if !self.ids.insert(report_id.to_string()) {
+            return Some((report_id.to_string(), Kind::SameBytes));
+        }
+        let fingerprint = fingerprint(report?)?;
+        let seen = self.cells.entry(fingerprint).or_default();
+        let agrees = |other: &Option<String>| match (other.as_deref(), agency) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        if let Some((original, _)) = seen.iter().find(|(_, other)| agrees(other)) {
+            return Some((original.clone(), Kind::SameCells));
+        }
+        seen.push((report_id.to_string(), agency.map(str::to_string)));
+        None
+    }
+}
+
+/// A hash of the template, year and every cell's key, status and value; `None` when the report
+/// has no template or no number.
+fn fingerprint(report: &Report) -> Option<[u8; 32]> {
+    let template = report.report.template.as_deref()?;
+    if !report.cells.iter().any(|c| c.status == Status::Number) {
+        return None;
+    }
+    let mut hash = Sha256::new();
+    hash.update(template.as_bytes());
+    hash.update(report.report.year.unwrap_or(0).to_le_bytes());
+    for cell in &report.cells {
+        hash.update(cell.key.as_bytes());
+        hash.update([0, cell.status as u8]);
+        match cell.value {
+            Some(Number::Int(i)) => hash.update((i as f64).to_le_bytes()),
+            Some(Number::Decimal(d)) => hash.update(d.to_le_bytes()),
+            None => hash.update([0xff; 8]),
+        }
+    }
+    Some(hash.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nianbao_schema::{Cell, Meta};
+
+    fn report(value: i64, raw: &str) -> Report {
+        let cell = Cell {
+            key: "table3.new_received.total".into(),
+            value: Some(Number::Int(value)),
+            status: Status::Number,
+            raw: Some(raw.into()),
+            candidates: vec![],
+            unit: None,
+        };
+        Report {
+            report: Meta {
+                template: Some("2021".into()),
+                year: Some(2021),
+                ..Meta::default()
+            },
+            cells: vec![cell],
+            ..Report::default()
+        }
+    }
+
+    #[test]
+    fn same_bytes_then_same_cells_then_different() {
+        let mut d = Duplicates::default();
+        assert_eq!(d.check("a", Some(&report(5, "5")), Some("X局")), None);
+        assert_eq!(
+            d.check("a", Some(&report(5, "5")), Some("X局")),
+            Some(("a".into(), Kind::SameBytes))
+        );
+        assert_eq!(
+            d.check("b", Some(&report(5, " 5 ")), None),
+            Some(("a".into(), Kind::SameCells))
+        );
+        assert_eq!(d.check("c", Some(&report(5, "5")), Some("Y局")), None);
+        assert_eq!(d.check("d", Some(&report(6, "6")), Some("X局")), None);
+        assert_eq!(d.check("e", None, None), None);
+    }
+
+    #[test]
+    fn reports_without_numbers_are_not_matched_by_cells() {
+        let mut d = Duplicates::default();
+        let empty = Report {
+            report: Meta {
+                template: Some("2021".into()),
+                ..Meta::default()
+            },
+            ..Report::default()
+        };
+        assert_eq!(d.check("a", Some(&empty), None), None);
+        assert_eq!(d.check("b", Some(&empty), None), None);
+    }
+}

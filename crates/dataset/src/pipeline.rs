@@ -1,0 +1,442 @@
+//! The run: documents are extracted in chunks on the thread pool while the previous chunk's
+//! outcomes are turned into rows and written, in document order. Only the `reports` rows and
+//! what X3.1 needs (14 numbers a report) stay in memory; cells, checks and wide rows are written
+//! chunk by chunk.
+
+use std::path::Path;
+
+use nianbao_extract::Limits;
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::carry::CarryOver;
+use crate::duplicates::{Duplicates, Kind};
+use crate::extract::{extract, Outcome};
+use crate::inputs::Document;
+use crate::progress::Progress;
+use crate::sink::{Format, Sink};
+use crate::summary::Summary;
+use crate::tables::{CellsTable, ChecksTable, ReportsTable, WideTable};
+
+/// Documents extracted per chunk (one Parquet row group per chunk in cells, checks and wide).
+const CHUNK: usize = 512;
+
+/// Where and how to write.
+pub struct Output<'a> {
+    /// The output folder (it exists).
+    pub dir: &'a Path,
+    /// The table format.
+    pub format: Format,
+}
+
+/// Extracts every document and writes the four tables; returns the counts.
+pub fn build(
+    documents: Vec<Document>,
+    output: &Output,
+    limits: &Limits,
+    pool: &rayon::ThreadPool,
+    progress: &Progress,
+) -> anyhow::Result<Summary> {
+    let mut collector = Collector::create(output)?;
+    let mut documents = documents.into_iter().peekable();
+    let mut pending: Vec<Outcome> = Vec::new();
+    while documents.peek().is_some() || !pending.is_empty() {
+        let chunk: Vec<Document> = documents.by_ref().take(CHUNK).collect();
+        let (next, added) = pool.install(|| {
+            rayon::join(
+                || {
+                    chunk
+                        .into_par_iter()
+                        .map(|document| {
+                            let outcome = extract(document, limits);
+                            progress.done(outcome.result.is_err());
+                            outcome
+                        })
+                        .collect::<Vec<_>>()
+                },
+                || collector.add(std::mem::take(&mut pending)),
+            )
+        });
+        added?;
+        pending = next;
+    }
+    collector.finish()
+}
+
+/// Turns outcomes into rows, in order, and writes them.
+struct Collector {
+    cells_out: Sink,
+    checks_out: Sink,
+    wide_out: Sink,
+    reports_out: Sink,
+    reports: ReportsTable,
+    cells: CellsTable,
+    checks: ChecksTable,
+    wide: WideTable,
+    duplicates: Duplicates,
+    carry: CarryOver,
+    summary: Summary,
+}
+
+impl Collector {
+    fn create(output: &Output) -> anyhow::Result<Collector> {
+        let sink = |name: &str, empty: PolarsResult<DataFrame>| -> anyhow::Result<Sink> {
+            Sink::create(output.dir, name, output.format, empty?.schema())
+        };
+        Ok(Collector {
+            reports_out: sink("reports", ReportsTable::default().take_frame())?,
+            cells_out: sink("cells", CellsTable::default().take_frame())?,
+            checks_out: sink("checks", ChecksTable::default().take_frame())?,
+            wide_out: sink("wide", WideTable::default().take_frame())?,
+            reports: ReportsTable::default(),
+            cells: CellsTable::default(),
+            checks: ChecksTable::default(),
+            wide: WideTable::default(),
+            duplicates: Duplicates::default(),
+            carry: CarryOver::default(),
+            summary: Summary {
+                out: output.dir.to_path_buf(),
+                ..Summary::default()
+            },
+        })
+    }
+
+    /// Adds a chunk of outcomes (in document order) and writes its rows.
+    fn add(&mut self, outcomes: Vec<Outcome>) -> anyhow::Result<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        for outcome in outcomes {
+            self.add_one(outcome);
+        }
+        self.cells_out.write(&self.cells.take_frame()?)?;
+        self.checks_out.write(&self.checks.take_frame()?)?;
+        self.wide_out.write(&self.wide.take_frame()?)?;
+        Ok(())
+    }
+
+    fn add_one(&mut self, outcome: Outcome) {
+        let report = outcome.result.as_ref().ok();
+        let agency = report
+            .and_then(|r| r.report.agency.as_deref())
+            .map(crate::agency::normalize)
+            .filter(|a| !a.is_empty());
+        let duplicate = self
+            .duplicates
+            .check(&outcome.report_id, report, agency.as_deref());
+        let row = self
+            .reports
+            .push(&outcome, agency.as_deref(), duplicate.as_ref());
+
+        let s = &mut self.summary;
+        s.documents += 1;
+        s.duplicates += usize::from(duplicate.is_some());
+        let Ok(report) = outcome.result else {
+            s.failed += 1;
+            return;
+        };
+        s.ok += 1;
+        s.no_tables += usize::from(report.report.template.is_none());
+        if duplicate.as_ref().is_some_and(|d| d.1 == Kind::SameBytes) {
+            // Its rows would repeat the original's under the same report_id.
+            return;
+        }
+        s.failed_checks += report.failed_checks();
+        s.cells += report.cells.len();
+        let id = outcome.report_id.as_str();
+        if duplicate.is_none() {
+            self.carry.add(row, id, agency.as_deref(), &report);
+        }
+        self.wide.push(
+            id,
+            &report,
+            agency.as_deref(),
+            duplicate.as_ref().map(|d| d.0.as_str()),
+        );
+        self.checks.push(id, report.checks);
+        self.cells.push(id, report.cells);
+    }
+
+    /// Adds the cross-report checks, writes `reports`, and renames every table into place.
+    fn finish(mut self) -> anyhow::Result<Summary> {
+        let cross = self.carry.checks();
+        for c in cross {
+            self.reports.add_check(c.row, c.check.passed);
+            self.summary.failed_checks += usize::from(!c.check.passed);
+            self.checks.push(&c.report_id, [c.check]);
+        }
+        self.checks_out.write(&self.checks.take_frame()?)?;
+        self.reports_out.write(&self.reports.take_frame()?)?;
+        for sink in [
+            self.cells_out,
+            self.checks_out,
+            self.wide_out,
+            self.reports_out,
+        ] {
+            sink.commit()?;
+        }
+        Ok(self.summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+
+    use nianbao_schema::{Cell, Check, Meta, Number, Report, Source, Status, Template};
+
+    use super::*;
+
+    fn cell(key: &str, value: Option<Number>, status: Status) -> Cell {
+        Cell {
+            key: key.into(),
+            value,
+            status,
+            raw: value.map(|v| format!("{v:?}")),
+            candidates: vec![],
+            unit: None,
+        }
+    }
+
+    /// A 2021 report: every key missing except a few.
+    fn report(id: &str, agency: &str, year: i32, over: i64, forward: i64) -> Report {
+        let mut cells: Vec<Cell> = Template::V2021
+            .keys()
+            .map(|k| Cell::missing(&k.key))
+            .collect();
+        let mut set = |key: &str, value: Option<Number>, status: Status| {
+            let c = cells.iter_mut().find(|c| c.key == key).unwrap();
+            *c = cell(key, value, status);
+        };
+        set(
+            "table3.carried_over.total",
+            Some(Number::Int(over)),
+            Status::Number,
+        );
+        set(
+            "table3.carried_forward.total",
+            Some(Number::Int(forward)),
+            Status::Number,
+        );
+        set(
+            "table2.art20_8.admin_fees.amount_wan_yuan",
+            Some(Number::Decimal(18651.06)),
+            Status::Number,
+        );
+        set("table3.new_received.natural_person", None, Status::Blank);
+        set(
+            "table3.new_received.total",
+            Some(Number::Int(0)),
+            Status::Number,
+        );
+        Report {
+            source: Source {
+                path: format!("{id}.html"),
+                sha256: id.into(),
+                format: "html".into(),
+                encoding: None,
+            },
+            report: Meta {
+                title: Some(format!("{agency}{year}年政府信息公开工作年度报告")),
+                agency: Some(agency.into()),
+                year: Some(year),
+                template: Some("2021".into()),
+                published: None,
+            },
+            cells,
+            checks: vec![Check {
+                rule: "R3.1".into(),
+                scope: "total".into(),
+                passed: true,
+                detail: "…".into(),
+            }],
+            warnings: vec!["one".into(), "two".into()],
+        }
+    }
+
+    fn ok(id: &str, report: Report) -> Outcome {
+        let document = Document {
+            path: format!("{id}.html").into(),
+            crawl: None,
+        };
+        Outcome {
+            document,
+            report_id: id.into(),
+            result: Ok(report),
+        }
+    }
+
+    fn read(dir: &Path, name: &str) -> DataFrame {
+        ParquetReader::new(File::open(dir.join(format!("{name}.parquet"))).unwrap())
+            .finish()
+            .unwrap()
+    }
+
+    #[test]
+    fn hand_made_reports_become_four_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut collector = Collector::create(&Output {
+            dir: dir.path(),
+            format: Format::Parquet,
+        })
+        .unwrap();
+        let failed = Outcome {
+            document: Document {
+                path: "bad.docx".into(),
+                crawl: None,
+            },
+            report_id: "bad".into(),
+            result: Err("bad.docx: not a zip".into()),
+        };
+        collector
+            .add(vec![
+                ok("a", report("a", "淮安市洪泽区人民政府", 2023, 0, 4)),
+                failed,
+                ok("b", report("b", "洪泽区人民政府", 2024, 5, 0)),
+            ])
+            .unwrap();
+        collector
+            .add(vec![ok("b", report("b", "洪泽区人民政府", 2024, 5, 0))])
+            .unwrap();
+        let summary = collector.finish().unwrap();
+        assert_eq!(
+            (
+                summary.documents,
+                summary.ok,
+                summary.failed,
+                summary.duplicates
+            ),
+            (4, 3, 1, 1)
+        );
+        assert_eq!(summary.cells, 400);
+        assert_eq!(
+            summary.failed_checks, 1,
+            "X3.1: 4 carried forward, 5 carried over"
+        );
+
+        let reports = read(dir.path(), "reports");
+        assert_eq!(reports.height(), 4);
+        let col = |name: &str| {
+            reports
+                .column(name)
+                .unwrap()
+                .as_materialized_series()
+                .clone()
+        };
+        assert_eq!(
+            col("error").str().unwrap().get(1),
+            Some("bad.docx: not a zip")
+        );
+        assert_eq!(
+            col("agency_normalized").str().unwrap().get(0),
+            Some("洪泽区人民政府")
+        );
+        assert_eq!(col("duplicate_of").str().unwrap().get(3), Some("b"));
+        assert_eq!(
+            col("duplicate_kind").str().unwrap().get(3),
+            Some("same_bytes")
+        );
+        assert_eq!(col("n_checks_failed").u32().unwrap().get(2), Some(1));
+        assert_eq!(col("n_checks").u32().unwrap().get(1), None);
+        assert_eq!(col("warnings").str().unwrap().get(0), Some("one\ntwo"));
+
+        let cells = read(dir.path(), "cells");
+        assert_eq!(cells.height(), 400);
+        let row = |key: &str| {
+            let keys = cells.column("key").unwrap().str().unwrap().clone();
+            (0..cells.height())
+                .find(|&i| keys.get(i) == Some(key))
+                .unwrap()
+        };
+        let int = cells.column("value_int").unwrap().i64().unwrap().clone();
+        let dec = cells
+            .column("value_decimal")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .clone();
+        let status = cells.column("status").unwrap().str().unwrap().clone();
+        let blank = row("table3.new_received.natural_person");
+        assert_eq!(
+            (int.get(blank), status.get(blank)),
+            (None, Some("blank")),
+            "a blank is not a zero"
+        );
+        let zero = row("table3.new_received.total");
+        assert_eq!((int.get(zero), status.get(zero)), (Some(0), Some("number")));
+        let fee = row("table2.art20_8.admin_fees.amount_wan_yuan");
+        assert_eq!((int.get(fee), dec.get(fee)), (None, Some(18651.06)));
+        assert_eq!(
+            cells.column("table").unwrap().i32().unwrap().get(fee),
+            Some(2)
+        );
+
+        let checks = read(dir.path(), "checks");
+        let rules = checks.column("rule").unwrap().str().unwrap().clone();
+        assert_eq!(checks.height(), 2 + 1);
+        assert_eq!(rules.get(2), Some("X3.1"));
+        assert_eq!(
+            checks.column("report_id").unwrap().str().unwrap().get(2),
+            Some("b")
+        );
+
+        let wide = read(dir.path(), "wide");
+        assert_eq!(
+            wide.height(),
+            2,
+            "no failed document, no byte-identical copy"
+        );
+        assert_eq!(wide.width(), 6 + nianbao_schema::all_keys().len());
+        let fees = wide
+            .column("table2.art20_8.admin_fees.amount_wan_yuan")
+            .unwrap();
+        assert_eq!(fees.dtype(), &DataType::Float64);
+        let received = wide.column("table3.new_received.natural_person").unwrap();
+        assert_eq!(
+            (received.dtype(), received.null_count()),
+            (&DataType::Int64, 2)
+        );
+        assert_eq!(
+            wide.column("table3.carried_over.total")
+                .unwrap()
+                .i64()
+                .unwrap()
+                .get(1),
+            Some(5)
+        );
+    }
+
+    #[test]
+    fn the_same_report_in_another_form_is_flagged_and_kept_out_of_x3_1() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut collector = Collector::create(&Output {
+            dir: dir.path(),
+            format: Format::Csv,
+        })
+        .unwrap();
+        let mut docx = report("d", "洪泽区人民政府", 2024, 5, 0);
+        docx.source.format = "docx".into();
+        collector
+            .add(vec![
+                ok("a", report("a", "洪泽区人民政府", 2023, 0, 5)),
+                ok("h", report("h", "洪泽区人民政府", 2024, 5, 0)),
+                ok("d", docx),
+            ])
+            .unwrap();
+        let summary = collector.finish().unwrap();
+        assert_eq!((summary.duplicates, summary.failed_checks), (1, 0));
+        let reports = std::fs::read_to_string(dir.path().join("reports.csv")).unwrap();
+        assert!(
+            reports.starts_with("\u{feff}report_id,source_path,"),
+            "{reports}"
+        );
+        let last = reports.lines().last().unwrap();
+        assert!(last.contains(",h,same_cells,"), "{last}");
+        let checks = std::fs::read_to_string(dir.path().join("checks.csv")).unwrap();
+        assert_eq!(
+            checks.lines().filter(|l| l.contains("X3.1")).count(),
+            1,
+            "{checks}"
+        );
+    }
+}

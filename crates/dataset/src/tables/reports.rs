@@ -1,0 +1,145 @@
+//! `reports`: one row per document, failed ones included (with `error` set).
+
+use std::mem::take;
+
+use nianbao_schema::{Report, Status};
+use polars::prelude::*;
+
+use super::{column, frame};
+use crate::duplicates::Kind;
+use crate::extract::Outcome;
+
+/// The version of the extractor that produced the rows.
+pub const PARSER_VERSION: &str = concat!("nianbao ", env!("CARGO_PKG_VERSION"));
+
+/// Buffered rows of `reports`.
+#[derive(Default)]
+pub struct ReportsTable {
+    report_id: Vec<String>,
+    source_path: Vec<String>,
+    source_format: Vec<Option<String>>,
+    source_encoding: Vec<Option<String>>,
+    source_url: Vec<Option<String>>,
+    fetched_at: Vec<Option<String>>,
+    referrer_title: Vec<Option<String>>,
+    crawl_kind: Vec<Option<String>>,
+    title: Vec<Option<String>>,
+    agency: Vec<Option<String>>,
+    agency_normalized: Vec<Option<String>>,
+    year: Vec<Option<i32>>,
+    template: Vec<Option<String>>,
+    published: Vec<Option<String>>,
+    error: Vec<Option<String>>,
+    n_cells: Vec<Option<u32>>,
+    n_numbers: Vec<Option<u32>>,
+    n_blank: Vec<Option<u32>>,
+    n_dash: Vec<Option<u32>>,
+    n_missing: Vec<Option<u32>>,
+    n_ambiguous: Vec<Option<u32>>,
+    n_checks: Vec<Option<u32>>,
+    n_checks_failed: Vec<Option<u32>>,
+    n_warnings: Vec<Option<u32>>,
+    warnings: Vec<Option<String>>,
+    duplicate_of: Vec<Option<String>>,
+    duplicate_kind: Vec<Option<&'static str>>,
+}
+
+impl ReportsTable {
+    /// Adds the row of one document and returns its row number.
+    pub fn push(
+        &mut self,
+        outcome: &Outcome,
+        agency_normalized: Option<&str>,
+        duplicate: Option<&(String, Kind)>,
+    ) -> usize {
+        let crawl = outcome.document.crawl.as_ref();
+        self.report_id.push(outcome.report_id.clone());
+        self.source_path
+            .push(outcome.document.path.display().to_string());
+        self.source_url.push(crawl.map(|c| c.url.clone()));
+        self.fetched_at.push(crawl.map(|c| c.fetched_at.clone()));
+        self.referrer_title
+            .push(crawl.and_then(|c| c.referrer_title.clone()));
+        self.crawl_kind.push(crawl.map(|c| c.kind.clone()));
+        self.agency_normalized
+            .push(agency_normalized.map(str::to_string));
+        self.duplicate_of.push(duplicate.map(|d| d.0.clone()));
+        self.duplicate_kind.push(duplicate.map(|d| d.1.name()));
+        let report = outcome.result.as_ref().ok();
+        let meta = report.map(|r| &r.report);
+        self.source_format
+            .push(report.map(|r| r.source.format.clone()));
+        self.source_encoding
+            .push(report.and_then(|r| r.source.encoding.clone()));
+        self.title.push(meta.and_then(|m| m.title.clone()));
+        self.agency.push(meta.and_then(|m| m.agency.clone()));
+        self.year.push(meta.and_then(|m| m.year));
+        self.template.push(meta.and_then(|m| m.template.clone()));
+        self.published.push(meta.and_then(|m| m.published.clone()));
+        self.error.push(outcome.result.as_ref().err().cloned());
+        let count = |f: &dyn Fn(&Report) -> usize| report.map(|r| f(r) as u32);
+        let status = |s: Status| count(&|r| r.cells.iter().filter(|c| c.status == s).count());
+        self.n_cells.push(count(&|r| r.cells.len()));
+        self.n_numbers.push(status(Status::Number));
+        self.n_blank.push(status(Status::Blank));
+        self.n_dash.push(status(Status::Dash));
+        self.n_missing.push(status(Status::Missing));
+        self.n_ambiguous.push(status(Status::Ambiguous));
+        self.n_checks.push(count(&|r| r.checks.len()));
+        self.n_checks_failed.push(count(&|r| r.failed_checks()));
+        self.n_warnings.push(count(&|r| r.warnings.len()));
+        self.warnings.push(
+            report
+                .filter(|r| !r.warnings.is_empty())
+                .map(|r| r.warnings.join("\n")),
+        );
+        self.report_id.len() - 1
+    }
+
+    /// Counts one more check (a cross-report one) against row `row`.
+    pub fn add_check(&mut self, row: usize, passed: bool) {
+        let bump = |n: &mut Option<u32>| *n = Some(n.unwrap_or(0) + 1);
+        bump(&mut self.n_checks[row]);
+        if !passed {
+            bump(&mut self.n_checks_failed[row]);
+        }
+    }
+
+    /// The rows as a frame.
+    pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+        let height = self.report_id.len();
+        frame(
+            height,
+            vec![
+                column("report_id", take(&mut self.report_id)),
+                column("source_path", take(&mut self.source_path)),
+                column("source_format", take(&mut self.source_format)),
+                column("source_encoding", take(&mut self.source_encoding)),
+                column("source_url", take(&mut self.source_url)),
+                column("fetched_at", take(&mut self.fetched_at)),
+                column("referrer_title", take(&mut self.referrer_title)),
+                column("crawl_kind", take(&mut self.crawl_kind)),
+                column("title", take(&mut self.title)),
+                column("agency", take(&mut self.agency)),
+                column("agency_normalized", take(&mut self.agency_normalized)),
+                column("year", take(&mut self.year)),
+                column("template", take(&mut self.template)),
+                column("published", take(&mut self.published)),
+                column("error", take(&mut self.error)),
+                column("n_cells", take(&mut self.n_cells)),
+                column("n_numbers", take(&mut self.n_numbers)),
+                column("n_blank", take(&mut self.n_blank)),
+                column("n_dash", take(&mut self.n_dash)),
+                column("n_missing", take(&mut self.n_missing)),
+                column("n_ambiguous", take(&mut self.n_ambiguous)),
+                column("n_checks", take(&mut self.n_checks)),
+                column("n_checks_failed", take(&mut self.n_checks_failed)),
+                column("n_warnings", take(&mut self.n_warnings)),
+                column("warnings", take(&mut self.warnings)),
+                column("duplicate_of", take(&mut self.duplicate_of)),
+                column("duplicate_kind", take(&mut self.duplicate_kind)),
+                column("parser_version", vec![PARSER_VERSION; height]),
+            ],
+        )
+    }
+}
