@@ -1,0 +1,623 @@
+//! The crawl loop: one worker per host, many hosts at once.
+//!
+//! Each host has a gate (an async mutex around its pacer) that every request to it passes: at most
+//! one request in flight per host, consecutive requests at least the delay apart (start to start),
+//! longer after a `Retry-After` or a backoff. A worker takes its host's next URL from the SQLite
+//! frontier, checks robots.txt, fetches (retrying transient failures), reads the page on a
+//! blocking thread, stores what is kept, and records the result and the links it yielded in one
+//! transaction. When a record queues URLs for a host without a worker, a worker is started for it.
+//! The frontier stays on disk, so memory does not grow with it.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, OnceCell, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tracing::{debug, info, warn};
+use url::Url;
+
+use crate::classify::{attachment_ext, ext_for_content_type, is_html, sniff_document};
+use crate::decode::decode_html;
+use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Target};
+use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
+use crate::progress::Progress;
+use crate::robots::Robots;
+use crate::scope::Scope;
+use crate::state::{Job, Queued, Record, RunCounts, RunDocument, State};
+use crate::store::RawStore;
+
+/// Settings of a crawl.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Least time between the starts of two requests to one host.
+    pub delay: Duration,
+    /// Navigation hops allowed from a start URL.
+    pub max_depth: u32,
+    /// URLs taken from the frontier in this invocation (robots.txt and retries not counted).
+    pub max_pages: Option<u64>,
+    /// Retries of a transient failure (5xx, 429, timeout, broken connection).
+    pub max_retries: u32,
+    /// Longest `Retry-After` honoured as asked; longer ones are cut to this.
+    pub max_retry_after: Duration,
+    /// Hosts allowed besides those of the start URLs.
+    pub allow_hosts: Vec<String>,
+    /// HTTP client settings.
+    pub http: FetcherOptions,
+    /// Draw the status line.
+    pub show_progress: bool,
+}
+
+/// What a crawl invocation did.
+#[derive(Debug)]
+pub struct Report {
+    /// The run id.
+    pub run: i64,
+    /// Whether it continued an unfinished run.
+    pub resumed: bool,
+    /// Whether the run's frontier was emptied (false when `--max-pages` stopped it).
+    pub finished: bool,
+    /// Documents new or changed in this run.
+    pub documents: Vec<RunDocument>,
+    /// Counts for the summary.
+    pub counts: RunCounts,
+}
+
+/// Crawls from `seeds` into the crawl folder `dir`.
+pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<Report> {
+    let _lock = crate::store::lock(dir)?;
+    let store = RawStore::open(dir)?;
+    let mut state = State::open(dir)?;
+    let scope = Scope::new(seeds, &config.allow_hosts);
+    let seeds: Vec<Queued> = seeds
+        .iter()
+        .filter_map(|url| {
+            let host = scope.admit(url)?;
+            let target = Target {
+                url: url.clone(),
+                title: String::new(),
+                hint: Hint::Page,
+                prio: 0,
+                depth: 0,
+            };
+            Some(Queued {
+                host,
+                target,
+                referrer: None,
+            })
+        })
+        .collect();
+    let (run, resumed) = state.begin_run(&seeds)?;
+    info!(run, resumed, "crawl run");
+    let hosts = state.pending_hosts()?;
+    let progress = Progress::new(config.show_progress, state.pending()?);
+    let (spawn_tx, mut spawn_rx) = mpsc::unbounded_channel();
+    let ctx = Arc::new(Ctx {
+        fetcher: Fetcher::new(&config.http)?,
+        config,
+        scope,
+        store,
+        db: DbThread::spawn(Db {
+            state,
+            active: hosts.iter().cloned().collect(),
+        })?,
+        hosts: Mutex::new(HashMap::new()),
+        progress,
+        work_permits: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+        spawn_tx,
+        run,
+        started: AtomicU64::new(0),
+        fatal: Mutex::new(None),
+    });
+    let mut workers = JoinSet::new();
+    for host in hosts {
+        workers.spawn(host_worker(ctx.clone(), host));
+    }
+    loop {
+        while let Ok(host) = spawn_rx.try_recv() {
+            workers.spawn(host_worker(ctx.clone(), host));
+        }
+        if workers.is_empty() {
+            break;
+        }
+        tokio::select! {
+            Some(host) = spawn_rx.recv() => { workers.spawn(host_worker(ctx.clone(), host)); }
+            Some(joined) = workers.join_next() => {
+                if let Err(e) = joined {
+                    ctx.fail(anyhow::anyhow!("a crawl worker failed: {e}"));
+                }
+            }
+        }
+    }
+    ctx.progress.finish();
+    if let Some(e) = ctx
+        .fatal
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+    {
+        return Err(e);
+    }
+    ctx.db
+        .call(move |db| {
+            Ok(Report {
+                run,
+                resumed,
+                finished: db.state.finish_run(run)?,
+                documents: db.state.run_documents(run)?,
+                counts: db.state.run_counts(run)?,
+            })
+        })
+        .await
+}
+
+/// The thread that owns the crawl state: every database call runs there, in the order asked,
+/// so tasks never block on a lock and the frontier's allocations stay on one thread.
+struct DbThread {
+    calls: std::sync::mpsc::Sender<DbCall>,
+}
+
+/// A call run on the state thread.
+type DbCall = Box<dyn FnOnce(&mut Db) + Send>;
+
+impl DbThread {
+    fn spawn(mut db: Db) -> std::io::Result<DbThread> {
+        let (calls, rx) = std::sync::mpsc::channel::<DbCall>();
+        std::thread::Builder::new()
+            .name("nianbao-state".into())
+            .spawn(move || {
+                for call in rx {
+                    call(&mut db);
+                }
+            })?;
+        Ok(DbThread { calls })
+    }
+
+    /// Runs `f` on the crawl state and waits for its result.
+    async fn call<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Db) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.calls
+            .send(Box::new(move |db| {
+                // The receiver only goes away if the crawl is being torn down.
+                let _ = tx.send(f(db));
+            }))
+            .map_err(|_| anyhow::anyhow!("the crawl state thread has stopped"))?;
+        Ok(rx.await??)
+    }
+}
+
+struct Db {
+    state: State,
+    /// Hosts that have a worker.
+    active: HashSet<String>,
+}
+
+struct Ctx {
+    config: Config,
+    fetcher: Fetcher,
+    scope: Scope,
+    store: RawStore,
+    db: DbThread,
+    hosts: Mutex<HashMap<String, Arc<Host>>>,
+    progress: Progress,
+    /// Answers being read and recorded at once (one per core): bounds the memory that the
+    /// links of big pages take while they wait for the database.
+    work_permits: Semaphore,
+    spawn_tx: mpsc::UnboundedSender<String>,
+    run: i64,
+    /// URLs taken from the frontier (for `max_pages`).
+    started: AtomicU64,
+    fatal: Mutex<Option<anyhow::Error>>,
+}
+
+/// What the crawler keeps about a host across its workers.
+struct Host {
+    key: String,
+    /// The pacer; held for the whole of a request, so requests to the host never overlap.
+    gate: tokio::sync::Mutex<Pacer>,
+    robots: OnceCell<Robots>,
+}
+
+struct Pacer {
+    delay: Duration,
+    next: Instant,
+}
+
+impl Ctx {
+    fn host(&self, key: &str) -> Arc<Host> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(PoisonError::into_inner);
+        hosts
+            .entry(key.to_string())
+            .or_insert_with(|| {
+                Arc::new(Host {
+                    key: key.to_string(),
+                    gate: tokio::sync::Mutex::new(Pacer {
+                        delay: self.config.delay,
+                        next: Instant::now(),
+                    }),
+                    robots: OnceCell::new(),
+                })
+            })
+            .clone()
+    }
+
+    fn fail(&self, e: anyhow::Error) {
+        warn!("{e:#}");
+        self.fatal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(e);
+    }
+
+    fn stopping(&self) -> bool {
+        self.fatal
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+
+    /// Takes one URL from the page budget; false when it is spent.
+    fn take_budget(&self) -> bool {
+        self.config
+            .max_pages
+            .is_none_or(|max| self.started.fetch_add(1, Ordering::Relaxed) < max)
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.config.delay.max(Duration::from_millis(100));
+        base.saturating_mul(1 << attempt.min(10))
+            .min(Duration::from_secs(60))
+    }
+}
+
+/// Works through the frontier of one host until it is empty (or the crawl stops).
+async fn host_worker(ctx: Arc<Ctx>, key: String) {
+    let host = ctx.host(&key);
+    loop {
+        let stop = ctx.stopping();
+        let (k, budget) = (key.clone(), ctx.clone());
+        let job = ctx
+            .db
+            .call(move |db| {
+                let job = if stop { None } else { db.state.next_job(&k)? };
+                let job = job.filter(|_| budget.take_budget());
+                if job.is_none() {
+                    db.active.remove(&k);
+                }
+                Ok(job)
+            })
+            .await;
+        match job {
+            Ok(Some(job)) => {
+                if let Err(e) = process(&ctx, &host, job).await {
+                    ctx.fail(e);
+                }
+            }
+            Ok(None) => return,
+            Err(e) => {
+                ctx.fail(e);
+                return;
+            }
+        }
+    }
+}
+
+/// Fetches one URL and records what came of it.
+async fn process(ctx: &Arc<Ctx>, host: &Host, job: Job) -> anyhow::Result<()> {
+    let url = Url::parse(&job.url)?;
+    let mut permit = None;
+    let robots = host
+        .robots
+        .get_or_init(|| fetch_robots(ctx, host, &url))
+        .await;
+    let (record, links) = if let Robots::Unreachable(e) = robots {
+        (error_record(e.kind(), e.message()), Vec::new())
+    } else if robots.allowed(url.as_str()) {
+        let validators = job
+            .held
+            .as_ref()
+            .map(|h| h.validators.clone())
+            .unwrap_or_default();
+        let (result, attempts) = fetch_politely(ctx, host, &url, &validators).await;
+        permit = Some(ctx.work_permits.acquire().await?);
+        let (mut record, links) = match result {
+            Ok(response) => read_response(ctx, &job, &url, response).await?,
+            Err(e) => (error_record(e.kind(), e.message()), Vec::new()),
+        };
+        record.attempts = attempts;
+        (record, links)
+    } else {
+        debug!(url = %url, "disallowed by robots.txt");
+        let mut record = error_record("robots", "disallowed by robots.txt".into());
+        record.kind = "disallowed".into();
+        (record, Vec::new())
+    };
+    let links: Vec<Queued> = links
+        .into_iter()
+        .filter_map(|target| {
+            let host = ctx.scope.admit(&target.url)?;
+            Some(Queued {
+                host,
+                target,
+                referrer: Some(job.id),
+            })
+        })
+        .collect();
+    let failed = record.error.is_some();
+    let kind = record.kind.clone();
+    let run = ctx.run;
+    let recorded = ctx
+        .db
+        .call(move |db| {
+            let recorded = db.state.record(run, &job, &record, &links)?;
+            let start: Vec<String> = recorded
+                .hosts
+                .iter()
+                .filter(|h| db.active.insert((*h).clone()))
+                .cloned()
+                .collect();
+            Ok((recorded, start))
+        })
+        .await?;
+    let (recorded, start) = recorded;
+    drop(permit);
+    for host in start {
+        // The receiver lives until every worker has ended, so this cannot fail while one runs.
+        let _ = ctx.spawn_tx.send(host);
+    }
+    if let Some(change) = recorded.document {
+        info!(change, kind, "document");
+    }
+    ctx.progress.done(&kind, failed, recorded.queued);
+    Ok(())
+}
+
+fn error_record(kind: &str, message: String) -> Record {
+    Record {
+        kind: "error".into(),
+        error: Some((kind.into(), message)),
+        ..Record::default()
+    }
+}
+
+/// Fetches `url` through the host's gate, retrying transient failures with bounded exponential
+/// backoff (or the server's `Retry-After`). Returns the last result and the requests made.
+async fn fetch_politely(
+    ctx: &Ctx,
+    host: &Host,
+    url: &Url,
+    validators: &Validators,
+) -> (Result<Response, FetchError>, u32) {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut pacer = host.gate.lock().await;
+        tokio::time::sleep_until(pacer.next).await;
+        pacer.next = Instant::now() + pacer.delay;
+        debug!(url = %url, attempt, "GET");
+        let result = ctx.fetcher.get(url, validators).await;
+        let wait = match &result {
+            Ok(r) if r.status == 429 || r.status == 503 => Some(r.retry_after.map_or_else(
+                || ctx.backoff(attempt),
+                |w| w.min(ctx.config.max_retry_after),
+            )),
+            Ok(r) if r.status >= 500 => Some(ctx.backoff(attempt)),
+            Err(e) if e.is_transient() => Some(ctx.backoff(attempt)),
+            _ => None,
+        };
+        match wait {
+            Some(wait) if attempt <= ctx.config.max_retries => {
+                let until = Instant::now() + wait;
+                pacer.next = pacer.next.max(until);
+                ctx.progress.host_delay(&host.key, wait.max(pacer.delay));
+                debug!(url = %url, ?wait, "retrying later");
+            }
+            _ => {
+                ctx.progress.host_delay(&host.key, pacer.delay);
+                return (result, attempt);
+            }
+        }
+    }
+}
+
+/// Reads robots.txt for the host of `url` (following up to five redirects on the same host).
+async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> Robots {
+    let mut robots_url = match url.join("/robots.txt") {
+        Ok(u) => u,
+        Err(_) => return Robots::AllowAll,
+    };
+    let mut robots = Robots::DisallowAll;
+    for _ in 0..5 {
+        let (result, _) = fetch_politely(ctx, host, &robots_url, &Validators::default()).await;
+        robots = match result {
+            Ok(r) => match r.location.filter(|_| (300..400).contains(&r.status)) {
+                Some(next) if ctx.scope.admit(&next).as_deref() == Some(host.key.as_str()) => {
+                    robots_url = next;
+                    continue;
+                }
+                Some(_) => Robots::AllowAll,
+                None => Robots::from_response(r.status, &r.body),
+            },
+            Err(e) => {
+                info!(host = %host.key, "robots.txt unreachable ({e}); skipping the host's URLs for this run");
+                Robots::Unreachable(e)
+            }
+        };
+        break;
+    }
+    if let Some(crawl_delay) = robots.crawl_delay() {
+        let mut pacer = host.gate.lock().await;
+        pacer.delay = pacer.delay.max(crawl_delay);
+    }
+    robots
+}
+
+/// Turns an HTTP answer into a record and the links to follow.
+async fn read_response(
+    ctx: &Arc<Ctx>,
+    job: &Job,
+    url: &Url,
+    response: Response,
+) -> anyhow::Result<(Record, Vec<Target>)> {
+    let status = response.status;
+    let base = Record {
+        status: Some(status),
+        final_url: Some(url.to_string()),
+        content_type: response.content_type.clone(),
+        validators: response.validators.clone(),
+        ..Record::default()
+    };
+    match status {
+        200..=299 => {
+            let ctx2 = ctx.clone();
+            let job2 = job.clone();
+            let url2 = url.clone();
+            Ok(tokio::task::spawn_blocking(move || {
+                read_body(&ctx2, &job2, &url2, response.body, base)
+            })
+            .await??)
+        }
+        304 => {
+            let Some(held) = &job.held else {
+                return Ok((
+                    error_record("http", "304 without a held copy".into()),
+                    Vec::new(),
+                ));
+            };
+            let mut record = Record {
+                kind: held.kind.clone(),
+                content_type: held.content_type.clone(),
+                ..base
+            };
+            record.validators = Validators {
+                etag: response.validators.etag.or(held.validators.etag.clone()),
+                last_modified: response
+                    .validators
+                    .last_modified
+                    .or(held.validators.last_modified.clone()),
+            };
+            let mut links = Vec::new();
+            if held.kind == "report" {
+                let (ctx2, path, url2, depth) =
+                    (ctx.clone(), held.path.clone(), url.clone(), job.depth);
+                let content_type = held.content_type.clone();
+                links = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Target>> {
+                    let bytes = ctx2.store.read(&path)?;
+                    let page = crate::page::parse(
+                        &decode_html(&bytes, content_type.as_deref()).text,
+                        &url2,
+                    );
+                    Ok(report_targets(&page, depth))
+                })
+                .await??;
+            }
+            Ok((record, links))
+        }
+        300..=399 => {
+            let mut record = Record {
+                kind: "redirect".into(),
+                ..base
+            };
+            record.final_url = response.location.as_ref().map(Url::to_string);
+            let links = match response.location {
+                Some(location) => vec![Target {
+                    url: location,
+                    title: job.referrer_title.clone().unwrap_or_default(),
+                    hint: job.hint,
+                    prio: 0,
+                    depth: job.depth,
+                }],
+                None => {
+                    record.error = Some(("http".into(), format!("{status} without Location")));
+                    Vec::new()
+                }
+            };
+            Ok((record, links))
+        }
+        _ => {
+            let reason = reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("error");
+            let error = Some((status.to_string(), format!("HTTP {status} {reason}")));
+            Ok((
+                Record {
+                    kind: "error".into(),
+                    error,
+                    ..base
+                },
+                Vec::new(),
+            ))
+        }
+    }
+}
+
+/// Reads a 2xx body (on a blocking thread): an attachment is stored; an HTML page is decoded and
+/// parsed, stored if it is a report, and mined for links.
+fn read_body(
+    ctx: &Ctx,
+    job: &Job,
+    url: &Url,
+    body: Vec<u8>,
+    base: Record,
+) -> anyhow::Result<(Record, Vec<Target>)> {
+    let content_type = base.content_type.as_deref();
+    let sniffed = sniff_document(&body);
+    if sniffed.is_some() || !is_html(content_type) {
+        let ext = attachment_ext(url.as_str())
+            .or_else(|| job.referrer_title.as_deref().and_then(attachment_ext))
+            .or_else(|| content_type.and_then(ext_for_content_type))
+            .or(sniffed);
+        let keep = job.hint == Hint::Attachment || ext.is_some();
+        let Some(ext) = ext.filter(|_| keep) else {
+            return Ok((
+                Record {
+                    kind: "other".into(),
+                    ..base
+                },
+                Vec::new(),
+            ));
+        };
+        let stored = ctx.store.put(&body, ext)?;
+        return Ok((
+            Record {
+                kind: "attachment".into(),
+                bytes: body.len() as u64,
+                stored: Some(stored),
+                ..base
+            },
+            Vec::new(),
+        ));
+    }
+    let decoded = decode_html(&body, content_type);
+    let page = crate::page::parse(&decoded.text, url);
+    let title = page.title.clone();
+    if is_report_page(&page) {
+        let stored = ctx.store.put(&body, "html")?;
+        let record = Record {
+            kind: "report".into(),
+            title: Some(title),
+            encoding: Some(decoded.encoding.name().to_string()),
+            bytes: body.len() as u64,
+            stored: Some(stored),
+            ..base
+        };
+        return Ok((record, report_targets(&page, job.depth)));
+    }
+    let targets = listing_targets(&page, url, job.depth, ctx.config.max_depth);
+    Ok((
+        Record {
+            kind: "listing".into(),
+            title: Some(title),
+            ..base
+        },
+        targets,
+    ))
+}

@@ -1,0 +1,321 @@
+//! One HTTP request: conditional headers, no automatic redirects (each hop is its own polite
+//! request), a body size limit, and errors sorted into kinds a person can act on.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{self, HeaderMap};
+use url::Url;
+
+/// The HTTP client of a crawl.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    max_body_bytes: u64,
+}
+
+/// Client settings.
+#[derive(Debug, Clone)]
+pub struct FetcherOptions {
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    /// Time allowed to connect.
+    pub connect_timeout: Duration,
+    /// Time allowed for the whole request, body included.
+    pub timeout: Duration,
+    /// Largest body accepted.
+    pub max_body_bytes: u64,
+}
+
+/// Validators of a stored copy, for a conditional request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// The `ETag` last seen.
+    pub etag: Option<String>,
+    /// The `Last-Modified` last seen.
+    pub last_modified: Option<String>,
+}
+
+/// An HTTP answer (any status).
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+    /// `ETag` and `Last-Modified`.
+    pub validators: Validators,
+    /// `Location`, resolved against the request URL.
+    pub location: Option<Url>,
+    /// `Retry-After`, as a wait from now.
+    pub retry_after: Option<Duration>,
+    /// The body (empty for 304 and for error statuses).
+    pub body: Vec<u8>,
+}
+
+/// Why a request got no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// The host name did not resolve.
+    #[error("dns: {0}")]
+    Dns(String),
+    /// The TLS handshake failed.
+    #[error("tls: {0}")]
+    Tls(String),
+    /// The connection was refused or broke.
+    #[error("connect: {0}")]
+    Connect(String),
+    /// No complete answer in time.
+    #[error("timeout: {0}")]
+    Timeout(String),
+    /// The body is larger than the limit.
+    #[error("too large: more than {0} bytes")]
+    TooLarge(u64),
+    /// Anything else (a malformed answer, a body cut short).
+    #[error("http: {0}")]
+    Other(String),
+}
+
+impl FetchError {
+    /// A short name for summaries: `dns`, `tls`, `connect`, `timeout`, `too-large`, `http`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::Dns(_) => "dns",
+            FetchError::Tls(_) => "tls",
+            FetchError::Connect(_) => "connect",
+            FetchError::Timeout(_) => "timeout",
+            FetchError::TooLarge(_) => "too-large",
+            FetchError::Other(_) => "http",
+        }
+    }
+
+    /// The message, without the kind.
+    pub fn message(&self) -> String {
+        match self {
+            FetchError::Dns(m)
+            | FetchError::Tls(m)
+            | FetchError::Connect(m)
+            | FetchError::Timeout(m)
+            | FetchError::Other(m) => m.clone(),
+            FetchError::TooLarge(n) => format!("more than {n} bytes"),
+        }
+    }
+
+    /// Whether trying again later may help.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Connect(_) | FetchError::Timeout(_) | FetchError::Other(_)
+        )
+    }
+
+    fn from_reqwest(e: &reqwest::Error) -> FetchError {
+        let mut chain = Vec::new();
+        let mut source: Option<&dyn std::error::Error> = Some(e);
+        while let Some(err) = source {
+            chain.push(err.to_string());
+            source = err.source();
+        }
+        let message = chain.last().cloned().unwrap_or_default();
+        let all = chain.join(": ").to_lowercase();
+        if e.is_timeout() || all.contains("timed out") {
+            FetchError::Timeout(message)
+        } else if all.contains("dns error")
+            || all.contains("failed to lookup address")
+            || all.contains("name or service")
+        {
+            FetchError::Dns(message)
+        } else if all.contains("tls")
+            || all.contains("certificate")
+            || all.contains("handshake")
+            || all.contains("corrupt message")
+        {
+            FetchError::Tls(message)
+        } else if e.is_connect() {
+            FetchError::Connect(message)
+        } else {
+            FetchError::Other(message)
+        }
+    }
+}
+
+impl Fetcher {
+    /// Builds the client.
+    pub fn new(options: &FetcherOptions) -> anyhow::Result<Fetcher> {
+        let client = reqwest::Client::builder()
+            .user_agent(options.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
+            .pool_max_idle_per_host(1)
+            .gzip(true)
+            .brotli(true)
+            .deflate(true)
+            .build()?;
+        Ok(Fetcher {
+            client,
+            max_body_bytes: options.max_body_bytes,
+        })
+    }
+
+    /// Sends one GET, conditional when `validators` has any.
+    pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Response, FetchError> {
+        let mut request = self.client.get(url.clone());
+        if let Some(etag) = &validators.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = &validators.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, date);
+        }
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| FetchError::from_reqwest(&e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let text = |name: header::HeaderName| header_text(headers, name);
+        let mut out = Response {
+            status,
+            content_type: text(header::CONTENT_TYPE),
+            validators: Validators {
+                etag: text(header::ETAG),
+                last_modified: text(header::LAST_MODIFIED),
+            },
+            location: text(header::LOCATION).and_then(|l| url.join(&l).ok()),
+            retry_after: text(header::RETRY_AFTER)
+                .and_then(|v| parse_retry_after(&v, SystemTime::now())),
+            body: Vec::new(),
+        };
+        if !(200..300).contains(&status) {
+            return Ok(out);
+        }
+        match response.content_length() {
+            Some(n) if n > self.max_body_bytes => {
+                return Err(FetchError::TooLarge(self.max_body_bytes))
+            }
+            Some(n) => out.body.reserve_exact(usize::try_from(n).unwrap_or(0)),
+            None => {}
+        }
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| FetchError::from_reqwest(&e))?
+        {
+            if (out.body.len() + chunk.len()) as u64 > self.max_body_bytes {
+                return Err(FetchError::TooLarge(self.max_body_bytes));
+            }
+            out.body.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    let value = headers.get(name)?;
+    let text = String::from_utf8_lossy(value.as_bytes()).trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// A `Retry-After` value (seconds, or an HTTP date) as a wait from `now`.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A loopback server: `/big` is 2000 bytes, `/doc` answers `If-None-Match: "v1"` with 304,
+    /// `/busy` is a 503 with `Retry-After: 5`, `/moved` a redirect.
+    async fn server() -> String {
+        use axum::http::{HeaderMap, StatusCode};
+        use axum::response::IntoResponse;
+        use axum::routing::get;
+        let app = axum::Router::new()
+            .route("/big", get(|| async { "x".repeat(2000) }))
+            .route(
+                "/doc",
+                get(|headers: HeaderMap| async move {
+                    if headers.get("if-none-match").is_some_and(|v| v == "\"v1\"") {
+                        StatusCode::NOT_MODIFIED.into_response()
+                    } else {
+                        (
+                            [("etag", "\"v1\""), ("content-type", "application/pdf")],
+                            "%PDF-",
+                        )
+                            .into_response()
+                    }
+                }),
+            )
+            .route(
+                "/busy",
+                get(|| async { (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "5")], "") }),
+            )
+            .route(
+                "/moved",
+                get(|| async { (StatusCode::MOVED_PERMANENTLY, [("location", "/doc")], "") }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        base
+    }
+
+    #[tokio::test]
+    async fn statuses_limits_and_validators() {
+        let base = server().await;
+        let fetcher = Fetcher::new(&FetcherOptions {
+            user_agent: "test".into(),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(5),
+            max_body_bytes: 1000,
+        })
+        .unwrap();
+        let url = |p: &str| Url::parse(&format!("{base}{p}")).unwrap();
+        let none = Validators::default();
+        assert_eq!(
+            fetcher.get(&url("/big"), &none).await.unwrap_err(),
+            FetchError::TooLarge(1000)
+        );
+        let doc = fetcher.get(&url("/doc"), &none).await.unwrap();
+        assert_eq!((doc.status, doc.body.as_slice()), (200, &b"%PDF-"[..]));
+        assert_eq!(doc.validators.etag.as_deref(), Some("\"v1\""));
+        let again = fetcher.get(&url("/doc"), &doc.validators).await.unwrap();
+        assert_eq!((again.status, again.body.len()), (304, 0));
+        let busy = fetcher.get(&url("/busy"), &none).await.unwrap();
+        assert_eq!(
+            (busy.status, busy.retry_after),
+            (503, Some(Duration::from_secs(5)))
+        );
+        let moved = fetcher.get(&url("/moved"), &none).await.unwrap();
+        assert_eq!((moved.status, moved.location), (301, Some(url("/doc"))));
+        let refused = format!("http://127.0.0.1:{}/", {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        });
+        let err = fetcher
+            .get(&Url::parse(&refused).unwrap(), &none)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), "connect", "{err}");
+        assert!(err.is_transient());
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(30))
+        );
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+}

@@ -1,0 +1,492 @@
+//! The crawl state: one SQLite file, `crawl.sqlite`, in the crawl folder.
+//!
+//! * `runs`: one row per crawl run. A run that did not finish (killed, or stopped by
+//!   `--max-pages`) is resumed by the next invocation; a finished one makes the next a new run.
+//! * `urls`: every URL the crawl has queued, with its frontier flag (`pending`), what it turned
+//!   out to be (`kind`), the last status or error, the final URL after a redirect, the validators
+//!   (ETag, Last-Modified) and hash of the copy held, and where it was first linked from (the
+//!   linking page's row and the link text or page title).
+//! * `documents`: each version of a stored report or attachment (unique per URL and hash).
+//!
+//! A URL is in the frontier of run R when `pending = 1`; when it is seen again in a later run it is
+//! queued again once. Each fetch is recorded in one transaction, together with the links it
+//! yielded, so a crash loses at most the requests in flight, which the next invocation repeats.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use crate::discover::{Hint, Target};
+use crate::http::Validators;
+use crate::store::Stored;
+use crate::CrawledDocument;
+
+/// The file name of the state inside a crawl folder.
+pub const STATE_FILE: &str = "crawl.sqlite";
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS runs(
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS urls(
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    host TEXT NOT NULL,
+    pending INTEGER NOT NULL,
+    prio INTEGER NOT NULL,
+    depth INTEGER NOT NULL,
+    hint TEXT NOT NULL,
+    referrer INTEGER REFERENCES urls(id),
+    referrer_title TEXT,
+    run_seen INTEGER NOT NULL,
+    run_done INTEGER NOT NULL DEFAULT 0,
+    kind TEXT,
+    status INTEGER,
+    error_kind TEXT,
+    error TEXT,
+    final_url TEXT,
+    content_type TEXT,
+    title TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    sha256 TEXT,
+    attempts INTEGER,
+    checked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS frontier ON urls(host, prio, id) WHERE pending = 1;
+CREATE TABLE IF NOT EXISTS documents(
+    id INTEGER PRIMARY KEY,
+    url_id INTEGER NOT NULL REFERENCES urls(id),
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    content_type TEXT,
+    encoding TEXT,
+    title TEXT,
+    bytes INTEGER NOT NULL,
+    UNIQUE(url_id, sha256)
+);
+CREATE INDEX IF NOT EXISTS documents_run ON documents(run);
+";
+
+/// The crawl state of one crawl folder.
+pub struct State {
+    conn: Connection,
+}
+
+/// A URL taken from the frontier.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Row id.
+    pub id: i64,
+    /// The URL.
+    pub url: String,
+    /// Navigation hops from a start URL.
+    pub depth: u32,
+    /// What the link promised.
+    pub hint: Hint,
+    /// Link text or title of the linking page.
+    pub referrer_title: Option<String>,
+    /// The copy held from an earlier run, if any.
+    pub held: Option<Held>,
+}
+
+/// A stored copy of a URL, revalidated with a conditional request.
+#[derive(Debug, Clone)]
+pub struct Held {
+    /// Its validators.
+    pub validators: Validators,
+    /// `report` or `attachment`.
+    pub kind: String,
+    /// Where its bytes are (relative to the crawl folder).
+    pub path: String,
+    /// Its `Content-Type`.
+    pub content_type: Option<String>,
+}
+
+/// What one fetch found out about its URL.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// `report`, `attachment`, `listing`, `other`, `redirect`, `disallowed`, `error`.
+    pub kind: String,
+    /// HTTP status, when there was an answer.
+    pub status: Option<u16>,
+    /// Error kind and message, when it failed.
+    pub error: Option<(String, String)>,
+    /// Where a redirect pointed (or the URL itself).
+    pub final_url: Option<String>,
+    /// `Content-Type`.
+    pub content_type: Option<String>,
+    /// Title of an HTML page.
+    pub title: Option<String>,
+    /// Validators of the answer.
+    pub validators: Validators,
+    /// Encoding of an HTML page.
+    pub encoding: Option<String>,
+    /// The bytes kept in the raw store (reports and attachments).
+    pub stored: Option<Stored>,
+    /// Stored bytes length.
+    pub bytes: u64,
+    /// Requests spent (retries included).
+    pub attempts: u32,
+}
+
+/// A link to queue, with its host key.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    /// The host key (`host:port`).
+    pub host: String,
+    /// The link.
+    pub target: Target,
+    /// The row id of the page it was found on.
+    pub referrer: Option<i64>,
+}
+
+/// What recording a fetch changed.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    /// Hosts that got newly pending URLs.
+    pub hosts: Vec<String>,
+    /// How many URLs were newly queued.
+    pub queued: u64,
+    /// `new` or `changed` when a document version was added.
+    pub document: Option<&'static str>,
+}
+
+/// One document version of a run, for the end-of-run listing.
+#[derive(Debug, Clone)]
+pub struct RunDocument {
+    /// `new` or `changed`.
+    pub change: &'static str,
+    /// `report` or `attachment`.
+    pub kind: String,
+    /// The URL.
+    pub url: String,
+    /// Relative path in the crawl folder.
+    pub path: String,
+    /// Link text or title.
+    pub title: Option<String>,
+}
+
+/// Counts for the summary of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunCounts {
+    /// URLs fetched (or tried) in the run, by `kind`.
+    pub by_kind: Vec<(String, u64)>,
+    /// Errors by kind (`404`, `timeout`, `robots`…).
+    pub errors: Vec<(String, u64)>,
+    /// A few failed URLs with their error.
+    pub error_samples: Vec<(String, String)>,
+    /// Revalidated copies that had not changed.
+    pub not_modified: u64,
+    /// Still queued.
+    pub pending: u64,
+}
+
+fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+impl State {
+    /// Opens (creating if needed) the state of the crawl folder `dir`.
+    pub fn open(dir: &Path) -> rusqlite::Result<State> {
+        let conn = Connection::open(dir.join(STATE_FILE))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "cache_size", -16_000)?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(State { conn })
+    }
+
+    /// Opens an existing state without creating anything.
+    pub fn open_existing(dir: &Path) -> rusqlite::Result<State> {
+        let conn = Connection::open_with_flags(
+            dir.join(STATE_FILE),
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(State { conn })
+    }
+
+    /// Resumes the unfinished run or starts a new one, and queues the start URLs in it.
+    /// Returns the run id and whether it was resumed.
+    pub fn begin_run(&mut self, seeds: &[Queued]) -> rusqlite::Result<(i64, bool)> {
+        let tx = self.conn.transaction()?;
+        let open: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let (run, resumed) = match open {
+            Some(run) => (run, true),
+            None => {
+                tx.execute("INSERT INTO runs(started_at) VALUES (?1)", [now()])?;
+                (tx.last_insert_rowid(), false)
+            }
+        };
+        for seed in seeds {
+            queue(&tx, run, seed)?;
+        }
+        tx.commit()?;
+        Ok((run, resumed))
+    }
+
+    /// Marks the run finished if its frontier is empty; returns whether it did.
+    pub fn finish_run(&self, run: i64) -> rusqlite::Result<bool> {
+        if self.pending()? > 0 {
+            return Ok(false);
+        }
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?2 WHERE id = ?1",
+            params![run, now()],
+        )?;
+        Ok(true)
+    }
+
+    /// Hosts with queued URLs.
+    pub fn pending_hosts(&self) -> rusqlite::Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT host FROM urls WHERE pending = 1")?;
+        let hosts = stmt.query_map([], |r| r.get(0))?.collect();
+        hosts
+    }
+
+    /// How many URLs are queued.
+    pub fn pending(&self) -> rusqlite::Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM urls WHERE pending = 1", [], count)
+    }
+
+    /// The next queued URL of `host` (reports and attachments first, then pagination, then
+    /// navigation; oldest first within each).
+    pub fn next_job(&self, host: &str) -> rusqlite::Result<Option<Job>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT u.id, u.url, u.depth, u.hint, u.referrer_title, u.kind, u.etag, u.last_modified, d.path, u.content_type
+             FROM urls u LEFT JOIN documents d ON d.url_id = u.id AND d.sha256 = u.sha256
+             WHERE u.pending = 1 AND u.host = ?1 ORDER BY u.prio, u.id LIMIT 1",
+        )?;
+        stmt.query_row([host], |r| {
+            let path: Option<String> = r.get(8)?;
+            let held = match path {
+                Some(path) => Some(Held {
+                    validators: Validators {
+                        etag: r.get(6)?,
+                        last_modified: r.get(7)?,
+                    },
+                    kind: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                    path,
+                    content_type: r.get(9)?,
+                }),
+                None => None,
+            };
+            Ok(Job {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                depth: r.get(2)?,
+                hint: Hint::from_name(&r.get::<_, String>(3)?),
+                referrer_title: r.get(4)?,
+                held,
+            })
+        })
+        .optional()
+    }
+
+    /// Records the result of fetching `job` in run `run`, and queues the links it yielded, in one
+    /// transaction.
+    pub fn record(
+        &mut self,
+        run: i64,
+        job: &Job,
+        rec: &Record,
+        links: &[Queued],
+    ) -> rusqlite::Result<Recorded> {
+        let tx = self.conn.transaction()?;
+        let fetched_at = now();
+        let mut out = Recorded::default();
+        if let Some(stored) = &rec.stored {
+            let had_any: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM documents WHERE url_id = ?1)",
+                [job.id],
+                |r| r.get(0),
+            )?;
+            let added = tx.execute(
+                "INSERT INTO documents(url_id, sha256, path, kind, fetched_at, run, content_type, encoding, title, bytes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(url_id, sha256) DO NOTHING",
+                params![
+                    job.id,
+                    stored.sha256,
+                    stored.rel_path,
+                    rec.kind,
+                    fetched_at,
+                    run,
+                    rec.content_type,
+                    rec.encoding,
+                    rec.title,
+                    rec.bytes as i64
+                ],
+            )?;
+            if added == 1 {
+                out.document = Some(if had_any { "changed" } else { "new" });
+            }
+            tx.execute(
+                "UPDATE urls SET sha256 = ?2, etag = ?3, last_modified = ?4 WHERE id = ?1",
+                params![
+                    job.id,
+                    stored.sha256,
+                    rec.validators.etag,
+                    rec.validators.last_modified
+                ],
+            )?;
+        } else if rec.status == Some(304) {
+            tx.execute(
+                "UPDATE urls SET etag = coalesce(?2, etag), last_modified = coalesce(?3, last_modified) WHERE id = ?1",
+                params![job.id, rec.validators.etag, rec.validators.last_modified],
+            )?;
+        }
+        let (error_kind, error) = rec.error.clone().unzip();
+        tx.execute(
+            "UPDATE urls SET pending = 0, run_done = ?2, kind = ?3, status = ?4, error_kind = ?5, error = ?6,
+                 final_url = ?7, content_type = coalesce(?8, content_type), title = coalesce(?9, title),
+                 attempts = ?10, checked_at = ?11
+             WHERE id = ?1",
+            params![
+                job.id,
+                run,
+                rec.kind,
+                rec.status,
+                error_kind,
+                error,
+                rec.final_url,
+                rec.content_type,
+                rec.title,
+                rec.attempts,
+                fetched_at
+            ],
+        )?;
+        for link in links {
+            if queue(&tx, run, link)? {
+                out.queued += 1;
+                if !out.hosts.contains(&link.host) {
+                    out.hosts.push(link.host.clone());
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The current version of every stored document of the crawl folder `dir`.
+    pub fn documents(&self, dir: &Path) -> rusqlite::Result<Vec<CrawledDocument>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.path, u.url, d.fetched_at, u.referrer_title, d.kind, d.sha256, d.content_type, d.encoding
+             FROM documents d JOIN urls u ON u.id = d.url_id AND u.sha256 = d.sha256 ORDER BY d.id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(CrawledDocument {
+                    path: dir.join(r.get::<_, String>(0)?),
+                    url: r.get(1)?,
+                    fetched_at: r.get(2)?,
+                    referrer_title: r.get(3)?,
+                    kind: r.get(4)?,
+                    sha256: r.get(5)?,
+                    content_type: r.get(6)?,
+                    encoding: r.get(7)?,
+                })
+            })?
+            .collect();
+        rows
+    }
+
+    /// The documents added in run `run`, oldest first.
+    pub fn run_documents(&self, run: i64) -> rusqlite::Result<Vec<RunDocument>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.kind, u.url, d.path, u.referrer_title,
+                    EXISTS(SELECT 1 FROM documents e WHERE e.url_id = d.url_id AND e.id < d.id)
+             FROM documents d JOIN urls u ON u.id = d.url_id WHERE d.run = ?1 ORDER BY d.id",
+        )?;
+        let rows = stmt
+            .query_map([run], |r| {
+                Ok(RunDocument {
+                    kind: r.get(0)?,
+                    url: r.get(1)?,
+                    path: r.get(2)?,
+                    title: r.get(3)?,
+                    change: if r.get(4)? { "changed" } else { "new" },
+                })
+            })?
+            .collect();
+        rows
+    }
+
+    /// Counts for the summary of run `run`.
+    pub fn run_counts(&self, run: i64) -> rusqlite::Result<RunCounts> {
+        let pairs = |sql: &str| -> rusqlite::Result<Vec<(String, u64)>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt
+                .query_map([run], |r| Ok((r.get(0)?, count_at(r, 1)?)))?
+                .collect();
+            rows
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT url, error_kind || ': ' || error FROM urls WHERE run_done = ?1 AND error IS NOT NULL ORDER BY id LIMIT 10",
+        )?;
+        let error_samples = stmt
+            .query_map([run], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(RunCounts {
+            by_kind: pairs("SELECT kind, count(*) FROM urls WHERE run_done = ?1 GROUP BY kind ORDER BY kind")?,
+            errors: pairs(
+                "SELECT error_kind, count(*) FROM urls WHERE run_done = ?1 AND error_kind IS NOT NULL
+                 GROUP BY error_kind ORDER BY count(*) DESC, error_kind",
+            )?,
+            error_samples,
+            not_modified: self.conn.query_row(
+                "SELECT count(*) FROM urls WHERE run_done = ?1 AND status = 304",
+                [run],
+                count,
+            )?,
+            pending: self.pending()?,
+        })
+    }
+}
+
+/// A `count(*)` in the first column.
+fn count(row: &rusqlite::Row<'_>) -> rusqlite::Result<u64> {
+    count_at(row, 0)
+}
+
+fn count_at(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
+    Ok(u64::try_from(row.get::<_, i64>(i)?).unwrap_or(0))
+}
+
+/// Queues one URL in run `run` unless it was already queued in this run; returns whether it was.
+fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Result<bool> {
+    let changed = tx.prepare_cached(
+        "INSERT INTO urls(url, host, pending, prio, depth, hint, referrer, referrer_title, run_seen)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(url) DO UPDATE SET pending = 1, run_seen = excluded.run_seen,
+             prio = excluded.prio, depth = excluded.depth
+         WHERE urls.run_seen < excluded.run_seen",
+    )?
+    .execute(params![
+            q.target.url.as_str(),
+            q.host,
+            q.target.prio,
+            q.target.depth,
+            q.target.hint.as_str(),
+            q.referrer,
+            (!q.target.title.is_empty()).then_some(&q.target.title),
+            run
+        ],
+    )?;
+    Ok(changed == 1)
+}

@@ -1,0 +1,475 @@
+//! `nianbao crawl` against a loopback imitation of a district site (tests/crawl_support): what is
+//! stored, what is never requested, the delay between requests, retries, kill -9 and resume, and
+//! the conditional requests of a re-crawl. Nothing leaves 127.0.0.1.
+
+mod crawl_support;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crawl_support::Site;
+
+const DELAY: f64 = 0.1;
+const CONTACT: &str = "crawl-test@example.org";
+
+fn nianbao() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+    cmd.env_remove("RUST_LOG");
+    cmd
+}
+
+/// A closed loopback port (bound, then released).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn crawl_command(site: &Site, dir: &Path, extra_seeds: &[String], delay: f64) -> Command {
+    let mut cmd = nianbao();
+    cmd.arg("crawl")
+        .arg(format!("{}/", site.base))
+        .args(extra_seeds);
+    cmd.arg("--out").arg(dir);
+    cmd.args([
+        "--delay",
+        &delay.to_string(),
+        "--timeout",
+        "1.5",
+        "--max-retries",
+        "1",
+        "--contact",
+        CONTACT,
+    ]);
+    cmd
+}
+
+fn run(mut cmd: Command) -> Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "crawl failed: {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The stored documents by URL path.
+fn documents(site: &Site, dir: &Path) -> BTreeMap<String, nianbao_fetch::CrawledDocument> {
+    nianbao_fetch::crawled_documents(dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| {
+            (
+                d.url.strip_prefix(&site.base).unwrap_or(&d.url).to_string(),
+                d,
+            )
+        })
+        .collect()
+}
+
+const REPORTS: [&str; 6] = [
+    "/zwgk/zfxxgknb/202403/t20240301_1.html",
+    "/zwgk/zfxxgknb/202303/t20230301_2.html",
+    "/zwgk/zfxxgknb/202103/t20210301_4.html",
+    "/zwgk/zfxxgknb/flaky.html",
+    "/zwgk/zfxxgknb/limited.html",
+    "/art/2016/3/1/art_1_5.html",
+];
+const ATTACHMENTS: [&str; 4] = [
+    "/files/2023nb.pdf",
+    "/files/2022nb.docx",
+    "/files/2021nb.docx",
+    "/download?id=7",
+];
+
+fn assert_complete(site: &Site, dir: &Path) {
+    let docs = documents(site, dir);
+    let expected: Vec<&str> = REPORTS.iter().chain(&ATTACHMENTS).copied().collect();
+    let mut got: Vec<&str> = docs.keys().map(String::as_str).collect();
+    let mut want = expected.clone();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    for path in REPORTS {
+        assert_eq!(docs[path].kind, "report", "{path}");
+    }
+    for path in ATTACHMENTS {
+        assert_eq!(docs[path].kind, "attachment", "{path}");
+    }
+    for doc in docs.values() {
+        let bytes = std::fs::read(&doc.path).unwrap();
+        let name = doc.path.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(
+            name,
+            nianbao_fetch::store::RawStore::hash(&bytes),
+            "{}",
+            doc.url
+        );
+        assert_eq!(name, doc.sha256);
+        assert!(
+            doc.fetched_at.ends_with('Z') && doc.fetched_at.contains('T'),
+            "{}",
+            doc.fetched_at
+        );
+    }
+    // Bytes are kept as served, with the encoding used.
+    let gbk = &docs["/zwgk/zfxxgknb/202303/t20230301_2.html"];
+    assert_eq!(
+        std::fs::read(&gbk.path).unwrap(),
+        crawl_support::report_2022()
+    );
+    assert_eq!(gbk.encoding.as_deref(), Some("gb18030"));
+    assert_eq!(
+        docs["/zwgk/zfxxgknb/202403/t20240301_1.html"]
+            .encoding
+            .as_deref(),
+        Some("UTF-8")
+    );
+    assert_eq!(
+        std::fs::read(&docs["/files/2021nb.docx"].path).unwrap(),
+        crawl_support::DOCX_2021
+    );
+    assert_eq!(
+        std::fs::read(&docs["/files/2023nb.pdf"].path).unwrap(),
+        crawl_support::PDF_2023
+    );
+    assert_eq!(
+        std::fs::read(&docs["/download?id=7"].path).unwrap(),
+        crawl_support::XLS_2015
+    );
+    assert!(docs["/download?id=7"]
+        .path
+        .to_str()
+        .unwrap()
+        .ends_with(".xls"));
+    assert_eq!(
+        docs["/files/2021nb.docx"].referrer_title.as_deref(),
+        Some("某区2021年度政府信息公开工作年度报告")
+    );
+    assert_eq!(
+        docs["/zwgk/zfxxgknb/202103/t20210301_4.html"]
+            .referrer_title
+            .as_deref(),
+        Some("某区2020年政府信息公开年报")
+    );
+}
+
+fn count(hits: &[crawl_support::Hit], path: &str) -> usize {
+    hits.iter().filter(|h| h.path == path).count()
+}
+
+fn db(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("crawl.sqlite")).unwrap()
+}
+
+fn column(dir: &Path, url: &str, col: &str) -> Option<String> {
+    db(dir)
+        .query_row(
+            &format!("SELECT CAST({col} AS TEXT) FROM urls WHERE url = ?1"),
+            [url],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+#[test]
+fn crawls_a_district_site_politely_then_revalidates() {
+    let site = Site::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let tls_seed = format!("https://{}/", site.host());
+    let dead_seed = format!("http://127.0.0.1:{}/", closed_port());
+    let seeds = [tls_seed.clone(), dead_seed.clone()];
+
+    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    assert!(nianbao_fetch::is_crawl_dir(&dir));
+    assert_complete(&site, &dir);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("new\t")).count(),
+        10,
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("errors:"), "{stderr}");
+
+    // What was never requested.
+    let hits = site.hits();
+    assert!(
+        site.offsite_hits().is_empty(),
+        "off-site requests: {:?}",
+        site.offsite_hits()
+    );
+    assert_eq!(count(&hits, "/xwzx/index.html"), 0, "not a disclosure link");
+    assert!(
+        hits.iter().all(|h| !h.path.starts_with("/private/")),
+        "robots.txt disallows /private/"
+    );
+    assert_eq!(count(&hits, "/robots.txt"), 1);
+    // Retries: a 503 and a 429 once each, then success; a 404 is not retried; a slow page times out twice.
+    assert_eq!(count(&hits, "/zwgk/zfxxgknb/flaky.html"), 2);
+    assert_eq!(count(&hits, "/zwgk/zfxxgknb/limited.html"), 2);
+    assert_eq!(count(&hits, "/zwgk/zfxxgknb/missing.html"), 1);
+    assert_eq!(count(&hits, "/zwgk/zfxxgknb/slow.html"), 2);
+    let limited: Vec<Duration> = hits
+        .iter()
+        .filter(|h| h.path == "/zwgk/zfxxgknb/limited.html")
+        .map(|h| h.at)
+        .collect();
+    assert!(
+        limited[1] - limited[0] >= Duration::from_millis(990),
+        "Retry-After: 1 not honoured: {limited:?}"
+    );
+    // One request at a time, at least the delay apart (start to start).
+    let mut times: Vec<Duration> = hits.iter().map(|h| h.at).collect();
+    times.sort();
+    let min_gap = times.windows(2).map(|w| w[1] - w[0]).min().unwrap();
+    assert!(
+        min_gap >= Duration::from_secs_f64(DELAY - 0.01),
+        "requests {min_gap:?} apart"
+    );
+    for hit in &hits {
+        let ua = hit.headers.get("user-agent").unwrap().to_str().unwrap();
+        assert!(ua.starts_with("nianbao/") && ua.contains(CONTACT), "{ua}");
+    }
+    // What was recorded about failures and redirects.
+    let url = |p: &str| format!("{}{p}", site.base);
+    assert_eq!(
+        column(&dir, &url("/zwgk/zfxxgknb/missing.html"), "status").as_deref(),
+        Some("404")
+    );
+    assert_eq!(
+        column(&dir, &url("/zwgk/zfxxgknb/slow.html"), "error_kind").as_deref(),
+        Some("timeout")
+    );
+    assert_eq!(
+        column(&dir, &url("/private/nb.html"), "kind").as_deref(),
+        Some("disallowed")
+    );
+    assert_eq!(
+        column(&dir, &url("/zwgk/zfxxgknb/old.html"), "status").as_deref(),
+        Some("301")
+    );
+    assert_eq!(
+        column(&dir, &url("/zwgk/zfxxgknb/old.html"), "final_url"),
+        Some(url("/zwgk/zfxxgknb/202103/t20210301_4.html"))
+    );
+    assert_eq!(
+        column(&dir, &tls_seed, "error_kind").as_deref(),
+        Some("tls")
+    );
+    assert_eq!(
+        column(&dir, &dead_seed, "error_kind").as_deref(),
+        Some("connect")
+    );
+
+    // A re-crawl revalidates what it holds and stores nothing new.
+    site.clear_log();
+    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "", "nothing is new");
+    let hits = site.hits();
+    assert_eq!(
+        count(&hits, "/zwgk/zfxxgknb/index.html"),
+        1,
+        "listing pages are revisited"
+    );
+    assert_eq!(count(&hits, "/zwgk/zfxxgknb/index_2.html"), 1);
+    for path in REPORTS.iter().chain(&ATTACHMENTS) {
+        let conditional: Vec<bool> = hits
+            .iter()
+            .filter(|h| h.path == *path)
+            .map(|h| {
+                h.headers.contains_key("if-none-match")
+                    && h.headers.contains_key("if-modified-since")
+            })
+            .collect();
+        assert_eq!(
+            conditional,
+            [true],
+            "{path} revalidated once, conditionally"
+        );
+    }
+    assert_complete(&site, &dir);
+    let not_modified: i64 = db(&dir)
+        .query_row("SELECT count(*) FROM urls WHERE status = 304", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(not_modified, 10);
+
+    // A changed report is stored again and announced.
+    site.change_report();
+    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let changed = format!(
+        "changed\treport\t{}\t",
+        url("/zwgk/zfxxgknb/202403/t20240301_1.html")
+    );
+    assert!(
+        stdout.starts_with(&changed) && stdout.lines().count() == 1,
+        "{stdout}"
+    );
+    let docs = documents(&site, &dir);
+    assert!(
+        String::from_utf8(std::fs::read(&docs[REPORTS[0]].path).unwrap())
+            .unwrap()
+            .contains("版本 2")
+    );
+    assert_eq!(docs.len(), 10);
+    let versions: i64 = db(&dir)
+        .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(versions, 11, "both versions of the changed report are kept");
+}
+
+#[test]
+fn resumes_after_kill_9_without_refetching() {
+    let site = Site::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let delay = 0.15;
+    let mut child = crawl_command(&site, &dir, &[], delay)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    // Kill it in the middle: after a report or two has been stored.
+    while site.hits().len() < 10 {
+        assert!(Instant::now() < deadline, "crawl too slow");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "crawl ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let done: HashSet<String> = {
+        let conn = db(&dir);
+        let mut stmt = conn
+            .prepare("SELECT url FROM urls WHERE pending = 0")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    assert!(!done.is_empty(), "the killed crawl recorded nothing");
+    let pending: i64 = db(&dir)
+        .query_row("SELECT count(*) FROM urls WHERE pending = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(
+        pending > 0,
+        "the crawl was killed too late to test resuming"
+    );
+
+    site.clear_log();
+    let out = run(crawl_command(&site, &dir, &[], delay));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("(resumed)"), "{stderr}");
+    for hit in site.hits() {
+        let url = format!("{}{}", site.base, hit.path);
+        assert!(
+            !done.contains(&url),
+            "{url} was fetched again after resuming"
+        );
+    }
+    assert_complete(&site, &dir);
+    // Every new document of the run is listed once, across the kill.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 10, "{stdout}");
+    let conn = db(&dir);
+    let dup: i64 = conn
+        .query_row("SELECT count(*) FROM (SELECT url_id FROM documents GROUP BY url_id HAVING count(*) > 1)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(dup, 0);
+    let files = walk(&dir.join("raw"))
+        .into_iter()
+        .filter(|p| !p.starts_with(dir.join("raw/tmp")))
+        .count();
+    assert_eq!(files, 10);
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn bad_start_url_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["not a url", "ftp://example.gov.cn/", "http://"] {
+        let out = nianbao()
+            .args(["crawl", bad, "--out"])
+            .arg(tmp.path().join("c"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("bad start URL"),
+            "{bad}"
+        );
+    }
+    assert!(!nianbao_fetch::is_crawl_dir(&tmp.path().join("c")));
+    let out = nianbao()
+        .args(["crawl", "http://127.0.0.1:9/", "--delay", "-1", "--out"])
+        .arg(tmp.path().join("c"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn max_pages_stops_and_the_next_invocation_continues() {
+    let site = Site::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let mut cmd = crawl_command(&site, &dir, &[], 0.05);
+    cmd.args(["--max-pages", "3", "--quiet"]);
+    let out = run(cmd);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "--quiet prints no summary"
+    );
+    let done = || -> i64 {
+        db(&dir)
+            .query_row("SELECT count(*) FROM urls WHERE pending = 0", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    // Three URLs (the third, under /private/, is disallowed: no request), after robots.txt.
+    assert_eq!(done(), 3);
+    assert_eq!(site.hits().len(), 3);
+    let mut cmd = crawl_command(&site, &dir, &[], 0.05);
+    cmd.args(["--max-pages", "3"]);
+    let out = run(cmd);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("crawl run 1 (resumed)") && stderr.contains("run unfinished"),
+        "{stderr}"
+    );
+    assert_eq!(done(), 6);
+    assert_eq!(
+        site.hits().len(),
+        7,
+        "robots.txt again, then the next three URLs"
+    );
+}
