@@ -473,3 +473,55 @@ fn max_pages_stops_and_the_next_invocation_continues() {
         "robots.txt again, then the next three URLs"
     );
 }
+
+#[test]
+fn a_crawl_folder_becomes_a_dataset_that_keeps_each_source_url() {
+    let site = Site::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    run(crawl_command(&site, &dir, &[], 0.05));
+    let stored = documents(&site, &dir);
+    assert!(!stored.is_empty());
+
+    let data = tmp.path().join("data");
+    let out = nianbao()
+        .args(["dataset", "--quiet", "--format", "csv", "--out"])
+        .arg(&data)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    // The site's attachments are fake bytes: they are error rows, so the exit code is 3.
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reports = std::fs::read_to_string(data.join("reports.csv")).unwrap();
+    let reports = reports.trim_start_matches('\u{feff}');
+    let header: Vec<&str> = reports.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = reports
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        stored.len(),
+        "one reports row per stored document"
+    );
+    for doc in stored.values() {
+        let row = rows
+            .iter()
+            .find(|r| r[col("source_url")] == doc.url)
+            .unwrap_or_else(|| panic!("no reports row for {}", doc.url));
+        assert_eq!(row[col("fetched_at")], doc.fetched_at);
+        assert!(!row[col("report_id")].is_empty());
+    }
+    let referrers = rows
+        .iter()
+        .filter(|r| !r[col("referrer_title")].is_empty())
+        .count();
+    assert!(referrers > 0, "link titles are kept");
+}
