@@ -1,7 +1,9 @@
-//! Bytes → text. The order: a byte-order mark, then valid UTF-8 (GBK text is practically never
-//! valid UTF-8, while CMS templates often declare a charset they do not use), then (for HTML) a
-//! declared `<meta charset>` / `http-equiv` in the first 2 KB, then detection (chardetng, `.cn`
-//! hint) on the first 8 KB. gb2312/gbk labels decode as GB18030, the superset real pages need.
+//! Bytes → text, for the extractor and the crawler alike. The order: a byte-order mark, then
+//! UTF-16 without one, then valid UTF-8 (GBK text is practically never valid UTF-8, while CMS
+//! templates often declare a charset they do not use), then the HTTP `charset` when the bytes
+//! decode cleanly under it, then (for HTML) a declared `<meta charset>` / `http-equiv` in the
+//! first 2 KB, then detection (chardetng, `.cn` hint) on the first 8 KB. gb2312/gbk labels
+//! decode as GB18030, the superset real pages need.
 
 use std::borrow::Cow;
 
@@ -25,8 +27,35 @@ const DETECT_BYTES: usize = 8192;
 
 /// Decodes `bytes`, honouring a declaration when `html` is set.
 pub fn decode(bytes: &[u8], html: bool) -> Decoded<'_> {
+    decode_declared(bytes, html, None)
+}
+
+/// Decodes a page fetched over HTTP, given its `Content-Type` header if there was one.
+pub fn decode_http<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
+    let http = content_type
+        .and_then(http_charset)
+        .and_then(|label| Encoding::for_label(label.as_bytes()));
+    decode_declared(bytes, true, http)
+}
+
+/// The `charset` parameter of a `Content-Type` value.
+pub fn http_charset(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']).to_string())
+            .filter(|v| !v.is_empty())
+    })
+}
+
+fn decode_declared<'a>(bytes: &'a [u8], html: bool, http: Option<&'static Encoding>) -> Decoded<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return with(enc, &bytes[bom_len..]);
+    }
+    // UTF-16 of ASCII (and of many CJK characters) is valid UTF-8 full of NULs: not text.
+    if looks_like_utf16(bytes) {
+        return with(utf16_order(bytes), bytes);
     }
     // Valid UTF-8 with any non-ASCII byte is UTF-8 whatever a (copied) template declares:
     // GBK text is practically never valid UTF-8.
@@ -37,18 +66,16 @@ pub fn decode(bytes: &[u8], html: bool) -> Decoded<'_> {
             had_errors: false,
         };
     }
+    if let Some(enc) = http {
+        let decoded = with(enc, bytes);
+        if !decoded.had_errors {
+            return decoded;
+        }
+    }
     if html {
         if let Some(enc) = declared_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
             return with(enc, bytes);
         }
-    }
-    if looks_like_utf16(bytes) {
-        let enc = if bytes.iter().step_by(2).filter(|b| **b == 0).count() > bytes.len() / 8 {
-            UTF_16BE
-        } else {
-            UTF_16LE
-        };
-        return with(enc, bytes);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
@@ -61,6 +88,23 @@ pub fn decode(bytes: &[u8], html: bool) -> Decoded<'_> {
 fn looks_like_utf16(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
     sample.len() >= 4 && sample.iter().filter(|b| **b == 0).count() * 4 >= sample.len()
+}
+
+/// UTF-16BE puts the NUL of an ASCII character first, at even offsets.
+fn utf16_order(bytes: &[u8]) -> &'static Encoding {
+    let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
+    let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
+    if even > odd {
+        UTF_16BE
+    } else {
+        UTF_16LE
+    }
 }
 
 fn with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Decoded<'a> {
@@ -138,6 +182,19 @@ mod tests {
         let d = decode(&gbk, true);
         assert_eq!(d.encoding, "gb18030");
         assert_eq!(d.text, text);
+    }
+
+    #[test]
+    fn http_charset_is_honoured_only_when_the_bytes_fit_it() {
+        let (gbk, _, _) = GB18030.encode("<p>北京市统计局发布数据，二〇二三年政府信息公开工作年度报告</p>");
+        let d = decode_http(&gbk, Some("text/html; charset=utf-8"));
+        assert_eq!(d.encoding, "gb18030");
+        assert!(d.text.contains("年度报告"));
+        let d = decode_http(&gbk, Some("text/html; Charset=\"GB2312\""));
+        assert_eq!(d.encoding, "gb18030");
+        assert_eq!(http_charset("text/html; Charset=GB2312").as_deref(), Some("GB2312"));
+        assert_eq!(http_charset("text/html"), None);
+        assert_eq!(http_charset("text/html; charset="), None);
     }
 
     #[test]

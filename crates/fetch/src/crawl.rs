@@ -21,7 +21,7 @@ use tracing::{debug, info, warn};
 use url::Url;
 
 use crate::classify::{attachment_ext, ext_for_content_type, is_html, sniff_document};
-use crate::decode::decode_html;
+use nianbao_extract::decode::decode_http;
 use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Target};
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
 use crate::progress::Progress;
@@ -511,7 +511,7 @@ async fn read_response(
                 links = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Target>> {
                     let bytes = ctx2.store.read(&path)?;
                     let page = crate::page::parse(
-                        &decode_html(&bytes, content_type.as_deref()).text,
+                        &decode_http(&bytes, content_type.as_deref()).text,
                         &url2,
                     );
                     Ok(report_targets(&page, depth))
@@ -596,7 +596,7 @@ fn read_body(
             Vec::new(),
         ));
     }
-    let decoded = decode_html(&body, content_type);
+    let decoded = decode_http(&body, content_type);
     let page = crate::page::parse(&decoded.text, url);
     let title = page.title.clone();
     if is_report_page(&page) {
@@ -604,7 +604,7 @@ fn read_body(
         let record = Record {
             kind: "report".into(),
             title: Some(title),
-            encoding: Some(decoded.encoding.name().to_string()),
+            encoding: Some(decoded.encoding.to_string()),
             bytes: body.len() as u64,
             stored: Some(stored),
             ..base

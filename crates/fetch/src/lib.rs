@@ -11,7 +11,7 @@
 //! * [`robots`]: robots.txt rules (RFC 9309, via `texting_robots`);
 //! * [`http`]: one request (conditional headers, no automatic redirects, a body limit, errors
 //!   sorted by kind);
-//! * [`decode`]: bytes of a page to text (BOM, HTTP charset, `<meta>`, detection; GBK as GB18030);
+//! * pages are decoded with [`nianbao_extract::decode::decode_http`] (BOM, HTTP charset, `<meta>`, detection; GBK as GB18030);
 //! * [`page`]: title, headings, links (anchors, `onclick`, embeds, Hanweb `<record>` data) and
 //!   script page counts of a page;
 //! * [`classify`]: what a title, link or path is about (report, disclosure, attachment);
@@ -33,7 +33,6 @@
 
 pub mod classify;
 pub mod crawl;
-pub mod decode;
 pub mod discover;
 pub mod http;
 pub mod page;
