@@ -215,8 +215,8 @@ pub fn align(items: &[Item]) -> Alignment {
         let other = Template::V2019
             .rows()
             .iter()
-            .cloned()
-            .find(|r| r.path == "table3.result.other.total");
+            .find(|r| r.path == "table3.result.other.total")
+            .cloned();
         rows_spec.retain(|r| !r.path.starts_with("table3.result.other."));
         if let (Some(other), Some(pos)) = (
             other,
@@ -345,15 +345,14 @@ fn find_row(items: &[Item], from: usize, spec: &RowSpec) -> Option<FoundRow> {
             continue;
         }
         match read_values(items, i, k, m.strict) {
-            Some(Values::Partial(v)) => {
-                if partial.is_none() {
-                    partial = Some(FoundRow {
-                        spec: spec.clone(),
-                        label: i,
-                        values: Values::Partial(v),
-                    });
-                }
+            Some(Values::Partial(v)) if partial.is_none() => {
+                partial = Some(FoundRow {
+                    spec: spec.clone(),
+                    label: i,
+                    values: Values::Partial(v),
+                });
             }
+            Some(Values::Partial(_)) => {}
             Some(values) => {
                 return Some(FoundRow {
                     spec: spec.clone(),
@@ -481,7 +480,11 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         if it.value.is_value() && !it.run {
             got.push(j);
             skipped = 0;
-        } else if got.len() % 5 == 0 && !got.is_empty() && skipped < MAX_SKIPPED_TEXT && !it.run {
+        } else if got.len().is_multiple_of(5)
+            && !got.is_empty()
+            && skipped < MAX_SKIPPED_TEXT
+            && !it.run
+        {
             // Headings between the groups of an OCR rendering.
             skipped += 1;
         } else {
