@@ -103,8 +103,18 @@ pub fn read_meta(doc: &Document) -> Meta {
         .and_then(|t| {
             let t = compact(t);
             let m = title_year().find(&t)?;
-            let before = t[..m.start()].trim_start_matches("关于").to_string();
-            (!before.is_empty()).then_some(before)
+            let before = t[..m.start()]
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim_start_matches("关于");
+            if !before.is_empty() {
+                return Some(before.to_string());
+            }
+            // `2019年上海市人民政府办公厅政府信息公开工作年度报告`: the agency follows the year.
+            let after = t[m.start()..].split_once('年')?.1.trim_start_matches('度');
+            let end = after
+                .find("政府信息公开")
+                .or_else(|| after.find("信息公开"))?;
+            (end > 0).then(|| after[..end].to_string())
         })
         .or_else(|| lookup(&["ContentSource", "author", "Author"]).filter(|a| !a.is_empty()))
         .or_else(|| labelled("发布机构"));
@@ -228,6 +238,17 @@ mod tests {
             m.title.as_deref(),
             Some("平潭综合实验区2024年度政府信息公开工作年度报告")
         );
+    }
+
+    #[test]
+    fn agency_after_the_year() {
+        let m = read_meta(&doc(
+            None,
+            &[],
+            &["2019年上海市人民政府办公厅政府信息公开工作年度报告"],
+        ));
+        assert_eq!(m.agency.as_deref(), Some("上海市人民政府办公厅"));
+        assert_eq!(m.year, Some(2019));
     }
 
     #[test]
