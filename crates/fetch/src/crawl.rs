@@ -21,7 +21,6 @@ use tracing::{debug, info, warn};
 use url::Url;
 
 use crate::classify::{attachment_ext, ext_for_content_type, is_html, sniff_document};
-use nianbao_extract::decode::decode_http;
 use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Target};
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
 use crate::progress::Progress;
@@ -29,6 +28,7 @@ use crate::robots::Robots;
 use crate::scope::Scope;
 use crate::state::{Job, Queued, Record, RunCounts, RunDocument, State};
 use crate::store::RawStore;
+use nianbao_extract::decode::decode_http;
 
 /// Settings of a crawl.
 #[derive(Debug, Clone)]
