@@ -7,7 +7,10 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn nianbao(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nianbao")).args(args).output().expect("run nianbao")
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .output()
+        .expect("run nianbao")
 }
 
 fn samples() -> Vec<PathBuf> {
@@ -31,15 +34,37 @@ fn every_sample_extracts_to_its_truth_with_all_checks_passing() {
     assert!(files.len() >= 6, "samples missing: {files:?}");
     for file in files {
         let out = nianbao(&["extract", file.to_str().unwrap()]);
-        assert!(out.status.success(), "{}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let truth: Value =
-            serde_json::from_str(&std::fs::read_to_string(format!("{}.truth.json", file.display())).unwrap()).unwrap();
-        assert_eq!(report["report"]["template"], truth["template"], "{}", file.display());
-        assert_eq!(report["report"]["year"], truth["year"], "{}", file.display());
+        let truth: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{}.truth.json", file.display())).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            report["report"]["template"],
+            truth["template"],
+            "{}",
+            file.display()
+        );
+        assert_eq!(
+            report["report"]["year"],
+            truth["year"],
+            "{}",
+            file.display()
+        );
         let cells = report["cells"].as_array().unwrap();
         let want = truth["cells"].as_object().unwrap();
-        assert_eq!(cells.len(), want.len(), "{}: one cell per key", file.display());
+        assert_eq!(
+            cells.len(),
+            want.len(),
+            "{}: one cell per key",
+            file.display()
+        );
         for cell in cells {
             let key = cell["key"].as_str().unwrap();
             let expected = &want[key];
@@ -53,8 +78,17 @@ fn every_sample_extracts_to_its_truth_with_all_checks_passing() {
         }
         let checks = report["checks"].as_array().unwrap();
         assert!(checks.len() >= 20, "{}: checks ran", file.display());
-        assert!(checks.iter().all(|c| c["passed"] == true), "{}: {checks:?}", file.display());
-        assert_eq!(report["warnings"], serde_json::json!([]), "{}", file.display());
+        assert!(
+            checks.iter().all(|c| c["passed"] == true),
+            "{}: {checks:?}",
+            file.display()
+        );
+        assert_eq!(
+            report["warnings"],
+            serde_json::json!([]),
+            "{}",
+            file.display()
+        );
     }
 }
 
@@ -66,8 +100,14 @@ fn csv_and_table_formats() {
     let csv = String::from_utf8(out.stdout).unwrap();
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("key,value,status,raw"));
-    assert!(csv.contains("\ntable2.art20_5.licensing.decisions,4527,number,4527\n"), "{csv}");
-    assert!(csv.contains("\ntable2.art20_8.admin_fees.amount_wan_yuan,326.78,number,326.78\n"), "{csv}");
+    assert!(
+        csv.contains("\ntable2.art20_5.licensing.decisions,4527,number,4527\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\ntable2.art20_8.admin_fees.amount_wan_yuan,326.78,number,326.78\n"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 201);
 
     let out = nianbao(&["extract", file.to_str().unwrap(), "--format", "table"]);
@@ -83,9 +123,21 @@ fn unreadable_files_exit_1_with_one_line_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.html", vec![], "empty file"),
-        ("image.docx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "PNG"),
-        ("broken.docx", b"PK\x03\x04\x14\0\0\0garbage".to_vec(), "DOCX"),
-        ("noise.txt", (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect(), "not a document"),
+        (
+            "image.docx",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            "PNG",
+        ),
+        (
+            "broken.docx",
+            b"PK\x03\x04\x14\0\0\0garbage".to_vec(),
+            "DOCX",
+        ),
+        (
+            "noise.txt",
+            (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect(),
+            "not a document",
+        ),
     ];
     for (name, bytes, reason) in cases {
         let path = dir.path().join(name);
@@ -106,12 +158,19 @@ fn unreadable_files_exit_1_with_one_line_naming_the_file() {
 fn a_document_without_tables_is_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("narrative.txt");
-    std::fs::write(&path, "某局2013年政府信息公开工作年度报告\n\n本年度共主动公开信息120条。\n").unwrap();
+    std::fs::write(
+        &path,
+        "某局2013年政府信息公开工作年度报告\n\n本年度共主动公开信息120条。\n",
+    )
+    .unwrap();
     let out = nianbao(&["extract", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["report"]["template"].is_null());
     assert_eq!(report["cells"], serde_json::json!([]));
     assert_eq!(report["report"]["year"], 2013);
-    assert!(report["warnings"][0].as_str().unwrap().contains("no standard table"));
+    assert!(report["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("no standard table"));
 }

@@ -3,11 +3,12 @@
 //!
 //! A table that contains tables is a layout table: its cells become paragraphs and the tables
 //! inside it become blocks of their own, all in reading order. Tables nested deeper than
-//! [`MAX_TABLE_DEPTH`] are read as text of the cell that holds them.
+//! [`ReadLimits::max_depth`] are read as text of the cell that holds them; every grid of a
+//! document draws on one [`GridBudget`], and what the limits cut is reported as a warning.
 
-use crate::document::{Block, GridBuilder};
+use crate::document::{Block, Cut, Document, GridBudget, GridBuilder, ReadLimits};
 
-/// The deepest table nesting followed.
+/// The deepest table nesting followed by default.
 pub const MAX_TABLE_DEPTH: usize = 32;
 
 /// How a cell joins the grid.
@@ -27,7 +28,6 @@ pub enum CellSpan {
     },
 }
 
-#[derive(Default)]
 struct OpenTable {
     grid: GridBuilder,
     cell: Option<(String, CellSpan)>,
@@ -39,6 +39,10 @@ struct OpenTable {
 impl OpenTable {
     fn close_cell(&mut self) {
         if let Some((text, span)) = self.cell.take() {
+            if self.grid.cut.is_some() && !self.has_nested {
+                // The grid takes nothing more.
+                return;
+            }
             let text = tidy_cell(&text);
             // Cells are kept as paragraphs only once the table is known to hold tables; the
             // cells before that are recovered from the grid.
@@ -65,21 +69,54 @@ fn push_lines(out: &mut Vec<Block>, text: &str) {
 }
 
 /// Turns reader events into blocks.
-#[derive(Default)]
 pub struct Assembler {
     blocks: Vec<Block>,
     tables: Vec<OpenTable>,
     para: String,
     ignored_depth: usize,
+    limits: ReadLimits,
+    /// What the grids may still use while no table is open.
+    budget: GridBudget,
+    /// Whether a cell's text was cut at [`ReadLimits::max_cell_bytes`].
+    cell_cut: bool,
+    /// Whether tables nested too deep were read as text.
+    too_deep: bool,
+    /// Whether paragraphs were dropped at [`ReadLimits::max_paragraphs`].
+    paragraphs_cut: bool,
+    warnings: Vec<String>,
+}
+
+impl Default for Assembler {
+    fn default() -> Self {
+        Assembler::new(&ReadLimits::default())
+    }
 }
 
 impl Assembler {
+    /// An assembler whose tables stay within `limits`.
+    pub fn new(limits: &ReadLimits) -> Self {
+        Assembler {
+            blocks: Vec::new(),
+            tables: Vec::new(),
+            para: String::new(),
+            ignored_depth: 0,
+            limits: limits.clone(),
+            budget: GridBudget::new(limits),
+            cell_cut: false,
+            too_deep: false,
+            paragraphs_cut: false,
+            warnings: Vec::new(),
+        }
+    }
+
     /// Appends text to the open cell, or to the open paragraph outside tables.
     pub fn text(&mut self, text: &str) {
         match self.tables.last_mut() {
             Some(t) => {
                 if let Some((cell, _)) = t.cell.as_mut() {
-                    cell.push_str(text);
+                    if !push_capped(cell, text, self.limits.max_cell_bytes) {
+                        self.cell_cut = true;
+                    }
                 }
                 // Text between cells is dropped, as browsers move it out of the table.
             }
@@ -92,7 +129,9 @@ impl Assembler {
         match self.tables.last_mut() {
             Some(t) => {
                 if let Some((cell, _)) = t.cell.as_mut() {
-                    cell.push('\n');
+                    if !push_capped(cell, "\n", self.limits.max_cell_bytes) {
+                        self.cell_cut = true;
+                    }
                 }
             }
             None => self.flush_paragraph(),
@@ -104,7 +143,7 @@ impl Assembler {
     pub fn end_paragraph_keep_blank(&mut self) {
         if self.tables.is_empty() && self.para.trim().is_empty() {
             self.para.clear();
-            self.blocks.push(Block::Paragraph(String::new()));
+            self.push_blocks(vec![Block::Paragraph(String::new())]);
         } else {
             self.line_break();
         }
@@ -114,18 +153,35 @@ impl Assembler {
         let text = collapse(&self.para);
         self.para.clear();
         if !text.trim().is_empty() {
-            self.blocks.push(Block::Paragraph(text));
+            self.push_blocks(vec![Block::Paragraph(text)]);
         }
+    }
+
+    /// Adds blocks to the document, up to [`ReadLimits::max_paragraphs`] of them.
+    fn push_blocks(&mut self, blocks: Vec<Block>) {
+        let room = self.limits.max_paragraphs.saturating_sub(self.blocks.len());
+        if blocks.len() > room {
+            self.paragraphs_cut = true;
+        }
+        self.blocks.extend(blocks.into_iter().take(room));
     }
 
     /// Opens a table.
     pub fn open_table(&mut self) {
-        if self.ignored_depth > 0 || self.tables.len() >= MAX_TABLE_DEPTH {
+        if self.ignored_depth > 0 || self.tables.len() >= self.limits.max_depth {
+            self.too_deep = true;
             self.ignored_depth += 1;
             self.line_break();
             return;
         }
         self.flush_paragraph();
+        // Only the innermost open table grows: the budget goes with it.
+        let budget = match self.tables.last_mut() {
+            Some(outer) => {
+                std::mem::replace(&mut outer.grid.budget, GridBudget { cells: 0, bytes: 0 })
+            }
+            None => self.budget,
+        };
         if let Some(outer) = self.tables.last_mut() {
             if !outer.has_nested {
                 outer.has_nested = true;
@@ -136,7 +192,12 @@ impl Assembler {
                 push_lines(&mut outer.layout, &before);
             }
         }
-        self.tables.push(OpenTable::default());
+        self.tables.push(OpenTable {
+            grid: GridBuilder::new(&self.limits, budget),
+            cell: None,
+            has_nested: false,
+            layout: Vec::new(),
+        });
     }
 
     /// Starts a row of the innermost table.
@@ -209,20 +270,106 @@ impl Assembler {
                 vec![Block::Table(grid)]
             }
         };
+        self.note_limits(&t.grid);
         match self.tables.last_mut() {
-            Some(outer) => outer.layout.extend(blocks),
-            None => self.blocks.extend(blocks),
+            Some(outer) => {
+                outer.grid.budget = t.grid.budget;
+                outer.layout.extend(blocks);
+            }
+            None => {
+                self.budget = t.grid.budget;
+                self.push_blocks(blocks);
+            }
         }
     }
 
-    /// Closes whatever is open and returns the blocks.
-    pub fn finish(mut self) -> Vec<Block> {
+    /// Warns, once per kind, of what the limits cut from a table.
+    fn note_limits(&mut self, grid: &GridBuilder) {
+        let l = &self.limits;
+        let mut notes = Vec::new();
+        match grid.cut {
+            Some(Cut::Rows) => notes.push(format!(
+                "a table has more than {} rows: the rest of it was not read",
+                l.max_rows
+            )),
+            Some(Cut::Cells) => notes.push(format!(
+                "the tables hold more than {} cells (spans expanded): the rest was not read",
+                l.max_cells
+            )),
+            Some(Cut::Text) => notes.push(format!(
+                "the tables hold more than {} bytes of text (spans expanded): the rest was not read",
+                l.max_text_bytes
+            )),
+            None => {}
+        }
+        if grid.clamped > 0 {
+            notes.push(format!(
+                "a table has cell spans larger than the limits ({} columns, {} rows): they were clamped",
+                l.max_colspan, l.max_rowspan
+            ));
+        }
+        if grid.dropped > 0 && grid.cut.is_none() {
+            notes.push(format!(
+                "a table is wider than {} columns: the cells past it were dropped",
+                l.max_columns
+            ));
+        }
+        for note in notes {
+            self.warn(note);
+        }
+    }
+
+    fn warn(&mut self, note: String) {
+        if !self.warnings.contains(&note) {
+            self.warnings.push(note);
+        }
+    }
+
+    /// Closes whatever is open and returns the document (without title or metadata).
+    pub fn finish(mut self) -> Document {
         while !self.tables.is_empty() || self.ignored_depth > 0 {
             self.close_table();
         }
         self.flush_paragraph();
-        self.blocks
+        if self.cell_cut {
+            self.warn(format!(
+                "a table cell is longer than {} bytes: the rest of it was not read",
+                self.limits.max_cell_bytes
+            ));
+        }
+        if self.paragraphs_cut {
+            self.warn(format!(
+                "the document has more than {} paragraphs: the rest was not read",
+                self.limits.max_paragraphs
+            ));
+        }
+        if self.too_deep {
+            self.warn(format!(
+                "tables nested deeper than {} levels were read as text",
+                self.limits.max_depth
+            ));
+        }
+        Document {
+            blocks: self.blocks,
+            warnings: self.warnings,
+            ..Document::default()
+        }
     }
+}
+
+/// Appends `text` to `cell` up to `max` bytes in all (at a character boundary); false when
+/// something was cut.
+fn push_capped(cell: &mut String, text: &str, max: usize) -> bool {
+    if cell.len() + text.len() <= max {
+        cell.push_str(text);
+        return true;
+    }
+    let mut room = max.saturating_sub(cell.len());
+    while !text.is_char_boundary(room) {
+        room -= 1;
+    }
+    cell.push_str(&text[..room]);
+    false
 }
 
 /// Collapses runs of ASCII whitespace to one space and trims (NBSP is kept: it is content).
@@ -250,4 +397,69 @@ fn tidy_cell(s: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(out: &mut Assembler, cells: &[&str]) {
+        out.open_table();
+        out.start_row();
+        for cell in cells {
+            out.open_cell(CellSpan::New { cols: 1, rows: 1 });
+            out.text(cell);
+        }
+        out.close_table();
+    }
+
+    #[test]
+    fn one_budget_for_all_the_tables_of_a_document() {
+        let limits = ReadLimits {
+            max_cells: 5,
+            ..ReadLimits::default()
+        };
+        let mut out = Assembler::new(&limits);
+        table(&mut out, &["a", "b", "c"]);
+        // A nested table draws on the same budget and hands back what it left.
+        out.open_table();
+        out.start_row();
+        out.open_cell(CellSpan::New { cols: 1, rows: 1 });
+        table(&mut out, &["d"]);
+        out.close_table();
+        table(&mut out, &["e", "f"]);
+        let doc = out.finish();
+        let widths: Vec<usize> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(g) => Some(g.rows[0].len()),
+                Block::Paragraph(_) => None,
+            })
+            .collect();
+        assert_eq!(widths, vec![3, 1], "{:?}", doc.blocks);
+        assert_eq!(
+            doc.warnings,
+            vec!["the tables hold more than 5 cells (spans expanded): the rest was not read"]
+        );
+    }
+
+    #[test]
+    fn long_cells_are_cut_at_a_character_boundary() {
+        let limits = ReadLimits {
+            max_cell_bytes: 7,
+            ..ReadLimits::default()
+        };
+        let mut out = Assembler::new(&limits);
+        table(&mut out, &["一二三四"]);
+        let doc = out.finish();
+        let Block::Table(g) = &doc.blocks[0] else {
+            panic!("{:?}", doc.blocks)
+        };
+        assert_eq!(g.rows[0][0].text, "一二");
+        assert_eq!(
+            doc.warnings,
+            vec!["a table cell is longer than 7 bytes: the rest of it was not read"]
+        );
+    }
 }

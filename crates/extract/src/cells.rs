@@ -22,8 +22,9 @@ pub struct CellsRead {
     pub warnings: Vec<String>,
 }
 
-/// Reads the cells of an aligned document.
-pub fn read_cells(items: &[Item], alignment: &Alignment) -> CellsRead {
+/// Reads the cells of an aligned document; rows whose cells ran together are solved within
+/// `budget`.
+pub fn read_cells(items: &[Item], alignment: &Alignment, budget: &Budget) -> CellsRead {
     let mut warnings = Vec::new();
     let Some(template) = alignment.template else {
         return CellsRead {
@@ -66,7 +67,14 @@ pub fn read_cells(items: &[Item], alignment: &Alignment) -> CellsRead {
         }
     }
     if !runs.is_empty() {
-        solve_runs(&runs, &mut found, &run_raw, alignment, &mut warnings);
+        solve_runs(
+            &runs,
+            &mut found,
+            &run_raw,
+            alignment,
+            budget,
+            &mut warnings,
+        );
     }
     for path in &alignment.missing_rows {
         warnings.push(format!("{path}: row not found"));
@@ -97,6 +105,7 @@ fn solve_runs(
     found: &mut HashMap<&str, Cell>,
     run_raw: &HashMap<String, String>,
     alignment: &Alignment,
+    budget: &Budget,
     warnings: &mut Vec<String>,
 ) {
     let known: HashMap<String, f64> = found
@@ -118,7 +127,7 @@ fn solve_runs(
     let single_other =
         alignment.template == Some(Template::V2019) || alignment.single_other_in_2021;
     let eqs = equations(keys, single_other);
-    let solution = solve::solve(runs, &known, &eqs, &[], &Budget::default());
+    let solution = solve::solve(runs, &known, &eqs, &[], budget);
     warnings.extend(solution.warnings.iter().cloned());
     for v in &solution.violated {
         warnings.push(format!(

@@ -49,7 +49,11 @@ pub fn http_charset(content_type: &str) -> Option<String> {
     })
 }
 
-fn decode_declared<'a>(bytes: &'a [u8], html: bool, http: Option<&'static Encoding>) -> Decoded<'a> {
+fn decode_declared<'a>(
+    bytes: &'a [u8],
+    html: bool,
+    http: Option<&'static Encoding>,
+) -> Decoded<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return with(enc, &bytes[bom_len..]);
     }
@@ -186,13 +190,17 @@ mod tests {
 
     #[test]
     fn http_charset_is_honoured_only_when_the_bytes_fit_it() {
-        let (gbk, _, _) = GB18030.encode("<p>北京市统计局发布数据，二〇二三年政府信息公开工作年度报告</p>");
+        let (gbk, _, _) =
+            GB18030.encode("<p>北京市统计局发布数据，二〇二三年政府信息公开工作年度报告</p>");
         let d = decode_http(&gbk, Some("text/html; charset=utf-8"));
         assert_eq!(d.encoding, "gb18030");
         assert!(d.text.contains("年度报告"));
         let d = decode_http(&gbk, Some("text/html; Charset=\"GB2312\""));
         assert_eq!(d.encoding, "gb18030");
-        assert_eq!(http_charset("text/html; Charset=GB2312").as_deref(), Some("GB2312"));
+        assert_eq!(
+            http_charset("text/html; Charset=GB2312").as_deref(),
+            Some("GB2312")
+        );
         assert_eq!(http_charset("text/html"), None);
         assert_eq!(http_charset("text/html; charset="), None);
     }

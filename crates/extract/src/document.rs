@@ -11,6 +11,11 @@ pub struct Document {
     pub meta: Vec<(String, String)>,
     /// Paragraphs and tables in reading order.
     pub blocks: Vec<Block>,
+    /// Images the document shows (`<img>`, DOCX drawings): a table printed as a picture is
+    /// not read.
+    pub images: usize,
+    /// What the reader met that a person should know: limits hit, content cut.
+    pub warnings: Vec<String>,
 }
 
 /// A paragraph or a table.
@@ -56,24 +61,154 @@ pub const MAX_ROWSPAN: usize = 65_534;
 /// The widest grid built; cells past it are dropped.
 pub const MAX_COLUMNS: usize = 2_000;
 
+/// Limits on what a reader builds, so that endless documents, spans, huge tables and huge
+/// cells stay bounded in time and memory. What a limit cuts is reported as a warning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadLimits {
+    /// Blocks (paragraphs and tables; lines of a text document) of one document; the rest is
+    /// not read.
+    pub max_paragraphs: usize,
+    /// Grid positions (spans expanded, padding included) over all the tables of a document.
+    pub max_cells: usize,
+    /// Bytes of cell text held by the grids of a document, a spanned cell's text counted at
+    /// every position it covers.
+    pub max_text_bytes: usize,
+    /// Rows of one table.
+    pub max_rows: usize,
+    /// Columns of one table; cells past it are dropped.
+    pub max_columns: usize,
+    /// Largest column span honoured; larger spans are clamped.
+    pub max_colspan: usize,
+    /// Largest row span honoured; larger spans are clamped.
+    pub max_rowspan: usize,
+    /// Longest text of one cell, in bytes; the rest of the cell is dropped.
+    pub max_cell_bytes: usize,
+    /// Deepest table nesting followed; deeper tables are read as text of the cell holding them.
+    pub max_depth: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits {
+            max_paragraphs: 500_000,
+            max_cells: 1_000_000,
+            max_text_bytes: 128 << 20,
+            max_rows: 100_000,
+            max_columns: MAX_COLUMNS,
+            max_colspan: MAX_COLSPAN,
+            max_rowspan: MAX_ROWSPAN,
+            max_cell_bytes: 1 << 20,
+            max_depth: crate::assemble::MAX_TABLE_DEPTH,
+        }
+    }
+}
+
+/// What is left of a document's [`ReadLimits::max_cells`] and [`ReadLimits::max_text_bytes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GridBudget {
+    /// Grid positions left.
+    pub cells: usize,
+    /// Bytes of cell text left.
+    pub bytes: usize,
+}
+
+impl GridBudget {
+    /// The whole budget of a document.
+    pub fn new(limits: &ReadLimits) -> Self {
+        GridBudget {
+            cells: limits.max_cells,
+            bytes: limits.max_text_bytes,
+        }
+    }
+
+    /// Takes `cells` positions holding `bytes` bytes of text, if both fit.
+    fn take(&mut self, cells: usize, bytes: usize) -> Result<(), Cut> {
+        if cells > self.cells {
+            return Err(Cut::Cells);
+        }
+        if bytes > self.bytes {
+            return Err(Cut::Text);
+        }
+        self.cells -= cells;
+        self.bytes -= bytes;
+        Ok(())
+    }
+}
+
+/// Why a table stopped growing before its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// [`ReadLimits::max_rows`] was reached.
+    Rows,
+    /// The document's [`ReadLimits::max_cells`] ran out.
+    Cells,
+    /// The document's [`ReadLimits::max_text_bytes`] ran out.
+    Text,
+}
+
+/// A row span still covering later rows: (first column, width, rows left, origin, text).
+type PendingSpan = (usize, usize, usize, (usize, usize), String);
+
 /// Builds a [`Grid`] from cells given row by row with their spans, the way HTML and DOCX tables
-/// describe them.
-#[derive(Debug, Default)]
+/// describe them, within [`ReadLimits`]: once a limit is reached the rest of the table is
+/// ignored and [`GridBuilder::cut`] says why.
+#[derive(Debug)]
 pub struct GridBuilder {
     rows: Vec<Vec<Option<GridCell>>>,
-    /// Row spans still covering later rows: (first column, width, rows left, origin, text).
-    pending: Vec<(usize, usize, usize, (usize, usize), String)>,
+    /// Row spans still covering later rows.
+    pending: Vec<PendingSpan>,
+    /// The first position of the current row that may be free (positions only ever fill).
+    cursor: usize,
+    limits: ReadLimits,
+    /// What this table may still use; handed to a nested table while it is open.
+    pub budget: GridBudget,
     /// Number of cells dropped because the grid grew too wide.
     pub dropped: usize,
+    /// Number of spans larger than the limits, clamped.
+    pub clamped: usize,
+    /// Why the table was cut short, if it was.
+    pub cut: Option<Cut>,
+}
+
+impl Default for GridBuilder {
+    fn default() -> Self {
+        let limits = ReadLimits::default();
+        GridBuilder::new(&limits, GridBudget::new(&limits))
+    }
 }
 
 impl GridBuilder {
+    /// A builder within `limits`, spending `budget`.
+    pub fn new(limits: &ReadLimits, budget: GridBudget) -> Self {
+        GridBuilder {
+            rows: Vec::new(),
+            pending: Vec::new(),
+            cursor: 0,
+            limits: limits.clone(),
+            budget,
+            dropped: 0,
+            clamped: 0,
+            cut: None,
+        }
+    }
+
     /// Starts a new row.
     pub fn start_row(&mut self) {
+        if self.cut.is_some() {
+            return;
+        }
+        if self.rows.len() >= self.limits.max_rows {
+            self.cut = Some(Cut::Rows);
+            return;
+        }
         let mut row: Vec<Option<GridCell>> = Vec::new();
         for (col, width, left, origin, text) in self.pending.iter_mut() {
             if *left == 0 {
                 continue;
+            }
+            if let Err(cut) = self.budget.take(*width, *width * text.len()) {
+                self.cut = Some(cut);
+                break;
             }
             if row.len() < *col + *width {
                 row.resize(*col + *width, None);
@@ -89,11 +224,29 @@ impl GridBuilder {
         }
         self.pending.retain(|p| p.2 > 0);
         self.rows.push(row);
+        self.cursor = 0;
     }
 
     /// Whether a row has been started.
     pub fn has_rows(&self) -> bool {
         !self.rows.is_empty()
+    }
+
+    /// The first free position of the current row.
+    fn first_free(&mut self) -> usize {
+        let row = &self.rows[self.rows.len() - 1];
+        while self.cursor < row.len() && row[self.cursor].is_some() {
+            self.cursor += 1;
+        }
+        self.cursor
+    }
+
+    /// A span clamped to `1..=max`, counted when it had to be.
+    fn clamp_span(&mut self, span: usize, max: usize) -> usize {
+        if span > max {
+            self.clamped += 1;
+        }
+        span.clamp(1, max)
     }
 
     /// Adds a cell to the current row (starting one if none) at its first free position,
@@ -102,23 +255,32 @@ impl GridBuilder {
         if self.rows.is_empty() {
             self.start_row();
         }
-        let r = self.rows.len() - 1;
-        let colspan = colspan.clamp(1, MAX_COLSPAN);
-        let rowspan = rowspan.clamp(1, MAX_ROWSPAN);
-        let row = &mut self.rows[r];
-        let c = row.iter().position(Option::is_none).unwrap_or(row.len());
-        if c + colspan > MAX_COLUMNS {
+        if self.cut.is_some() {
             self.dropped += 1;
             return;
         }
-        if row.len() < c + colspan {
-            row.resize(c + colspan, None);
+        let r = self.rows.len() - 1;
+        let colspan = self.clamp_span(colspan, self.limits.max_colspan);
+        let rowspan = self.clamp_span(rowspan, self.limits.max_rowspan);
+        let c = self.first_free();
+        if c + colspan > self.limits.max_columns {
+            self.dropped += 1;
+            return;
         }
+        let row = &mut self.rows[r];
         // A cell may not overlap a position already taken by a row span: stop at it.
         let width = (c..c + colspan)
-            .take_while(|&i| row[i].is_none())
+            .take_while(|&i| row.get(i).is_none_or(Option::is_none))
             .count()
             .max(1);
+        if let Err(cut) = self.budget.take(width, width * text.len()) {
+            self.cut = Some(cut);
+            self.dropped += 1;
+            return;
+        }
+        if row.len() < c + width {
+            row.resize(c + width, None);
+        }
         for slot in &mut row[c..c + width] {
             *slot = Some(GridCell {
                 text: text.clone(),
@@ -144,7 +306,7 @@ impl GridBuilder {
 
     /// Leaves `n` empty positions in the current row (DOCX `gridBefore`/`gridAfter`).
     pub fn skip(&mut self, n: usize) {
-        for _ in 0..n.min(MAX_COLUMNS) {
+        for _ in 0..n.min(self.limits.max_columns) {
             self.push_cell(String::new(), 1, 1);
         }
     }
@@ -152,20 +314,22 @@ impl GridBuilder {
     /// Marks the position under the last cell of the previous row at `col` as continuing it
     /// (DOCX `vMerge` continue): the cell covers one more row.
     pub fn continue_above(&mut self, colspan: usize) {
-        if self.rows.len() < 2 {
+        if self.rows.len() < 2 || self.cut.is_some() {
             self.push_cell(String::new(), colspan, 1);
             return;
         }
         let r = self.rows.len() - 1;
-        let c = self.rows[r]
-            .iter()
-            .position(Option::is_none)
-            .unwrap_or(self.rows[r].len());
+        let c = self.first_free();
         let above = self.rows[r - 1].get(c).cloned().flatten();
         match above {
             Some(cell) => {
-                let colspan = colspan.clamp(1, MAX_COLSPAN);
-                if c + colspan > MAX_COLUMNS {
+                let colspan = self.clamp_span(colspan, self.limits.max_colspan);
+                if c + colspan > self.limits.max_columns {
+                    self.dropped += 1;
+                    return;
+                }
+                if let Err(cut) = self.budget.take(colspan, colspan * cell.text.len()) {
+                    self.cut = Some(cut);
                     self.dropped += 1;
                     return;
                 }
@@ -182,13 +346,22 @@ impl GridBuilder {
     }
 
     /// Finishes the grid: rows padded to one width, holes filled with empty cells of their own.
-    pub fn finish(self) -> Grid {
+    /// Padding counts against the budget too: rows it does not fit are dropped.
+    pub fn finish(&mut self) -> Grid {
         let width = self.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let rows = self
-            .rows
+        let mut kept = 0;
+        for row in self.rows.iter().filter(|row| !row.is_empty()) {
+            if let Err(cut) = self.budget.take(width - row.len(), 0) {
+                self.cut = Some(cut);
+                break;
+            }
+            kept += 1;
+        }
+        let rows = std::mem::take(&mut self.rows)
             .into_iter()
             .enumerate()
             .filter(|(_, row)| !row.is_empty())
+            .take(kept)
             .map(|(r, mut row)| {
                 row.resize(width, None);
                 row.into_iter()
@@ -285,5 +458,46 @@ mod tests {
         let g = b.finish();
         assert_eq!(g.rows[1][0].origin, (0, 0));
         assert_eq!(g.rows[1][1].text, "2");
+    }
+
+    #[test]
+    fn limits_cut_rows_cells_text_and_padding() {
+        let limits = ReadLimits {
+            max_rows: 3,
+            ..ReadLimits::default()
+        };
+        let mut b = GridBuilder::new(&limits, GridBudget::new(&limits));
+        for r in 0..5 {
+            b.start_row();
+            b.push_cell(r.to_string(), 1, 1);
+        }
+        assert_eq!(b.cut, Some(Cut::Rows));
+        assert_eq!(texts(&b.finish()), vec![vec!["0"], vec!["1"], vec!["2"]]);
+
+        let limits = ReadLimits {
+            max_cells: 10,
+            ..ReadLimits::default()
+        };
+        let mut b = GridBuilder::new(&limits, GridBudget::new(&limits));
+        b.start_row();
+        b.push_cell("wide".into(), 8, 1);
+        for text in ["a", "b"] {
+            b.start_row();
+            b.push_cell(text.into(), 1, 1);
+        }
+        assert_eq!(b.cut, None);
+        // Padding the short rows to 8 columns does not fit in what is left.
+        assert_eq!(b.finish().rows.len(), 1);
+        assert_eq!(b.cut, Some(Cut::Cells));
+
+        let limits = ReadLimits {
+            max_text_bytes: 10,
+            ..ReadLimits::default()
+        };
+        let mut b = GridBuilder::new(&limits, GridBudget::new(&limits));
+        b.push_cell("abcd".into(), 2, 1);
+        b.push_cell("abc".into(), 1, 1);
+        assert_eq!((b.cut, b.dropped), (Some(Cut::Text), 1));
+        assert_eq!(b.budget.bytes, 2);
     }
 }

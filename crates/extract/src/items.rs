@@ -157,14 +157,19 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
         .iter()
         .filter(|m| {
             text.match_indices(*m).any(|(i, m)| {
-                let after = text[i + m.len()..]
-                    .trim_start_matches(|c: char| !c.is_ascii_digit() && c != '（' && c != '(');
-                // The marker's label ends within a short distance and digits follow.
-                let label_tail: String = text[i + m.len()..]
+                // The marker's label ends within a short distance and digits follow (only that
+                // distance is looked at: a long paragraph repeating a marker stays linear).
+                let rest = &text[i + m.len()..];
+                let label_tail = rest
                     .chars()
+                    .take(31)
                     .take_while(|c| !c.is_ascii_digit())
-                    .collect();
-                label_tail.chars().count() <= 30 && after.starts_with(|c: char| c.is_ascii_digit())
+                    .count();
+                let after = rest
+                    .chars()
+                    .take(label_tail + 1)
+                    .find(|c| c.is_ascii_digit() || *c == '（' || *c == '(');
+                label_tail <= 30 && after.is_some_and(|c| c.is_ascii_digit())
             })
         })
         .count();
@@ -186,11 +191,8 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
             while i < chars.len() {
                 let c = chars[i];
                 let next_digit = chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
-                if c.is_ascii_digit()
-                    || ((c == ' ' || c == '\u{a0}' || c == '.' || c == '-') && next_digit)
-                {
-                    i += 1;
-                } else if c == ' ' && chars.get(i + 1) == Some(&' ') {
+                let separator = (c == ' ' || c == '\u{a0}' || c == '.' || c == '-') && next_digit;
+                if c.is_ascii_digit() || separator || (c == ' ' && chars.get(i + 1) == Some(&' ')) {
                     i += 1;
                 } else {
                     break;

@@ -18,6 +18,12 @@
 //!
 //! Printed values are never corrected: an inconsistent table comes out as printed, with the
 //! failed check.
+//!
+//! Every step is bounded by [`Limits`], whatever the input: its size, the DOCX container
+//! (entries, inflated size, compression ratio, XML depth; DTD entities are never expanded), the
+//! document built (paragraphs, and table cells, text, rows, columns, spans, cell length and
+//! nesting, with one budget per document) and the solver's work. A container past a limit is
+//! an error; what the document limits cut is a warning of the report.
 
 pub mod align;
 pub mod assemble;
@@ -59,13 +65,19 @@ pub enum ExtractError {
     },
 }
 
-/// Limits that keep hostile input bounded.
+/// Limits that keep hostile input bounded in time and memory. Input past a container limit
+/// is an error; what the table limits cut is a warning of the report.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Largest input accepted, in bytes.
     pub max_input_bytes: u64,
     /// Limits on DOCX containers.
     pub docx: read::docx::DocxLimits,
+    /// Limits on what the readers build: paragraphs, and tables' cells, text, rows, columns,
+    /// spans, cell length and nesting.
+    pub read: document::ReadLimits,
+    /// The work the run-together digit solver may spend.
+    pub solver: solve::Budget,
 }
 
 impl Default for Limits {
@@ -73,6 +85,8 @@ impl Default for Limits {
         Limits {
             max_input_bytes: 64 << 20,
             docx: read::docx::DocxLimits::default(),
+            read: document::ReadLimits::default(),
+            solver: solve::Budget::default(),
         }
     }
 }
@@ -93,7 +107,7 @@ pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report
     let mut warnings = Vec::new();
     let (doc, format, encoding) = match read::sniff(bytes).map_err(unreadable)? {
         Sniffed::Zip => (
-            read::docx::read(bytes, &limits.docx).map_err(unreadable)?,
+            read::docx::read_with(bytes, &limits.docx, &limits.read).map_err(unreadable)?,
             Format::Docx,
             None,
         ),
@@ -111,12 +125,13 @@ pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report
                 ));
             }
             let text = &decoded.text;
+            let within = &limits.read;
             let (doc, format) = if sniffed == Sniffed::Markup {
-                (read::html::read(text), Format::Html)
+                (read::html::read_with(text, within), Format::Html)
             } else if read::markdown::looks_like_markdown(text) {
-                (read::markdown::read(text), Format::Markdown)
+                (read::markdown::read_with(text, within), Format::Markdown)
             } else {
-                (read::text::read(text), Format::Text)
+                (read::text::read_with(text, within), Format::Text)
             };
             (doc, format, Some(decoded.encoding.to_string()))
         }
@@ -127,7 +142,12 @@ pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report
         format: format.name().to_string(),
         encoding,
     };
-    Ok(report_from_document(&doc, source, warnings))
+    Ok(report_from_document_with(
+        &doc,
+        source,
+        warnings,
+        &limits.solver,
+    ))
 }
 
 /// Reads and extracts one file.
@@ -152,17 +172,34 @@ pub fn extract_file(path: &Path, limits: &Limits) -> Result<Report, ExtractError
 }
 
 /// Aligns a decoded document with the templates and builds the checked report.
-pub fn report_from_document(doc: &Document, source: Source, mut warnings: Vec<String>) -> Report {
+pub fn report_from_document(doc: &Document, source: Source, warnings: Vec<String>) -> Report {
+    report_from_document_with(doc, source, warnings, &solve::Budget::default())
+}
+
+/// [`report_from_document`] with the run-together solver held to `budget`.
+pub fn report_from_document_with(
+    doc: &Document,
+    source: Source,
+    mut warnings: Vec<String>,
+    budget: &solve::Budget,
+) -> Report {
+    warnings.extend(doc.warnings.iter().cloned());
     let items = items::items(doc);
     let alignment = align::align(&items);
     let mut meta = meta::read_meta(doc);
     meta.template = alignment.template.map(|t| t.name().to_string());
-    let read = cells::read_cells(&items, &alignment);
+    let read = cells::read_cells(&items, &alignment, budget);
     warnings.extend(read.warnings);
     if alignment.template.is_none() {
         warnings.push(
             "no standard table (二 主动公开 / 三 依申请公开 / 四 复议诉讼) of the 2019 or 2021 format was found".into(),
         );
+        if doc.images > 0 {
+            warnings.push(format!(
+                "the document shows {} image(s): tables printed as images are not read (OCR them, or use the DOCX or text form)",
+                doc.images
+            ));
+        }
     }
     if alignment.single_other_in_2021 {
         warnings.push(

@@ -15,7 +15,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader as XmlReader;
 
 use crate::assemble::{Assembler, CellSpan};
-use crate::document::Document;
+use crate::document::{Document, ReadLimits};
 
 /// Limits on a DOCX container.
 #[derive(Debug, Clone)]
@@ -43,6 +43,24 @@ impl Default for DocxLimits {
 
 /// Reads a DOCX; the error says, for a person, why it could not be read.
 pub fn read(bytes: &[u8], limits: &DocxLimits) -> Result<Document, String> {
+    read_with(bytes, limits, &ReadLimits::default())
+}
+
+/// Reads a DOCX, building no more than `within` allows.
+pub fn read_with(
+    bytes: &[u8],
+    limits: &DocxLimits,
+    within: &ReadLimits,
+) -> Result<Document, String> {
+    // Every entry has a central directory header: count them before the zip reader allocates
+    // one record per entry.
+    let headers = memchr::memmem::find_iter(bytes, b"PK\x01\x02").count();
+    if headers > limits.max_entries {
+        return Err(format!(
+            "DOCX has {headers} zip entries, more than the limit {}",
+            limits.max_entries
+        ));
+    }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("not a readable DOCX (zip): {e}"))?;
     if zip.len() > limits.max_entries {
@@ -62,24 +80,36 @@ pub fn read(bytes: &[u8], limits: &DocxLimits) -> Result<Document, String> {
             limits.max_xml_bytes
         ));
     }
-    if size / packed > limits.max_ratio && size > 1 << 20 {
-        return Err(format!(
-            "word/document.xml has compression ratio {}:1 (zip bomb?)",
-            size / packed
-        ));
+    let bomb =
+        |ratio: u64| format!("word/document.xml has compression ratio {ratio}:1 (zip bomb?)");
+    if size / packed > limits.max_ratio && size > MIN_RATIO_CHECKED {
+        return Err(bomb(size / packed));
     }
-    let mut xml = Vec::with_capacity(size.min(limits.max_xml_bytes) as usize);
-    file.take(limits.max_xml_bytes + 1)
+    // The declared size may lie: the inflation itself stops at the size and ratio limits.
+    let by_ratio = packed
+        .saturating_mul(limits.max_ratio)
+        .max(MIN_RATIO_CHECKED);
+    let cap = limits.max_xml_bytes.min(by_ratio);
+    let mut xml = Vec::with_capacity(size.min(cap) as usize);
+    file.take(cap + 1)
         .read_to_end(&mut xml)
         .map_err(|e| format!("DOCX word/document.xml cannot be inflated: {e}"))?;
-    if xml.len() as u64 > limits.max_xml_bytes {
-        return Err(format!(
-            "word/document.xml inflates past the limit {} bytes",
-            limits.max_xml_bytes
-        ));
+    if xml.len() as u64 > cap {
+        return Err(if cap == limits.max_xml_bytes {
+            format!(
+                "word/document.xml inflates past the limit {} bytes",
+                limits.max_xml_bytes
+            )
+        } else {
+            bomb(xml.len() as u64 / packed)
+        });
     }
-    read_document_xml(&xml, limits)
+    read_document_xml_with(&xml, limits, within)
 }
+
+/// Parts smaller than this are not checked for their compression ratio (small XML compresses
+/// well).
+const MIN_RATIO_CHECKED: u64 = 1 << 20;
 
 /// What the walker is inside of, for elements whose text is not content.
 #[derive(Default)]
@@ -90,9 +120,19 @@ struct Skip {
 
 /// Reads the `word/document.xml` part.
 pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, String> {
+    read_document_xml_with(xml, limits, &ReadLimits::default())
+}
+
+/// Reads the `word/document.xml` part, building no more than `within` allows.
+pub fn read_document_xml_with(
+    xml: &[u8],
+    limits: &DocxLimits,
+    within: &ReadLimits,
+) -> Result<Document, String> {
     let mut reader = XmlReader::from_reader(xml);
     reader.config_mut().check_end_names = false;
-    let mut out = Assembler::default();
+    let mut out = Assembler::new(within);
+    let mut images = 0usize;
     let mut skip = Skip::default();
     let mut depth = 0usize;
     let mut in_text = false;
@@ -116,15 +156,15 @@ pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, St
                 if skip.depth > 0 || is_skipped(local) {
                     skip.depth += 1;
                 } else {
+                    images += usize::from(is_image(local));
                     in_text |= local == b"w:t";
                     element(&mut out, &mut pending_cell, local, &e, true);
                 }
             }
-            Event::Empty(e) => {
-                if skip.depth == 0 {
-                    let name = e.name();
-                    element(&mut out, &mut pending_cell, name.as_ref(), &e, false);
-                }
+            Event::Empty(e) if skip.depth == 0 => {
+                let name = e.name();
+                images += usize::from(is_image(name.as_ref()));
+                element(&mut out, &mut pending_cell, name.as_ref(), &e, false);
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
@@ -164,11 +204,17 @@ pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, St
             _ => {}
         }
     }
-    Ok(Document {
-        title: None,
-        meta: Vec::new(),
-        blocks: out.finish(),
-    })
+    let mut doc = out.finish();
+    doc.images = images;
+    if depth > 0 {
+        doc.warnings
+            .push("word/document.xml ends inside an element: the document is cut short".into());
+    }
+    Ok(doc)
+}
+
+fn is_image(name: &[u8]) -> bool {
+    matches!(name, b"w:drawing" | b"w:pict")
 }
 
 fn is_skipped(name: &[u8]) -> bool {

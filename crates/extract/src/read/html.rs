@@ -8,24 +8,35 @@
 use memchr::{memchr, memmem};
 
 use crate::assemble::{collapse, Assembler, CellSpan};
-use crate::document::Document;
+use crate::document::{Document, ReadLimits};
 
 /// Reads decoded HTML.
 pub fn read(html: &str) -> Document {
-    let mut reader = Reader::default();
+    read_with(html, &ReadLimits::default())
+}
+
+/// Reads decoded HTML, building no more than `limits` allows.
+pub fn read_with(html: &str, limits: &ReadLimits) -> Document {
+    let mut reader = Reader {
+        out: Assembler::new(limits),
+        title: None,
+        meta: Vec::new(),
+        images: 0,
+    };
     reader.run(html);
     Document {
         title: reader.title,
         meta: reader.meta,
-        blocks: reader.out.finish(),
+        images: reader.images,
+        ..reader.out.finish()
     }
 }
 
-#[derive(Default)]
 struct Reader {
     out: Assembler,
     title: Option<String>,
     meta: Vec<(String, String)>,
+    images: usize,
 }
 
 impl Reader {
@@ -121,6 +132,7 @@ impl Reader {
                     }
                 }
             }
+            "img" => self.images += 1,
             _ if name == "p" || is_block(name) => self.out.line_break(),
             _ => {}
         }

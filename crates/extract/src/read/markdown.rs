@@ -4,7 +4,7 @@
 //! alignment reads across them.
 
 use crate::assemble::{Assembler, CellSpan};
-use crate::document::Document;
+use crate::document::{Document, ReadLimits};
 
 /// Whether the text has pipe tables: at least one separator row under a table row.
 pub fn looks_like_markdown(text: &str) -> bool {
@@ -29,7 +29,12 @@ fn is_separator(line: &str) -> bool {
 
 /// Reads decoded Markdown.
 pub fn read(text: &str) -> Document {
-    let mut out = Assembler::default();
+    read_with(text, &ReadLimits::default())
+}
+
+/// Reads decoded Markdown, building no more than `limits` allows.
+pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
+    let mut out = Assembler::new(limits);
     let mut in_table = false;
     for line in text.lines() {
         let t = line.trim();
@@ -60,11 +65,7 @@ pub fn read(text: &str) -> Document {
             out.line_break();
         }
     }
-    Document {
-        title: None,
-        meta: Vec::new(),
-        blocks: out.finish(),
-    }
+    out.finish()
 }
 
 #[cfg(test)]

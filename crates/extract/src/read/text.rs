@@ -9,29 +9,39 @@
 //!   merged cells.
 
 use crate::assemble::{Assembler, CellSpan};
-use crate::document::{Block, Document};
+use crate::document::{Block, Document, ReadLimits};
 
 /// Reads decoded text.
 pub fn read(text: &str) -> Document {
-    let lines: Vec<&str> = text.lines().collect();
-    let tab_lines = lines.iter().filter(|l| l.starts_with('\t')).count();
-    let blocks = if tab_lines >= 8 && tab_lines * 10 >= lines.len() {
-        read_tab_flattened(&lines)
-    } else {
-        lines
-            .iter()
-            .map(|l| Block::Paragraph(l.trim_end().to_string()))
-            .collect()
-    };
-    Document {
-        title: None,
-        meta: Vec::new(),
-        blocks,
-    }
+    read_with(text, &ReadLimits::default())
 }
 
-fn read_tab_flattened(lines: &[&str]) -> Vec<Block> {
-    let mut out = Assembler::default();
+/// Reads decoded text, building no more than `limits` allows.
+pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
+    let max = limits.max_paragraphs;
+    let lines: Vec<&str> = text.lines().take(max).collect();
+    let tab_lines = lines.iter().filter(|l| l.starts_with('\t')).count();
+    let mut doc = if tab_lines >= 8 && tab_lines * 10 >= lines.len() {
+        read_tab_flattened(&lines, limits)
+    } else {
+        Document {
+            blocks: lines
+                .iter()
+                .map(|l| Block::Paragraph(l.trim_end().to_string()))
+                .collect(),
+            ..Document::default()
+        }
+    };
+    if lines.len() == max && text.lines().nth(max).is_some() {
+        doc.warnings.push(format!(
+            "the document has more than {max} lines: the rest was not read"
+        ));
+    }
+    doc
+}
+
+fn read_tab_flattened(lines: &[&str], limits: &ReadLimits) -> Document {
+    let mut out = Assembler::new(limits);
     let mut in_table = false;
     // Blank lines seen since the last non-blank line.
     let mut blanks = 0usize;

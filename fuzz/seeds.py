@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Generates the seed corpora of the fuzz targets into fuzz/corpus/<target>/.
+
+Seeds come from the project's own samples/ (synthetic reports) and from small synthetic inputs
+written here: hostile shapes (deep nesting, huge spans, entity declarations, broken zips) and
+run-together digit rows. Nothing is copied from outside the project.
+
+Run from anywhere: python3 fuzz/seeds.py
+Only the standard library is used; the output is deterministic.
+"""
+import io
+import os
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SAMPLES = os.path.join(HERE, "..", "samples")
+CORPUS = os.path.join(HERE, "corpus")
+
+
+def put(target, name, data):
+    d = os.path.join(CORPUS, target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def docx(document_xml, extra=None):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        if document_xml is not None:
+            z.writestr("word/document.xml", document_xml)
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def body(inner):
+    return ('<?xml version="1.0"?><w:document xmlns:w="x"><w:body>%s</w:body></w:document>'
+            % inner)
+
+
+def main():
+    samples = sorted(os.listdir(SAMPLES))
+    for name in samples:
+        if name.endswith(".json") or name.endswith(".py"):
+            continue
+        with open(os.path.join(SAMPLES, name), "rb") as f:
+            data = f.read()
+        put("extract", name, data)
+        if name.endswith(".html"):
+            put("html", name, data)
+        elif name.endswith(".docx"):
+            put("docx", name, data)
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                put("docx", name + ".document.xml", z.read("word/document.xml"))
+        else:
+            put("text", name, data)
+
+    html = {
+        "nested.html": "<table><tr><td>" * 40 + "x" + "</td></tr></table>" * 40,
+        "spans.html": "<table><tr><td colspan=1000000 rowspan=100000>a<td rowspan=3>b"
+                      "<tr><td>c<tr><td>d</table>",
+        "unclosed.html": "<table><tr><td>一、本年新收<td>7<tr><td>二、上年结转<td>0",
+        "script.html": "<script>var a='<td>'</script><!-- <table> --><p>一、总体情况</p>",
+        "meta.html": '<meta charset="gbk"><meta name="PubDate" content="2024-01-31">'
+                     "<title>某局2023年政府信息公开工作年度报告</title>",
+        "entities.html": "<p>&amp;&lt;&#x4e00;&#19968;&bogus;&#99999999;</p>",
+        "attrs.html": "<td colspan='2\" rowspan=\"x'>a</td><td colspan=>b<td =c>",
+    }
+    for name, text in html.items():
+        put("html", name, text)
+        put("extract", name, text)
+    put("html", "utf16.html", "\ufeff<p>年度报告</p>".encode("utf-16-le"))
+
+    xml = {
+        "bomb.xml": '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+                    '<!ENTITY b "&a;&a;&a;&a;&a;&a;">]>' + body("<w:p><w:r><w:t>&b;</w:t></w:r></w:p>"),
+        "merge.xml": body("<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/>"
+                          "<w:gridSpan w:val=\"3\"/></w:tcPr><w:p><w:r><w:t>三、</w:t></w:r></w:p></w:tc>"
+                          "</w:tr><w:tr><w:trPr><w:gridBefore w:val=\"2\"/></w:trPr><w:tc><w:tcPr>"
+                          "<w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"),
+        "deep.xml": body("<w:tbl><w:tr><w:tc>" * 30 + "x" + "</w:tc></w:tr></w:tbl>" * 30),
+        "skip.xml": body("<w:p><w:del><w:r><w:delText>x</w:delText></w:r></w:del>"
+                         "<w:r><w:instrText>PAGE</w:instrText><w:tab/><w:br/><w:t>&#x4e00;</w:t></w:r></w:p>"),
+    }
+    for name, text in xml.items():
+        put("docx", name, text)
+        put("docx", name + ".docx", docx(text))
+    put("docx", "no-document.docx", docx(None, {"word/other.xml": "<x/>"}))
+    put("extract", "no-document.docx", docx(None, {"word/other.xml": "<x/>"}))
+
+    text = {
+        "tabs.txt": "标题\n\n" + "\t一、本年新收\n\t7\n\t\n\n" * 6 + "四、结论\n",
+        "lines.txt": "一、本年新收政府信息公开申请数量\n7\n0\n\n-\n",
+        "md.md": "# 标题\n| 类别 | 数据1 |\n|---|---|\n| 予以公开 | 290 |\n\n正文\n",
+        "runs.txt": "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000"
+                    "三、本年度办理结果（一）予以公开270020130（三）不予公开1.属于国家秘密0000000"
+                    "2.其他法律行政法规禁止公开0000000四、结转下年度继续办理 0 0 00 00 0\n",
+    }
+    for name, t in text.items():
+        put("text", name, t)
+        put("extract", name, t)
+
+    # Solver: first byte = template/layout bits; each line = row selector byte + run.
+    runs = [
+        b"\x00\x00640020470\n\x01000000\n\x02270020130\n\x033 1 0 0 0 0 4\n",
+        b"\x01\x0512345678901234567890\n\x06-1-2-3\n\x0712.5\xe4\xb8\x87\xe5\x85\x83\n",
+        b"\x02" + b"\x04" + b"1" * 60 + b"\n",
+        b"\x00" + b"".join(bytes([i]) + b"0000000\n" for i in range(40)),
+    ]
+    for i, r in enumerate(runs):
+        put("solver", "seed%d" % i, r)
+
+
+if __name__ == "__main__":
+    main()

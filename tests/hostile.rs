@@ -1,0 +1,760 @@
+//! Hostile input: broken, malicious and absurd documents through `nianbao extract` and through
+//! the library. Every input is generated here (or is a fuzzer's reproducer in
+//! `tests/regressions/`). Each must end in a clear error (exit 1, one stderr line naming the
+//! file) or a report with a clear warning (exit 0), never a panic (exit 101), a hang or a
+//! memory blowup: the binary runs under a 4 GiB address-space limit and a watchdog that kills
+//! it after 60 s, so either shows up as a failure of the test, not as a stuck suite.
+
+use std::io::{Cursor, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nianbao_extract::{extract_bytes, read, report_from_document, solve, Limits};
+use serde_json::Value;
+
+/// Address space the binary may use, in KiB.
+const MEMORY_KIB: u64 = 4 << 20;
+/// How long the binary may run before the test calls it a hang.
+const WATCHDOG: Duration = Duration::from_secs(60);
+
+struct Run {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.stdout).expect("stdout is one JSON report")
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.json()["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+/// Runs `nianbao ARGS` under the memory limit and the watchdog.
+fn nianbao(args: &[&str]) -> Run {
+    let out = tempfile::tempdir().unwrap();
+    let (stdout, stderr) = (out.path().join("stdout"), out.path().join("stderr"));
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {MEMORY_KIB} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .expect("run nianbao");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > WATCHDOG {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("nianbao {args:?} hung: killed after {WATCHDOG:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        code: status.code(),
+        stdout: std::fs::read(stdout).unwrap(),
+        stderr: std::fs::read_to_string(stderr).unwrap(),
+    }
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// Bytes that are no document at all (a fixed pseudo-random sequence).
+fn noise(len: usize) -> Vec<u8> {
+    let mut x: u32 = 0x9E37_79B9;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// A DOCX container holding `parts`, deflated.
+fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    for (name, bytes) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A container whose parts are deflated as small as they go, the way a zip bomb is made.
+fn zip_best(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    for (name, bytes) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn document_xml(body: &str) -> String {
+    format!("<?xml version=\"1.0\"?><w:document xmlns:w=\"x\"><w:body>{body}</w:body></w:document>")
+}
+
+/// The sample's report must come out cell for cell as its truth says.
+fn assert_truth(run: &Run, sample_name: &str) {
+    assert_eq!(run.code, Some(0), "{sample_name}: {}", run.stderr);
+    let report = run.json();
+    let truth: Value =
+        serde_json::from_slice(&sample(&format!("{sample_name}.truth.json"))).unwrap();
+    assert_eq!(report["report"]["template"], truth["template"]);
+    let want = truth["cells"].as_object().unwrap();
+    let cells = report["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), want.len(), "{sample_name}: one cell per key");
+    for cell in cells {
+        let key = cell["key"].as_str().unwrap();
+        assert_eq!(
+            cell["value"].as_f64(),
+            want[key].as_f64(),
+            "{sample_name}: {key}"
+        );
+    }
+}
+
+/// An unreadable file: exit 1, nothing on stdout, one stderr line naming the file and why.
+fn assert_unreadable(run: &Run, path: &Path, why: &str) {
+    let name = path.display().to_string();
+    assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+    assert!(run.stdout.is_empty(), "{name}");
+    assert_eq!(run.stderr.lines().count(), 1, "{name}: {}", run.stderr);
+    assert!(
+        run.stderr.contains(&name) && run.stderr.contains(why),
+        "{name}: wanted {why:?} in {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn containers_that_cannot_be_read_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let docx = sample("county-2023-v2021.docx");
+    let many: Vec<(String, Vec<u8>)> = (0..10_001).map(|i| (format!("f{i}"), Vec::new())).collect();
+    let many: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(noise(4096));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.html", Vec::new(), "empty file"),
+        ("blank.txt", b" \r\n\t\n".to_vec(), "empty file"),
+        ("garbage.bin", noise(1 << 16), "not a document: binary data"),
+        ("image.docx", png, "a PNG image, not a document"),
+        (
+            "scan.pdf",
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(),
+            "PDF reading is not supported",
+        ),
+        (
+            "truncated.docx",
+            docx[..docx.len() / 2].to_vec(),
+            "not a readable DOCX (zip)",
+        ),
+        (
+            "no-document.docx",
+            zip(&[
+                ("[Content_Types].xml", b"<Types/>"),
+                ("word/styles.xml", b"<w:styles/>"),
+            ]),
+            "DOCX without word/document.xml",
+        ),
+        (
+            "many-entries.docx",
+            zip(&many),
+            "zip entries, more than the limit 10000",
+        ),
+        (
+            "bomb.docx",
+            zip_best(&[("word/document.xml", &vec![b' '; 16 << 20])]),
+            "compression ratio",
+        ),
+        (
+            "deep.docx",
+            zip(&[(
+                "word/document.xml",
+                document_xml(
+                    &("<w:tbl><w:tr><w:tc>".repeat(1000) + &"</w:tc></w:tr></w:tbl>".repeat(1000)),
+                )
+                .as_bytes(),
+            )]),
+            "DOCX XML nests deeper than 512 elements",
+        ),
+        (
+            "broken-xml.docx",
+            zip(&[(
+                "word/document.xml",
+                b"<w:document><w:body><w:p><w:r><w:t>1</w:t></w:r></w:p><w:p",
+            )]),
+            "DOCX XML is not well-formed",
+        ),
+    ];
+    for (name, bytes, why) in cases {
+        let path = write(d, name, &bytes);
+        assert_unreadable(&nianbao(&["extract", path.to_str().unwrap()]), &path, why);
+    }
+}
+
+#[test]
+fn a_zip_bomb_that_lies_about_its_size_is_stopped_while_inflating() {
+    let mut bytes = zip_best(&[("word/document.xml", &vec![b' '; 32 << 20])]);
+    // Declare 4 KiB in both the local header (offset 22) and the central directory (offset 24).
+    let cd = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+    for at in [22, cd + 24] {
+        bytes[at..at + 4].copy_from_slice(&4096u32.to_le_bytes());
+    }
+    let err = extract_bytes(&bytes, "liar.docx", &Limits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("liar.docx: word/document.xml has compression ratio "),
+        "{err}"
+    );
+    assert!(err.ends_with(":1 (zip bomb?)"), "{err}");
+}
+
+#[test]
+fn a_docx_part_cut_short_is_read_with_a_warning() {
+    let xml = document_xml(&"<w:p><w:r><w:t>0</w:t></w:r></w:p>".repeat(100));
+    let cut = xml.find("</w:p>").unwrap() + "</w:p>".len();
+    let bytes = zip(&[("word/document.xml", &xml.as_bytes()[..cut])]);
+    let report = extract_bytes(&bytes, "cut.docx", &Limits::default()).unwrap();
+    assert!(
+        report.warnings.contains(
+            &"word/document.xml ends inside an element: the document is cut short".to_string()
+        ),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn an_xml_entity_bomb_is_read_literally() {
+    let mut xml =
+        String::from("<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY lol \"lol\">");
+    for i in 1..10 {
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        xml += &format!("<!ENTITY lol{i} \"{}\">", format!("&{prev};").repeat(10));
+    }
+    xml += "]>";
+    xml +=
+        &document_xml("<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>")["<?xml version=\"1.0\"?>".len()..];
+    let bytes = zip(&[("word/document.xml", xml.as_bytes())]);
+    let doc = read::docx::read(&bytes, &Default::default()).unwrap();
+    assert_eq!(
+        doc.blocks,
+        vec![nianbao_extract::document::Block::Paragraph("&lol9;".into())]
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "laughs.docx", &bytes);
+    let run = nianbao(&["extract", path.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.warnings()[0].contains("no standard table"));
+}
+
+#[test]
+fn a_50_mb_page_is_read_once_and_its_tables_found() {
+    // What makes real pages huge: inline scripts, images as data URIs, long boilerplate.
+    let page = sample("county-2023-v2021.html");
+    let cut = memchr_find(&page, b"<table").unwrap();
+    let script = format!("<script>var d = \"{}\";</script>\n", "A".repeat(10 << 20));
+    let image = format!(
+        "<p><img src=\"data:image/png;base64,{}\"></p>\n",
+        "iVBO".repeat(10 << 18)
+    );
+    let prose = format!(
+        "<div class=\"pad\">{}</div>\n",
+        "lorem ipsum dolor sit amet ".repeat(40)
+    );
+    let mut big = page[..cut].to_vec();
+    big.extend_from_slice(script.as_bytes());
+    big.extend_from_slice(image.as_bytes());
+    big.extend_from_slice(prose.repeat((15 << 20) / prose.len()).as_bytes());
+    big.extend_from_slice(&page[cut..]);
+    big.extend_from_slice(prose.repeat((15 << 20) / prose.len()).as_bytes());
+    assert!(big.len() > 50 << 20);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "big.html", &big);
+    drop(big);
+    let run = nianbao(&["extract", path.to_str().unwrap()]);
+    assert_truth(&run, "county-2023-v2021.html");
+    assert_eq!(run.warnings(), Vec::<String>::new());
+
+    let run = nianbao(&[
+        "extract",
+        path.to_str().unwrap(),
+        "--max-input-bytes",
+        "10000000",
+    ]);
+    assert_unreadable(&run, &path, "more than the input limit of 10000000 bytes");
+}
+
+fn memchr_find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[test]
+fn deep_nesting_and_huge_spans_are_cut_with_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let nested = "<table><tr><td>".repeat(1000) + "x" + &"</td></tr></table>".repeat(1000);
+    let path = write(d, "nested.html", nested.as_bytes());
+    let run = nianbao(&["extract", path.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.warnings()
+            .contains(&"tables nested deeper than 32 levels were read as text".to_string()),
+        "{:?}",
+        run.warnings()
+    );
+
+    let spans = "<table><tr><td colspan=\"1000000\" rowspan=\"100000\">x</td><td colspan=1000000 rowspan=100000>y</td>"
+        .to_string()
+        + &"<tr><td>z</td>".repeat(100_000)
+        + "</table>";
+    let path = write(d, "spans.html", spans.as_bytes());
+    let run = nianbao(&["extract", path.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let warnings = run.warnings();
+    for want in [
+        "a table has cell spans larger than the limits (1000 columns, 65534 rows): they were clamped",
+        "the tables hold more than 1000000 cells (spans expanded): the rest was not read",
+    ] {
+        assert!(warnings.contains(&want.to_string()), "{warnings:?}");
+    }
+    // The limit is an option.
+    let run = nianbao(&[
+        "extract",
+        path.to_str().unwrap(),
+        "--max-table-cells",
+        "5000",
+    ]);
+    assert!(run
+        .warnings()
+        .iter()
+        .any(|w| w.contains("more than 5000 cells")));
+
+    let long_cell = format!("<table><tr><td>{}</td></tr></table>", "长".repeat(1 << 20));
+    let path = write(d, "long-cell.html", long_cell.as_bytes());
+    let run = nianbao(&["extract", path.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.warnings()
+            .iter()
+            .any(|w| w == "a table cell is longer than 1048576 bytes: the rest of it was not read"),
+        "{:?}",
+        run.warnings()
+    );
+}
+
+#[test]
+fn endless_documents_are_cut_at_the_paragraph_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = "一、本年新收政府信息公开申请数量\n".to_string() + &"7\n".repeat(600_000);
+    let paragraphs =
+        "<p>一、本年新收政府信息公开申请数量</p>".to_string() + &"<p>7</p>".repeat(600_000);
+    for (name, bytes, warning) in [
+        (
+            "lines.txt",
+            lines,
+            "the document has more than 500000 lines: the rest was not read",
+        ),
+        (
+            "paragraphs.html",
+            paragraphs,
+            "the document has more than 500000 paragraphs: the rest was not read",
+        ),
+    ] {
+        let path = write(dir.path(), name, bytes.as_bytes());
+        let run = nianbao(&["extract", path.to_str().unwrap()]);
+        assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+        assert!(
+            run.warnings().contains(&warning.to_string()),
+            "{name}: {:?}",
+            run.warnings()
+        );
+    }
+}
+
+#[test]
+fn utf16_and_mixed_encodings_still_give_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let gbk = sample("county-2023-v2021.html");
+    let (html, _, bad) = encoding_rs::GB18030.decode(&gbk);
+    assert!(!bad);
+    let utf16le: Vec<u8> = "\u{feff}"
+        .encode_utf16()
+        .chain(html.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let utf16be: Vec<u8> = html.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for (name, bytes) in [("utf16le-bom.html", utf16le), ("utf16be.html", utf16be)] {
+        let path = write(d, name, &bytes);
+        assert_truth(
+            &nianbao(&["extract", path.to_str().unwrap()]),
+            "county-2023-v2021.html",
+        );
+    }
+
+    // A GBK page with a paragraph pasted in UTF-8.
+    let at = memchr_find(&gbk, b"<table").unwrap();
+    let mut mixed = gbk[..at].to_vec();
+    mixed.extend_from_slice("<p>（本段由其他系统粘贴：政府信息公开）</p>".as_bytes());
+    mixed.extend_from_slice(&gbk[at..]);
+    let path = write(d, "mixed.html", &mixed);
+    assert_truth(
+        &nianbao(&["extract", path.to_str().unwrap()]),
+        "county-2023-v2021.html",
+    );
+
+    // A page declared UTF-8 with bytes that are not UTF-8 in its prose.
+    let utf8 = html.replace("charset=gb2312", "charset=utf-8");
+    let at = utf8.find("<table").unwrap();
+    let mut broken = utf8.as_bytes()[..at].to_vec();
+    broken.extend_from_slice(b"<p>\xff\xfe\xc3(\xe4\xb8</p>");
+    broken.extend_from_slice(&utf8.as_bytes()[at..]);
+    let path = write(d, "invalid-utf8.html", &broken);
+    let run = nianbao(&["extract", path.to_str().unwrap()]);
+    assert_truth(&run, "county-2023-v2021.html");
+    assert!(
+        run.warnings().contains(
+            &"the bytes are not valid UTF-8: malformed sequences were replaced".to_string()
+        ),
+        "{:?}",
+        run.warnings()
+    );
+}
+
+#[test]
+fn a_report_whose_tables_are_images_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = "<html><head><meta charset=utf-8><title>某局2023年政府信息公开工作年度报告</title></head><body>\
+        <p>二、主动公开政府信息情况</p><p><img src=\"t2.png\"></p>\
+        <p>三、收到和处理政府信息公开申请情况</p><p><img src=\"t3.png\" alt=\"表三\"></p>\
+        <p>四、政府信息公开行政复议、行政诉讼情况</p><img src=\"t4.png\"></body></html>";
+    let body = "<w:p><w:r><w:t>三、收到和处理政府信息公开申请情况</w:t></w:r></w:p>\
+        <w:p><w:r><w:drawing><wp:inline/></w:drawing></w:r></w:p>";
+    let docx = zip(&[("word/document.xml", document_xml(body).as_bytes())]);
+    for (name, bytes, images) in [
+        ("images.html", html.as_bytes().to_vec(), 3),
+        ("images.docx", docx, 1),
+    ] {
+        let path = write(dir.path(), name, &bytes);
+        let run = nianbao(&["extract", path.to_str().unwrap()]);
+        assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+        assert_eq!(run.json()["cells"], serde_json::json!([]));
+        let warnings = run.warnings();
+        assert!(
+            warnings[0].starts_with("no standard table"),
+            "{name}: {warnings:?}"
+        );
+        assert_eq!(
+            warnings[1],
+            format!(
+                "the document shows {images} image(s): tables printed as images are not read (OCR them, or use the DOCX or text form)"
+            ),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn truncated_text_documents_are_read_as_far_as_they_go() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "county-2023-v2021.html",
+        "county-2023-v2021.tab.txt",
+        "bureau-2020-v2019.lo.txt",
+    ] {
+        let bytes = sample(name);
+        for cut in [bytes.len() / 3, bytes.len() / 2] {
+            let path = write(dir.path(), &format!("cut-{cut}-{name}"), &bytes[..cut]);
+            let run = nianbao(&["extract", path.to_str().unwrap()]);
+            assert_eq!(run.code, Some(0), "{name} cut at {cut}: {}", run.stderr);
+            assert!(
+                !run.warnings().is_empty(),
+                "{name} cut at {cut}: a cut table is reported"
+            );
+        }
+    }
+}
+
+#[test]
+fn output_files_are_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = write(d, "report.html", &sample("county-2023-v2021.html"));
+    let out = d.join("report.json");
+    let run = nianbao(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    let written = std::fs::read(&out).unwrap();
+    assert_eq!(
+        written,
+        nianbao(&["extract", input.to_str().unwrap()]).stdout
+    );
+    let names = |d: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        names(d),
+        vec!["report.html", "report.json"],
+        "no temporary file is left"
+    );
+
+    // An unreadable input leaves the previous output as it was.
+    let bad = write(d, "bad.docx", b"PK\x03\x04broken");
+    let run = nianbao(&[
+        "extract",
+        bad.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_unreadable(&run, &bad, "DOCX");
+    assert_eq!(std::fs::read(&out).unwrap(), written);
+
+    // An output that cannot be written is an error naming it; nothing is left behind.
+    let missing = d.join("no-such-folder/report.json");
+    let run = nianbao(&[
+        "extract",
+        input.to_str().unwrap(),
+        "-o",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("no-such-folder/report.json: cannot write the output"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(names(d), vec!["bad.docx", "report.html", "report.json"]);
+}
+
+#[test]
+fn bad_limit_options_are_argument_errors() {
+    for args in [
+        &["extract", "x.html", "--max-table-cells", "many"][..],
+        &["extract", "x.html", "--max-docx-xml-bytes", "-1"],
+        &["extract", "x.html", "--max-solver-nodes"],
+    ] {
+        let run = nianbao(args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+    }
+}
+
+/// Run-together digits are solved within the solver's budget, which an option sets; a spent
+/// budget leaves cells ambiguous with a warning, never a wrong or a slow answer.
+#[test]
+fn run_together_digits_are_bounded_by_the_solver_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000\
+        三、本年度办理结果（一）予以公开270020130（二）部分公开0000000（三）不予公开1.属于国家秘密0000000\
+        2.其他法律行政法规禁止公开0000000四、结转下年度继续办理 0 0 00 00 0\n";
+    let path = write(dir.path(), "runs.txt", dump.as_bytes());
+    let spent =
+        "table3.new_received: the search budget ran out; cells not proven unique are ambiguous";
+    for (nodes, budget_ran_out) in [("200000", false), ("0", true)] {
+        let run = nianbao(&[
+            "extract",
+            path.to_str().unwrap(),
+            "--max-solver-nodes",
+            nodes,
+        ]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let report = run.json();
+        let new_received: Vec<f64> = report["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["key"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("table3.new_received.")
+            })
+            .map(|c| c["value"].as_f64().unwrap())
+            .collect();
+        assert_eq!(
+            new_received,
+            vec![64.0, 0.0, 0.0, 2.0, 0.0, 4.0, 70.0],
+            "{nodes}"
+        );
+        let warnings = run.warnings();
+        assert_eq!(
+            warnings.contains(&spent.to_string()),
+            budget_ran_out,
+            "{nodes}: {warnings:?}"
+        );
+        assert!(warnings.contains(
+            &"table3.result.granted: run \"270020130\" has 2 readings: 2|7|0|0|20|1|30 ; 27|0|0|2|0|1|30"
+                .to_string()
+        ));
+    }
+    // Runs too long for any cell are refused before any search.
+    let digits = "1".repeat(60);
+    let long = format!(
+        "一、本年新收政府信息公开申请数量{digits}二、上年结转政府信息公开申请数量{digits}\
+        三、本年度办理结果（一）予以公开{digits}（三）不予公开1.属于国家秘密{digits}\n"
+    );
+    let path = write(dir.path(), "long-runs.txt", long.as_bytes());
+    let run = nianbao(&["extract", path.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run
+        .warnings()
+        .iter()
+        .any(|w| w.contains("could hold a cell of more than 18 digits")));
+}
+
+/// Every reproducer a fuzzer found, replayed through the entry point of its target
+/// (`tests/regressions/TARGET-NAME`), then through the whole pipeline.
+#[test]
+fn fuzzer_reproducers_stay_fixed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".md") {
+            continue;
+        }
+        let bytes = std::fs::read(&file).unwrap();
+        let target = name.split('-').next().unwrap();
+        replay(target, &bytes);
+        let _ = extract_bytes(&bytes, &name, &Limits::default());
+    }
+}
+
+/// What `fuzz/fuzz_targets/TARGET.rs` does with its input.
+fn replay(target: &str, data: &[u8]) {
+    let source = nianbao_schema::Source::default;
+    match target {
+        "html" => {
+            let decoded = nianbao_extract::decode::decode(data, true);
+            report_from_document(&read::html::read(&decoded.text), source(), Vec::new());
+        }
+        "docx" => {
+            let limits = read::docx::DocxLimits::default();
+            let doc = if data.starts_with(b"PK") {
+                read::docx::read(data, &limits)
+            } else {
+                read::docx::read_document_xml(data, &limits)
+            };
+            if let Ok(doc) = doc {
+                report_from_document(&doc, source(), Vec::new());
+            }
+        }
+        "text" => {
+            let text = String::from_utf8_lossy(data);
+            for doc in [read::text::read(&text), read::markdown::read(&text)] {
+                report_from_document(&doc, source(), Vec::new());
+            }
+        }
+        "solver" => solver(data),
+        "extract" => {
+            let _ = extract_bytes(data, "fuzz", &Limits::default());
+        }
+        other => panic!("tests/regressions: unknown target {other}"),
+    }
+}
+
+/// The `solver` fuzz target's reading of its input.
+fn solver(data: &[u8]) {
+    use nianbao_schema::Template;
+    let Some((&head, rest)) = data.split_first() else {
+        return;
+    };
+    let template = if head & 1 == 0 {
+        Template::V2021
+    } else {
+        Template::V2019
+    };
+    let specs = template.rows();
+    let rows: Vec<solve::RunRow> = rest
+        .split(|b| *b == b'\n')
+        .take(64)
+        .filter_map(|line| {
+            let (&pick, run) = line.split_first()?;
+            let spec = &specs[usize::from(pick) % specs.len()];
+            Some(solve::RunRow {
+                columns: spec
+                    .columns
+                    .iter()
+                    .map(|k| (k.key.clone(), k.kind))
+                    .collect(),
+                run: String::from_utf8_lossy(run).into_owned(),
+            })
+        })
+        .collect();
+    let keys: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str()))
+        .collect();
+    let eqs = nianbao_schema::checks::equations(keys, head & 2 != 0 || template == Template::V2019);
+    solve::solve(
+        &rows,
+        &Default::default(),
+        &eqs,
+        &[],
+        &solve::Budget::default(),
+    );
+}
