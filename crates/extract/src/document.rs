@@ -47,6 +47,14 @@ pub struct GridCell {
 }
 
 impl Grid {
+    /// The text at every position, row by row (a spanned cell's text at each position it covers).
+    pub fn texts(&self) -> Vec<Vec<&str>> {
+        self.rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect()
+    }
+
     /// Whether the position is the top-left position of a cell of the source.
     pub fn is_origin(&self, row: usize, col: usize) -> bool {
         let cell = &self.rows[row][col];
@@ -410,13 +418,6 @@ fn renumber(rows: Vec<Vec<GridCell>>) -> Grid {
 mod tests {
     use super::*;
 
-    fn texts(g: &Grid) -> Vec<Vec<&str>> {
-        g.rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
-            .collect()
-    }
-
     #[test]
     fn rowspan_and_colspan_expand_with_origins() {
         let mut b = GridBuilder::default();
@@ -427,7 +428,7 @@ mod tests {
         b.push_cell("C".into(), 1, 1);
         b.push_cell("D".into(), 1, 1);
         let g = b.finish();
-        assert_eq!(texts(&g), vec![vec!["A", "B", "B"], vec!["A", "C", "D"]]);
+        assert_eq!(g.texts(), vec![vec!["A", "B", "B"], vec!["A", "C", "D"]]);
         assert_eq!(g.rows[1][0].origin, (0, 0));
         assert!(!g.is_origin(0, 2));
         assert!(g.is_origin(1, 2));
@@ -472,7 +473,7 @@ mod tests {
             b.push_cell(r.to_string(), 1, 1);
         }
         assert_eq!(b.cut, Some(Cut::Rows));
-        assert_eq!(texts(&b.finish()), vec![vec!["0"], vec!["1"], vec!["2"]]);
+        assert_eq!(b.finish().texts(), vec![vec!["0"], vec!["1"], vec!["2"]]);
 
         let limits = ReadLimits {
             max_cells: 10,

@@ -6,16 +6,6 @@ use std::collections::HashMap;
 
 use crate::report::{Cell, Check, Status};
 
-/// The six applicant columns of table 三.
-pub const APPLICANT_COLUMNS: [&str; 6] = [
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "public_interest_org",
-    "legal_service_org",
-    "other_org",
-];
-
 /// The seven value columns of table 三: the applicants, then `total`.
 pub const TABLE3_COLUMNS: [&str; 7] = [
     "natural_person",
@@ -26,6 +16,9 @@ pub const TABLE3_COLUMNS: [&str; 7] = [
     "other_org",
     "total",
 ];
+
+/// The six applicant columns of table 三 (all but `total`).
+pub const APPLICANT_COLUMNS: &[&str] = TABLE3_COLUMNS.split_at(6).0;
 
 /// The three groups of table 四.
 pub const TABLE4_GROUPS: [&str; 3] = [

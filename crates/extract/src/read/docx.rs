@@ -327,11 +327,7 @@ mod tests {
         let Block::Table(g) = &doc.blocks[1] else {
             panic!("no table")
         };
-        let texts: Vec<Vec<&str>> = g
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
-            .collect();
+        let texts = g.texts();
         assert_eq!(
             texts,
             vec![

@@ -297,13 +297,6 @@ mod tests {
             .collect()
     }
 
-    fn texts(g: &Grid) -> Vec<Vec<&str>> {
-        g.rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
-            .collect()
-    }
-
     #[test]
     fn spans_multi_paragraph_cells_and_nbsp() {
         let doc = read(
@@ -313,7 +306,7 @@ mod tests {
         assert_eq!(doc.title.as_deref(), Some("T"));
         let t = tables(&doc);
         assert_eq!(
-            texts(t[0]),
+            t[0].texts(),
             vec![
                 vec!["三、\n本年度", "a&b", "a&b"],
                 vec!["三、\n本年度", "商业\n企业", "\u{a0}"]

@@ -98,11 +98,7 @@ mod tests {
         let Block::Table(g) = &doc.blocks[1] else {
             panic!("{:?}", doc.blocks)
         };
-        let texts: Vec<Vec<&str>> = g
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
-            .collect();
+        let texts = g.texts();
         assert_eq!(
             texts,
             vec![
