@@ -3,6 +3,8 @@
 //! operand is not run.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::report::{Cell, Check, Status};
 
@@ -193,17 +195,44 @@ pub fn run_checks(cells: &[Cell]) -> Vec<Check> {
     let single_other = by_key.printed("table3.result.other.total.total")
         || by_key.printed("table3.result.other.total.natural_person");
     let mut checks = Vec::new();
-    for eq in equations(cells.iter().map(|c| c.key.as_str()), single_other) {
+    for eq in cached_equations(cells, single_other).iter() {
         if eq.rule == "R3.2"
             && by_key.by_key.get(eq.rhs[0].as_str()).map(|c| c.status) != Some(Status::Number)
         {
             continue;
         }
-        if let Some(check) = evaluate(&by_key, &eq) {
+        if let Some(check) = evaluate(&by_key, eq) {
             checks.push(check);
         }
     }
     checks
+}
+
+/// The equations for these cells' keys, built once per distinct key set (reports of one
+/// template and layout share one set).
+fn cached_equations(cells: &[Cell], single_other: bool) -> Arc<Vec<Equation>> {
+    /// Distinct key sets kept; past it, equations are built each time.
+    const MAX_CACHED: usize = 64;
+    static CACHE: OnceLock<Mutex<HashMap<(u64, bool), Arc<Vec<Equation>>>>> = OnceLock::new();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for c in cells {
+        c.key.hash(&mut hasher);
+    }
+    let id = (hasher.finish(), single_other);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(eqs) = cache.lock().ok().and_then(|c| c.get(&id).cloned()) {
+        return eqs;
+    }
+    let eqs = Arc::new(equations(
+        cells.iter().map(|c| c.key.as_str()),
+        single_other,
+    ));
+    if let Ok(mut c) = cache.lock() {
+        if c.len() < MAX_CACHED {
+            c.insert(id, Arc::clone(&eqs));
+        }
+    }
+    eqs
 }
 
 /// Appends a number the way a person writes it: integers without a decimal point.
