@@ -208,12 +208,15 @@ pub fn run_checks(cells: &[Cell]) -> Vec<Check> {
     checks
 }
 
+/// Equations by (hash of the key list, single （六） row).
+type EquationCache = HashMap<(u64, bool), Arc<Vec<Equation>>>;
+
 /// The equations for these cells' keys, built once per distinct key set (reports of one
 /// template and layout share one set).
 fn cached_equations(cells: &[Cell], single_other: bool) -> Arc<Vec<Equation>> {
     /// Distinct key sets kept; past it, equations are built each time.
     const MAX_CACHED: usize = 64;
-    static CACHE: OnceLock<Mutex<HashMap<(u64, bool), Arc<Vec<Equation>>>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<EquationCache>> = OnceLock::new();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for c in cells {
         c.key.hash(&mut hasher);
