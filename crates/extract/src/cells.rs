@@ -23,8 +23,13 @@ pub struct CellsRead {
 }
 
 /// Reads the cells of an aligned document; rows whose cells ran together are solved within
-/// `budget`.
-pub fn read_cells(items: &[Item], alignment: &Alignment, budget: &Budget) -> CellsRead {
+/// `budget`, with the `facts` the prose states as soft evidence.
+pub fn read_cells(
+    items: &[Item],
+    alignment: &Alignment,
+    budget: &Budget,
+    facts: &[solve::Fact],
+) -> CellsRead {
     let mut warnings = Vec::new();
     let Some(template) = alignment.template else {
         return CellsRead {
@@ -73,6 +78,7 @@ pub fn read_cells(items: &[Item], alignment: &Alignment, budget: &Budget) -> Cel
             &run_raw,
             alignment,
             budget,
+            facts,
             &mut warnings,
         );
     }
@@ -106,6 +112,7 @@ fn solve_runs(
     run_raw: &HashMap<String, String>,
     alignment: &Alignment,
     budget: &Budget,
+    facts: &[solve::Fact],
     warnings: &mut Vec<String>,
 ) {
     let known: HashMap<String, f64> = found
@@ -127,8 +134,16 @@ fn solve_runs(
     let single_other =
         alignment.template == Some(Template::V2019) || alignment.single_other_in_2021;
     let eqs = equations(keys, single_other);
-    let solution = solve::solve(runs, &known, &eqs, &[], budget);
+    let solution = solve::solve(runs, &known, &eqs, facts, budget);
     warnings.extend(solution.warnings.iter().cloned());
+    if solution.stats.by_facts > 0 {
+        let stated: Vec<&str> = facts.iter().map(|f| f.source.as_str()).collect();
+        warnings.push(format!(
+            "{} run-together cells were decided by numbers the report states in its prose ({})",
+            solution.stats.by_facts,
+            stated.join("; ")
+        ));
+    }
     for v in &solution.violated {
         warnings.push(format!(
             "the only consistent reading of the run-together digits violates {v}"

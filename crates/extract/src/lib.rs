@@ -13,7 +13,7 @@
 //!    together all look alike.
 //! 4. [`align`] finds the template's rows by their keywords and reads their values;
 //!    [`solve`] splits digit runs whose separators were lost, with the consistency rules as the
-//!    judge.
+//!    judge and the numbers the prose states ([`facts`]) as soft evidence.
 //! 5. [`cells`] types every value for its key; the schema crate's checks run over the result.
 //!
 //! Printed values are never corrected: an inconsistent table comes out as printed, with the
@@ -30,6 +30,7 @@ pub mod assemble;
 pub mod cells;
 pub mod decode;
 pub mod document;
+pub mod facts;
 pub mod items;
 pub mod meta;
 pub mod normalize;
@@ -188,7 +189,7 @@ pub fn report_from_document_with(
     let alignment = align::align(&items);
     let mut meta = meta::read_meta(doc);
     meta.template = alignment.template.map(|t| t.name().to_string());
-    let read = cells::read_cells(&items, &alignment, budget);
+    let read = cells::read_cells(&items, &alignment, budget, &facts::prose_facts(doc));
     warnings.extend(read.warnings);
     if alignment.template.is_none() {
         warnings.push(
