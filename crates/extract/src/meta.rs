@@ -82,8 +82,9 @@ pub fn read_meta(doc: &Document) -> Meta {
         })
         .or_else(|| doc.title.clone());
 
-    let compact =
-        |s: &str| arabic_years(&s.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+    let compact = |s: &str| {
+        arabic_years(&s.chars().filter(|c| !c.is_whitespace()).collect::<String>()).into_owned()
+    };
     let year = title
         .as_deref()
         .and_then(|t| {
@@ -143,7 +144,11 @@ pub fn read_meta(doc: &Document) -> Meta {
 }
 
 /// Writes years printed in Chinese numerals (`二〇二一年`) with digits (`2021年`).
-fn arabic_years(s: &str) -> String {
+fn arabic_years(s: &str) -> std::borrow::Cow<'_, str> {
+    // Every year of these reports (二〇〇八 on) has a zero.
+    if !s.contains(['〇', '○', '零']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     const DIGITS: [(char, char); 12] = [
         ('〇', '0'),
         ('○', '0'),
@@ -183,7 +188,7 @@ fn arabic_years(s: &str) -> String {
             }
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// The segment of a `<title>` that names the report (`报告_栏目_网站` → `报告`).
