@@ -735,14 +735,7 @@ fn solver(data: &[u8]) {
         .filter_map(|line| {
             let (&pick, run) = line.split_first()?;
             let spec = &specs[usize::from(pick) % specs.len()];
-            Some(solve::RunRow {
-                columns: spec
-                    .columns
-                    .iter()
-                    .map(|k| (k.key.clone(), k.kind))
-                    .collect(),
-                run: String::from_utf8_lossy(run).into_owned(),
-            })
+            Some(solve::RunRow::new(spec, String::from_utf8_lossy(run)))
         })
         .collect();
     let keys: Vec<&str> = rows

@@ -59,15 +59,7 @@ pub fn read_cells(
                 for spec in &row.spec.columns {
                     run_raw.insert(spec.key.clone(), items[*i].text.clone());
                 }
-                runs.push(RunRow {
-                    columns: row
-                        .spec
-                        .columns
-                        .iter()
-                        .map(|s| (s.key.clone(), s.kind))
-                        .collect(),
-                    run: items[*i].text.clone(),
-                });
+                runs.push(RunRow::new(&row.spec, items[*i].text.clone()));
             }
         }
     }

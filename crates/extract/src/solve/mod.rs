@@ -47,6 +47,20 @@ pub struct RunRow {
     pub run: String,
 }
 
+impl RunRow {
+    /// The run printed for a template row.
+    pub fn new(spec: &nianbao_schema::RowSpec, run: impl Into<String>) -> RunRow {
+        RunRow {
+            columns: spec
+                .columns
+                .iter()
+                .map(|k| (k.key.clone(), k.kind))
+                .collect(),
+            run: run.into(),
+        }
+    }
+}
+
 /// A number stated elsewhere in the report, e.g. 本年度共收到70件申请; soft evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
