@@ -136,21 +136,21 @@ impl RowMatcher {
             return false;
         }
         if self.path.starts_with("table2.") || !self.exact.is_empty() {
-            if item.bare.chars().count() > T2_LABEL_MAX {
+            if item.bare().chars().count() > T2_LABEL_MAX {
                 return false;
             }
             if item.before_run {
                 // `…现行有效件数规章`: the label ends the run-together segment.
                 return if self.exact.is_empty() {
-                    self.keywords.iter().any(|w| item.bare.contains(w))
+                    self.keywords.iter().any(|w| item.bare().contains(w))
                 } else {
-                    self.exact.iter().any(|w| item.bare.ends_with(w))
+                    self.exact.iter().any(|w| item.bare().ends_with(w))
                 };
             }
             if !self.exact.is_empty() {
-                return self.exact.contains(&strip_ordinals(&item.bare));
+                return self.exact.contains(&strip_ordinals(item.bare()));
             }
-            return self.keywords.iter().any(|k| item.bare.contains(k));
+            return self.keywords.iter().any(|k| item.bare().contains(k));
         }
         self.keywords.iter().any(|k| item.fold.contains(k))
     }
@@ -521,20 +521,21 @@ mod tests {
     use crate::document::{Block, Document};
     use crate::items::items;
 
-    fn lines(text: &str) -> Vec<Item> {
-        let doc = Document {
+    /// A document of one paragraph per `|`-separated line.
+    fn lines(text: &str) -> Document {
+        Document {
             blocks: text
                 .split('|')
                 .map(|l| Block::Paragraph(l.to_string()))
                 .collect(),
             ..Default::default()
-        };
-        items(&doc)
+        }
     }
 
     #[test]
     fn labels_match_by_keywords_not_exact_strings() {
-        let it = lines("(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)|2.其他法律行政止公开|规范性文件|规章(设区的市、自治州人民政府应提供相关数据)|3. 其他|（七）合计");
+        let doc = lines("(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)|2.其他法律行政止公开|规范性文件|规章(设区的市、自治州人民政府应提供相关数据)|3. 其他|（七）合计");
+        let it = items(&doc);
         assert!(matcher("table3.result.partially_granted")
             .unwrap()
             .matches(&it[0]));
@@ -558,7 +559,8 @@ mod tests {
 
     #[test]
     fn blank_lines_after_a_label_are_blank_values() {
-        let it = lines("二、上年结转政府信息公开申请数量|18| | | | | |18||三、本年度办理结果");
+        let doc = lines("二、上年结转政府信息公开申请数量|18| | | | | |18||三、本年度办理结果");
+        let it = items(&doc);
         let spec = Template::V2021
             .rows()
             .iter()
@@ -570,11 +572,13 @@ mod tests {
 
     #[test]
     fn template_is_detected_from_headers() {
-        let it = lines(
+        let doc = lines(
             "第二十条第（一）项|信息内容|本年新制作数量|本年新公开数量|对外公开总数量|规章|1|2|3",
         );
+        let it = items(&doc);
         assert_eq!(detect_t2_template(&it), Some(Template::V2019));
-        let it = lines("第二十条第（一）项|信息内容|本年制发件数|本年废止件数|现行有效件数");
+        let doc = lines("第二十条第（一）项|信息内容|本年制发件数|本年废止件数|现行有效件数");
+        let it = items(&doc);
         assert_eq!(detect_t2_template(&it), Some(Template::V2021));
     }
 }

@@ -57,9 +57,9 @@ pub fn read_cells(
             }
             Values::Run(i) => {
                 for spec in &row.spec.columns {
-                    run_raw.insert(spec.key.clone(), items[*i].text.clone());
+                    run_raw.insert(spec.key.clone(), items[*i].text.to_string());
                 }
-                runs.push(RunRow::new(&row.spec, items[*i].text.clone()));
+                runs.push(RunRow::new(&row.spec, items[*i].text.to_string()));
             }
         }
     }
@@ -181,7 +181,7 @@ fn typed(n: Number, kind: ValueKind) -> Number {
 }
 
 fn read_cell(spec: &KeySpec, item: &Item, warnings: &mut Vec<String>) -> Cell {
-    let raw = Some(item.text.clone());
+    let raw = Some(item.text.to_string());
     let base = Cell {
         raw,
         ..Cell::missing(&spec.key)

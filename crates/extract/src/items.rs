@@ -3,21 +3,23 @@
 //! (positions covered by a span are not repeated), and a paragraph in which a flattened table's
 //! cells ran together is cut into label and digit-run items.
 
+use std::borrow::Cow;
+
 use crate::document::{Block, Document};
 use crate::normalize::{fold, parse_cell, CellValue};
 
-/// One cell or paragraph of the document.
+/// One cell or paragraph of the document, borrowing its text from the document where it can.
 #[derive(Debug, Clone)]
-pub struct Item {
+pub struct Item<'a> {
     /// The text as it stood (after decoding).
-    pub text: String,
-    /// The folded text, for label matching.
+    pub text: Cow<'a, str>,
+    /// The folded text, for label matching; empty for values and prose, which are never
+    /// labels.
     pub fold: String,
-    /// Characters in `fold`.
+    /// Characters in `fold` (in the text, for values and prose).
     pub fold_len: usize,
-    /// The folded text without parenthesised annotations (`规章(设区的市…)` → `规章`); for
-    /// run-together segments, of the segment's tail. Empty for prose.
-    pub bare: String,
+    /// The folded text without parenthesised annotations, when it differs from `fold`.
+    bare: Option<String>,
     /// What the text reads as.
     pub value: CellValue,
     /// The grid row this cell belongs to: (block index, row), `None` for paragraphs.
@@ -38,28 +40,24 @@ const RUN_LABEL_TAIL: usize = 48;
 /// How much of the end of a run-together segment can hold a table-二 label.
 const RUN_T2_LABEL_TAIL: usize = 16;
 
-impl Item {
-    fn new(text: String, row: Option<(usize, usize)>) -> Item {
-        // Prose is never matched as a label: only its length matters.
-        let (fold, fold_len) = if text.len() > 4 * PROSE_CHARS {
+impl<'a> Item<'a> {
+    fn new(text: Cow<'a, str>, row: Option<(usize, usize)>) -> Item<'a> {
+        let value = parse_cell(&text);
+        // Values and prose are never matched as labels: only their length matters.
+        let (fold, fold_len) = if value.is_value() || text.len() > 4 * PROSE_CHARS {
             (String::new(), text.chars().count())
         } else {
             let fold = fold(&text);
             let len = fold.chars().count();
             (fold, len)
         };
-        let bare = if fold_len > MAX_LABEL_CHARS {
-            String::new()
-        } else if text.contains(['(', '（']) {
-            fold_without_annotations(&text)
-        } else {
-            fold.clone()
-        };
+        let bare = (fold_len <= MAX_LABEL_CHARS && text.contains(['(', '（']))
+            .then(|| fold_without_annotations(&text));
         Item {
             fold,
             fold_len,
             bare,
-            value: parse_cell(&text),
+            value,
             text,
             row,
             run: false,
@@ -72,6 +70,16 @@ impl Item {
         self.fold_len <= MAX_LABEL_CHARS
     }
 
+    /// The folded label without parenthesised annotations (`规章(设区的市…)` → `规章`); for
+    /// run-together segments, of the segment's tail. Empty for values and prose.
+    pub fn bare(&self) -> &str {
+        match &self.bare {
+            Some(bare) => bare,
+            None if self.is_label_sized() => &self.fold,
+            None => "",
+        }
+    }
+
     /// Marks a run-together segment that a digit run follows: its label is at its end, so
     /// `fold` and `bare` keep only the tail.
     fn mark_before_run(&mut self) {
@@ -81,10 +89,10 @@ impl Item {
             RUN_LABEL_TAIL,
         );
         self.fold_len = self.fold.chars().count();
-        self.bare = last_chars(
+        self.bare = Some(last_chars(
             &fold_without_annotations(&last_chars(&self.text, 2 * RUN_T2_LABEL_TAIL)),
             RUN_T2_LABEL_TAIL,
-        );
+        ));
     }
 }
 
@@ -111,7 +119,7 @@ pub fn fold_without_annotations(text: &str) -> String {
 }
 
 /// Flattens a document into items.
-pub fn items(doc: &Document) -> Vec<Item> {
+pub fn items(doc: &Document) -> Vec<Item<'_>> {
     let mut out = Vec::new();
     for (b, block) in doc.blocks.iter().enumerate() {
         match block {
@@ -119,14 +127,14 @@ pub fn items(doc: &Document) -> Vec<Item> {
                 if let Some(parts) = split_run_together(text) {
                     out.extend(parts);
                 } else {
-                    out.push(Item::new(text.clone(), None));
+                    out.push(Item::new(Cow::Borrowed(text), None));
                 }
             }
             Block::Table(grid) => {
                 for (r, row) in grid.rows.iter().enumerate() {
                     for (c, cell) in row.iter().enumerate() {
                         if grid.is_origin(r, c) {
-                            out.push(Item::new(cell.text.clone(), Some((b, r))));
+                            out.push(Item::new(Cow::Borrowed(&cell.text), Some((b, r))));
                         }
                     }
                 }
@@ -149,7 +157,7 @@ const RUN_MARKERS: &[&str] = &[
 
 /// Cuts a paragraph whose table cells ran together (`…申请数量640020470二、上年结转…`) into
 /// text items and digit-run items. `None` when the paragraph is not such a table.
-fn split_run_together(text: &str) -> Option<Vec<Item>> {
+fn split_run_together(text: &str) -> Option<Vec<Item<'static>>> {
     if text.chars().count() < 40 {
         return None;
     }
@@ -222,13 +230,10 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
                 continue;
             }
             if !label.trim().is_empty() {
-                out.push(Item::new(
-                    std::mem::take(&mut label).trim().to_string(),
-                    None,
-                ));
+                out.push(Item::new(Cow::Owned(label.trim().to_string()), None));
             }
             label.clear();
-            let mut item = Item::new(run, None);
+            let mut item = Item::new(Cow::Owned(run), None);
             item.run = true;
             out.push(item);
             label.push_str(&carry);
@@ -238,7 +243,7 @@ fn split_run_together(text: &str) -> Option<Vec<Item>> {
         }
     }
     if !label.trim().is_empty() {
-        out.push(Item::new(label.trim().to_string(), None));
+        out.push(Item::new(Cow::Owned(label.trim().to_string()), None));
     }
     for i in 1..out.len() {
         if out[i].run && !out[i - 1].run {
@@ -258,7 +263,7 @@ mod tests {
                  三、本年度办理结果（一）予以公开270020130（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开0000000\
                  四、结转下年度继续办理 0 0 00 00 0 行政事业性收费13575394432.52元三、";
         let items = split_run_together(p).unwrap();
-        let texts: Vec<(&str, bool)> = items.iter().map(|i| (i.text.as_str(), i.run)).collect();
+        let texts: Vec<(&str, bool)> = items.iter().map(|i| (i.text.as_ref(), i.run)).collect();
         assert_eq!(
             texts,
             vec![

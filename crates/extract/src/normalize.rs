@@ -7,7 +7,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Folds a label for matching: NFKC, then only letters, digits and CJK characters are kept.
 pub fn fold(s: &str) -> String {
-    compatible(s).chars().filter(|c| is_kept(*c)).collect()
+    let s = compatible(s);
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(|c| is_kept(*c)));
+    out
 }
 
 /// Whether a character survives folding: ASCII letters and digits, CJK ideographs and other
@@ -48,15 +51,13 @@ pub fn compatible(s: &str) -> std::borrow::Cow<'_, str> {
     {
         return std::borrow::Cow::Borrowed(s);
     }
-    std::borrow::Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '\u{3000}' | '\u{A0}' => ' ',
-                _ => c,
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().map(|c| match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{A0}' => ' ',
+        _ => c,
+    }));
+    std::borrow::Cow::Owned(out)
 }
 
 /// What a cell's text reads as.
@@ -84,15 +85,21 @@ const UNITS: &[&str] = &["万元", "元", "件", "个", "项", "次", "宗", "�
 
 /// Reads a cell's text as a value.
 pub fn parse_cell(raw: &str) -> CellValue {
-    // A value is short: longer text is a label or prose (checked before any copying).
-    if raw.trim().len() > 64 {
-        return CellValue::Text;
-    }
-    let s = compatible(raw);
-    let s = s.trim();
-    if s.is_empty() {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
         return CellValue::Blank;
     }
+    // A value is short: longer text is a label or prose (checked before any copying).
+    if trimmed.len() > 64 {
+        return CellValue::Text;
+    }
+    // Text that starts with a character no value can start with is a label.
+    let first = trimmed.chars().next().unwrap_or(' ');
+    if ('\u{4E00}'..='\u{9FFF}').contains(&first) && !"一约无空暂没".contains(first) {
+        return CellValue::Text;
+    }
+    let s = compatible(trimmed);
+    let s = s.trim();
     if s.chars().all(|c| {
         matches!(
             c,
@@ -125,39 +132,61 @@ pub fn parse_number(s: &str) -> Option<Number> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let mut digits = String::with_capacity(rest.len());
-    let mut seen_point = false;
-    let chars: Vec<char> = rest.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        match c {
-            '0'..='9' => digits.push(c),
-            '.' if !seen_point && i > 0 && i + 1 < chars.len() => {
-                seen_point = true;
-                digits.push('.');
+    let bytes = rest.as_bytes();
+    // The integer's value, `None` once it no longer fits.
+    let mut int: Option<i64> = Some(0);
+    let mut digits = 0usize;
+    // Where the decimal point is, in `rest`.
+    let mut point: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'0'..=b'9' => {
+                int = int
+                    .and_then(|v| v.checked_mul(10))
+                    .and_then(|v| v.checked_add(i64::from(b - b'0')));
+                digits += 1;
+                i += 1;
+            }
+            b'.' if point.is_none() && i > 0 && i + 1 < bytes.len() => {
+                point = Some(i);
+                i += 1;
             }
             // A separator is only allowed between digits, before a group of three.
-            ',' | '，' | ' ' | '\u{a0}' => {
-                let group = chars[i + 1..]
+            b',' | b' ' | 0xEF | 0xC2 => {
+                let width = match b {
+                    b',' | b' ' => 1,
+                    _ if rest[i..].starts_with('，') => '，'.len_utf8(),
+                    _ if rest[i..].starts_with('\u{a0}') => '\u{a0}'.len_utf8(),
+                    _ => return None,
+                };
+                let group = bytes[i + width..]
                     .iter()
                     .take_while(|c| c.is_ascii_digit())
                     .count();
-                let ok = i > 0 && chars[i - 1].is_ascii_digit() && group == 3 && !seen_point;
+                let ok = i > 0 && bytes[i - 1].is_ascii_digit() && group == 3 && point.is_none();
                 if !ok {
                     return None;
                 }
+                i += width;
             }
             _ => return None,
         }
     }
-    if digits.is_empty() || digits.starts_with('.') {
+    if digits == 0 {
         return None;
     }
-    if seen_point {
-        let v: f64 = digits.parse().ok()?;
-        Some(Number::Decimal(if negative { -v } else { v }))
-    } else {
-        let v: i64 = digits.parse().ok()?;
-        Some(Number::Int(if negative { -v } else { v }))
+    match point {
+        None => int.map(|v| Number::Int(if negative { -v } else { v })),
+        Some(_) => {
+            let plain: String = rest
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let v: f64 = plain.parse().ok()?;
+            Some(Number::Decimal(if negative { -v } else { v }))
+        }
     }
 }
 
@@ -207,5 +236,34 @@ mod tests {
         assert_eq!(parse_cell("规章"), CellValue::Text);
         assert_eq!(parse_cell("2021年"), CellValue::Text);
         assert_eq!(parse_cell("一"), CellValue::Text);
+        assert_eq!(
+            parse_cell("约3件"),
+            CellValue::Number(Number::Int(3), Some("件".into()))
+        );
+        assert_eq!(parse_cell("暂无"), CellValue::Dash);
+    }
+
+    #[test]
+    fn numbers_parse_without_surprises() {
+        assert_eq!(parse_number("1\u{a0}234"), Some(Number::Int(1234)));
+        assert_eq!(parse_number("1，234,567"), Some(Number::Int(1234567)));
+        assert_eq!(parse_number("-12.50"), Some(Number::Decimal(-12.5)));
+        assert_eq!(
+            parse_number("99999999999999999999.5"),
+            Some(Number::Decimal(99999999999999999999.5))
+        );
+        for bad in [
+            "99999999999999999999",
+            "1,23",
+            "1.2.3",
+            ".5",
+            "5.",
+            "-",
+            "",
+            "1 ,234",
+            "1.234,5",
+        ] {
+            assert_eq!(parse_number(bad), None, "{bad:?}");
+        }
     }
 }
