@@ -37,7 +37,8 @@ pub fn read_cells(
             warnings,
         };
     };
-    let mut found: HashMap<&str, Cell> = HashMap::new();
+    // The cells read so far, by key index.
+    let mut found: Vec<Option<Cell>> = vec![None; all_keys().len()];
     let mut runs: Vec<RunRow> = Vec::new();
     let mut run_raw: HashMap<String, String> = HashMap::new();
     for row in &alignment.rows {
@@ -52,7 +53,7 @@ pub fn read_cells(
                     ));
                 }
                 for (spec, &i) in row.spec.columns.iter().zip(idx) {
-                    found.insert(&spec.key, read_cell(spec, &items[i], &mut warnings));
+                    found[spec.index] = Some(read_cell(spec, &items[i], &mut warnings));
                 }
             }
             Values::Run(i) => {
@@ -79,8 +80,8 @@ pub fn read_cells(
     }
     let cells = output_keys(template, alignment.single_other_in_2021)
         .map(|spec| {
-            found
-                .remove(spec.key.as_str())
+            found[spec.index]
+                .take()
                 .unwrap_or_else(|| Cell::missing(&spec.key))
         })
         .collect();
@@ -100,7 +101,7 @@ pub fn output_keys(
 
 fn solve_runs(
     runs: &[RunRow],
-    found: &mut HashMap<&str, Cell>,
+    found: &mut [Option<Cell>],
     run_raw: &HashMap<String, String>,
     alignment: &Alignment,
     budget: &Budget,
@@ -109,15 +110,17 @@ fn solve_runs(
 ) {
     let known: HashMap<String, f64> = found
         .iter()
-        .filter_map(|(k, c)| match c.status {
-            Status::Number => c.value.map(|v| (k.to_string(), v.as_f64())),
-            Status::Blank | Status::Dash => Some((k.to_string(), 0.0)),
+        .flatten()
+        .filter_map(|c| match c.status {
+            Status::Number => c.value.map(|v| (c.key.clone(), v.as_f64())),
+            Status::Blank | Status::Dash => Some((c.key.clone(), 0.0)),
             _ => None,
         })
         .collect();
     let keys: Vec<&str> = found
-        .keys()
-        .copied()
+        .iter()
+        .flatten()
+        .map(|c| c.key.as_str())
         .chain(
             runs.iter()
                 .flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str())),
@@ -168,7 +171,7 @@ fn solve_runs(
                 unit: None,
             },
         };
-        found.insert(&spec.key, cell);
+        found[spec.index] = Some(cell);
     }
 }
 

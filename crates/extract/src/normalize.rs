@@ -39,6 +39,8 @@ pub fn compatible(s: &str) -> std::borrow::Cow<'_, str> {
             && !matches!(
                 c,
                 '\u{3000}' | '\u{A0}' | '\u{2018}'..='\u{201D}' | '\u{2014}' | '\u{2026}'
+                // Bullets, arrows, box drawing and shapes, which NFKC leaves alone.
+                | '\u{B7}' | '\u{2022}' | '\u{2190}'..='\u{21FF}' | '\u{2500}'..='\u{26FF}' | '\u{FEFF}'
             )
     };
     if s.chars().any(needs_tables) {

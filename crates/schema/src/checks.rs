@@ -58,47 +58,25 @@ const OTHER_SUBROWS: [&str; 3] = [
     "table3.result.other.other",
 ];
 
-/// A cell's value for arithmetic: `None` when it cannot take part (missing or ambiguous).
+/// A cell's value for arithmetic.
 #[derive(Clone, Copy)]
 struct Operand {
     value: f64,
     blank: bool,
 }
 
-struct Cells<'a> {
-    by_key: HashMap<&'a str, &'a Cell>,
-}
-
-impl<'a> Cells<'a> {
-    fn new(cells: &'a [Cell]) -> Self {
-        Cells {
-            by_key: cells.iter().map(|c| (c.key.as_str(), c)).collect(),
-        }
-    }
-
-    fn operand(&self, key: &str) -> Option<Operand> {
-        let cell = self.by_key.get(key)?;
-        match cell.status {
-            Status::Number => Some(Operand {
-                value: cell.value?.as_f64(),
-                blank: false,
-            }),
-            Status::Blank | Status::Dash => Some(Operand {
-                value: 0.0,
-                blank: true,
-            }),
-            Status::Missing | Status::Ambiguous => None,
-        }
-    }
-
-    /// Whether the key is present with a printed value (number, blank or dash).
-    fn printed(&self, key: &str) -> bool {
-        self.operand(key).is_some()
-    }
-
-    /// The operands of all keys, or `None` when any cannot take part.
-    fn operands(&self, keys: &[String]) -> Option<Vec<Operand>> {
-        keys.iter().map(|k| self.operand(k)).collect()
+/// The cell's value for arithmetic: `None` when it cannot take part (missing or ambiguous).
+fn operand(cell: &Cell) -> Option<Operand> {
+    match cell.status {
+        Status::Number => Some(Operand {
+            value: cell.value?.as_f64(),
+            blank: false,
+        }),
+        Status::Blank | Status::Dash => Some(Operand {
+            value: 0.0,
+            blank: true,
+        }),
+        Status::Missing | Status::Ambiguous => None,
     }
 }
 
@@ -191,51 +169,96 @@ pub fn equations<'k>(keys: impl IntoIterator<Item = &'k str>, single_other: bool
 /// Runs every rule that applies to `cells` and returns the outcomes in a stable order. R3.2 is
 /// run only where the row's total is printed as a number.
 pub fn run_checks(cells: &[Cell]) -> Vec<Check> {
-    let by_key = Cells::new(cells);
-    let single_other = by_key.printed("table3.result.other.total.total")
-        || by_key.printed("table3.result.other.total.natural_person");
-    let mut checks = Vec::new();
-    for eq in cached_equations(cells, single_other).iter() {
-        if eq.rule == "R3.2"
-            && by_key.by_key.get(eq.rhs[0].as_str()).map(|c| c.status) != Some(Status::Number)
-        {
+    let printed = |key: &str| {
+        cells
+            .iter()
+            .find(|c| c.key == key)
+            .is_some_and(|c| operand(c).is_some())
+    };
+    let single_other = printed("table3.result.other.total.total")
+        || printed("table3.result.other.total.natural_person");
+    let placed = placed_equations(cells, single_other);
+    let mut checks = Vec::with_capacity(placed.equations.len());
+    for eq in &placed.equations {
+        if eq.rule == "R3.2" && cells[eq.rhs[0]].status != Status::Number {
             continue;
         }
-        if let Some(check) = evaluate(&by_key, eq) {
+        if let Some(check) = evaluate(cells, eq) {
             checks.push(check);
         }
     }
     checks
 }
 
-/// Equations by (hash of the key list, single （六） row).
-type EquationCache = HashMap<(u64, bool), Arc<Vec<Equation>>>;
+/// An equation whose keys are positions in one list of cells.
+struct PlacedEquation {
+    rule: &'static str,
+    scope: String,
+    lhs: Vec<usize>,
+    rhs: Vec<usize>,
+}
 
-/// The equations for these cells' keys, built once per distinct key set (reports of one
-/// template and layout share one set).
-fn cached_equations(cells: &[Cell], single_other: bool) -> Arc<Vec<Equation>> {
-    /// Distinct key sets kept; past it, equations are built each time.
+/// The equations of one key list, with the list they were placed in.
+struct PlacedEquations {
+    keys: Vec<String>,
+    equations: Vec<PlacedEquation>,
+}
+
+/// Placed equations by (hash of the key list, single （六） row).
+type EquationCache = HashMap<(u64, bool), Arc<PlacedEquations>>;
+
+/// The equations for these cells' keys, placed at the cells' positions (an equation with a key
+/// absent from `cells` cannot be run and is left out). Built once per distinct key list:
+/// reports of one template and layout share one.
+fn placed_equations(cells: &[Cell], single_other: bool) -> Arc<PlacedEquations> {
+    /// Distinct key lists kept; past it, equations are built each time.
     const MAX_CACHED: usize = 64;
     static CACHE: OnceLock<Mutex<EquationCache>> = OnceLock::new();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     for c in cells {
         c.key.hash(&mut hasher);
     }
     let id = (hasher.finish(), single_other);
+    let same_keys = |p: &PlacedEquations| p.keys.iter().eq(cells.iter().map(|c| &c.key));
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(eqs) = cache.lock().ok().and_then(|c| c.get(&id).cloned()) {
-        return eqs;
+    if let Some(placed) = cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&id).filter(|p| same_keys(p)).cloned())
+    {
+        return placed;
     }
-    let eqs = Arc::new(equations(
-        cells.iter().map(|c| c.key.as_str()),
-        single_other,
-    ));
+    let position: HashMap<&str, usize> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+    let place = |keys: &[String]| -> Option<Vec<usize>> {
+        keys.iter()
+            .map(|k| position.get(k.as_str()).copied())
+            .collect()
+    };
+    let equations = equations(cells.iter().map(|c| c.key.as_str()), single_other)
+        .into_iter()
+        .filter_map(|eq| {
+            Some(PlacedEquation {
+                lhs: place(&eq.lhs)?,
+                rhs: place(&eq.rhs)?,
+                rule: eq.rule,
+                scope: eq.scope,
+            })
+        })
+        .collect();
+    let placed = Arc::new(PlacedEquations {
+        keys: cells.iter().map(|c| c.key.clone()).collect(),
+        equations,
+    });
     if let Ok(mut c) = cache.lock() {
         if c.len() < MAX_CACHED {
-            c.insert(id, Arc::clone(&eqs));
+            c.insert(id, Arc::clone(&placed));
         }
     }
-    eqs
+    placed
 }
 
 /// Appends a number the way a person writes it: integers without a decimal point.
@@ -249,9 +272,11 @@ fn push_number(out: &mut String, v: f64) {
 }
 
 /// Evaluates one equation, unless an operand is unusable.
-fn evaluate(cells: &Cells, eq: &Equation) -> Option<Check> {
-    let l = cells.operands(&eq.lhs)?;
-    let r = cells.operands(&eq.rhs)?;
+fn evaluate(cells: &[Cell], eq: &PlacedEquation) -> Option<Check> {
+    let operands =
+        |at: &[usize]| -> Option<Vec<Operand>> { at.iter().map(|&i| operand(&cells[i])).collect() };
+    let l = operands(&eq.lhs)?;
+    let r = operands(&eq.rhs)?;
     let sum = |ops: &[Operand]| ops.iter().map(|o| o.value).sum::<f64>();
     let show = |ops: &[Operand]| {
         let mut out = String::new();

@@ -61,6 +61,8 @@ pub enum ValueKind {
 /// One canonical cell key and what the national format prints for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeySpec {
+    /// The key's position in [`all_keys`] (`keys.tsv` order).
+    pub index: usize,
     /// The canonical key, e.g. `table3.new_received.natural_person`.
     pub key: String,
     /// `"2019"`, `"2021"` or `"both"`.
@@ -142,7 +144,8 @@ fn parse_keys(tsv: &str) -> Vec<KeySpec> {
     tsv.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
-        .map(|line| {
+        .enumerate()
+        .map(|(index, line)| {
             let f: Vec<&str> = line.split('\t').collect();
             let kind = match f.get(5).copied().unwrap_or("int") {
                 t if t.starts_with("signed") => ValueKind::SignedCount,
@@ -150,6 +153,7 @@ fn parse_keys(tsv: &str) -> Vec<KeySpec> {
                 _ => ValueKind::Count,
             };
             KeySpec {
+                index,
                 key: f[0].to_string(),
                 templates: f[1].to_string(),
                 table: f[2].to_string(),
@@ -183,5 +187,6 @@ mod tests {
         let t3 = key_spec("table3.result.denied.state_secret.total").unwrap();
         assert_eq!(t3.row_path(), "table3.result.denied.state_secret");
         assert_eq!(t3.column(), "total");
+        assert!(all_keys().iter().enumerate().all(|(i, k)| k.index == i));
     }
 }
