@@ -43,7 +43,8 @@ fn patterns() -> &'static [(Regex, &'static str)] {
 pub fn prose_facts(doc: &Document) -> Vec<Fact> {
     let mut facts = Vec::new();
     let paragraphs = doc.blocks.iter().filter_map(|b| match b {
-        Block::Paragraph(p) if p.len() > 48 => Some(p),
+        // Every statement counts 件.
+        Block::Paragraph(p) if p.len() > 48 && p.contains('件') => Some(p),
         _ => None,
     });
     for text in paragraphs {

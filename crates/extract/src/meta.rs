@@ -71,13 +71,22 @@ pub fn read_meta(doc: &Document) -> Meta {
                 .map(|p| p.trim().trim_start_matches('#').trim())
                 .filter(|p| !p.is_empty())
                 .collect();
+            // A title names a 年 and a 报告 or 年报.
+            let may_be_title = |parts: &[&str]| {
+                ['年', '报']
+                    .iter()
+                    .all(|c| parts.iter().any(|p| p.contains(*c)))
+            };
             (0..lines.len()).find_map(|i| {
-                let one = lines[i].to_string();
-                let two = lines.get(i + 1).map(|n| format!("{one}{n}"));
-                [Some(one), two]
-                    .into_iter()
-                    .flatten()
-                    .find(|t| t.chars().count() <= 80 && title_year().is_match(&arabic_years(t)))
+                let one = lines[i];
+                let two = lines.get(i + 1).filter(|n| may_be_title(&[one, n]));
+                [
+                    may_be_title(&[one]).then(|| one.to_string()),
+                    two.map(|n| format!("{one}{n}")),
+                ]
+                .into_iter()
+                .flatten()
+                .find(|t| t.chars().count() <= 80 && title_year().is_match(&arabic_years(t)))
             })
         })
         .or_else(|| doc.title.clone());

@@ -7,9 +7,18 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Folds a label for matching: NFKC, then only letters, digits and CJK characters are kept.
 pub fn fold(s: &str) -> String {
-    let s = compatible(s);
     let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().filter(|c| is_kept(*c)));
+    for c in s.chars() {
+        match fast_nfkc(c) {
+            Some(c) if is_kept(c) => out.push(c),
+            Some(_) => {}
+            None => {
+                out.clear();
+                out.extend(s.nfkc().filter(|c| is_kept(*c)));
+                break;
+            }
+        }
+    }
     out
 }
 
@@ -28,37 +37,44 @@ fn is_kept(c: char) -> bool {
     }
 }
 
-/// NFKC, with a fast path: text whose only compatibility characters are full-width ASCII
-/// forms (（）０-９：，) and ideographic spaces is mapped directly, without the Unicode tables.
-pub fn compatible(s: &str) -> std::borrow::Cow<'_, str> {
-    let needs_tables = |c: char| {
-        !c.is_ascii()
-            && !('\u{4E00}'..='\u{9FFF}').contains(&c)
-            && !('\u{3001}'..='\u{303F}').contains(&c)
-            && !('\u{FF01}'..='\u{FF5E}').contains(&c)
-            && !matches!(
-                c,
-                '\u{3000}' | '\u{A0}' | '\u{2018}'..='\u{201D}' | '\u{2014}' | '\u{2026}'
-                // Bullets, arrows, box drawing and shapes, which NFKC leaves alone.
-                | '\u{B7}' | '\u{2022}' | '\u{2190}'..='\u{21FF}' | '\u{2500}'..='\u{26FF}' | '\u{FEFF}'
-            )
-    };
-    if s.chars().any(needs_tables) {
-        return std::borrow::Cow::Owned(s.nfkc().collect());
+/// A character's NFKC form when it is one of the common characters of these reports (ASCII,
+/// CJK ideographs and punctuation, full-width ASCII forms, spaces, quotes, bullets, arrows and
+/// shapes); `None` when the Unicode tables must be asked.
+fn fast_nfkc(c: char) -> Option<char> {
+    match c {
+        '\0'..='\u{7F}' | '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{303F}' => Some(c),
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' | '\u{A0}' => Some(' '),
+        '\u{2018}'..='\u{201D}'
+        | '\u{2014}'
+        | '\u{2026}'
+        | '\u{B7}'
+        | '\u{2022}'
+        | '\u{2190}'..='\u{21FF}'
+        | '\u{2500}'..='\u{26FF}'
+        | '\u{FEFF}' => Some(c),
+        _ => None,
     }
-    if s.is_ascii()
-        || !s
-            .chars()
-            .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}' || c == '\u{A0}')
-    {
+}
+
+/// NFKC, with a fast path: text of only the common characters of [`fast_nfkc`] is mapped
+/// directly (borrowed when nothing changes), without the Unicode tables.
+pub fn compatible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut changed = false;
+    for c in s.chars() {
+        match fast_nfkc(c) {
+            Some(m) => changed |= m != c,
+            None => return std::borrow::Cow::Owned(s.nfkc().collect()),
+        }
+    }
+    if !changed {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().map(|c| match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' | '\u{A0}' => ' ',
-        _ => c,
-    }));
+    out.extend(s.chars().filter_map(fast_nfkc));
     std::borrow::Cow::Owned(out)
 }
 
@@ -201,6 +217,18 @@ mod tests {
         assert_eq!(fold("（一）予以 公开"), fold("(一)予以公开"));
         assert_eq!(fold("3.危及“三安全一稳定”"), "3危及三安全一稳定");
         assert_eq!(fold("商业\n企业"), "商业企业");
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_nfkc() {
+        // `…` is kept as one character on purpose (folding drops it either way).
+        let sample = "A（一）１２３：，\u{3000}\u{a0}“引号”—·•◦→■★\u{feff}、。《》予以公开";
+        for c in sample.chars() {
+            let s = c.to_string();
+            assert_eq!(compatible(&s), s.nfkc().collect::<String>(), "{c:?}");
+        }
+        assert_eq!(fold("（一）予以公开①"), "一予以公开1");
+        assert_eq!(compatible("ｘ・ｙ"), "x・y");
     }
 
     #[test]

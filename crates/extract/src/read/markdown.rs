@@ -8,6 +8,9 @@ use crate::document::{Document, ReadLimits};
 
 /// Whether the text has pipe tables: at least one separator row under a table row.
 pub fn looks_like_markdown(text: &str) -> bool {
+    if !text.contains('|') {
+        return false;
+    }
     let mut prev_is_row = false;
     for line in text.lines().take(5000) {
         let t = line.trim();

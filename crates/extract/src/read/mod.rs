@@ -72,12 +72,9 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Ok(Sniffed::Zip);
     }
-    let head: Vec<u8> = bytes
-        .iter()
-        .take(4096)
-        .filter(|b| **b != 0)
-        .map(u8::to_ascii_lowercase)
-        .collect();
+    let mut head = bytes[..bytes.len().min(4096)].to_ascii_lowercase();
+    // UTF-16 markup: its ASCII is every other byte.
+    head.retain(|b| *b != 0);
     let markers: &[&[u8]] = &[
         b"<html",
         b"<body",
