@@ -375,10 +375,17 @@ fn push_capped(cell: &mut String, text: &str, max: usize) -> bool {
 /// Collapses runs of ASCII whitespace to one space and trims (NBSP is kept: it is content).
 pub fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_collapsed(&mut out, s);
+    out
+}
+
+/// Appends `s` to `out` with runs of ASCII whitespace as one space, trimmed at both ends.
+fn push_collapsed(out: &mut String, s: &str) {
+    let start = out.len();
     let mut space = false;
     for c in s.chars() {
         if c.is_ascii_whitespace() {
-            space = !out.is_empty();
+            space = out.len() > start;
         } else {
             if space {
                 out.push(' ');
@@ -387,16 +394,23 @@ pub fn collapse(s: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 /// A cell's text: each line collapsed, empty lines dropped, lines joined with `\n`.
 fn tidy_cell(s: &str) -> String {
-    s.split('\n')
-        .map(collapse)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(s.len());
+    for line in s.split('\n') {
+        let before = out.len();
+        if before > 0 {
+            out.push('\n');
+        }
+        let start = out.len();
+        push_collapsed(&mut out, line);
+        if out.len() == start {
+            out.truncate(before);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

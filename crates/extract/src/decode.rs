@@ -91,7 +91,7 @@ fn decode_declared<'a>(
 /// Many NUL bytes in an undeclared text mean UTF-16 without a BOM.
 fn looks_like_utf16(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
-    sample.len() >= 4 && sample.iter().filter(|b| **b == 0).count() * 4 >= sample.len()
+    sample.len() >= 4 && memchr::memchr_iter(0, sample).count() * 4 >= sample.len()
 }
 
 /// UTF-16BE puts the NUL of an ASCII character first, at even offsets.

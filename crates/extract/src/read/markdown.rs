@@ -8,16 +8,24 @@ use crate::document::{Document, ReadLimits};
 
 /// Whether the text has pipe tables: at least one separator row under a table row.
 pub fn looks_like_markdown(text: &str) -> bool {
-    if !text.contains('|') {
-        return false;
-    }
-    let mut prev_is_row = false;
-    for line in text.lines().take(5000) {
-        let t = line.trim();
-        if prev_is_row && is_separator(t) {
-            return true;
+    // Only lines with a `|` are looked at.
+    let mut from = 0;
+    while let Some(bar) = text[from..].find('|') {
+        let bar = from + bar;
+        let start = text[..bar].rfind('\n').map_or(0, |p| p + 1);
+        let end = text[bar..].find('\n').map_or(text.len(), |p| bar + p);
+        let line = text[start..end].trim();
+        if line.starts_with('|') && line.len() > 1 && end < text.len() {
+            let next = &text[end + 1..];
+            let next = next.find('\n').map_or(next, |p| &next[..p]);
+            if is_separator(next.trim()) {
+                return true;
+            }
         }
-        prev_is_row = t.starts_with('|') && t.len() > 1;
+        if end >= text.len() {
+            break;
+        }
+        from = end + 1;
     }
     false
 }
@@ -90,5 +98,10 @@ mod tests {
         assert_eq!(g.rows[1][1].text, "290");
         assert_eq!(doc.blocks[3], Block::Paragraph("正文".into()));
         assert!(!looks_like_markdown("a | b\nno table"));
+        assert!(!looks_like_markdown("| a | b |"));
+        assert!(!looks_like_markdown("| a | b |\n| 1 | 2 |\n"));
+        assert!(looks_like_markdown(
+            "x | y\n  | a | b |\r\n|--|:-:|\r\n| 1 | 2 |"
+        ));
     }
 }

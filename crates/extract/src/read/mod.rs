@@ -101,17 +101,14 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
 
 /// Whether decoded text looks like text and not binary noise.
 pub fn is_text(text: &str) -> bool {
-    let sample: Vec<char> = text.chars().take(4096).collect();
-    if sample.is_empty() {
-        return false;
+    let (mut chars, mut bad) = (0usize, 0usize);
+    for c in text.chars().take(4096) {
+        chars += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+            bad += 1;
+        }
     }
-    let bad = sample
-        .iter()
-        .filter(|c| {
-            **c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        })
-        .count();
-    bad * 20 < sample.len()
+    chars > 0 && bad * 20 < chars
 }
 
 #[cfg(test)]
