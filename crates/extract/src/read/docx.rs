@@ -9,7 +9,10 @@
 //! ratio (zip bombs), and the inflated XML is read through a size cap that does not trust the
 //! declared size.
 
-use std::io::{Cursor, Read};
+use std::io::{BufRead, Cursor, Read};
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader as XmlReader;
@@ -155,6 +158,8 @@ pub fn read_document_xml_with(
                 let local = name.as_ref();
                 if skip.depth > 0 || is_skipped(local) {
                     skip.depth += 1;
+                } else if let Some(element) = formatting(local) {
+                    skip_to_end(&mut reader, element)?;
                 } else {
                     images += usize::from(is_image(local));
                     in_text |= local == b"w:t";
@@ -211,6 +216,53 @@ pub fn read_document_xml_with(
             .push("word/document.xml ends inside an element: the document is cut short".into());
     }
     Ok(doc)
+}
+
+/// An element that holds only formatting (paragraph, run, border, table and section
+/// properties), whose contents are skipped without parsing them.
+struct Formatting {
+    name: &'static [u8],
+    /// Finds its opening tag (`<w:rPr`, which also finds `<w:rPrChange`).
+    open: Finder<'static>,
+    /// Finds its end tag.
+    end: Finder<'static>,
+}
+
+fn formatting(name: &[u8]) -> Option<&'static Formatting> {
+    static ALL: LazyLock<Vec<Formatting>> = LazyLock::new(|| {
+        [
+            "w:pPr",
+            "w:rPr",
+            "w:tcBorders",
+            "w:tblPr",
+            "w:tblGrid",
+            "w:sectPr",
+        ]
+        .into_iter()
+        .map(|name| Formatting {
+            name: name.as_bytes(),
+            open: Finder::new(format!("<{name}").as_bytes()).into_owned(),
+            end: Finder::new(format!("</{name}>").as_bytes()).into_owned(),
+        })
+        .collect()
+    });
+    ALL.iter().find(|f| f.name == name)
+}
+
+/// Moves the reader to the end tag of the formatting element just opened, so that the next
+/// event is its end. Nothing is skipped when the element opens again before its end (a
+/// property change nests one), or has no end.
+fn skip_to_end(reader: &mut XmlReader<&[u8]>, element: &Formatting) -> Result<(), String> {
+    let mut stream = reader.stream();
+    let rest = stream
+        .fill_buf()
+        .map_err(|e| format!("DOCX XML cannot be read: {e}"))?;
+    if let Some(at) = element.end.find(rest) {
+        if element.open.find(&rest[..at]).is_none() {
+            stream.consume(at);
+        }
+    }
+    Ok(())
 }
 
 fn is_image(name: &[u8]) -> bool {
@@ -336,6 +388,27 @@ mod tests {
             ]
         );
         assert_eq!(g.rows[1][0].origin, (0, 0));
+    }
+
+    #[test]
+    fn formatting_is_skipped_but_spans_after_borders_are_read() {
+        let xml = body(&format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"x\"/><w:rPr><w:b/></w:rPr></w:pPr>\
+             <w:r><w:rPr><w:rPrChange><w:rPr><w:i/></w:rPr></w:rPrChange></w:rPr><w:t>文</w:t></w:r></w:p>\
+             <w:tbl><w:tblPr><w:tblBorders><w:top/></w:tblBorders></w:tblPr><w:tblGrid><w:gridCol/></w:tblGrid>\
+             <w:tr>{}{}</w:tr><w:tr>{}{}{}</w:tr></w:tbl>",
+            cell("<w:tcBorders><w:top w:val=\"single\"/></w:tcBorders><w:gridSpan w:val=\"2\"/>", "甲"),
+            cell("", "乙"),
+            cell("", "1"),
+            cell("", "2"),
+            cell("", "3"),
+        ));
+        let doc = read_document_xml(&xml, &DocxLimits::default()).unwrap();
+        assert_eq!(doc.blocks[0], Block::Paragraph("文".into()));
+        let Block::Table(g) = &doc.blocks[1] else {
+            panic!("no table")
+        };
+        assert_eq!(g.texts(), vec![vec!["甲", "甲", "乙"], vec!["1", "2", "3"]]);
     }
 
     #[test]
