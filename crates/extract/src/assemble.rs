@@ -43,7 +43,11 @@ impl OpenTable {
                 // The grid takes nothing more.
                 return;
             }
-            let text = tidy_cell(&text);
+            let text = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+                tidy_cell(&text)
+            } else {
+                text
+            };
             // Cells are kept as paragraphs only once the table is known to hold tables; the
             // cells before that are recovered from the grid.
             if self.has_nested {

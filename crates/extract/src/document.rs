@@ -289,16 +289,26 @@ impl GridBuilder {
         if row.len() < c + width {
             row.resize(c + width, None);
         }
-        for slot in &mut row[c..c + width] {
+        if rowspan > 1 {
+            self.pending
+                .push((c, width, rowspan - 1, (r, c), text.clone()));
+        }
+        // Every covered position holds the text; the last takes it.
+        let (last, rest) = row[c..c + width]
+            .split_last_mut()
+            .expect("a cell is at least one position wide");
+        for slot in rest {
             *slot = Some(GridCell {
                 text: text.clone(),
                 origin: (r, c),
                 filler: false,
             });
         }
-        if rowspan > 1 {
-            self.pending.push((c, width, rowspan - 1, (r, c), text));
-        }
+        *last = Some(GridCell {
+            text,
+            origin: (r, c),
+            filler: false,
+        });
     }
 
     /// The texts of the cells placed so far, each once, in reading order.
@@ -365,13 +375,19 @@ impl GridBuilder {
             }
             kept += 1;
         }
-        let rows = std::mem::take(&mut self.rows)
+        // Empty rows are dropped, so origins are renumbered: the new row of each old row.
+        let old_rows = std::mem::take(&mut self.rows);
+        let mut new_row = vec![usize::MAX; old_rows.len()];
+        let mut rows: Vec<Vec<GridCell>> = Vec::with_capacity(kept);
+        for (r, mut row) in old_rows
             .into_iter()
             .enumerate()
             .filter(|(_, row)| !row.is_empty())
             .take(kept)
-            .map(|(r, mut row)| {
-                row.resize(width, None);
+        {
+            new_row[r] = rows.len();
+            row.resize(width, None);
+            rows.push(
                 row.into_iter()
                     .enumerate()
                     .map(|(c, cell)| {
@@ -381,37 +397,16 @@ impl GridBuilder {
                             filler: true,
                         })
                     })
-                    .collect()
-            })
-            .collect::<Vec<Vec<GridCell>>>();
-        // Origins refer to row numbers before empty rows were dropped; renumber them.
-        renumber(rows)
-    }
-}
-
-fn renumber(rows: Vec<Vec<GridCell>>) -> Grid {
-    let mut map = std::collections::HashMap::new();
-    for (new_r, row) in rows.iter().enumerate() {
-        for cell in row {
-            if cell.origin.0 >= new_r {
-                map.entry(cell.origin.0).or_insert(new_r);
+                    .collect(),
+            );
+        }
+        for cell in rows.iter_mut().flatten() {
+            if let Some(&r) = new_row.get(cell.origin.0).filter(|&&r| r != usize::MAX) {
+                cell.origin.0 = r;
             }
         }
+        Grid { rows }
     }
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|mut cell| {
-                    if let Some(&r) = map.get(&cell.origin.0) {
-                        cell.origin.0 = r;
-                    }
-                    cell
-                })
-                .collect()
-        })
-        .collect();
-    Grid { rows }
 }
 
 #[cfg(test)]
@@ -432,6 +427,22 @@ mod tests {
         assert_eq!(g.rows[1][0].origin, (0, 0));
         assert!(!g.is_origin(0, 2));
         assert!(g.is_origin(1, 2));
+    }
+
+    #[test]
+    fn empty_rows_are_dropped_and_origins_renumbered() {
+        let mut b = GridBuilder::default();
+        b.start_row();
+        b.start_row();
+        b.push_cell("A".into(), 1, 2);
+        b.push_cell("B".into(), 1, 1);
+        b.start_row();
+        b.push_cell("C".into(), 1, 1);
+        let g = b.finish();
+        assert_eq!(g.texts(), vec![vec!["A", "B"], vec!["A", "C"]]);
+        assert_eq!(g.rows[1][0].origin, (0, 0));
+        assert_eq!(g.rows[1][1].origin, (1, 1));
+        assert!(g.is_origin(0, 0) && !g.is_origin(1, 0));
     }
 
     #[test]
