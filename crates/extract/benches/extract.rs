@@ -1,11 +1,15 @@
 //! Extraction throughput per input form, on one core: the real corpus forms when
 //! `../shared/corpus` is there (read in place), the project's samples always. Criterion prints
-//! the time per report; reports/second is its inverse.
+//! the time per report; reports/second is its inverse. The allocator is the binary's
+//! (mimalloc), so the numbers are what `nianbao extract` and `nianbao dataset` do.
 
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nianbao_extract::{extract_bytes, Limits};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn inputs() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

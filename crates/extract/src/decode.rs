@@ -63,7 +63,7 @@ fn decode_declared<'a>(
     }
     // Valid UTF-8 with any non-ASCII byte is UTF-8 whatever a (copied) template declares:
     // GBK text is practically never valid UTF-8.
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Decoded {
             text: Cow::Borrowed(text),
             encoding: UTF_8.name(),

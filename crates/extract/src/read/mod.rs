@@ -72,9 +72,13 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Ok(Sniffed::Zip);
     }
-    let mut head = bytes[..bytes.len().min(4096)].to_ascii_lowercase();
+    let head = &bytes[..bytes.len().min(4096)];
     // UTF-16 markup: its ASCII is every other byte.
-    head.retain(|b| *b != 0);
+    let head: std::borrow::Cow<[u8]> = if memchr::memchr(0, head).is_some() {
+        head.iter().copied().filter(|b| *b != 0).collect()
+    } else {
+        head.into()
+    };
     let markers: &[&[u8]] = &[
         b"<html",
         b"<body",
@@ -90,10 +94,13 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
         b"<span",
         b"<head",
     ];
-    if markers
-        .iter()
-        .any(|m| memchr::memmem::find(&head, m).is_some())
-    {
+    let is_markup = memchr::memchr_iter(b'<', &head).any(|i| {
+        markers.iter().any(|m| {
+            head.get(i..i + m.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(m))
+        })
+    });
+    if is_markup {
         return Ok(Sniffed::Markup);
     }
     Ok(Sniffed::Text)
@@ -122,6 +129,9 @@ mod tests {
         assert_eq!(sniff(b"  \n").unwrap_err(), "empty file");
         assert_eq!(sniff(b"PK\x03\x04rest").unwrap(), Sniffed::Zip);
         assert_eq!(sniff(b"<!DOCTYPE html><html>").unwrap(), Sniffed::Markup);
+        assert_eq!(sniff(b"a < b\n<TD>7").unwrap(), Sniffed::Markup);
+        assert_eq!(sniff(b"<\0p\0>\0").unwrap(), Sniffed::Markup);
+        assert_eq!(sniff(b"1 < 2 <p").unwrap(), Sniffed::Text);
         assert_eq!(sniff("一、总体情况".as_bytes()).unwrap(), Sniffed::Text);
         assert!(!is_text("\u{1}\u{2}\u{3}\u{FFFD}\u{FFFD}abc"));
         assert!(is_text("一、总体情况\n"));
