@@ -147,27 +147,37 @@ impl Assembler {
     pub fn end_paragraph_keep_blank(&mut self) {
         if self.tables.is_empty() && self.para.trim().is_empty() {
             self.para.clear();
-            self.push_blocks(vec![Block::Paragraph(String::new())]);
+            self.push_block(Block::Paragraph(String::new()));
         } else {
             self.line_break();
         }
     }
 
     fn flush_paragraph(&mut self) {
+        if self.para.is_empty() {
+            return;
+        }
         let text = collapse(&self.para);
         self.para.clear();
         if !text.trim().is_empty() {
-            self.push_blocks(vec![Block::Paragraph(text)]);
+            self.push_block(Block::Paragraph(text));
+        }
+    }
+
+    /// Adds a block to the document, unless it holds [`ReadLimits::max_paragraphs`] already.
+    fn push_block(&mut self, block: Block) {
+        if self.blocks.len() < self.limits.max_paragraphs {
+            self.blocks.push(block);
+        } else {
+            self.paragraphs_cut = true;
         }
     }
 
     /// Adds blocks to the document, up to [`ReadLimits::max_paragraphs`] of them.
     fn push_blocks(&mut self, blocks: Vec<Block>) {
-        let room = self.limits.max_paragraphs.saturating_sub(self.blocks.len());
-        if blocks.len() > room {
-            self.paragraphs_cut = true;
+        for block in blocks {
+            self.push_block(block);
         }
-        self.blocks.extend(blocks.into_iter().take(room));
     }
 
     /// Opens a table.
@@ -386,17 +396,11 @@ pub fn collapse(s: &str) -> String {
 /// Appends `s` to `out` with runs of ASCII whitespace as one space, trimmed at both ends.
 fn push_collapsed(out: &mut String, s: &str) {
     let start = out.len();
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_ascii_whitespace() {
-            space = out.len() > start;
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
+    for word in s.split_ascii_whitespace() {
+        if out.len() > start {
+            out.push(' ');
         }
+        out.push_str(word);
     }
 }
 

@@ -4,6 +4,9 @@
 //! cells ran together is cut into label and digit-run items.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use crate::document::{Block, Document};
 use crate::normalize::{fold, parse_cell, CellValue};
@@ -155,33 +158,42 @@ const RUN_MARKERS: &[&str] = &[
     "结转下年",
 ];
 
+/// Finds every [`RUN_MARKERS`] in one pass (overlapping ones too).
+fn run_markers() -> &'static AhoCorasick {
+    static MARKERS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(RUN_MARKERS).expect("valid patterns"));
+    &MARKERS
+}
+
 /// Cuts a paragraph whose table cells ran together (`…申请数量640020470二、上年结转…`) into
 /// text items and digit-run items. `None` when the paragraph is not such a table.
 fn split_run_together(text: &str) -> Option<Vec<Item<'static>>> {
-    if text.chars().count() < 40 {
+    // Three markers and their digits take more than 40 characters.
+    if text.len() < 40 || text.chars().count() < 40 {
         return None;
     }
-    let hits = RUN_MARKERS
-        .iter()
-        .filter(|m| {
-            text.match_indices(*m).any(|(i, m)| {
-                // The marker's label ends within a short distance and digits follow (only that
-                // distance is looked at: a long paragraph repeating a marker stays linear).
-                let rest = &text[i + m.len()..];
-                let label_tail = rest
-                    .chars()
-                    .take(31)
-                    .take_while(|c| !c.is_ascii_digit())
-                    .count();
-                let after = rest
-                    .chars()
-                    .take(label_tail + 1)
-                    .find(|c| c.is_ascii_digit() || *c == '（' || *c == '(');
-                label_tail <= 30 && after.is_some_and(|c| c.is_ascii_digit())
-            })
-        })
-        .count();
-    if hits < 3 {
+    // The markers met whose label ends within a short distance and digits follow (only that
+    // distance is looked at: a long paragraph repeating a marker stays linear).
+    let mut seen = 0u32;
+    for m in run_markers().find_overlapping_iter(text) {
+        if seen & (1 << m.pattern().as_u32()) != 0 {
+            continue;
+        }
+        let rest = &text[m.end()..];
+        let label_tail = rest
+            .chars()
+            .take(31)
+            .take_while(|c| !c.is_ascii_digit())
+            .count();
+        let after = rest
+            .chars()
+            .take(label_tail + 1)
+            .find(|c| c.is_ascii_digit() || *c == '（' || *c == '(');
+        if label_tail <= 30 && after.is_some_and(|c| c.is_ascii_digit()) {
+            seen |= 1 << m.pattern().as_u32();
+        }
+    }
+    if seen.count_ones() < 3 {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();

@@ -263,46 +263,50 @@ fn placed_equations(cells: &[Cell], single_other: bool) -> Arc<PlacedEquations> 
 
 /// Appends a number the way a person writes it: integers without a decimal point.
 fn push_number(out: &mut String, v: f64) {
-    use std::fmt::Write;
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        let _ = write!(out, "{}", v as i64);
+        out.push_str(itoa::Buffer::new().format(v as i64));
     } else {
+        use std::fmt::Write;
         let _ = write!(out, "{v}");
     }
 }
 
+/// The sum of the cells at `at` and how many were blank or dash; `None` when one cannot take
+/// part.
+fn total(cells: &[Cell], at: &[usize]) -> Option<(f64, usize)> {
+    at.iter().try_fold((0.0, 0), |(sum, blanks), &i| {
+        operand(&cells[i]).map(|o| (sum + o.value, blanks + usize::from(o.blank)))
+    })
+}
+
+/// Appends `a + b + c = sum` for the cells at `at`.
+fn push_sum(detail: &mut String, cells: &[Cell], at: &[usize], sum: f64) {
+    for (n, o) in at.iter().filter_map(|&i| operand(&cells[i])).enumerate() {
+        if n > 0 {
+            detail.push_str(" + ");
+        }
+        push_number(detail, o.value);
+    }
+    detail.push_str(" = ");
+    push_number(detail, sum);
+}
+
 /// Evaluates one equation, unless an operand is unusable.
 fn evaluate(cells: &[Cell], eq: &PlacedEquation) -> Option<Check> {
-    let operands =
-        |at: &[usize]| -> Option<Vec<Operand>> { at.iter().map(|&i| operand(&cells[i])).collect() };
-    let l = operands(&eq.lhs)?;
-    let r = operands(&eq.rhs)?;
-    let sum = |ops: &[Operand]| ops.iter().map(|o| o.value).sum::<f64>();
-    let show = |ops: &[Operand]| {
-        let mut out = String::new();
-        for (i, o) in ops.iter().enumerate() {
-            if i > 0 {
-                out.push_str(" + ");
-            }
-            push_number(&mut out, o.value);
-        }
-        out
-    };
-    let blanks = l.iter().chain(&r).filter(|o| o.blank).count();
-    let mut detail = show(&l);
-    detail.push_str(" = ");
-    push_number(&mut detail, sum(&l));
+    let (l_sum, l_blanks) = total(cells, &eq.lhs)?;
+    let (r_sum, r_blanks) = total(cells, &eq.rhs)?;
+    let mut detail = String::with_capacity(8 * (eq.lhs.len() + eq.rhs.len()) + 32);
+    push_sum(&mut detail, cells, &eq.lhs, l_sum);
     detail.push_str(" vs ");
-    detail.push_str(&show(&r));
-    detail.push_str(" = ");
-    push_number(&mut detail, sum(&r));
+    push_sum(&mut detail, cells, &eq.rhs, r_sum);
+    let blanks = l_blanks + r_blanks;
     if blanks > 0 {
         detail.push_str(&format!(" ({blanks} blank or dash cells counted as 0)"));
     }
     Some(Check {
         rule: eq.rule.to_string(),
         scope: eq.scope.clone(),
-        passed: (sum(&l) - sum(&r)).abs() < 1e-6,
+        passed: (l_sum - r_sum).abs() < 1e-6,
         detail,
     })
 }

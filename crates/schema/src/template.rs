@@ -32,7 +32,17 @@ impl Template {
 
     /// Every key of this template, in `keys.tsv` order.
     pub fn keys(self) -> impl Iterator<Item = &'static KeySpec> {
-        all_keys().iter().filter(move |k| k.belongs_to(self))
+        self.key_list().iter().copied()
+    }
+
+    fn key_list(self) -> &'static [&'static KeySpec] {
+        static V2019: OnceLock<Vec<&'static KeySpec>> = OnceLock::new();
+        static V2021: OnceLock<Vec<&'static KeySpec>> = OnceLock::new();
+        let cell = match self {
+            Template::V2019 => &V2019,
+            Template::V2021 => &V2021,
+        };
+        cell.get_or_init(|| all_keys().iter().filter(|k| k.belongs_to(self)).collect())
     }
 
     /// The rows of this template (keys grouped by their row path), in printed order.
