@@ -17,9 +17,15 @@ fn inputs() -> Vec<(String, PathBuf)> {
     let mut out: Vec<(String, PathBuf)> = [
         ("html-cms-page", "pingtan-2024/page.html"),
         ("html-fragment", "shanghai-bgt-2019/fragment.html"),
-        ("docx", "pingtan-2024/derived.docx"),
-        ("text-tab", "qiaokou-xzspj-2021/report.tab.txt"),
-        ("text-lo", "shanghai-bgt-2019/derived.lo.txt"),
+        ("html-flat-2021", "pingtan-2024/derived.flat.html"),
+        ("html-flat-2019", "shanghai-bgt-2019/derived.flat.html"),
+        ("docx-2021", "pingtan-2024/derived.docx"),
+        ("docx-2019", "shanghai-bgt-2019/derived.docx"),
+        ("text-tab-qiaokou", "qiaokou-xzspj-2021/report.tab.txt"),
+        ("text-tab-2021", "pingtan-2024/derived.tab.txt"),
+        ("text-tab-2019", "shanghai-bgt-2019/derived.tab.txt"),
+        ("text-lo-2021", "pingtan-2024/derived.lo.txt"),
+        ("text-lo-2019", "shanghai-bgt-2019/derived.lo.txt"),
         ("text-run-together", "pingtan-2021/page.txt"),
         ("markdown-ocr", "shuyang-2025/ocr.md"),
     ]

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use memchr::memmem::Finder;
 
 use crate::document::{Block, Document};
 use crate::normalize::{fold, parse_cell, CellValue};
@@ -158,10 +158,10 @@ const RUN_MARKERS: &[&str] = &[
     "结转下年",
 ];
 
-/// Finds every [`RUN_MARKERS`] in one pass (overlapping ones too).
-fn run_markers() -> &'static AhoCorasick {
-    static MARKERS: LazyLock<AhoCorasick> =
-        LazyLock::new(|| AhoCorasick::new(RUN_MARKERS).expect("valid patterns"));
+/// A finder for each of [`RUN_MARKERS`].
+fn run_markers() -> &'static [Finder<'static>] {
+    static MARKERS: LazyLock<Vec<Finder<'static>>> =
+        LazyLock::new(|| RUN_MARKERS.iter().map(Finder::new).collect());
     &MARKERS
 }
 
@@ -169,31 +169,27 @@ fn run_markers() -> &'static AhoCorasick {
 /// text items and digit-run items. `None` when the paragraph is not such a table.
 fn split_run_together(text: &str) -> Option<Vec<Item<'static>>> {
     // Three markers and their digits take more than 40 characters.
-    if text.len() < 40 || text.chars().count() < 40 {
+    if text.len() < 40 || !text.bytes().any(|b| b.is_ascii_digit()) || text.chars().count() < 40 {
         return None;
     }
-    // The markers met whose label ends within a short distance and digits follow (only that
-    // distance is looked at: a long paragraph repeating a marker stays linear).
-    let mut seen = 0u32;
-    for m in run_markers().find_overlapping_iter(text) {
-        if seen & (1 << m.pattern().as_u32()) != 0 {
-            continue;
-        }
-        let rest = &text[m.end()..];
-        let label_tail = rest
-            .chars()
-            .take(31)
-            .take_while(|c| !c.is_ascii_digit())
-            .count();
-        let after = rest
-            .chars()
-            .take(label_tail + 1)
-            .find(|c| c.is_ascii_digit() || *c == '（' || *c == '(');
-        if label_tail <= 30 && after.is_some_and(|c| c.is_ascii_digit()) {
-            seen |= 1 << m.pattern().as_u32();
-        }
-    }
-    if seen.count_ones() < 3 {
+    let marked = |marker: &Finder| {
+        marker.find_iter(text.as_bytes()).any(|at| {
+            // The marker's label ends within a short distance and digits follow (only that
+            // distance is looked at: a long paragraph repeating a marker stays linear).
+            let rest = &text[at + marker.needle().len()..];
+            let label_tail = rest
+                .chars()
+                .take(31)
+                .take_while(|c| !c.is_ascii_digit())
+                .count();
+            let after = rest
+                .chars()
+                .take(label_tail + 1)
+                .find(|c| c.is_ascii_digit() || *c == '（' || *c == '(');
+            label_tail <= 30 && after.is_some_and(|c| c.is_ascii_digit())
+        })
+    };
+    if run_markers().iter().filter(|m| marked(m)).take(3).count() < 3 {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();
