@@ -43,7 +43,7 @@ impl OpenTable {
                 // The grid takes nothing more.
                 return;
             }
-            let text = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+            let text = if has_ascii_whitespace(&text) {
                 tidy_cell(&text)
             } else {
                 text
@@ -157,8 +157,13 @@ impl Assembler {
         if self.para.is_empty() {
             return;
         }
-        let text = collapse(&self.para);
-        self.para.clear();
+        let text = if has_ascii_whitespace(&self.para) {
+            let text = collapse(&self.para);
+            self.para.clear();
+            text
+        } else {
+            std::mem::take(&mut self.para)
+        };
         if !text.trim().is_empty() {
             self.push_block(Block::Paragraph(text));
         }
@@ -402,6 +407,12 @@ fn push_collapsed(out: &mut String, s: &str) {
         }
         out.push_str(word);
     }
+}
+
+/// Whether `s` has any ASCII whitespace (space, tab, newline, carriage return, form feed).
+fn has_ascii_whitespace(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr3(b' ', b'\t', b'\n', b).is_some() || memchr::memchr2(b'\r', 0x0C, b).is_some()
 }
 
 /// A cell's text: each line collapsed, empty lines dropped, lines joined with `\n`.

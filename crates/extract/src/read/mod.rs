@@ -108,14 +108,32 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
 
 /// Whether decoded text looks like text and not binary noise.
 pub fn is_text(text: &str) -> bool {
-    let (mut chars, mut bad) = (0usize, 0usize);
-    for c in text.chars().take(4096) {
-        chars += 1;
-        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
-            bad += 1;
-        }
+    // The first 4,096 characters or so, counted in bytes: a control character is one byte
+    // (C0, DEL) or `C2 80`–`C2 9F` (C1), U+FFFD is `EF BF BD`.
+    let mut end = text.len().min(3 * 4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    chars > 0 && bad * 20 < chars
+    let sample = text[..end].as_bytes();
+    let chars = text[..end].chars().count();
+    // Counted in chunks with byte counters, so that the loop vectorises.
+    let c0: usize = sample
+        .chunks(255)
+        .map(|chunk| {
+            let mut n = 0u8;
+            for &b in chunk {
+                n += u8::from(
+                    (b < 0x20 && b != b'\n' && b != b'\r' && b != b'\t' && b != 0x0C) || b == 0x7F,
+                );
+            }
+            usize::from(n)
+        })
+        .sum();
+    let c1 = memchr::memchr_iter(0xC2, sample)
+        .filter(|&i| sample.get(i + 1).is_some_and(|b| (0x80..=0x9F).contains(b)))
+        .count();
+    let replaced = memchr::memmem::find_iter(sample, "\u{FFFD}".as_bytes()).count();
+    chars > 0 && (c0 + c1 + replaced) * 20 < chars
 }
 
 #[cfg(test)]
