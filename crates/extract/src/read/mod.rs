@@ -114,7 +114,7 @@ pub fn is_text(text: &str) -> bool {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let sample = text[..end].as_bytes();
+    let sample = &text.as_bytes()[..end];
     let chars = text[..end].chars().count();
     // Counted in chunks with byte counters, so that the loop vectorises.
     let c0: usize = sample
