@@ -218,7 +218,7 @@ pub fn read_document_xml_with(
     Ok(doc)
 }
 
-/// An element that holds only formatting (paragraph, run, border, table and section
+/// An element that holds only formatting (paragraph, run, border, margin, table and section
 /// properties), whose contents are skipped without parsing them.
 struct Formatting {
     name: &'static [u8],
@@ -234,6 +234,7 @@ fn formatting(name: &[u8]) -> Option<&'static Formatting> {
             "w:pPr",
             "w:rPr",
             "w:tcBorders",
+            "w:tcMar",
             "w:tblPr",
             "w:tblGrid",
             "w:sectPr",
