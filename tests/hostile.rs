@@ -183,7 +183,7 @@ fn containers_that_cannot_be_read_are_one_line_errors() {
         (
             "scan.pdf",
             b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(),
-            "PDF reading is not supported",
+            "the PDF could not be",
         ),
         (
             "truncated.docx",

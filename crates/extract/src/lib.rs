@@ -6,7 +6,7 @@
 //! 1. [`read::sniff`] tells the container from the bytes (zip, markup, text), never the name;
 //!    [`decode`] turns text bytes into a string (BOM, UTF-8, declared charset, detection).
 //! 2. One reader per format ([`read::html`], [`read::docx`], [`read::text`],
-//!    [`read::markdown`]) produces the common [`document::Document`]: paragraphs and tables in
+//!    [`read::markdown`], [`read::pdf`]) produces the common [`document::Document`]: paragraphs and tables in
 //!    reading order, tables as grids with spans expanded.
 //! 3. [`items`] flattens the document into one sequence of cells, the form in which a table
 //!    printed as a grid, a table flattened to one cell a line, and a table whose cells ran
@@ -74,6 +74,8 @@ pub struct Limits {
     pub max_input_bytes: u64,
     /// Limits on DOCX containers.
     pub docx: read::docx::DocxLimits,
+    /// Limits on PDFs.
+    pub pdf: read::pdf::PdfLimits,
     /// Limits on what the readers build: paragraphs, and tables' cells, text, rows, columns,
     /// spans, cell length and nesting.
     pub read: document::ReadLimits,
@@ -86,6 +88,7 @@ impl Default for Limits {
         Limits {
             max_input_bytes: 64 << 20,
             docx: read::docx::DocxLimits::default(),
+            pdf: read::pdf::PdfLimits::default(),
             read: document::ReadLimits::default(),
             solver: solve::Budget::default(),
         }
@@ -110,6 +113,11 @@ pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report
         Sniffed::Zip => (
             read::docx::read_with(bytes, &limits.docx, &limits.read).map_err(unreadable)?,
             Format::Docx,
+            None,
+        ),
+        Sniffed::Pdf => (
+            read::pdf::read_with(bytes, &limits.pdf, &limits.read).map_err(unreadable)?,
+            Format::Pdf,
             None,
         ),
         sniffed => {

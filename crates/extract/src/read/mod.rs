@@ -4,6 +4,7 @@
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 pub mod text;
 
 /// An input format.
@@ -17,6 +18,8 @@ pub enum Format {
     Markdown,
     /// Plain text (tab-flattened or a line per cell or a dump).
     Text,
+    /// A PDF with a text layer.
+    Pdf,
 }
 
 impl Format {
@@ -27,6 +30,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Markdown => "markdown",
             Format::Text => "text",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -36,6 +40,8 @@ impl Format {
 pub enum Sniffed {
     /// A zip container (DOCX, or another Office Open XML file).
     Zip,
+    /// A PDF.
+    Pdf,
     /// Probably markup.
     Markup,
     /// Text or unknown.
@@ -45,10 +51,6 @@ pub enum Sniffed {
 /// Sniffs the container, or says why the bytes are not a document this tool reads.
 pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
     let magic: &[(&[u8], &str)] = &[
-        (
-            b"%PDF",
-            "a PDF (PDF reading is not supported yet; use the HTML page or a DOCX attachment)",
-        ),
         (
             b"\xD0\xCF\x11\xE0",
             "a legacy Office file (.doc/.wps/.xls), which is not supported; save it as DOCX",
@@ -71,6 +73,10 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Ok(Sniffed::Zip);
+    }
+    // The header may follow some junk (the format allows 1,024 bytes of it).
+    if memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
+        return Ok(Sniffed::Pdf);
     }
     let head = &bytes[..bytes.len().min(4096)];
     // UTF-16 markup: its ASCII is every other byte.
@@ -142,7 +148,7 @@ mod tests {
 
     #[test]
     fn sniffing_names_what_is_not_a_document() {
-        assert!(sniff(b"%PDF-1.7").unwrap_err().contains("PDF"));
+        assert_eq!(sniff(b"%PDF-1.7").unwrap(), Sniffed::Pdf);
         assert!(sniff(b"\x89PNG\r\n\x1a\n").unwrap_err().contains("PNG"));
         assert_eq!(sniff(b"  \n").unwrap_err(), "empty file");
         assert_eq!(sniff(b"PK\x03\x04rest").unwrap(), Sniffed::Zip);

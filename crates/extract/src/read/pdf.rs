@@ -1,0 +1,266 @@
+//! PDF → [`Document`]: the text layer (pdf-extract), one paragraph a line. A PDF prints a table
+//! row as one line of its cells separated by spaces (`（一）予以公开 5 0 0 0 0 0 5`), so a line
+//! that ends in numbers is cut into its label and one paragraph per number: the form of a
+//! table flattened one cell a line, which the alignment reads.
+//!
+//! A PDF without a usable text layer is an error that says so: a scanned PDF (no text), or one
+//! whose fonts carry no Unicode map (its text decodes to a few repeated characters). Before
+//! pdf-extract sees the file, every Flate stream is inflated through a cap, because the PDF
+//! parser inflates without one (PDF bombs); and a panic inside the parser is an error too.
+
+use std::io::Read;
+use std::sync::Once;
+
+use crate::document::{Block, Document, ReadLimits};
+use crate::items::MAX_LABEL_CHARS;
+use crate::normalize::{parse_cell, CellValue};
+
+/// Limits on a PDF.
+#[derive(Debug, Clone)]
+pub struct PdfLimits {
+    /// Most bytes all of its Flate streams may inflate to, together.
+    pub max_inflated_bytes: u64,
+}
+
+impl Default for PdfLimits {
+    fn default() -> Self {
+        PdfLimits {
+            max_inflated_bytes: 256 << 20,
+        }
+    }
+}
+
+/// Reads a PDF's text layer, building no more than `within` allows; the error says, for a
+/// person, why it could not be read.
+pub fn read_with(
+    bytes: &[u8],
+    limits: &PdfLimits,
+    within: &ReadLimits,
+) -> Result<Document, String> {
+    check_streams(bytes, limits.max_inflated_bytes)?;
+    quiet_parser_panics();
+    let text = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes))
+        .map_err(|_| "the PDF could not be parsed (its structure is broken)".to_string())?
+        .map_err(|e| format!("the PDF could not be read: {e}"))?;
+    check_text_layer(&text)?;
+    let mut doc = Document::default();
+    for line in text.lines() {
+        if doc.blocks.len() >= within.max_paragraphs {
+            doc.warnings.push(format!(
+                "the PDF has more than {} lines: the rest was not read",
+                within.max_paragraphs
+            ));
+            break;
+        }
+        let line = line.trim();
+        match split_row(line) {
+            Some((label, values)) => {
+                if !label.is_empty() {
+                    doc.blocks.push(Block::Paragraph(label.to_string()));
+                }
+                doc.blocks
+                    .extend(values.into_iter().map(|v| Block::Paragraph(v.to_string())));
+            }
+            None if !line.is_empty() => doc.blocks.push(Block::Paragraph(line.to_string())),
+            None => {}
+        }
+    }
+    Ok(doc)
+}
+
+/// A table row printed as one line: its label (possibly empty) and the values at its end,
+/// separated by whitespace. `None` when the line does not end in values, when its label is
+/// too long to be a row label (prose that happens to end in a number), or when it is a
+/// single number.
+fn split_row(line: &str) -> Option<(&str, Vec<&str>)> {
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in line
+        .char_indices()
+        .chain(std::iter::once((line.len(), ' ')))
+    {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                tokens.push((s, &line[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    let values = tokens
+        .iter()
+        .rev()
+        .take_while(|(_, t)| matches!(parse_cell(t), CellValue::Number(..) | CellValue::Dash))
+        .count();
+    let first = tokens.len() - values;
+    let numbers = tokens[first..]
+        .iter()
+        .filter(|(_, t)| matches!(parse_cell(t), CellValue::Number(..)))
+        .count();
+    // A lone dash ends prose as often as it fills a cell.
+    if numbers == 0 && values < 2 {
+        return None;
+    }
+    let label = tokens
+        .get(first)
+        .map_or(line, |(at, _)| line[..*at].trim_end());
+    if (label.is_empty() && values < 2) || label.chars().count() > MAX_LABEL_CHARS {
+        return None;
+    }
+    Some((label, tokens[first..].iter().map(|(_, t)| *t).collect()))
+}
+
+/// Fails on a text layer that cannot be the report: none at all (a scan), or CJK text made of
+/// a handful of distinct characters (fonts without a Unicode map decode every glyph alike).
+fn check_text_layer(text: &str) -> Result<(), String> {
+    let cjk: Vec<char> = text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .collect();
+    if cjk.len() < 20 {
+        return Err(
+            "the PDF has no text layer (a scan?): OCR it, or use the HTML page or a DOCX attachment"
+                .into(),
+        );
+    }
+    let mut distinct = cjk.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if cjk.len() >= 200 && distinct.len() * 20 < cjk.len() {
+        return Err(format!(
+            "the PDF's text layer cannot be decoded (its fonts have no Unicode map: {} characters \
+             decode to {} distinct ones); use the HTML page or a DOCX attachment",
+            cjk.len(),
+            distinct.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Inflates every `FlateDecode` stream through a cap on the total, so that a PDF bomb is an
+/// error before the parser (which has no cap) inflates it. Streams that do not inflate
+/// (encrypted, other filters, damaged) are left to the parser.
+fn check_streams(bytes: &[u8], max_inflated: u64) -> Result<(), String> {
+    let mut total = 0u64;
+    let mut sink = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"stream") {
+        let data = &bytes[at + b"stream".len()..];
+        let data = data
+            .strip_prefix(b"\r\n")
+            .or_else(|| data.strip_prefix(b"\n"))
+            .filter(|_| !bytes[..at].ends_with(b"end"));
+        let Some(data) = data else {
+            continue;
+        };
+        let end = memchr::memmem::find(data, b"endstream").unwrap_or(data.len());
+        let room = max_inflated.saturating_sub(total);
+        sink.clear();
+        let mut inflater = flate2::read::ZlibDecoder::new(&data[..end]).take(room + 1);
+        // A stream that is not zlib (or is damaged) inflates to what it can; only the size counts.
+        let _ = inflater.read_to_end(&mut sink);
+        total += sink.len() as u64;
+        if total > max_inflated {
+            return Err(format!(
+                "the PDF's streams inflate past the limit of {max_inflated} bytes (a PDF bomb?)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Keeps panics raised inside the PDF parser (caught and reported as errors) off stderr;
+/// every other panic is reported as before.
+fn quiet_parser_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_parser = info.location().is_some_and(|l| {
+                let file = l.file();
+                file.contains("pdf-extract") || file.contains("lopdf")
+            });
+            if !in_parser {
+                previous(info);
+            }
+        }));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_printed_as_lines_are_cut_into_label_and_values() {
+        assert_eq!(
+            split_row("（一）予以公开 1288 21 0 0 50 3 1362"),
+            Some((
+                "（一）予以公开",
+                vec!["1288", "21", "0", "0", "50", "3", "1362"]
+            ))
+        );
+        assert_eq!(
+            split_row("行政事业性收费 96171.6"),
+            Some(("行政事业性收费", vec!["96171.6"]))
+        );
+        assert_eq!(
+            split_row("10 1 0 0 0"),
+            Some(("", vec!["10", "1", "0", "0", "0"]))
+        );
+        assert_eq!(split_row("规章 — — —"), Some(("规章", vec!["—", "—", "—"])));
+        assert_eq!(split_row("情况如下 —"), None);
+        assert_eq!(split_row("规章 — 3 —"), Some(("规章", vec!["—", "3", "—"])));
+        assert_eq!(split_row("2023"), None);
+        assert_eq!(split_row("- 4-"), None);
+        assert_eq!(split_row("2023年全区受理政府信息公开申请 21件，"), None);
+        assert_eq!(
+            split_row("本年度，全区各级行政机关共收到各类政府信息公开申请，并依法依规在法定期限内予以答复处理的数量合计为 21"),
+            None
+        );
+    }
+
+    #[test]
+    fn unusable_text_layers_are_named() {
+        assert!(check_text_layer("").unwrap_err().contains("no text layer"));
+        let garbled = "国国国 国国国 登登 ".repeat(60);
+        assert!(check_text_layer(&garbled)
+            .unwrap_err()
+            .contains("Unicode map"));
+        let report = "本报告由办公室根据中华人民共和国政府信息公开条例要求编制，所列数据统计期限自一月起至年底止。";
+        assert!(check_text_layer(&report.repeat(10)).is_ok());
+    }
+
+    #[test]
+    fn flate_bombs_are_refused_before_parsing() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![0u8; 4 << 20]).unwrap();
+        let packed = z.finish().unwrap();
+        let mut pdf = b"%PDF-1.4\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\n".to_vec();
+        pdf.extend_from_slice(&packed);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n");
+        assert!(check_streams(&pdf, 1 << 20)
+            .unwrap_err()
+            .contains("PDF bomb"));
+        assert!(check_streams(&pdf, 8 << 20).is_ok());
+        let err = read_with(
+            &pdf,
+            &PdfLimits {
+                max_inflated_bytes: 1 << 20,
+            },
+            &ReadLimits::default(),
+        );
+        assert!(err.unwrap_err().contains("PDF bomb"));
+    }
+
+    #[test]
+    fn a_broken_pdf_is_an_error_not_a_panic() {
+        let err = read_with(
+            b"%PDF-1.4\ngarbage",
+            &PdfLimits::default(),
+            &ReadLimits::default(),
+        );
+        assert!(err.is_err());
+    }
+}
