@@ -186,6 +186,17 @@ fn containers_that_cannot_be_read_are_one_line_errors() {
             "the PDF could not be",
         ),
         (
+            "deep.pdf",
+            [
+                &b"%PDF-1.4\n1 0 obj\n"[..],
+                "<< /A ".repeat(100_000).as_bytes(),
+                ">>".repeat(100_000).as_bytes(),
+                b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+            ]
+            .concat(),
+            "the PDF nests objects deeper than",
+        ),
+        (
             "truncated.docx",
             docx[..docx.len() / 2].to_vec(),
             "not a readable DOCX (zip)",

@@ -39,7 +39,20 @@ pub fn read_with(
 ) -> Result<Document, String> {
     check_streams(bytes, limits.max_inflated_bytes)?;
     quiet_parser_panics();
-    let text = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes))
+    // The parser recurses into nested objects: it gets a stack of its own, deeper than any
+    // nesting `check_streams` lets through.
+    let parsed = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("pdf".into())
+            .stack_size(PARSER_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes))
+            })
+            .map_err(|e| format!("cannot start the PDF parser: {e}"))?
+            .join()
+            .map_err(|_| "the PDF parser failed".to_string())
+    })?;
+    let text = parsed
         .map_err(|_| "the PDF could not be parsed (its structure is broken)".to_string())?
         .map_err(|e| format!("the PDF could not be read: {e}"))?;
     check_text_layer(&text)?;
@@ -138,13 +151,27 @@ fn check_text_layer(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Inflates every `FlateDecode` stream through a cap on the total, so that a PDF bomb is an
-/// error before the parser (which has no cap) inflates it. Streams that do not inflate
-/// (encrypted, other filters, damaged) are left to the parser.
+/// The PDF parser's stack: it recurses about 2 KB (release) to 20 KB (debug) per nesting level.
+const PARSER_STACK_BYTES: usize = 64 << 20;
+
+/// The deepest nesting of arrays and dictionaries let through to the parser. A random walk
+/// of binary stream bytes does not get this deep within the input limit.
+const MAX_NESTING: usize = 1000;
+
+/// Checks the PDF before the parser sees it: every `FlateDecode` stream is inflated through a
+/// cap on the total (the parser has none: PDF bombs), and no object, in the file or inside a
+/// stream, nests deeper than [`MAX_NESTING`] (the parser would overflow its stack). Streams
+/// that do not inflate (encrypted, other filters, damaged) are checked as they are.
 fn check_streams(bytes: &[u8], max_inflated: u64) -> Result<(), String> {
+    let too_deep = |data: &[u8]| nesting(data) > MAX_NESTING;
+    let nested = || format!("the PDF nests objects deeper than {MAX_NESTING} levels");
     let mut total = 0u64;
     let mut sink = Vec::new();
+    let mut outside = 0;
     for at in memchr::memmem::find_iter(bytes, b"stream") {
+        if at < outside {
+            continue;
+        }
         let data = &bytes[at + b"stream".len()..];
         let data = data
             .strip_prefix(b"\r\n")
@@ -153,20 +180,76 @@ fn check_streams(bytes: &[u8], max_inflated: u64) -> Result<(), String> {
         let Some(data) = data else {
             continue;
         };
+        if too_deep(&bytes[outside..at]) {
+            return Err(nested());
+        }
         let end = memchr::memmem::find(data, b"endstream").unwrap_or(data.len());
+        let body = &data[..end];
+        outside = bytes.len() - data.len() + end;
         let room = max_inflated.saturating_sub(total);
         sink.clear();
-        let mut inflater = flate2::read::ZlibDecoder::new(&data[..end]).take(room + 1);
-        // A stream that is not zlib (or is damaged) inflates to what it can; only the size counts.
-        let _ = inflater.read_to_end(&mut sink);
+        let mut inflater = flate2::read::ZlibDecoder::new(body).take(room + 1);
+        // A stream that is not zlib (or is damaged) inflates to what it can.
+        let inflated = inflater.read_to_end(&mut sink).is_ok() && !sink.is_empty();
         total += sink.len() as u64;
         if total > max_inflated {
             return Err(format!(
                 "the PDF's streams inflate past the limit of {max_inflated} bytes (a PDF bomb?)"
             ));
         }
+        if too_deep(if inflated { &sink } else { body }) {
+            return Err(nested());
+        }
+    }
+    if too_deep(&bytes[outside.min(bytes.len())..]) {
+        return Err(nested());
     }
     Ok(())
+}
+
+/// The deepest nesting of `[`…`]` and `<<`…`>>` in PDF syntax; string literals and comments
+/// are skipped.
+fn nesting(data: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < data.len() {
+        match data[i] {
+            b'(' => {
+                // A string literal: balanced parentheses, backslash escapes.
+                let mut level = 1;
+                i += 1;
+                while i < data.len() && level > 0 {
+                    match data[i] {
+                        b'\\' => i += 1,
+                        b'(' => level += 1,
+                        b')' => level -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'%' => {
+                while i < data.len() && data[i] != b'\n' && data[i] != b'\r' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' => depth += 1,
+            b'<' if data.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b']' => depth = depth.saturating_sub(1),
+            b'>' if data.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+        i += 1;
+    }
+    deepest
 }
 
 /// Keeps panics raised inside the PDF parser (caught and reported as errors) off stderr;
@@ -252,6 +335,36 @@ mod tests {
             &ReadLimits::default(),
         );
         assert!(err.unwrap_err().contains("PDF bomb"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_parser_recurses() {
+        let deep = |open: &str, close: &str, n: usize| {
+            let mut pdf = b"%PDF-1.4\n1 0 obj\n".to_vec();
+            pdf.extend(open.repeat(n).as_bytes());
+            pdf.extend(close.repeat(n).as_bytes());
+            pdf.extend(b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+            pdf
+        };
+        for (open, close) in [("<< /A ", ">>"), ("[", "]")] {
+            let err = read_with(
+                &deep(open, close, 100_000),
+                &PdfLimits::default(),
+                &ReadLimits::default(),
+            );
+            assert!(err.unwrap_err().contains("deeper than"), "{open}");
+        }
+        assert_eq!(nesting(b"<< /A [1 (a[[[b\\)) <0AFF>] % [[[[\n>>"), 2);
+        // Nesting inside a compressed content stream counts too.
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all("[".repeat(5000).as_bytes()).unwrap();
+        let mut pdf = b"%PDF-1.4\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\n".to_vec();
+        pdf.extend(z.finish().unwrap());
+        pdf.extend(b"\nendstream\nendobj\n");
+        assert!(check_streams(&pdf, 1 << 20)
+            .unwrap_err()
+            .contains("deeper than"));
     }
 
     #[test]
