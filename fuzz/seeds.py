@@ -42,6 +42,30 @@ def body(inner):
             % inner)
 
 
+def minimal_pdf(line):
+    """A valid one-page PDF (xref offsets computed) that shows the ASCII `line` in a standard
+    font."""
+    content = b"BT /F1 12 Tf 72 712 Td (" + line.encode("ascii") + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
 def main():
     samples = sorted(os.listdir(SAMPLES))
     for name in samples:
@@ -103,6 +127,25 @@ def main():
     for name, t in text.items():
         put("text", name, t)
         put("extract", name, t)
+
+    # PDF: small hand-made files, and the corpus's text-layer PDFs when ../../shared is there
+    # (read in place into the local, untracked fuzz corpus).
+    pdfs = {
+        "empty.pdf": b"%PDF-1.4\n%%EOF\n",
+        "deep.pdf": b"%PDF-1.4\n1 0 obj\n" + b"[" * 900 + b"]" * 900 + b"\nendobj\n%%EOF\n",
+        "stream.pdf": b"%PDF-1.4\n1 0 obj\n<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 712 Td (abc) Tj ET\n"
+                      b"endstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+    }
+    pdfs["text.pdf"] = minimal_pdf("(1) granted 5 0 0 0 0 0 5")
+    for name, data in pdfs.items():
+        put("pdf", name, data)
+        put("extract", name, data)
+    corpus = os.path.join(HERE, "..", "..", "shared", "corpus", "reports")
+    for report in ["hongze-2023", "huaian-2024"]:
+        path = os.path.join(corpus, report, "report.pdf")
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                put("pdf", report + ".pdf", f.read())
 
     # Solver: first byte = template/layout bits; each line = row selector byte + run.
     runs = [
