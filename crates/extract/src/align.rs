@@ -363,7 +363,47 @@ fn find_row(items: &[Item], from: usize, spec: &RowSpec) -> Option<FoundRow> {
             None => {}
         }
     }
-    partial
+    partial.or_else(|| find_wrapped_row(items, from, spec, m))
+}
+
+/// A row whose label wrapped onto the next item (a PDF prints `1、申请人无正当理由逾期不补` /
+/// `正、行政机关不再处理…`): two consecutive text items read as one label, for keyword rows
+/// of table 三 only, and only when the row is not found otherwise.
+fn find_wrapped_row(
+    items: &[Item],
+    from: usize,
+    spec: &RowSpec,
+    m: &RowMatcher,
+) -> Option<FoundRow> {
+    if !m.exact.is_empty() || !spec.path.starts_with("table3.") {
+        return None;
+    }
+    let label =
+        |it: &Item| !it.value.is_value() && !it.run && !it.before_run && it.is_label_sized();
+    let end = items.len().min(from + SEARCH_WINDOW);
+    (from..end.saturating_sub(1)).find_map(|i| {
+        let (first, second) = (&items[i], &items[i + 1]);
+        if !label(first) || !label(second) {
+            return None;
+        }
+        // A keyword split at the line end: its head ends the first item, its tail starts the second.
+        let across = m.keywords.iter().any(|k| {
+            k.char_indices()
+                .skip(1)
+                .any(|(at, _)| first.fold.ends_with(&k[..at]) && second.fold.starts_with(&k[at..]))
+        });
+        if !across {
+            return None;
+        }
+        match read_values(items, i + 1, spec.columns.len(), m.strict)? {
+            values @ Values::Cells(_) => Some(FoundRow {
+                spec: spec.clone(),
+                label: i + 1,
+                values,
+            }),
+            _ => None,
+        }
+    })
 }
 
 /// Whether an item is the label of some template row (a reason to stop skipping text).
@@ -568,6 +608,29 @@ mod tests {
             .unwrap();
         let found = find_row(&it, 0, spec).unwrap();
         assert_eq!(found.values, Values::Cells(vec![1, 2, 3, 4, 5, 6, 7]));
+    }
+
+    #[test]
+    fn a_label_wrapped_onto_the_next_line_is_read_as_one() {
+        let doc = lines("（六）其|他处理|1、申请人无正当理由逾期不补|正、行政机关不再处理其政府信|息公开申请|67|3|0|0|1|0|71");
+        let it = items(&doc);
+        let spec = Template::V2021
+            .rows()
+            .iter()
+            .find(|r| r.path == "table3.result.other.no_correction")
+            .unwrap();
+        let found = find_row(&it, 0, spec).unwrap();
+        assert_eq!(found.label, 3);
+        assert_eq!(found.values, Values::Cells((5..12).collect()));
+        // Not across two labels that each name their own row, and not without its values.
+        let doc = lines("1.本机关不掌握相关政府信息|2.没有现成信息需要另行制作|3|0");
+        let it = items(&doc);
+        let spec = Template::V2021
+            .rows()
+            .iter()
+            .find(|r| r.path == "table3.result.other.no_correction")
+            .unwrap();
+        assert!(find_row(&it, 0, spec).is_none());
     }
 
     #[test]
