@@ -16,7 +16,7 @@ for d in "$corpus"/*/; do
     "$bin" extract "$f" --format json >"$out" 2>"$out.err" || echo "{}" >"$out"
     pairs+=("$d/truth.json" "$out")
     printf '%-32s %-20s ' "$(basename "$d")" "$name"
-    python3 "$(dirname "$0")/../../shared/tools/score.py" "$d/truth.json" "$out" | head -n 1 | cut -d: -f2- | cut -c1-110
+    python3 "$(dirname "$0")/../../shared/tools/score.py" "$d/truth.json" "$out" | sed -n 1p | cut -d: -f2- | cut -c1-110
   done
 done
 python3 "$(dirname "$0")/../../shared/tools/score.py" "${pairs[@]}" | tail -n 1
