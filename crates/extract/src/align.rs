@@ -561,6 +561,15 @@ mod tests {
     use crate::document::{Block, Document};
     use crate::items::items;
 
+    /// The 2021 template's row at `path`.
+    fn row_2021(path: &str) -> &'static RowSpec {
+        Template::V2021
+            .rows()
+            .iter()
+            .find(|r| r.path == path)
+            .unwrap()
+    }
+
     /// A document of one paragraph per `|`-separated line.
     fn lines(text: &str) -> Document {
         Document {
@@ -601,11 +610,7 @@ mod tests {
     fn blank_lines_after_a_label_are_blank_values() {
         let doc = lines("二、上年结转政府信息公开申请数量|18| | | | | |18||三、本年度办理结果");
         let it = items(&doc);
-        let spec = Template::V2021
-            .rows()
-            .iter()
-            .find(|r| r.path == "table3.carried_over")
-            .unwrap();
+        let spec = row_2021("table3.carried_over");
         let found = find_row(&it, 0, spec).unwrap();
         assert_eq!(found.values, Values::Cells(vec![1, 2, 3, 4, 5, 6, 7]));
     }
@@ -614,22 +619,14 @@ mod tests {
     fn a_label_wrapped_onto_the_next_line_is_read_as_one() {
         let doc = lines("（六）其|他处理|1、申请人无正当理由逾期不补|正、行政机关不再处理其政府信|息公开申请|67|3|0|0|1|0|71");
         let it = items(&doc);
-        let spec = Template::V2021
-            .rows()
-            .iter()
-            .find(|r| r.path == "table3.result.other.no_correction")
-            .unwrap();
+        let spec = row_2021("table3.result.other.no_correction");
         let found = find_row(&it, 0, spec).unwrap();
         assert_eq!(found.label, 3);
         assert_eq!(found.values, Values::Cells((5..12).collect()));
         // Not across two labels that each name their own row, and not without its values.
         let doc = lines("1.本机关不掌握相关政府信息|2.没有现成信息需要另行制作|3|0");
         let it = items(&doc);
-        let spec = Template::V2021
-            .rows()
-            .iter()
-            .find(|r| r.path == "table3.result.other.no_correction")
-            .unwrap();
+        let spec = row_2021("table3.result.other.no_correction");
         assert!(find_row(&it, 0, spec).is_none());
     }
 

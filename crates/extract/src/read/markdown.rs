@@ -47,7 +47,7 @@ pub fn read(text: &str) -> Document {
 pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
     let mut out = Assembler::new(limits);
     let mut in_table = false;
-    for line in text.lines() {
+    for line in super::lines(text) {
         let t = line.trim();
         if t.starts_with('|') {
             if is_separator(t) {

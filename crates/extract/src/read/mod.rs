@@ -112,6 +112,31 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
     Ok(Sniffed::Text)
 }
 
+/// The lines of `text`, as [`str::lines`] gives them (`\n` or `\r\n` ends a line), found
+/// with a vectorised search.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let line = match ends.next() {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => {
+                let line = &text[start..];
+                start = text.len();
+                line
+            }
+        };
+        Some(line)
+    })
+}
+
 /// Whether decoded text looks like text and not binary noise.
 pub fn is_text(text: &str) -> bool {
     // The first 4,096 characters or so, counted in bytes: a control character is one byte
@@ -145,6 +170,26 @@ pub fn is_text(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_split_as_the_standard_library_does() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\n\n",
+            "\n",
+            "a\r\nb\r\n",
+            "a\rb\r",
+            "一\n\n二\r\n\r\n",
+        ] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn sniffing_names_what_is_not_a_document() {

@@ -57,7 +57,7 @@ pub fn read_with(
         .map_err(|e| format!("the PDF could not be read: {e}"))?;
     check_text_layer(&text)?;
     let mut doc = Document::default();
-    for line in text.lines() {
+    for line in super::lines(&text) {
         if doc.blocks.len() >= within.max_paragraphs {
             doc.warnings.push(format!(
                 "the PDF has more than {} lines: the rest was not read",
@@ -86,21 +86,11 @@ pub fn read_with(
 /// too long to be a row label (prose that happens to end in a number), or when it is a
 /// single number.
 fn split_row(line: &str) -> Option<(&str, Vec<&str>)> {
-    let mut tokens: Vec<(usize, &str)> = Vec::new();
-    let mut start = None;
-    for (i, c) in line
-        .char_indices()
-        .chain(std::iter::once((line.len(), ' ')))
-    {
-        match (c.is_whitespace(), start) {
-            (true, Some(s)) => {
-                tokens.push((s, &line[s..i]));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
+    // Whitespace-separated tokens with their offsets in the line.
+    let tokens: Vec<(usize, &str)> = line
+        .split_whitespace()
+        .map(|t| (t.as_ptr() as usize - line.as_ptr() as usize, t))
+        .collect();
     let values = tokens
         .iter()
         .rev()
@@ -137,15 +127,13 @@ fn check_text_layer(text: &str) -> Result<(), String> {
                 .into(),
         );
     }
-    let mut distinct = cjk.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if cjk.len() >= 200 && distinct.len() * 20 < cjk.len() {
+    let distinct = cjk.iter().collect::<std::collections::HashSet<_>>().len();
+    if cjk.len() >= 200 && distinct * 20 < cjk.len() {
         return Err(format!(
             "the PDF's text layer cannot be decoded (its fonts have no Unicode map: {} characters \
              decode to {} distinct ones); use the HTML page or a DOCX attachment",
             cjk.len(),
-            distinct.len()
+            distinct
         ));
     }
     Ok(())

@@ -19,7 +19,7 @@ pub fn read(text: &str) -> Document {
 /// Reads decoded text, building no more than `limits` allows.
 pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
     let max = limits.max_paragraphs;
-    let lines: Vec<&str> = lines(text).take(max).collect();
+    let lines: Vec<&str> = super::lines(text).take(max).collect();
     let tab_lines = lines.iter().filter(|l| l.starts_with('\t')).count();
     let mut doc = if tab_lines >= 8 && tab_lines * 10 >= lines.len() {
         read_tab_flattened(&lines, limits)
@@ -32,37 +32,12 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
             ..Document::default()
         }
     };
-    if lines.len() == max && self::lines(text).nth(max).is_some() {
+    if lines.len() == max && super::lines(text).nth(max).is_some() {
         doc.warnings.push(format!(
             "the document has more than {max} lines: the rest was not read"
         ));
     }
     doc
-}
-
-/// The lines of `text`, as [`str::lines`] gives them (`\n` or `\r\n` ends a line), found
-/// with a vectorised search.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= text.len() {
-            return None;
-        }
-        let line = match ends.next() {
-            Some(end) => {
-                let line = &text[start..end];
-                start = end + 1;
-                line.strip_suffix('\r').unwrap_or(line)
-            }
-            None => {
-                let line = &text[start..];
-                start = text.len();
-                line
-            }
-        };
-        Some(line)
-    })
 }
 
 fn read_tab_flattened(lines: &[&str], limits: &ReadLimits) -> Document {
@@ -132,26 +107,6 @@ mod tests {
             ]
         );
         assert_eq!(doc.blocks[2], Block::Paragraph("四、结论".into()));
-    }
-
-    #[test]
-    fn lines_split_as_the_standard_library_does() {
-        for text in [
-            "",
-            "a",
-            "a\n",
-            "a\n\n",
-            "\n",
-            "a\r\nb\r\n",
-            "a\rb\r",
-            "一\n\n二\r\n\r\n",
-        ] {
-            assert_eq!(
-                lines(text).collect::<Vec<_>>(),
-                text.lines().collect::<Vec<_>>(),
-                "{text:?}"
-            );
-        }
     }
 
     #[test]
