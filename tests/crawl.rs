@@ -61,8 +61,8 @@ fn run(mut cmd: Command) -> Output {
 }
 
 /// The stored documents by URL path.
-fn documents(site: &Site, dir: &Path) -> BTreeMap<String, nianbao_fetch::CrawledDocument> {
-    nianbao_fetch::crawled_documents(dir)
+fn documents(site: &Site, dir: &Path) -> BTreeMap<String, nianbao_store::CrawledDocument> {
+    nianbao_store::crawled_documents(dir)
         .unwrap()
         .into_iter()
         .map(|d| {
@@ -98,20 +98,23 @@ fn assert_complete(site: &Site, dir: &Path) {
     want.sort_unstable();
     assert_eq!(got, want);
     for path in REPORTS {
-        assert_eq!(docs[path].kind, "report", "{path}");
+        assert_eq!(
+            docs[path].kind,
+            nianbao_store::DocumentKind::Report,
+            "{path}"
+        );
     }
     for path in ATTACHMENTS {
-        assert_eq!(docs[path].kind, "attachment", "{path}");
+        assert_eq!(
+            docs[path].kind,
+            nianbao_store::DocumentKind::Attachment,
+            "{path}"
+        );
     }
     for doc in docs.values() {
         let bytes = std::fs::read(&doc.path).unwrap();
         let name = doc.path.file_stem().unwrap().to_str().unwrap();
-        assert_eq!(
-            name,
-            nianbao_fetch::store::RawStore::hash(&bytes),
-            "{}",
-            doc.url
-        );
+        assert_eq!(name, nianbao_format::sha256_hex(&bytes), "{}", doc.url);
         assert_eq!(name, doc.sha256);
         assert!(
             doc.fetched_at.ends_with('Z') && doc.fetched_at.contains('T'),
@@ -189,7 +192,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
     let seeds = [tls_seed.clone(), dead_seed.clone()];
 
     let out = run(crawl_command(&site, &dir, &seeds, DELAY));
-    assert!(nianbao_fetch::is_crawl_dir(&dir));
+    assert!(nianbao_store::is_crawl_dir(&dir));
     assert_complete(&site, &dir);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
@@ -426,7 +429,7 @@ fn bad_start_url_exits_2() {
             "{bad}"
         );
     }
-    assert!(!nianbao_fetch::is_crawl_dir(&tmp.path().join("c")));
+    assert!(!nianbao_store::is_crawl_dir(&tmp.path().join("c")));
     let out = nianbao()
         .args(["crawl", "http://127.0.0.1:9/", "--delay", "-1", "--out"])
         .arg(tmp.path().join("c"))

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use nianbao_extract::{extract_bytes, read, report_from_document, solve, Limits};
+use nianbao_extract::internals::{self as read, Budget, RunRow};
+use nianbao_extract::{extract_bytes, report_from_document, Limits};
 use serde_json::Value;
 
 /// Address space the binary may use, in KiB.
@@ -297,7 +298,7 @@ fn an_xml_entity_bomb_is_read_literally() {
     let doc = read::docx::read(&bytes, &Default::default()).unwrap();
     assert_eq!(
         doc.blocks,
-        vec![nianbao_extract::document::Block::Paragraph("&lol9;".into())]
+        vec![nianbao_extract::Block::Paragraph("&lol9;".into())]
     );
 
     let dir = tempfile::tempdir().unwrap();
@@ -700,7 +701,7 @@ fn replay(target: &str, data: &[u8]) {
     let source = nianbao_schema::Source::default;
     match target {
         "html" => {
-            let decoded = nianbao_extract::decode::decode(data, true);
+            let decoded = nianbao_format::decode::decode(data, true);
             report_from_document(&read::html::read(&decoded.text), source(), Vec::new());
         }
         "docx" => {
@@ -740,13 +741,13 @@ fn solver(data: &[u8]) {
         Template::V2019
     };
     let specs = template.rows();
-    let rows: Vec<solve::RunRow> = rest
+    let rows: Vec<RunRow> = rest
         .split(|b| *b == b'\n')
         .take(64)
         .filter_map(|line| {
             let (&pick, run) = line.split_first()?;
             let spec = &specs[usize::from(pick) % specs.len()];
-            Some(solve::RunRow::new(spec, String::from_utf8_lossy(run)))
+            Some(RunRow::new(spec, String::from_utf8_lossy(run)))
         })
         .collect();
     let keys: Vec<&str> = rows
@@ -754,11 +755,5 @@ fn solver(data: &[u8]) {
         .flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str()))
         .collect();
     let eqs = nianbao_schema::checks::equations(keys, head & 2 != 0 || template == Template::V2019);
-    solve::solve(
-        &rows,
-        &Default::default(),
-        &eqs,
-        &[],
-        &solve::Budget::default(),
-    );
+    read::solve(&rows, &Default::default(), &eqs, &[], &Budget::default());
 }

@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nianbao_extract::read::docx::{read, read_document_xml, DocxLimits};
+use nianbao_extract::internals::docx::{read, read_document_xml};
+use nianbao_extract::DocxLimits;
 use nianbao_extract::report_from_document;
 use nianbao_schema::Source;
 

@@ -2,7 +2,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nianbao_extract::{decode, read, report_from_document};
+use nianbao_extract::internals as read;
+use nianbao_extract::report_from_document;
+use nianbao_format::decode;
 use nianbao_schema::Source;
 
 fuzz_target!(|data: &[u8]| {

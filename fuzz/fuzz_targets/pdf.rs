@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nianbao_extract::document::ReadLimits;
-use nianbao_extract::read::pdf::{read_with, PdfLimits};
+use nianbao_extract::internals::pdf::read_with;
+use nianbao_extract::{PdfLimits, ReadLimits};
 
 fuzz_target!(|data: &[u8]| {
     let _ = read_with(data, &PdfLimits::default(), &ReadLimits::default());

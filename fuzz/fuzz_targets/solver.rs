@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
-use nianbao_extract::solve::{solve, Budget, RunRow};
+use nianbao_extract::internals::{solve, Budget, RunRow};
 use nianbao_schema::checks::equations;
 use nianbao_schema::Template;
 

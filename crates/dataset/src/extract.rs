@@ -4,9 +4,9 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use nianbao_extract::Limits;
+use nianbao_extract::{ExtractError, Limits};
+use nianbao_format::sha256_hex;
 use nianbao_schema::Report;
-use sha2::{Digest, Sha256};
 
 use crate::inputs::Document;
 
@@ -18,20 +18,39 @@ pub struct Outcome {
     /// The stable id: hex sha256 of the document's bytes (of its path when it could not be read).
     pub report_id: String,
     /// The report, or why there is none.
-    pub result: Result<Report, String>,
+    pub result: Result<Report, Failure>,
+}
+
+/// Why a document gave no report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// For a person: the file and the reason.
+    pub message: String,
+    /// A short, stable name of the kind of failure (`io`, `too_large`, `legacy_office`, …,
+    /// `panic`), for counting.
+    pub kind: &'static str,
+}
+
+impl Failure {
+    fn from_error(error: &ExtractError) -> Failure {
+        Failure {
+            message: error.to_string(),
+            kind: error.kind(),
+        }
+    }
 }
 
 /// Reads and extracts one document.
 pub fn extract(document: Document, limits: &Limits) -> Outcome {
     let name = document.path.display().to_string();
-    let bytes = match read(&document, limits) {
+    let bytes = match nianbao_extract::read_file(&document.path, limits.max_input_bytes) {
         Ok(bytes) => bytes,
         Err(error) => {
             let report_id = sha256_hex(name.as_bytes());
             return Outcome {
                 document,
                 report_id,
-                result: Err(error),
+                result: Err(Failure::from_error(&error)),
             };
         }
     };
@@ -39,11 +58,11 @@ pub fn extract(document: Document, limits: &Limits) -> Outcome {
         nianbao_extract::extract_bytes(&bytes, &name, limits)
     })) {
         Ok(Ok(report)) => Ok(report),
-        Ok(Err(error)) => Err(error.to_string()),
-        Err(panic) => Err(format!(
-            "{name}: the extractor failed: {}",
-            panic_message(&*panic)
-        )),
+        Ok(Err(error)) => Err(Failure::from_error(&error)),
+        Err(panic) => Err(Failure {
+            message: format!("{name}: the extractor failed: {}", panic_message(&*panic)),
+            kind: "panic",
+        }),
     };
     let report_id = match &result {
         Ok(report) if !report.source.sha256.is_empty() => report.source.sha256.clone(),
@@ -54,28 +73,6 @@ pub fn extract(document: Document, limits: &Limits) -> Outcome {
         report_id,
         result,
     }
-}
-
-fn read(document: &Document, limits: &Limits) -> Result<Vec<u8>, String> {
-    let path = &document.path;
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("{}: cannot read file: {e}", path.display()))?
-        .len();
-    if size > limits.max_input_bytes {
-        return Err(format!(
-            "{}: {size} bytes, larger than the limit of {} (--max-input-bytes)",
-            path.display(),
-            limits.max_input_bytes
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("{}: cannot read file: {e}", path.display()))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -106,10 +103,12 @@ mod tests {
             },
             &limits,
         );
-        assert!(outcome
-            .result
-            .unwrap_err()
-            .contains("larger than the limit"));
+        let failure = outcome.result.unwrap_err();
+        assert!(
+            failure.message.contains("more than the input limit"),
+            "{failure:?}"
+        );
+        assert_eq!(failure.kind, "too_large");
         assert_eq!(
             outcome.report_id,
             sha256_hex(big.display().to_string().as_bytes())
@@ -122,14 +121,8 @@ mod tests {
             },
             &limits,
         );
-        assert!(missing.result.unwrap_err().contains("cannot read file"));
-    }
-
-    #[test]
-    fn sha256_is_lowercase_hex() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        let failure = missing.result.unwrap_err();
+        assert!(failure.message.contains("cannot read file"), "{failure:?}");
+        assert_eq!(failure.kind, "io");
     }
 }

@@ -5,14 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-
-/// The file extensions (lowercase) of the documents the extractor reads.
-const DOCUMENT_EXTENSIONS: [&str; 10] = [
-    "html", "htm", "shtml", "xhtml", "docx", "txt", "text", "md", "markdown", "pdf",
-];
+use nianbao_format::Format;
+use nianbao_store::DocumentKind;
 
 /// What a crawl recorded about a document.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CrawlInfo {
     /// The URL it was fetched from.
     pub url: String,
@@ -20,8 +17,8 @@ pub struct CrawlInfo {
     pub fetched_at: String,
     /// The title (or link text) of the page that linked to it.
     pub referrer_title: Option<String>,
-    /// `report` or `attachment`.
-    pub kind: String,
+    /// A report page or an attachment.
+    pub kind: DocumentKind,
 }
 
 /// One document to extract.
@@ -42,11 +39,13 @@ pub struct Inputs {
     pub skipped: usize,
 }
 
-/// Whether a file found inside a folder is a document, judged by its extension.
+/// Whether a file found inside a folder is a document the extractor reads, judged by its
+/// extension.
 pub fn is_document(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        .and_then(Format::from_extension)
+        .is_some_and(Format::is_read)
 }
 
 /// Expands the inputs. A file named on the command line is always a document; a missing input
@@ -69,7 +68,7 @@ pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Inputs> {
 }
 
 fn walk(dir: &Path, inputs: &mut Inputs) -> anyhow::Result<()> {
-    if nianbao_fetch::is_crawl_dir(dir) {
+    if nianbao_store::is_crawl_dir(dir) {
         return crawl(dir, inputs);
     }
     let mut entries = std::fs::read_dir(dir)
@@ -95,7 +94,7 @@ fn walk(dir: &Path, inputs: &mut Inputs) -> anyhow::Result<()> {
 }
 
 fn crawl(dir: &Path, inputs: &mut Inputs) -> anyhow::Result<()> {
-    let documents = nianbao_fetch::crawled_documents(dir)?;
+    let documents = nianbao_store::crawled_documents(dir)?;
     inputs
         .documents
         .extend(documents.into_iter().map(|d| Document {

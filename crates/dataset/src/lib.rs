@@ -12,9 +12,9 @@
 //! - [`sink`] writes each table to a temporary file and renames it into place when complete;
 //! - [`progress`] and [`summary`] report to a person on stderr.
 //!
-//! Exit codes: [`EXIT_OK`] when every document was read, [`EXIT_SOME_FAILED`] when some could not
-//! be (their `reports` rows say why), and 1 for a fatal error (an input that does not exist, an
-//! output that cannot be written), in which case no table is replaced.
+//! [`build`] takes [`Options`] and returns a [`Summary`] (documents read, failed, …) or a fatal
+//! error (an input that does not exist, an output that cannot be written), in which case no
+//! table is replaced; the binary prints the summary and maps it to an exit code.
 
 pub mod agency;
 pub mod carry;
@@ -27,7 +27,6 @@ pub mod sink;
 pub mod summary;
 pub mod tables;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -36,66 +35,39 @@ use anyhow::Context;
 pub use sink::Format;
 pub use summary::Summary;
 
-/// Exit code: every document was read.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: the tables were written, but some documents could not be read.
-pub const EXIT_SOME_FAILED: i32 = 3;
-
-/// Options of `nianbao dataset`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct DatasetArgs {
+/// What `nianbao dataset` is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
     /// Files, folders (walked recursively) or crawl folders to read.
-    #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// The output folder (created if absent); existing tables in it are replaced.
-    #[arg(long)]
     pub out: PathBuf,
     /// The table format.
-    #[arg(long, value_enum, default_value_t = Format::Parquet)]
     pub format: Format,
-    /// Worker threads for extraction (default: all cores).
-    #[arg(long, short = 'j')]
+    /// Worker threads for extraction (`None`: all cores).
     pub jobs: Option<usize>,
-    /// No progress bar (the summary line is still printed).
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Largest document accepted, in bytes; larger ones become error rows.
-    #[arg(long, default_value_t = nianbao_extract::Limits::default().max_input_bytes)]
-    pub max_input_bytes: u64,
+    /// Whether to draw a progress bar on stderr.
+    pub show_progress: bool,
+    /// The extractor's limits (largest document, containers, tables, solver).
+    pub limits: nianbao_extract::Limits,
 }
 
-/// Runs `nianbao dataset`, prints the summary line; returns the exit code.
-pub fn run(args: &DatasetArgs) -> anyhow::Result<i32> {
-    let summary = build(args)?;
-    eprintln!("{summary}");
-    Ok(if summary.failed > 0 {
-        EXIT_SOME_FAILED
-    } else {
-        EXIT_OK
-    })
-}
-
-/// Builds the dataset and returns its counts, without printing the summary.
-pub fn build(args: &DatasetArgs) -> anyhow::Result<Summary> {
+/// Builds the dataset and returns its counts (the caller prints them).
+pub fn build(options: &Options) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let inputs = inputs::collect(&args.inputs)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let inputs = inputs::collect(&options.inputs)?;
+    std::fs::create_dir_all(&options.out)
+        .with_context(|| format!("cannot create {}", options.out.display()))?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
+        .num_threads(options.jobs.unwrap_or(0))
         .build()
         .context("cannot start the worker threads")?;
-    let visible = !args.quiet && std::io::stderr().is_terminal();
-    let progress = progress::Progress::new(inputs.documents.len(), visible);
-    let limits = nianbao_extract::Limits {
-        max_input_bytes: args.max_input_bytes,
-        ..nianbao_extract::Limits::default()
-    };
+    let progress = progress::Progress::new(inputs.documents.len(), options.show_progress);
     let output = pipeline::Output {
-        dir: &args.out,
-        format: args.format,
+        dir: &options.out,
+        format: options.format,
     };
-    let result = pipeline::build(inputs.documents, &output, &limits, &pool, &progress);
+    let result = pipeline::build(inputs.documents, &output, &options.limits, &pool, &progress);
     progress.finish();
     let mut summary = result?;
     summary.skipped = inputs.skipped;

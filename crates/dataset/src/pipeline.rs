@@ -286,7 +286,10 @@ mod tests {
                 crawl: None,
             },
             report_id: "bad".into(),
-            result: Err("bad.docx: not a zip".into()),
+            result: Err(crate::extract::Failure {
+                message: "bad.docx: not a zip".into(),
+                kind: "broken",
+            }),
         };
         collector
             .add(vec![

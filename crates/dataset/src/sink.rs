@@ -9,7 +9,7 @@ use polars::prelude::{CsvWriter, DataFrame, ParquetWriter, Schema, SerWriter};
 use tempfile::NamedTempFile;
 
 /// The file format of the tables.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Apache Parquet, ZSTD-compressed (the default).
     Parquet,

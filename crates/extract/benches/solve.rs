@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use nianbao_extract::solve::{solve, Budget, RunRow};
+use nianbao_extract::internals::{solve, Budget, RunRow};
 use nianbao_schema::checks::{equations, TABLE3_COLUMNS, TABLE4_GROUPS};
 use nianbao_schema::{Template, ValueKind};
 

@@ -3,18 +3,19 @@
 //!
 //! The pipeline runs one way, one module per step:
 //!
-//! 1. [`read::sniff`] tells the container from the bytes (zip, markup, text), never the name;
-//!    [`decode`] turns text bytes into a string (BOM, UTF-8, declared charset, detection).
-//! 2. One reader per format ([`read::html`], [`read::docx`], [`read::text`],
-//!    [`read::markdown`], [`read::pdf`]) produces the common [`document::Document`]: paragraphs and tables in
-//!    reading order, tables as grids with spans expanded.
-//! 3. [`items`] flattens the document into one sequence of cells, the form in which a table
+//! 1. [`read()`] is the one entry point of the readers: `nianbao_format` sniffs the container
+//!    from the bytes (zip, PDF, markup, text), never the name, and decodes text (BOM, UTF-8,
+//!    declared charset, detection); the reader of the format (`read/html.rs`, `docx.rs`,
+//!    `text.rs`, `markdown.rs`, `pdf.rs`) produces the common [`Document`]: paragraphs and
+//!    tables in reading order, tables as grids with spans expanded. What cannot be read is a
+//!    typed [`ReadError`].
+//! 2. `items` flattens the document into one sequence of cells, the form in which a table
 //!    printed as a grid, a table flattened to one cell a line, and a table whose cells ran
 //!    together all look alike.
-//! 4. [`align`] finds the template's rows by their keywords and reads their values;
-//!    [`solve`] splits digit runs whose separators were lost, with the consistency rules as the
-//!    judge and the numbers the prose states ([`facts`]) as soft evidence.
-//! 5. [`cells`] types every value for its key; the schema crate's checks run over the result.
+//! 3. `align` finds the template's rows by their keywords and reads their values;
+//!    `solve` splits digit runs whose separators were lost, with the consistency rules as the
+//!    judge and the numbers the prose states (`facts`) as soft evidence.
+//! 4. `cells` types every value for its key; the schema crate's checks run over the result.
 //!
 //! Printed values are never corrected: an inconsistent table comes out as printed, with the
 //! failed check.
@@ -26,25 +27,35 @@
 //! nesting, with one budget per document) and the solver's work. A container past a limit is
 //! an error; what the document limits cut is a warning of the report.
 
-pub mod align;
-pub mod assemble;
-pub mod cells;
-pub mod decode;
-pub mod document;
-pub mod facts;
-pub mod items;
-pub mod meta;
-pub mod normalize;
-pub mod read;
-pub mod solve;
+mod align;
+mod assemble;
+mod cells;
+mod document;
+mod facts;
+mod items;
+mod meta;
+mod normalize;
+mod read;
+mod solve;
 
+use std::io::Read as _;
 use std::path::Path;
 
 use nianbao_schema::{run_checks, Report, Source};
-use sha2::{Digest, Sha256};
 
-use crate::document::Document;
-use crate::read::{Format, Sniffed};
+pub use crate::document::{Block, Document, Grid, GridCell, ReadLimits};
+pub use crate::read::docx::DocxLimits;
+pub use crate::read::pdf::PdfLimits;
+pub use crate::read::{read, Read, ReadError};
+pub use crate::solve::Budget as SolverBudget;
+pub use nianbao_format::Format;
+
+/// Internals the fuzz targets and the hostile-input suite drive directly. Not a stable API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::read::{docx, html, markdown, pdf, text};
+    pub use crate::solve::{solve, Budget, RunRow};
+}
 
 /// Why a document could not be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -58,13 +69,23 @@ pub enum ExtractError {
         source: std::io::Error,
     },
     /// The bytes are not a document this tool reads.
-    #[error("{path}: {reason}")]
+    #[error("{path}: {source}")]
     Unreadable {
         /// The path.
         path: String,
-        /// What is wrong, for a person.
-        reason: String,
+        /// What is wrong.
+        source: ReadError,
     },
+}
+
+impl ExtractError {
+    /// A short, stable name of the kind of failure (`io`, or [`ReadError::kind`]).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ExtractError::Io { .. } => "io",
+            ExtractError::Unreadable { source, .. } => source.kind(),
+        }
+    }
 }
 
 /// Limits that keep hostile input bounded in time and memory. Input past a container limit
@@ -98,87 +119,58 @@ impl Default for Limits {
 
 /// Extracts a report from bytes; `path` names the source in the report and in errors.
 pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report, ExtractError> {
-    let unreadable = |reason: String| ExtractError::Unreadable {
+    let read = read::read(bytes, limits).map_err(|source| ExtractError::Unreadable {
         path: path.to_string(),
-        reason,
-    };
-    if bytes.len() as u64 > limits.max_input_bytes {
-        return Err(unreadable(format!(
-            "{} bytes, more than the input limit of {} bytes",
-            bytes.len(),
-            limits.max_input_bytes
-        )));
-    }
-    let mut warnings = Vec::new();
-    let (doc, format, encoding) = match read::sniff(bytes).map_err(unreadable)? {
-        Sniffed::Zip => (
-            read::docx::read_with(bytes, &limits.docx, &limits.read).map_err(unreadable)?,
-            Format::Docx,
-            None,
-        ),
-        Sniffed::Pdf => (
-            read::pdf::read_with(bytes, &limits.pdf, &limits.read).map_err(unreadable)?,
-            Format::Pdf,
-            None,
-        ),
-        sniffed => {
-            let decoded = decode::decode(bytes, sniffed == Sniffed::Markup);
-            if !read::is_text(&decoded.text) {
-                return Err(unreadable(
-                    "not a document: binary data that decodes to no text".into(),
-                ));
-            }
-            if decoded.had_errors {
-                warnings.push(format!(
-                    "the bytes are not valid {}: malformed sequences were replaced",
-                    decoded.encoding
-                ));
-            }
-            let text = &decoded.text;
-            let within = &limits.read;
-            let (doc, format) = if sniffed == Sniffed::Markup {
-                (read::html::read_with(text, within), Format::Html)
-            } else if read::markdown::looks_like_markdown(text) {
-                (read::markdown::read_with(text, within), Format::Markdown)
-            } else {
-                (read::text::read_with(text, within), Format::Text)
-            };
-            (doc, format, Some(decoded.encoding.to_string()))
-        }
-    };
+        source,
+    })?;
     let source = Source {
         path: path.to_string(),
-        sha256: hex_sha256(bytes),
-        format: format.name().to_string(),
-        encoding,
+        sha256: nianbao_format::sha256_hex(bytes),
+        format: read.format.name().to_string(),
+        encoding: read.encoding.map(str::to_string),
     };
     Ok(report_from_document_with(
-        &doc,
+        &read.document,
         source,
-        warnings,
+        Vec::new(),
         &limits.solver,
     ))
 }
 
 /// Reads and extracts one file.
 pub fn extract_file(path: &Path, limits: &Limits) -> Result<Report, ExtractError> {
+    let bytes = read_file(path, limits.max_input_bytes)?;
+    extract_bytes(&bytes, &path.display().to_string(), limits)
+}
+
+/// Reads a file of at most `max_bytes` bytes; a larger one is an error before it is read
+/// whole, also when its size is not known in advance (a pipe, `/dev/zero`).
+pub fn read_file(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ExtractError> {
     let name = path.display().to_string();
     let io = |source| ExtractError::Io {
         path: name.clone(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > limits.max_input_bytes {
-        return Err(ExtractError::Unreadable {
-            path: name.clone(),
-            reason: format!(
-                "{size} bytes, more than the input limit of {} bytes",
-                limits.max_input_bytes
-            ),
-        });
+    let too_large = |size| ExtractError::Unreadable {
+        path: name.clone(),
+        source: ReadError::TooLarge {
+            size,
+            limit: max_bytes,
+        },
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > max_bytes {
+        return Err(too_large(size));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    extract_bytes(&bytes, &name, limits)
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Aligns a decoded document with the templates and builds the checked report.
@@ -224,11 +216,4 @@ pub fn report_from_document_with(
         checks,
         warnings,
     }
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

@@ -5,11 +5,8 @@
 
 use std::sync::LazyLock;
 
+use nianbao_format::Format;
 use regex::Regex;
-
-/// File types fetched as attachments, by extension (lower case, longest first where one is a
-/// prefix of another).
-pub const ATTACHMENT_EXTS: [&str; 6] = ["docx", "doc", "pdf", "wps", "xlsx", "xls"];
 
 /// Whether a title or link text names an annual disclosure report, e.g.
 /// “2023年度政府信息公开工作年度报告”, “XX区2022年政府信息公开年报”, “二〇二一年政务公开工作年度报告”.
@@ -68,7 +65,8 @@ pub fn attachment_ext(s: &str) -> Option<&'static str> {
     let candidates = [s, s.split('?').next().unwrap_or_default()];
     let found = candidates.into_iter().find_map(|c| {
         let (_, ext) = c.trim_end_matches(['"', '\'', ')', ';']).rsplit_once('.')?;
-        ATTACHMENT_EXTS.into_iter().find(|e| *e == ext)
+        let format = Format::from_extension(ext).filter(|f| f.is_attachment())?;
+        format.extensions().iter().copied().find(|e| *e == ext)
     });
     found
 }
@@ -76,35 +74,17 @@ pub fn attachment_ext(s: &str) -> Option<&'static str> {
 /// The extension a stored attachment gets when its URL and link text name none, from its
 /// `Content-Type`.
 pub fn ext_for_content_type(content_type: &str) -> Option<&'static str> {
-    let mime = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    Some(match mime.as_str() {
-        "application/pdf" => "pdf",
-        "application/msword" => "doc",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
-        "application/vnd.ms-excel" => "xls",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
-        "application/vnd.ms-works" | "application/kswps" | "application/wps-office.wps" => "wps",
-        _ => return None,
-    })
+    Format::from_media_type(content_type)
+        .filter(|f| f.is_attachment())
+        .map(|f| f.extensions()[0])
 }
 
 /// The extension of a document recognised by its first bytes: PDF, an Office Open XML zip
 /// (taken as .docx), an OLE compound file (taken as .doc).
 pub fn sniff_document(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("pdf")
-    } else if bytes.starts_with(b"PK\x03\x04") {
-        Some("docx")
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        Some("doc")
-    } else {
-        None
-    }
+    Format::from_magic(bytes)
+        .filter(|f| f.is_attachment())
+        .map(|f| f.extensions()[0])
 }
 
 /// Whether a `Content-Type` is an HTML page.

@@ -27,8 +27,8 @@ use crate::progress::Progress;
 use crate::robots::Robots;
 use crate::scope::Scope;
 use crate::state::{Job, Queued, Record, RunCounts, RunDocument, State};
-use crate::store::RawStore;
-use nianbao_extract::decode::decode_http;
+use nianbao_format::decode::decode_http;
+use nianbao_store::raw::RawStore;
 
 /// Settings of a crawl.
 #[derive(Debug, Clone)]
@@ -68,7 +68,7 @@ pub struct Report {
 
 /// Crawls from `seeds` into the crawl folder `dir`.
 pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<Report> {
-    let _lock = crate::store::lock(dir)?;
+    let _lock = nianbao_store::raw::lock(dir)?;
     let store = RawStore::open(dir)?;
     let mut state = State::open(dir)?;
     let scope = Scope::new(seeds, &config.allow_hosts);

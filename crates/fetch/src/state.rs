@@ -18,11 +18,8 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use crate::discover::{Hint, Target};
 use crate::http::Validators;
-use crate::store::Stored;
-use crate::CrawledDocument;
-
-/// The file name of the state inside a crawl folder.
-pub const STATE_FILE: &str = "crawl.sqlite";
+use nianbao_store::raw::Stored;
+pub use nianbao_store::STATE_FILE;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS runs(
@@ -381,29 +378,6 @@ impl State {
         }
         tx.commit()?;
         Ok(out)
-    }
-
-    /// The current version of every stored document of the crawl folder `dir`.
-    pub fn documents(&self, dir: &Path) -> rusqlite::Result<Vec<CrawledDocument>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT d.path, u.url, d.fetched_at, u.referrer_title, d.kind, d.sha256, d.content_type, d.encoding
-             FROM documents d JOIN urls u ON u.id = d.url_id AND u.sha256 = d.sha256 ORDER BY d.id",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(CrawledDocument {
-                    path: dir.join(r.get::<_, String>(0)?),
-                    url: r.get(1)?,
-                    fetched_at: r.get(2)?,
-                    referrer_title: r.get(3)?,
-                    kind: r.get(4)?,
-                    sha256: r.get(5)?,
-                    content_type: r.get(6)?,
-                    encoding: r.get(7)?,
-                })
-            })?
-            .collect();
-        rows
     }
 
     /// The documents added in run `run`, oldest first.

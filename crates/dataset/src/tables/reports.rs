@@ -30,6 +30,7 @@ pub struct ReportsTable {
     template: Vec<Option<String>>,
     published: Vec<Option<String>>,
     error: Vec<Option<String>>,
+    error_kind: Vec<Option<&'static str>>,
     n_cells: Vec<Option<u32>>,
     n_numbers: Vec<Option<u32>>,
     n_blank: Vec<Option<u32>>,
@@ -60,7 +61,8 @@ impl ReportsTable {
         self.fetched_at.push(crawl.map(|c| c.fetched_at.clone()));
         self.referrer_title
             .push(crawl.and_then(|c| c.referrer_title.clone()));
-        self.crawl_kind.push(crawl.map(|c| c.kind.clone()));
+        self.crawl_kind
+            .push(crawl.map(|c| c.kind.name().to_string()));
         self.agency_normalized
             .push(agency_normalized.map(str::to_string));
         self.duplicate_of.push(duplicate.map(|d| d.0.clone()));
@@ -76,7 +78,9 @@ impl ReportsTable {
         self.year.push(meta.and_then(|m| m.year));
         self.template.push(meta.and_then(|m| m.template.clone()));
         self.published.push(meta.and_then(|m| m.published.clone()));
-        self.error.push(outcome.result.as_ref().err().cloned());
+        let failure = outcome.result.as_ref().err();
+        self.error.push(failure.map(|f| f.message.clone()));
+        self.error_kind.push(failure.map(|f| f.kind));
         let count = |f: &dyn Fn(&Report) -> usize| report.map(|r| f(r) as u32);
         let status = |s: Status| count(&|r| r.cells.iter().filter(|c| c.status == s).count());
         self.n_cells.push(count(&|r| r.cells.len()));
@@ -126,6 +130,7 @@ impl ReportsTable {
                 column("template", take(&mut self.template)),
                 column("published", take(&mut self.published)),
                 column("error", take(&mut self.error)),
+                column("error_kind", take(&mut self.error_kind)),
                 column("n_cells", take(&mut self.n_cells)),
                 column("n_numbers", take(&mut self.n_numbers)),
                 column("n_blank", take(&mut self.n_blank)),

@@ -17,6 +17,7 @@ use memchr::memmem::Finder;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader as XmlReader;
 
+use super::ReadError;
 use crate::assemble::{Assembler, CellSpan};
 use crate::document::{Document, ReadLimits};
 
@@ -45,7 +46,7 @@ impl Default for DocxLimits {
 }
 
 /// Reads a DOCX; the error says, for a person, why it could not be read.
-pub fn read(bytes: &[u8], limits: &DocxLimits) -> Result<Document, String> {
+pub fn read(bytes: &[u8], limits: &DocxLimits) -> Result<Document, ReadError> {
     read_with(bytes, limits, &ReadLimits::default())
 }
 
@@ -54,37 +55,40 @@ pub fn read_with(
     bytes: &[u8],
     limits: &DocxLimits,
     within: &ReadLimits,
-) -> Result<Document, String> {
+) -> Result<Document, ReadError> {
     // Every entry has a central directory header: count them before the zip reader allocates
     // one record per entry.
     let headers = memchr::memmem::find_iter(bytes, b"PK\x01\x02").count();
     if headers > limits.max_entries {
-        return Err(format!(
+        return Err(ReadError::OverLimit(format!(
             "DOCX has {headers} zip entries, more than the limit {}",
             limits.max_entries
-        ));
+        )));
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("not a readable DOCX (zip): {e}"))?;
+        .map_err(|e| ReadError::Broken(format!("not a readable DOCX (zip): {e}")))?;
     if zip.len() > limits.max_entries {
-        return Err(format!(
+        return Err(ReadError::OverLimit(format!(
             "DOCX has {} zip entries, more than the limit {}",
             zip.len(),
             limits.max_entries
-        ));
+        )));
     }
     let file = zip
         .by_name("word/document.xml")
-        .map_err(|_| "DOCX without word/document.xml".to_string())?;
+        .map_err(|_| ReadError::Broken("DOCX without word/document.xml".into()))?;
     let (size, packed) = (file.size(), file.compressed_size().max(1));
     if size > limits.max_xml_bytes {
-        return Err(format!(
+        return Err(ReadError::OverLimit(format!(
             "word/document.xml inflates to {size} bytes, more than the limit {}",
             limits.max_xml_bytes
-        ));
+        )));
     }
-    let bomb =
-        |ratio: u64| format!("word/document.xml has compression ratio {ratio}:1 (zip bomb?)");
+    let bomb = |ratio: u64| {
+        ReadError::OverLimit(format!(
+            "word/document.xml has compression ratio {ratio}:1 (zip bomb?)"
+        ))
+    };
     if size / packed > limits.max_ratio && size > MIN_RATIO_CHECKED {
         return Err(bomb(size / packed));
     }
@@ -94,15 +98,15 @@ pub fn read_with(
         .max(MIN_RATIO_CHECKED);
     let cap = limits.max_xml_bytes.min(by_ratio);
     let mut xml = Vec::with_capacity(size.min(cap) as usize);
-    file.take(cap + 1)
-        .read_to_end(&mut xml)
-        .map_err(|e| format!("DOCX word/document.xml cannot be inflated: {e}"))?;
+    file.take(cap + 1).read_to_end(&mut xml).map_err(|e| {
+        ReadError::Broken(format!("DOCX word/document.xml cannot be inflated: {e}"))
+    })?;
     if xml.len() as u64 > cap {
         return Err(if cap == limits.max_xml_bytes {
-            format!(
+            ReadError::OverLimit(format!(
                 "word/document.xml inflates past the limit {} bytes",
                 limits.max_xml_bytes
-            )
+            ))
         } else {
             bomb(xml.len() as u64 / packed)
         });
@@ -122,7 +126,7 @@ struct Skip {
 }
 
 /// Reads the `word/document.xml` part.
-pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, String> {
+pub fn read_document_xml(xml: &[u8], limits: &DocxLimits) -> Result<Document, ReadError> {
     read_document_xml_with(xml, limits, &ReadLimits::default())
 }
 
@@ -131,7 +135,7 @@ pub fn read_document_xml_with(
     xml: &[u8],
     limits: &DocxLimits,
     within: &ReadLimits,
-) -> Result<Document, String> {
+) -> Result<Document, ReadError> {
     let mut reader = XmlReader::from_reader(xml);
     reader.config_mut().check_end_names = false;
     let mut out = Assembler::new(within);
@@ -144,15 +148,15 @@ pub fn read_document_xml_with(
     loop {
         let event = reader
             .read_event()
-            .map_err(|e| format!("DOCX XML is not well-formed: {e}"))?;
+            .map_err(|e| ReadError::Broken(format!("DOCX XML is not well-formed: {e}")))?;
         match event {
             Event::Start(e) => {
                 depth += 1;
                 if depth > limits.max_xml_depth {
-                    return Err(format!(
+                    return Err(ReadError::OverLimit(format!(
                         "DOCX XML nests deeper than {} elements",
                         limits.max_xml_depth
-                    ));
+                    )));
                 }
                 let name = e.name();
                 let local = name.as_ref();
@@ -194,7 +198,7 @@ pub fn read_document_xml_with(
             Event::Text(t) if in_text && skip.depth == 0 => {
                 let text = t
                     .decode()
-                    .map_err(|e| format!("DOCX text is not UTF-8: {e}"))?;
+                    .map_err(|e| ReadError::Broken(format!("DOCX text is not UTF-8: {e}")))?;
                 out.text(&text);
             }
             Event::GeneralRef(r) if in_text && skip.depth == 0 => {
@@ -202,7 +206,7 @@ pub fn read_document_xml_with(
                 // are expanded.
                 let name = r
                     .decode()
-                    .map_err(|e| format!("DOCX text is not UTF-8: {e}"))?;
+                    .map_err(|e| ReadError::Broken(format!("DOCX text is not UTF-8: {e}")))?;
                 out.text(&resolve_reference(&name));
             }
             Event::Eof => break,
@@ -253,11 +257,11 @@ fn formatting(name: &[u8]) -> Option<&'static Formatting> {
 /// Moves the reader to the end tag of the formatting element just opened, so that the next
 /// event is its end. Nothing is skipped when the element opens again before its end (a
 /// property change nests one), or has no end.
-fn skip_to_end(reader: &mut XmlReader<&[u8]>, element: &Formatting) -> Result<(), String> {
+fn skip_to_end(reader: &mut XmlReader<&[u8]>, element: &Formatting) -> Result<(), ReadError> {
     let mut stream = reader.stream();
     let rest = stream
         .fill_buf()
-        .map_err(|e| format!("DOCX XML cannot be read: {e}"))?;
+        .map_err(|e| ReadError::Broken(format!("DOCX XML cannot be read: {e}")))?;
     if let Some(at) = element.end.find(rest) {
         if element.open.find(&rest[..at]).is_none() {
             stream.consume(at);
@@ -434,6 +438,7 @@ mod tests {
     fn not_a_zip_and_no_document_are_errors() {
         assert!(read(b"\x89PNG\r\n", &DocxLimits::default())
             .unwrap_err()
+            .to_string()
             .contains("zip"));
     }
 }

@@ -11,6 +11,7 @@
 use std::io::Read;
 use std::sync::Once;
 
+use super::ReadError;
 use crate::document::{Block, Document, ReadLimits};
 use crate::items::MAX_LABEL_CHARS;
 use crate::normalize::{parse_cell, CellValue};
@@ -36,8 +37,8 @@ pub fn read_with(
     bytes: &[u8],
     limits: &PdfLimits,
     within: &ReadLimits,
-) -> Result<Document, String> {
-    check_streams(bytes, limits.max_inflated_bytes)?;
+) -> Result<Document, ReadError> {
+    check_streams(bytes, limits.max_inflated_bytes).map_err(ReadError::OverLimit)?;
     quiet_parser_panics();
     // The parser recurses into nested objects: it gets a stack of its own, deeper than any
     // nesting `check_streams` lets through.
@@ -51,10 +52,13 @@ pub fn read_with(
             .map_err(|e| format!("cannot start the PDF parser: {e}"))?
             .join()
             .map_err(|_| "the PDF parser failed".to_string())
-    })?;
+    })
+    .map_err(ReadError::Broken)?;
     let text = parsed
-        .map_err(|_| "the PDF could not be parsed (its structure is broken)".to_string())?
-        .map_err(|e| format!("the PDF could not be read: {e}"))?;
+        .map_err(|_| {
+            ReadError::Broken("the PDF could not be parsed (its structure is broken)".into())
+        })?
+        .map_err(|e| ReadError::Broken(format!("the PDF could not be read: {e}")))?;
     check_text_layer(&text)?;
     let mut doc = Document::default();
     for line in super::lines(&text) {
@@ -116,25 +120,25 @@ fn split_row(line: &str) -> Option<(&str, Vec<&str>)> {
 
 /// Fails on a text layer that cannot be the report: none at all (a scan), or CJK text made of
 /// a handful of distinct characters (fonts without a Unicode map decode every glyph alike).
-fn check_text_layer(text: &str) -> Result<(), String> {
+fn check_text_layer(text: &str) -> Result<(), ReadError> {
     let cjk: Vec<char> = text
         .chars()
         .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
         .collect();
     if cjk.len() < 20 {
-        return Err(
+        return Err(ReadError::NoTextLayer(
             "the PDF has no text layer (a scan?): OCR it, or use the HTML page or a DOCX attachment"
                 .into(),
-        );
+        ));
     }
     let distinct = cjk.iter().collect::<std::collections::HashSet<_>>().len();
     if cjk.len() >= 200 && distinct * 20 < cjk.len() {
-        return Err(format!(
+        return Err(ReadError::Undecodable(format!(
             "the PDF's text layer cannot be decoded (its fonts have no Unicode map: {} characters \
              decode to {} distinct ones); use the HTML page or a DOCX attachment",
             cjk.len(),
             distinct
-        ));
+        )));
     }
     Ok(())
 }
@@ -293,10 +297,14 @@ mod tests {
 
     #[test]
     fn unusable_text_layers_are_named() {
-        assert!(check_text_layer("").unwrap_err().contains("no text layer"));
+        assert!(check_text_layer("")
+            .unwrap_err()
+            .to_string()
+            .contains("no text layer"));
         let garbled = "国国国 国国国 登登 ".repeat(60);
         assert!(check_text_layer(&garbled)
             .unwrap_err()
+            .to_string()
             .contains("Unicode map"));
         let report = "本报告由办公室根据中华人民共和国政府信息公开条例要求编制，所列数据统计期限自一月起至年底止。";
         assert!(check_text_layer(&report.repeat(10)).is_ok());
@@ -313,6 +321,7 @@ mod tests {
         pdf.extend_from_slice(b"\nendstream\nendobj\n");
         assert!(check_streams(&pdf, 1 << 20)
             .unwrap_err()
+            .to_string()
             .contains("PDF bomb"));
         assert!(check_streams(&pdf, 8 << 20).is_ok());
         let err = read_with(
@@ -322,7 +331,7 @@ mod tests {
             },
             &ReadLimits::default(),
         );
-        assert!(err.unwrap_err().contains("PDF bomb"));
+        assert!(err.unwrap_err().to_string().contains("PDF bomb"));
     }
 
     #[test]
@@ -340,7 +349,10 @@ mod tests {
                 &PdfLimits::default(),
                 &ReadLimits::default(),
             );
-            assert!(err.unwrap_err().contains("deeper than"), "{open}");
+            assert!(
+                err.unwrap_err().to_string().contains("deeper than"),
+                "{open}"
+            );
         }
         assert_eq!(nesting(b"<< /A [1 (a[[[b\\)) <0AFF>] % [[[[\n>>"), 2);
         // Nesting inside a compressed content stream counts too.
@@ -352,6 +364,7 @@ mod tests {
         pdf.extend(b"\nendstream\nendobj\n");
         assert!(check_streams(&pdf, 1 << 20)
             .unwrap_err()
+            .to_string()
             .contains("deeper than"));
     }
 

@@ -148,6 +148,7 @@ pub struct Solution {
 /// most [`Budget::default`]'s split steps). Each cell is its value and its printed text. Empty
 /// when the run cannot be split, holds a character no cell may contain, or would need a cell of
 /// more than 18 integer digits.
+#[cfg(test)]
 pub fn split_candidates(
     run: &str,
     columns: &[ValueKind],

@@ -9,8 +9,6 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sha2::{Digest, Sha256};
-
 /// A content-addressed folder of raw documents.
 #[derive(Debug)]
 pub struct RawStore {
@@ -40,12 +38,7 @@ impl RawStore {
 
     /// The SHA-256 of `bytes`, lower-case hex.
     pub fn hash(bytes: &[u8]) -> String {
-        let digest = Sha256::digest(bytes);
-        let mut hex = String::with_capacity(64);
-        for b in digest {
-            hex.push_str(&format!("{b:02x}"));
-        }
-        hex
+        nianbao_format::sha256_hex(bytes)
     }
 
     /// The relative path a document with this hash and extension has.

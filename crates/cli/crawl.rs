@@ -1,0 +1,194 @@
+//! `nianbao crawl`: its options, the set-up of logging, and what is printed (new documents on
+//! stdout, the summary on stderr); the crawl itself is nianbao-fetch's.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use nianbao_fetch::{crawl, http, scope};
+use url::Url;
+
+/// Options of `nianbao crawl`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CrawlArgs {
+    /// Site roots or column pages to crawl.
+    #[arg(required = true)]
+    pub urls: Vec<String>,
+    /// The crawl folder (raw store and state); created if absent, resumed if present.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Seconds between the starts of two requests to the same host (robots.txt Crawl-delay may
+    /// ask for more).
+    #[arg(long, value_name = "SECS", default_value_t = 1.0)]
+    pub delay: f64,
+    /// Another host the crawl may fetch from (by name, or name:port); repeatable. The start
+    /// URLs' hosts are always allowed.
+    #[arg(long = "allow-host", value_name = "HOST")]
+    pub allow_hosts: Vec<String>,
+    /// Navigation hops followed from a start URL (report pages and attachments are not counted).
+    #[arg(long, default_value_t = 6)]
+    pub max_depth: u32,
+    /// Stop after this many URLs in this invocation (robots.txt and retries not counted); the
+    /// next invocation continues the run.
+    #[arg(long)]
+    pub max_pages: Option<u64>,
+    /// A contact (e-mail or URL) put in the User-Agent, so site operators can reach you.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// The whole User-Agent header, replacing the default (which names the tool and the contact).
+    #[arg(long)]
+    pub user_agent: Option<String>,
+    /// Seconds allowed for one request, body included.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Seconds allowed to connect.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+    /// Largest body accepted, in bytes.
+    #[arg(long, default_value_t = 64 << 20)]
+    pub max_body_bytes: u64,
+    /// Retries of a transient failure (5xx, 429, timeout, broken connection).
+    #[arg(long, default_value_t = 3)]
+    pub max_retries: u32,
+    /// No status line and no summary (new documents are still listed on stdout).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs `nianbao crawl`: exit code 0 done, 2 bad arguments.
+pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let seeds = match start_urls(&args.urls) {
+        Ok(seeds) => seeds,
+        Err(message) => {
+            eprintln!("nianbao crawl: {message}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let config = match config(args) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("nianbao crawl: {message}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let report = runtime.block_on(crawl::crawl(&args.out, &seeds, config))?;
+    let mut out = std::io::stdout().lock();
+    for doc in &report.documents {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            doc.change, doc.kind, doc.url, doc.path
+        )?;
+    }
+    out.flush()?;
+    if !args.quiet {
+        eprint!("{}", summary(&report));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // A subscriber set by the embedding program wins.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+/// Parses the start URLs, or says which one is bad.
+fn start_urls(urls: &[String]) -> Result<Vec<Url>, String> {
+    urls.iter()
+        .map(|u| {
+            let url = Url::parse(u.trim()).map_err(|e| format!("bad start URL `{u}`: {e}"))?;
+            if scope::host_key(&url).is_none() {
+                return Err(format!("bad start URL `{u}`: only http:// and https:// URLs with a host can be crawled"));
+            }
+            Ok(url)
+        })
+        .collect()
+}
+
+fn seconds(name: &str, value: f64) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| format!("--{name} must be a number of seconds ≥ 0, not {value}"))
+}
+
+fn config(args: &CrawlArgs) -> Result<crawl::Config, String> {
+    let user_agent = match (&args.user_agent, &args.contact) {
+        (Some(ua), _) => ua.clone(),
+        (None, Some(contact)) => {
+            format!(
+                "nianbao/{} (annual-report crawler; contact: {contact})",
+                env!("CARGO_PKG_VERSION")
+            )
+        }
+        (None, None) => format!(
+            "nianbao/{} (annual-report crawler)",
+            env!("CARGO_PKG_VERSION")
+        ),
+    };
+    let timeout = seconds("timeout", args.timeout)?;
+    let connect_timeout = seconds("connect-timeout", args.connect_timeout)?;
+    if timeout.is_zero() || connect_timeout.is_zero() {
+        return Err("--timeout and --connect-timeout must be more than 0".into());
+    }
+    Ok(crawl::Config {
+        delay: seconds("delay", args.delay)?,
+        max_depth: args.max_depth,
+        max_pages: args.max_pages,
+        max_retries: args.max_retries,
+        max_retry_after: Duration::from_secs(600),
+        allow_hosts: args.allow_hosts.clone(),
+        http: http::FetcherOptions {
+            user_agent,
+            connect_timeout,
+            timeout,
+            max_body_bytes: args.max_body_bytes,
+        },
+        show_progress: !args.quiet && std::io::stderr().is_terminal(),
+    })
+}
+
+/// The end-of-run summary, for a person.
+fn summary(report: &crawl::Report) -> String {
+    let c = &report.counts;
+    let list = |pairs: &[(String, u64)]| {
+        pairs
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let new = report
+        .documents
+        .iter()
+        .filter(|d| d.change == "new")
+        .count();
+    let mut s =
+        format!(
+        "crawl run {}{}: {}; {} not modified; {} new, {} changed documents; {} still queued{}\n",
+        report.run,
+        if report.resumed { " (resumed)" } else { "" },
+        if c.by_kind.is_empty() { "nothing fetched".to_string() } else { list(&c.by_kind) },
+        c.not_modified,
+        new,
+        report.documents.len() - new,
+        c.pending,
+        if report.finished { "" } else { " (run unfinished: the same command continues it)" },
+    );
+    if !c.errors.is_empty() {
+        s += &format!("errors: {}\n", list(&c.errors));
+        for (url, error) in &c.error_samples {
+            s += &format!("  {url}: {error}\n");
+        }
+    }
+    s
+}
