@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use nianbao_extract::internals::{self as read, Budget, RunRow};
+use nianbao_extract::internals as read;
 use nianbao_extract::{extract_bytes, report_from_document, Limits};
 use serde_json::Value;
 
@@ -721,39 +721,10 @@ fn replay(target: &str, data: &[u8]) {
                 report_from_document(&doc, source(), Vec::new());
             }
         }
-        "solver" => solver(data),
+        "solver" => read::solve_fuzz_input(data),
         "extract" => {
             let _ = extract_bytes(data, "fuzz", &Limits::default());
         }
         other => panic!("tests/regressions: unknown target {other}"),
     }
-}
-
-/// The `solver` fuzz target's reading of its input.
-fn solver(data: &[u8]) {
-    use nianbao_schema::Template;
-    let Some((&head, rest)) = data.split_first() else {
-        return;
-    };
-    let template = if head & 1 == 0 {
-        Template::V2021
-    } else {
-        Template::V2019
-    };
-    let specs = template.rows();
-    let rows: Vec<RunRow> = rest
-        .split(|b| *b == b'\n')
-        .take(64)
-        .filter_map(|line| {
-            let (&pick, run) = line.split_first()?;
-            let spec = &specs[usize::from(pick) % specs.len()];
-            Some(RunRow::new(spec, String::from_utf8_lossy(run)))
-        })
-        .collect();
-    let keys: Vec<&str> = rows
-        .iter()
-        .flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str()))
-        .collect();
-    let eqs = nianbao_schema::checks::equations(keys, head & 2 != 0 || template == Template::V2019);
-    read::solve(&rows, &Default::default(), &eqs, &[], &Budget::default());
 }

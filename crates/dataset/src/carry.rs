@@ -7,13 +7,13 @@
 use std::collections::BTreeMap;
 
 use nianbao_schema::checks::TABLE3_COLUMNS;
-use nianbao_schema::{Check, Report, Status};
+use nianbao_schema::{checks, Check, Report};
 
 /// The rule id.
 pub const RULE: &str = "X3.1";
 
-/// A table-三 cell as an operand: its value (blank and dash as 0) and whether it was blank.
-type Operand = Option<(f64, bool)>;
+/// A table-三 cell as an operand (see [`operand`]), `None` when it cannot take part.
+type Operand = Option<checks::Operand>;
 
 struct Entry {
     report_id: String,
@@ -79,17 +79,18 @@ impl CarryOver {
                     continue;
                 };
                 for (i, column) in TABLE3_COLUMNS.iter().enumerate() {
-                    let (Some((before, b0)), Some((now, b1))) =
+                    let (Some(last_year), Some(this_year)) =
                         (last.carried_forward[i], this.carried_over[i])
                     else {
                         continue;
                     };
+                    let (before, now) = (last_year.value, this_year.value);
                     let mut detail = format!(
                         "{} carried_forward {before} (report {}) vs {year} carried_over {now}",
                         year - 1,
                         &last.report_id[..last.report_id.len().min(12)]
                     );
-                    if b0 || b1 {
+                    if last_year.blank || this_year.blank {
                         detail.push_str(" (blank or dash counted as 0)");
                     }
                     let check = Check {
@@ -111,18 +112,13 @@ impl CarryOver {
 }
 
 fn operand(report: &Report, key: &str) -> Operand {
-    let cell = report.cell(key)?;
-    match cell.status {
-        Status::Number => Some((cell.value?.as_f64(), false)),
-        Status::Blank | Status::Dash => Some((0.0, true)),
-        Status::Missing | Status::Ambiguous => None,
-    }
+    checks::operand(report.cell(key)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nianbao_schema::{Cell, Meta, Number};
+    use nianbao_schema::{Cell, Meta, Number, Status};
 
     fn report(year: i32, over: i64, forward: Option<i64>) -> Report {
         let cell = |key: &str, v: Option<i64>| Cell {

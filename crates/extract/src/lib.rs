@@ -55,6 +55,45 @@ pub use nianbao_format::Format;
 pub mod internals {
     pub use crate::read::{docx, html, markdown, pdf, text};
     pub use crate::solve::{solve, Budget, RunRow};
+
+    /// Runs the solver on bytes the way the `solver` fuzz target reads them: the first byte
+    /// picks the template (bit 0) and the layout of table 三 (bit 1); every following line is
+    /// one row, its first byte picking the template row, the rest the run. The hostile-input
+    /// suite replays the fuzzer's reproducers through this same function.
+    pub fn solve_fuzz_input(data: &[u8]) {
+        use nianbao_schema::Template;
+        let Some((&head, rest)) = data.split_first() else {
+            return;
+        };
+        let template = if head & 1 == 0 {
+            Template::V2021
+        } else {
+            Template::V2019
+        };
+        let specs = template.rows();
+        let rows: Vec<RunRow> = rest
+            .split(|b| *b == b'\n')
+            .take(64)
+            .filter_map(|line| {
+                let (&pick, run) = line.split_first()?;
+                let spec = &specs[usize::from(pick) % specs.len()];
+                Some(RunRow::new(spec, String::from_utf8_lossy(run)))
+            })
+            .collect();
+        let keys: Vec<&str> = rows
+            .iter()
+            .flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str()))
+            .collect();
+        let equations =
+            nianbao_schema::checks::equations(keys, head & 2 != 0 || template == Template::V2019);
+        let _ = solve(
+            &rows,
+            &Default::default(),
+            &equations,
+            &[],
+            &Budget::default(),
+        );
+    }
 }
 
 /// Why a document could not be read at all.

@@ -59,14 +59,18 @@ const OTHER_SUBROWS: [&str; 3] = [
 ];
 
 /// A cell's value for arithmetic.
-#[derive(Clone, Copy)]
-struct Operand {
-    value: f64,
-    blank: bool,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Operand {
+    /// The value; a blank or dash counts as 0.
+    pub value: f64,
+    /// Whether the cell was printed blank or as a dash (and so counted as 0).
+    pub blank: bool,
 }
 
-/// The cell's value for arithmetic: `None` when it cannot take part (missing or ambiguous).
-fn operand(cell: &Cell) -> Option<Operand> {
+/// The cell's value for arithmetic, the one rule every check follows: a number is itself, a
+/// blank or dash counts as 0 (and says so), a missing or ambiguous cell cannot take part
+/// (`None`).
+pub fn operand(cell: &Cell) -> Option<Operand> {
     match cell.status {
         Status::Number => Some(Operand {
             value: cell.value?.as_f64(),

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! The canonical schema of nianbao: the two national templates as data (every canonical key of
 //! `keys.tsv`), the report model that every reader produces and every writer consumes, the
 //! consistency checks (勾稽关系), and the JSON/CSV/table renderings of one report.

@@ -6,10 +6,11 @@
 //! [`ReadLimits::max_depth`] are read as text of the cell that holds them; every grid of a
 //! document draws on one [`GridBudget`], and what the limits cut is reported as a warning.
 
-use crate::document::{Block, Cut, Document, GridBudget, GridBuilder, ReadLimits};
+mod grid;
 
-/// The deepest table nesting followed by default.
-pub const MAX_TABLE_DEPTH: usize = 32;
+pub use grid::{Cut, GridBudget, GridBuilder};
+
+use crate::document::{Block, Document, ReadLimits};
 
 /// How a cell joins the grid.
 #[derive(Debug, Clone, Copy, PartialEq)]
