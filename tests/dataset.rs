@@ -34,7 +34,7 @@ fn stderr(output: &Output) -> String {
 }
 
 /// The column names and types every `reports` table has.
-const REPORTS_SCHEMA: [(&str, DataType); 28] = [
+const REPORTS_SCHEMA: [(&str, DataType); 29] = [
     ("report_id", DataType::String),
     ("source_path", DataType::String),
     ("source_format", DataType::String),
@@ -50,6 +50,7 @@ const REPORTS_SCHEMA: [(&str, DataType); 28] = [
     ("template", DataType::String),
     ("published", DataType::String),
     ("error", DataType::String),
+    ("error_kind", DataType::String),
     ("n_cells", DataType::UInt32),
     ("n_numbers", DataType::UInt32),
     ("n_blank", DataType::UInt32),
@@ -230,6 +231,11 @@ fn a_corrupt_file_becomes_an_error_row_and_exit_code_3() {
     assert_eq!(reports.height(), 1);
     let error = strings(&reports, "error")[0].clone().unwrap();
     assert!(error.contains("broken.docx"), "{error}");
+    assert_eq!(
+        strings(&reports, "error_kind")[0].as_deref(),
+        Some("broken"),
+        "a corrupt DOCX is counted as broken"
+    );
     assert_eq!(read(&out, "cells").height(), 0);
     assert_consistent(&out);
 }
