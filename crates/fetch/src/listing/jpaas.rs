@@ -84,7 +84,7 @@ impl ListAdapter for Jpaas {
         else {
             return ListPage::default();
         };
-        let items = fragment_items(&strip_pager(&fragment), &request.column);
+        let items = fragment_items(&fragment, &request.column);
         let (rows, count) = pager(&fragment);
         let mut next = Vec::new();
         match (rows, count) {
@@ -178,14 +178,6 @@ fn pager(fragment: &str) -> (Option<u32>, Option<u32>) {
         LazyLock::new(|| Regex::new(r#"\bcount\s*=\s*["']?(\d+)"#).expect("valid regex"));
     let get = |re: &Regex| re.captures(fragment).and_then(|c| c[1].parse().ok());
     (get(&ROWS), get(&COUNT))
-}
-
-/// The fragment without its pager (whose page links are not items).
-fn strip_pager(fragment: &str) -> String {
-    static PAGER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?s)<div[^>]*class\s*=\s*["'][^"']*pag[^"']*["'].*"#).expect("valid regex")
-    });
-    PAGER.replace(fragment, "").into_owned()
 }
 
 #[cfg(test)]

@@ -283,8 +283,33 @@ fn anchor_title(a: ElementRef<'_>) -> String {
     }
 }
 
+/// Whether a link text is a pager control (下一页, 尾页, a page number), never a list item.
+fn is_paging_text(text: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "下一页",
+        "上一页",
+        "下页",
+        "上页",
+        "首页",
+        "尾页",
+        "末页",
+        "后页",
+        "前页",
+        "跳转",
+        "next",
+        "prev",
+    ];
+    let text = text.trim().to_lowercase();
+    WORDS.contains(&text.as_str())
+        || (!text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || "<>«»‹›.…".contains(c)))
+}
+
 /// The items of an HTML list fragment: each row (`li`, `tr`, `dd`) with a link gives its first
-/// link and the row's date; a fragment without rows gives each of its links, undated.
+/// link and the row's date; a fragment without rows gives each of its links, undated. Pager
+/// controls (下一页, page numbers) are left out.
 fn fragment_items(fragment: &str, base: &Url) -> Vec<ListItem> {
     static ROWS: LazyLock<Selector> = LazyLock::new(|| selector("li, tr, dd"));
     static ANCHOR: LazyLock<Selector> = LazyLock::new(|| selector("a[href]"));
@@ -303,6 +328,7 @@ fn fragment_items(fragment: &str, base: &Url) -> Vec<ListItem> {
         }
         let Some((a, url)) = row
             .select(&ANCHOR)
+            .filter(|a| !is_paging_text(&anchor_title(*a)))
             .find_map(|a| Some((a, item_url(base, a.value().attr("href")?)?)))
         else {
             continue;
@@ -316,6 +342,9 @@ fn fragment_items(fragment: &str, base: &Url) -> Vec<ListItem> {
     }
     if rows == 0 {
         for a in doc.select(&ANCHOR) {
+            if is_paging_text(&anchor_title(a)) {
+                continue;
+            }
             if let Some(url) = item_url(base, a.value().attr("href").unwrap_or_default()) {
                 push(ListItem {
                     url,
@@ -417,7 +446,15 @@ mod tests {
         assert_eq!(items[0].title, "2022年政府信息公开工作年度报告");
         assert_eq!(items[0].date.as_deref(), Some("2023-01-05"));
         assert_eq!(items[1].url.as_str(), "http://q.gov.cn/col/col1/t2.html");
-        let bare = fragment_items(r#"<a href="/a.html">A</a><a href="/a.html#x">A</a>"#, &base);
+        let paged = fragment_items(
+            r#"<ul><li><a href="/b.html">B</a></li><li><a href="?page=2">2</a></li><li><a href="?page=2">下一页</a></li></ul>"#,
+            &base,
+        );
+        assert_eq!(paged.len(), 1);
+        let bare = fragment_items(
+            r#"<a href="/a.html">A</a><a href="/a.html#x">A</a><a href="index_1.html">&gt;&gt;</a>"#,
+            &base,
+        );
         assert_eq!(bare.len(), 1);
         assert_eq!(bare[0].date, None);
     }

@@ -15,7 +15,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use url::Url;
 
-use super::{AdapterName, ListAdapter, ListItem, ListPage, ListRequest, Method, MAX_LIST_PAGES};
+use super::{
+    fragment_items, AdapterName, ListAdapter, ListItem, ListPage, ListRequest, Method,
+    MAX_LIST_PAGES,
+};
 use crate::classify::attachment_ext;
 use crate::discover::generated_pages;
 
@@ -79,17 +82,23 @@ pub fn is_trs_document(path: &str) -> bool {
     DOC.is_match(path)
 }
 
+/// The page's document and attachment links on its own host, in page order, dated when their
+/// list row shows a date.
 fn items(page_url: &Url, html: &str) -> Vec<ListItem> {
     let page = crate::page::parse(html, page_url);
+    let rows = fragment_items(html, page_url);
     let host = page_url.host_str();
     page.links
         .into_iter()
         .filter(|l| l.url.host_str() == host)
         .filter(|l| is_trs_document(l.url.path()) || attachment_ext(l.url.path()).is_some())
-        .map(|l| ListItem {
-            date: None,
-            title: l.text,
-            url: l.url,
+        .map(|l| {
+            let row = rows.iter().find(|r| r.url == l.url);
+            ListItem {
+                date: row.and_then(|r| r.date.clone()),
+                title: row.map_or(l.text, |r| r.title.clone()),
+                url: l.url,
+            }
         })
         .collect()
 }
@@ -140,6 +149,9 @@ createPageHTML(countPage, currentPage, "index", "html");
                 ("http://www.sm.gov.cn/zwgk/gknb/index_2.html", 3)
             ]
         );
+        assert_eq!(page.items[0].title, "2023年政府信息公开工作年度报告");
+        assert_eq!(page.items[1].date.as_deref(), Some("2023-01-19"));
+        assert_eq!(page.items[2].date, None);
         let last = parse(&page.next[1], PAGE);
         assert_eq!(last.items.len(), 3);
         assert!(last.next.is_empty());
