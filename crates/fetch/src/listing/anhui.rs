@@ -13,8 +13,8 @@ use regex::Regex;
 use url::Url;
 
 use super::{
-    fragment_items, script_number, script_params, AdapterName, ListAdapter, ListPage, ListRequest,
-    Method, MAX_LIST_PAGES,
+    fragment_items, inline_scripts, object_around, script_number, script_params, AdapterName,
+    ListAdapter, ListPage, ListRequest, Method, MAX_LIST_PAGES,
 };
 
 /// The label parameters taken from a script object, in the order the label script sends them.
@@ -52,28 +52,23 @@ impl ListAdapter for Anhui {
         if !html.contains("publicInfoList") {
             return None;
         }
-        let mut column = page_url.clone();
-        column.set_fragment(None);
-        let pairs = label_url(html)
+        let scripts = inline_scripts(html);
+        let pairs = label_url(html, &scripts)
             .and_then(|u| page_url.join(&u).ok())
             .map(|u| {
                 u.query_pairs()
                     .map(|(k, v)| (k.into_owned(), v.into_owned()))
                     .collect::<Vec<_>>()
             })
-            .or_else(|| {
-                let params = script_params(html, &KEYS);
-                params
-                    .iter()
-                    .any(|(k, v)| k == "labelName" && v == "publicInfoList")
-                    .then_some(params)
-            })?;
+            .or_else(|| label_object(&scripts))?;
         if !pairs
             .iter()
             .any(|(k, v)| k == "labelName" && v == "publicInfoList")
         {
             return None;
         }
+        let mut column = page_url.clone();
+        column.set_fragment(None);
         let mut query = vec![
             ("IsAjax".to_string(), "1".to_string()),
             ("dataType".to_string(), "html".to_string()),
@@ -148,15 +143,62 @@ impl ListAdapter for Anhui {
     }
 }
 
-/// A label URL in the page (`"/site/label/8888?…labelName=publicInfoList…"`, `&amp;` undone).
-fn label_url(html: &str) -> Option<String> {
-    static URL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r#"["']([^"'\s<>]*/site/label/\d+\?[^"'\s<>]*labelName=publicInfoList[^"'\s<>]*)["']"#,
-        )
-        .expect("valid regex")
-    });
-    Some(URL.captures(html)?[1].replace("&amp;", "&"))
+/// A label URL in the page: a literal (`"/site/label/8888?…labelName=publicInfoList…"`,
+/// `&amp;` undone), or a script concatenation of literals and variables
+/// (`"…&siteId=" + siteId + "&pageSize=15…"`), each variable replaced by the value the scripts
+/// give it (nothing when they give none).
+fn label_url(html: &str, scripts: &str) -> Option<String> {
+    static START: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#"["'][^"'\s<>]*/site/label/\d+\?"#).expect("valid regex"));
+    static IDENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Za-z_$][\w$.]*").expect("valid regex"));
+    for m in START.find_iter(html) {
+        let mut rest = &html[m.start()..];
+        let mut url = String::new();
+        loop {
+            let quote = rest.chars().next()?;
+            let Some(end) = rest[1..].find(quote) else {
+                break;
+            };
+            url.push_str(&rest[1..=end]);
+            rest = rest[end + 2..].trim_start();
+            let Some(after) = rest.strip_prefix('+') else {
+                break;
+            };
+            rest = after.trim_start();
+            if let Some(ident) = IDENT.find(rest) {
+                let name = ident.as_str().rsplit('.').next().unwrap_or_default();
+                if let Some((_, value)) = script_params(scripts, &[name]).pop() {
+                    url.push_str(&value);
+                }
+                rest = rest[ident.end()..].trim_start();
+                let Some(after) = rest.strip_prefix('+') else {
+                    break;
+                };
+                rest = after.trim_start();
+            }
+            if !rest.starts_with(['"', '\'']) {
+                break;
+            }
+        }
+        let url = url.replace("&amp;", "&");
+        if url.contains("labelName=publicInfoList") {
+            return Some(url);
+        }
+    }
+    None
+}
+
+/// The label parameters of a script object literal naming `labelName: 'publicInfoList'`.
+fn label_object(scripts: &str) -> Option<Vec<(String, String)>> {
+    scripts.match_indices("publicInfoList").find_map(|(at, _)| {
+        let object = object_around(scripts, at, 2000)?;
+        let params = script_params(object, &KEYS);
+        params
+            .iter()
+            .any(|(k, v)| k == "labelName" && v == "publicInfoList")
+            .then_some(params)
+    })
 }
 
 /// The label path the page uses (`/site/label/8888`, `/chuzhou/site/label/8888`).
@@ -238,8 +280,46 @@ mod tests {
     }
 
     #[test]
+    fn anhui_concatenated_label_url() {
+        let html = r##"<script type="text/javascript">
+  var siteId = "6788721", organId = '21731';
+  var catId = "32710511";
+  function load(pageIndex) {
+    $("#xxgk_lmcon").load("/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList&siteId=" + siteId
+      + "&pageSize=15&pageIndex=" + pageIndex + "&action=list&organId=" + organId + '&type=4&catId=' + window.catId
+      + "&file=%2Fxxgk%2FpublicInfoList_newest2020");
+  }
+</script>"##;
+        let col = url("https://www.mx.gov.cn/public/column/21731?type=4&catId=32710511");
+        let page = Anhui.detect(&col, html).unwrap();
+        let req = &page.next[0];
+        let got: Vec<(String, String)> = req
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let want: Vec<(String, String)> = [
+            ("IsAjax", "1"),
+            ("dataType", "html"),
+            ("labelName", "publicInfoList"),
+            ("siteId", "6788721"),
+            ("pageSize", "15"),
+            ("action", "list"),
+            ("organId", "21731"),
+            ("type", "4"),
+            ("catId", "32710511"),
+            ("file", "/xxgk/publicInfoList_newest2020"),
+            ("pageIndex", "1"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
     fn anhui_params_in_a_script_object() {
-        let html = r#"<script>var opts = { labelName: 'publicInfoList', siteId: '10914581', organId: '4140867',
+        let html = r#"<script type="text/javascript">var opts = { labelName: 'publicInfoList', siteId: '10914581', organId: '4140867',
             pageSize: '30', catId: '6719764', type: '4', file: '/shiyjj/publicInfoList_newest2020' };
             $.get('/site/label/8888', opts);</script>"#;
         let col = url("https://mpa.ah.gov.cn/public/column/4140867?type=4&catId=6719764");

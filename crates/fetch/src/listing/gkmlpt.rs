@@ -31,7 +31,7 @@ impl ListAdapter for Gkmlpt {
     }
 
     fn detect(&self, page_url: &Url, html: &str) -> Option<ListPage> {
-        if !html.contains("gkmlpt") {
+        if !html.contains("gkmlpt") || !html.contains("_CONFIG") {
             return None;
         }
         let sid = script_params(html, &["SID"]).pop()?.1;

@@ -102,9 +102,16 @@ impl ListAdapter for Jpage {
         };
         let done = u32::try_from(records.len()).unwrap_or(u32::MAX);
         if total.is_none_or(|t| done < t) {
-            page.next = proxy_request(page_url, &proxy, form, done + 1, per_page * group, per_page)
-                .into_iter()
-                .collect();
+            page.next = proxy_request(
+                page_url,
+                &proxy,
+                form,
+                done.saturating_add(1),
+                per_page.saturating_mul(group),
+                per_page,
+            )
+            .into_iter()
+            .collect();
         }
         Some(page)
     }
@@ -116,7 +123,7 @@ impl ListAdapter for Jpage {
         let start = number_param(request, "startrecord").unwrap_or(1);
         let end = number_param(request, "endrecord").unwrap_or(start);
         let per_page = number_param(request, "perpage").unwrap_or(DEFAULT_PER_PAGE);
-        let more = !records.is_empty() && total.is_none_or(|t| end < t);
+        let more = !records.is_empty() && end < u32::MAX && total.is_none_or(|t| end < t);
         let mut proxy = request.url.clone();
         proxy.set_query(None);
         let next = if more {
@@ -124,8 +131,8 @@ impl ListAdapter for Jpage {
                 &request.column,
                 &proxy,
                 request.form.clone(),
-                end + 1,
-                end + 1 - start.min(end),
+                end.saturating_add(1),
+                end.saturating_sub(start.min(end)).saturating_add(1),
                 per_page,
             )
             .into_iter()
@@ -146,7 +153,7 @@ fn proxy_request(
     count: u32,
     per_page: u32,
 ) -> Option<ListRequest> {
-    let page = (start - 1) / per_page.max(1) + 1;
+    let page = start.saturating_sub(1) / per_page.max(1) + 1;
     if page > MAX_LIST_PAGES {
         return None;
     }
@@ -154,7 +161,10 @@ fn proxy_request(
     url.query_pairs_mut()
         .clear()
         .append_pair("startrecord", &start.to_string())
-        .append_pair("endrecord", &(start + count.max(1) - 1).to_string())
+        .append_pair(
+            "endrecord",
+            &start.saturating_add(count.max(1) - 1).to_string(),
+        )
         .append_pair("perpage", &per_page.to_string());
     Some(ListRequest {
         adapter: AdapterName::HanwebJpage,
@@ -440,6 +450,21 @@ $(document).ready(function() {
         assert!(last.next.is_empty());
         let empty = parse(&first, "<datastore><recordset></recordset></datastore>");
         assert!(empty.items.is_empty() && empty.next.is_empty());
+    }
+
+    #[test]
+    fn jpage_hostile_numbers() {
+        let html = SHELL
+            .replace("perPage:2", "perPage:4294967295")
+            .replace("groupSize:1", "groupSize:4294967295");
+        let col = url("http://www.mx.gov.cn/col/col77278/index.html");
+        let page = Jpage.detect(&col, &html).unwrap();
+        assert_eq!(
+            page.next[0].query_value("endrecord").as_deref(),
+            Some("4294967295")
+        );
+        let body = "<datastore><recordset><record><![CDATA[<li><a href='/a.html'>a</a></li>]]></record></recordset></datastore>";
+        assert!(parse(&page.next[0], body).next.is_empty());
     }
 
     #[test]

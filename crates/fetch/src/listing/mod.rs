@@ -21,8 +21,9 @@
 //! Adapters never filter: every list item is returned, report or not (that is
 //! [`crate::discover`]'s job), and nothing that is not a list item is invented.
 //!
-//! Two helpers for the crawl round this module: [`removed::is_removed_page`] (soft 404s and
-//! refresh stubs) and [`columns::report_columns`] (a site root's way to its report columns).
+//! Two helpers for the crawl loop sit beside the adapters: [`removed::is_removed_page`] (soft
+//! 404s and refresh stubs) and [`columns::report_columns`] (a site root's way to its report
+//! columns).
 
 pub mod anhui;
 pub mod columns;
@@ -358,7 +359,8 @@ fn fragment_items(fragment: &str, base: &Url) -> Vec<ListItem> {
 }
 
 /// `key: 'value'`, `key = "value"`, `key: 123`, `"key":"value"` or `key=value` (in a URL) for
-/// each of `keys` in a script, first occurrence each, in the order of `keys`.
+/// each of `keys` in a script, first occurrence each, in the order of `keys`. A quoted piece of
+/// a concatenation (`"…siteId=" + siteId + "&…"`) is not a value.
 fn script_params(text: &str, keys: &[&str]) -> Vec<(String, String)> {
     keys.iter()
         .filter_map(|key| {
@@ -367,9 +369,12 @@ fn script_params(text: &str, keys: &[&str]) -> Vec<(String, String)> {
                 regex::escape(key)
             );
             let re = Regex::new(&pattern).ok()?;
-            let c = re.captures(text)?;
-            let value = c.get(1).or(c.get(2)).or(c.get(3))?.as_str().trim();
-            Some((key.to_string(), value.to_string()))
+            let value = re.captures_iter(text).find_map(|c| {
+                let v = c.get(1).or(c.get(2)).or(c.get(3))?.as_str().trim();
+                let piece = v.starts_with('+') || v.ends_with('+') || v.contains(" + ");
+                (!piece).then(|| v.to_string())
+            })?;
+            Some((key.to_string(), value))
         })
         .collect()
 }
@@ -392,6 +397,25 @@ fn around(text: &str, at: usize, radius: usize) -> &str {
         end += 1;
     }
     &text[start..end]
+}
+
+/// The innermost `{ … }` object literal around `at` (at most `radius` bytes each way), or `None`.
+fn object_around(text: &str, at: usize, radius: usize) -> Option<&str> {
+    let start = text[..at].rfind('{')?;
+    let end = at + text[at..].find('}')?;
+    (at - start <= radius && end - at <= radius && !text[start..at].contains('}'))
+        .then(|| &text[start..=end])
+}
+
+/// The text of the page's inline scripts, joined.
+fn inline_scripts(html: &str) -> String {
+    static SCRIPT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?is)<script\b[^>]*>(.*?)</script>").expect("valid regex"));
+    SCRIPT
+        .captures_iter(html)
+        .map(|c| c[1].to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Pages of `per_page` items needed for `total` items, bounded by [`MAX_LIST_PAGES`].

@@ -44,14 +44,14 @@ pub fn is_removed_page(status: u16, title: &str, body: &str) -> bool {
         return true;
     }
     let title = title.to_lowercase();
-    if title.contains("404") || GONE.iter().any(|p| title.contains(p)) {
+    if has_404(&title) || GONE.iter().any(|p| title.contains(p)) {
         return true;
     }
     let text = visible_text(body);
     let lower = text.to_lowercase();
     if text.chars().count() <= STUB_CHARS
         && (GONE.iter().any(|p| lower.contains(p))
-            || (lower.contains("404") && (lower.contains("页面") || lower.contains("error"))))
+            || (has_404(&lower) && (lower.contains("页面") || lower.contains("error"))))
     {
         return true;
     }
@@ -69,6 +69,13 @@ pub fn is_removed_page(status: u16, title: &str, body: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// Whether `404` stands alone in a text (not inside a longer number: “第4041号” is no error).
+fn has_404(text: &str) -> bool {
+    static CODE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|\D)404(?:\D|$)").expect("valid regex"));
+    CODE.is_match(text)
 }
 
 /// Where a `<meta http-equiv="refresh" content="0; url=…">` sends the visitor, resolved against
@@ -194,6 +201,11 @@ mod tests {
             200,
             "列表",
             "<body><script>if(x==404){}</script><p>年报</p></body>"
+        ));
+        assert!(!is_removed_page(
+            200,
+            "某府办〔2024〕4041号",
+            "<body><p>页面正文</p></body>"
         ));
     }
 }
