@@ -51,8 +51,12 @@ impl ListAdapter for Jpaas {
         let at = html.find("jpaas-publish-server")?;
         let endpoint = endpoint(html).unwrap_or_else(|| UNIT_PATH.to_string());
         let endpoint = page_url.join(&endpoint).ok()?;
-        // The declaration nearest the endpoint first, then the whole page.
-        let mut params = params_in(around(html, at, 3000));
+        // A `queryData` declaration (the list's, when the page declares several units), else
+        // the keys in a script near the endpoint, else anywhere.
+        let mut params = query_data(html).unwrap_or_default();
+        if !required(&params) {
+            params = params_in(around(html, at, 3000));
+        }
         if !required(&params) {
             params = params_in(html);
         }
@@ -139,6 +143,61 @@ fn params_in(text: &str) -> Vec<(String, String)> {
             Some((key.to_string(), value))
         })
         .collect()
+}
+
+/// The unit parameters of the page's `queryData="{'webId':'…',…}"` declarations, every key as
+/// declared (with `parseType`, `pageType` and `editType` defaulted as unitbuild.js sends them):
+/// the declaration of a list unit (its `tagId` names a list, 列表, 栏目, 分页 or 内容) first.
+fn query_data(html: &str) -> Option<Vec<(String, String)>> {
+    static DECL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)\bquerydata\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
+    });
+    static LIST: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)list|列表|栏目|分页|内容").expect("valid regex"));
+    let units = DECL.captures_iter(html).filter_map(|c| {
+        let raw = c.get(1).or(c.get(2))?.as_str();
+        let json = raw
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+            .replace('\'', "\"");
+        let object = serde_json::from_str::<serde_json::Value>(&json).ok()?;
+        let mut params: Vec<(String, String)> = object
+            .as_object()?
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        for (key, default) in [
+            ("parseType", "bulidstatic"),
+            ("pageType", "column"),
+            ("editType", "null"),
+        ] {
+            if !params.iter().any(|(k, _)| k == key) {
+                params.push((key.to_string(), default.to_string()));
+            }
+        }
+        Some(params)
+    });
+    let score = |params: &[(String, String)]| {
+        let value = |key: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or("", |(_, v)| v.as_str())
+        };
+        u8::from(LIST.is_match(value("tagId"))) * 2 + u8::from(value("pageType") == "column")
+    };
+    units
+        .filter(|p| required(p))
+        .enumerate()
+        .max_by_key(|(i, p)| (score(p), std::cmp::Reverse(*i)))
+        .map(|(_, p)| p)
 }
 
 fn required(params: &[(String, String)]) -> bool {
@@ -279,6 +338,20 @@ mod tests {
         let empty = parse(&page.next[0], &response("", ""));
         assert!(empty.items.is_empty() && empty.next.is_empty());
         assert_eq!(parse(&first, "<html>error</html>"), ListPage::default());
+    }
+
+    #[test]
+    fn jpaas_list_unit_among_several_with_every_declared_key() {
+        let html = r#"<script src="/AuthorizedRead/unitbuild.js" url="/api-gateway/jpaas-publish-server/front/page/build/unit"
+ queryData="{'webId':'w1','pageId':'p1','tplSetId':'t1','pageType':'column','tagId':'头部导航','editType':'null'}"></script>
+<script src="/AuthorizedRead/unitbuild.js" url="/api-gateway/jpaas-publish-server/front/page/build/unit"
+ queryData="{'webId':'w1','pageId':'p1','tplSetId':'t1','pageType':'column','tagId':'信息列表','editType':'null','unitId':'u9','pageSize':20}"></script>"#;
+        let col = url("https://hbj.huzhou.gov.cn/col/col1229858680/index.html");
+        let req = Jpaas.detect(&col, html).unwrap().next.remove(0);
+        assert_eq!(req.query_value("tagId").as_deref(), Some("信息列表"));
+        assert_eq!(req.query_value("unitId").as_deref(), Some("u9"));
+        assert_eq!(req.query_value("pageSize").as_deref(), Some("20"));
+        assert_eq!(req.query_value("parseType").as_deref(), Some("bulidstatic"));
     }
 
     #[test]

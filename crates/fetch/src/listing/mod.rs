@@ -21,6 +21,24 @@
 //! Adapters never filter: every list item is returned, report or not (that is
 //! [`crate::discover`]'s job), and nothing that is not a list item is invented.
 //!
+//! **For the crawl loop.** On every listing page it has decoded (not on reports):
+//!
+//! 1. `detect(url, html)`; on `Some((adapter, page))`, treat `page.items` like links of the page
+//!    (`Link { url, text: title }` through [`crate::discover`], so only reports and their
+//!    attachments are fetched) and put every `page.next` request in the frontier;
+//! 2. store a request with [`ListRequest::key`] as its unique key (a POST's URL is the same for
+//!    every page) and [`ListRequest::encode`] as its data; its host is `request.url`'s, it is
+//!    robots-checked, delayed and retried like any GET, sent with `Referer: request.column` and,
+//!    for a POST, `Content-Type: application/x-www-form-urlencoded` and [`ListRequest::body`];
+//! 3. on a 2xx answer, decode the body (JSON and XML answers are UTF-8 in practice; the page's
+//!    decoding rules serve) and call [`parse`]`(&request, body)`; its items and `next` go as in 1.
+//!    List requests are listings: their answers are not stored as documents, and their depth is
+//!    the column's (pagination, not navigation).
+//!
+//! Requests of one listing are few (bounded by [`MAX_LIST_PAGES`]); the frontier's key
+//! removes repeats (a TRS page met both here and through discover's generated pages is one
+//! request).
+//!
 //! Two helpers for the crawl loop sit beside the adapters: [`removed::is_removed_page`] (soft
 //! 404s and refresh stubs) and [`columns::report_columns`] (a site root's way to its report
 //! columns).
@@ -162,6 +180,47 @@ impl ListRequest {
             Method::Get => self.url.to_string(),
             Method::Post => format!("POST {} {}", self.url, self.body()),
         }
+    }
+
+    /// The request as one line of text (form-encoded: adapter, method, page, column, URL, form),
+    /// for a frontier that stores requests; [`ListRequest::decode`] reads it back.
+    pub fn encode(&self) -> String {
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("adapter", self.adapter.as_str())
+            .append_pair("method", self.method.as_str())
+            .append_pair("page", &self.page.to_string())
+            .append_pair("column", self.column.as_str())
+            .append_pair("url", self.url.as_str())
+            .append_pair("form", &self.body())
+            .finish()
+    }
+
+    /// Reads [`ListRequest::encode`]'s text back (`None` for anything else).
+    pub fn decode(text: &str) -> Option<ListRequest> {
+        let fields: Vec<(String, String)> = url::form_urlencoded::parse(text.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let method = match field("method")? {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            _ => return None,
+        };
+        Some(ListRequest {
+            adapter: AdapterName::from_name(field("adapter")?)?,
+            method,
+            url: Url::parse(field("url")?).ok()?,
+            form: url::form_urlencoded::parse(field("form")?.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            page: field("page")?.parse().ok()?,
+            column: Url::parse(field("column")?).ok()?,
+        })
     }
 
     /// The value of a form field.
@@ -516,6 +575,16 @@ mod tests {
             req.key(),
             "POST http://q.gov.cn/fjdzapp/search page=2&x=a+b"
         );
+        assert_eq!(ListRequest::decode(&req.encode()), Some(req.clone()));
+        let get = ListRequest {
+            adapter: AdapterName::Jpaas,
+            method: Method::Get,
+            url: url(r#"http://q.gov.cn/api?paramJson={"pageNo":2}&tagId=列表"#),
+            form: Vec::new(),
+            ..req.clone()
+        };
+        assert_eq!(ListRequest::decode(&get.encode()), Some(get));
+        assert_eq!(ListRequest::decode("adapter=nope&method=GET"), None);
         for name in AdapterName::ALL {
             assert_eq!(AdapterName::from_name(name.as_str()), Some(name));
             assert_eq!(name.adapter().name(), name);
