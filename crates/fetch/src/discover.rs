@@ -218,7 +218,7 @@ fn in_folder(link: &Url, page: &Url) -> bool {
 
 /// The pages of a listing with `pages` pages, as the usual schemes number them: TRS
 /// `index.html, index_1.html, …` (or the names a `createPageHTML` call gives), or a page parameter.
-fn generated_pages(url: &Url, pages: u32, name: Option<&(String, String)>) -> Vec<Url> {
+pub(crate) fn generated_pages(url: &Url, pages: u32, name: Option<&(String, String)>) -> Vec<Url> {
     static STEM: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^([\w\-]+?)(?:_\d+)?\.(s?html?)$").expect("valid regex"));
     let file = &url.path()[folder(url).len()..];

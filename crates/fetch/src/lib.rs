@@ -16,6 +16,9 @@
 //!   script page counts of a page;
 //! * [`classify`]: what a title, link or path is about (report, disclosure, attachment);
 //! * [`discover`]: which links of a page to follow, and whether the page is a report;
+//! * [`listing`]: CMS list adapters (Hanweb, TRS, jpaas, gkmlpt, Fujian, Anhui): the list
+//!   requests a column page's scripts make and the items their answers hold, plus removed-page
+//!   and report-column helpers;
 //! * the content-addressed raw store (`DIR/raw/`, SHA-256, atomic writes) is
 //!   [`nianbao_store::raw`], shared with the dataset, which lists a crawl folder without the
 //!   network stack;
@@ -37,6 +40,7 @@ pub mod classify;
 pub mod crawl;
 pub mod discover;
 pub mod http;
+pub mod listing;
 pub mod page;
 pub mod progress;
 pub mod robots;
