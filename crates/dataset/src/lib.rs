@@ -1,4 +1,4 @@
-//! nianbao-dataset: many reports in, four tables out (`nianbao dataset INPUT... --out DIR`).
+//! nianbao-dataset: many reports in, six tables out (`nianbao dataset INPUT... --out DIR`).
 //!
 //! The run is a pipeline of small steps, one module each:
 //!
@@ -7,9 +7,13 @@
 //! - [`pipeline`] extracts chunks of documents on all cores (rayon) while the previous chunk is
 //!   written, so the row order is the document order and memory stays bounded by a chunk;
 //! - [`duplicates`] flags a report already seen (same bytes, or same cells in another form);
-//! - [`agency`] normalizes agency names, so [`carry`] can check carry-over across years (X3.1);
-//! - [`tables`] holds the columns of `reports`, `cells`, `checks` and `wide`;
-//! - [`sink`] writes each table to a temporary file and renames it into place when complete;
+//! - [`agency`] normalizes agency names (and tells their kind), so [`carry`] can check
+//!   carry-over across years (X3.1); [`timeliness`] gives the statutory deadline;
+//! - [`indicators`] reads a report's main numbers, which [`narrative`] compares with the
+//!   numbers its prose states (the `N` checks);
+//! - [`tables`] holds the columns of `reports`, `cells`, `checks`, `wide`, `facts` and `panel`;
+//! - [`sink`] writes each table to a temporary file and renames them all into place when all
+//!   are complete;
 //! - [`progress`] and [`summary`] report to a person on stderr.
 //!
 //! [`build`] takes [`Options`] and returns a [`Summary`] (documents read, failed, …) or a fatal
@@ -20,12 +24,15 @@ pub mod agency;
 pub mod carry;
 pub mod duplicates;
 pub mod extract;
+pub mod indicators;
 pub mod inputs;
+pub mod narrative;
 pub mod pipeline;
 pub mod progress;
 pub mod sink;
 pub mod summary;
 pub mod tables;
+pub mod timeliness;
 
 use std::path::PathBuf;
 use std::time::Instant;

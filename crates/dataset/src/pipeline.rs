@@ -13,10 +13,11 @@ use crate::carry::CarryOver;
 use crate::duplicates::{Duplicates, Kind};
 use crate::extract::{extract, Outcome};
 use crate::inputs::Document;
+use crate::narrative;
 use crate::progress::Progress;
 use crate::sink::{Format, Sink};
 use crate::summary::Summary;
-use crate::tables::{CellsTable, ChecksTable, ReportsTable, WideTable};
+use crate::tables::{CellsTable, ChecksTable, FactsTable, PanelTable, ReportsTable, WideTable};
 
 /// Documents extracted per chunk (one Parquet row group per chunk in cells, checks and wide).
 const CHUNK: usize = 512;
@@ -29,7 +30,7 @@ pub struct Output<'a> {
     pub format: Format,
 }
 
-/// Extracts every document and writes the four tables; returns the counts.
+/// Extracts every document and writes the tables; returns the counts.
 pub fn build(
     documents: Vec<Document>,
     output: &Output,
@@ -69,10 +70,14 @@ struct Collector {
     checks_out: Sink,
     wide_out: Sink,
     reports_out: Sink,
+    facts_out: Sink,
+    panel_out: Sink,
     reports: ReportsTable,
     cells: CellsTable,
     checks: ChecksTable,
     wide: WideTable,
+    facts: FactsTable,
+    panel: PanelTable,
     duplicates: Duplicates,
     carry: CarryOver,
     summary: Summary,
@@ -88,10 +93,14 @@ impl Collector {
             cells_out: sink("cells", CellsTable::default().take_frame())?,
             checks_out: sink("checks", ChecksTable::default().take_frame())?,
             wide_out: sink("wide", WideTable::default().take_frame())?,
+            facts_out: sink("facts", FactsTable::default().take_frame())?,
+            panel_out: sink("panel", PanelTable::default().take_frame())?,
             reports: ReportsTable::default(),
             cells: CellsTable::default(),
             checks: ChecksTable::default(),
             wide: WideTable::default(),
+            facts: FactsTable::default(),
+            panel: PanelTable::default(),
             duplicates: Duplicates::default(),
             carry: CarryOver::default(),
             summary: Summary {
@@ -112,10 +121,21 @@ impl Collector {
         self.cells_out.write(&self.cells.take_frame()?)?;
         self.checks_out.write(&self.checks.take_frame()?)?;
         self.wide_out.write(&self.wide.take_frame()?)?;
+        self.facts_out.write(&self.facts.take_frame()?)?;
         Ok(())
     }
 
-    fn add_one(&mut self, outcome: Outcome) {
+    fn add_one(&mut self, mut outcome: Outcome) {
+        // The prose against the tables: its checks join the report's own.
+        let values = outcome.result.as_mut().ok().map(|report| {
+            let values = crate::indicators::values(&report.cells);
+            let statements = &outcome.narrative.statements;
+            let checks = statements
+                .iter()
+                .filter_map(|s| narrative::check(s, &values));
+            report.checks.extend(checks);
+            values
+        });
         let report = outcome.result.as_ref().ok();
         let agency = report
             .and_then(|r| r.report.agency.as_deref())
@@ -131,7 +151,7 @@ impl Collector {
         let s = &mut self.summary;
         s.documents += 1;
         s.duplicates += usize::from(duplicate.is_some());
-        let Ok(report) = outcome.result else {
+        let (Ok(report), Some(values)) = (outcome.result, values) else {
             s.failed += 1;
             return;
         };
@@ -146,7 +166,11 @@ impl Collector {
         let id = outcome.report_id.as_str();
         if duplicate.is_none() {
             self.carry.add(row, id, agency.as_deref(), &report);
+            if let (Some(agency), Some(year)) = (agency.as_deref(), report.report.year) {
+                self.panel.add(agency, year, id, values);
+            }
         }
+        self.facts.push(id, &outcome.narrative, &values);
         self.wide.push(
             id,
             &report,
@@ -157,7 +181,8 @@ impl Collector {
         self.cells.push(id, report.cells);
     }
 
-    /// Adds the cross-report checks, writes `reports`, and renames every table into place.
+    /// Adds the cross-report checks, writes `reports` and `panel`, and renames every table into
+    /// place.
     fn finish(mut self) -> anyhow::Result<Summary> {
         let cross = self.carry.checks();
         for c in cross {
@@ -167,14 +192,15 @@ impl Collector {
         }
         self.checks_out.write(&self.checks.take_frame()?)?;
         self.reports_out.write(&self.reports.take_frame()?)?;
-        for sink in [
+        self.panel_out.write(&self.panel.take_frame()?)?;
+        crate::sink::commit_all(vec![
             self.cells_out,
             self.checks_out,
             self.wide_out,
+            self.facts_out,
+            self.panel_out,
             self.reports_out,
-        ] {
-            sink.commit()?;
-        }
+        ])?;
         Ok(self.summary)
     }
 }
@@ -255,14 +281,12 @@ mod tests {
     }
 
     fn ok(id: &str, report: Report) -> Outcome {
-        let document = Document {
-            path: format!("{id}.html").into(),
-            crawl: None,
-        };
+        let document = Document::file(format!("{id}.html").into());
         Outcome {
             document,
             report_id: id.into(),
             result: Ok(report),
+            narrative: Default::default(),
         }
     }
 
@@ -281,15 +305,13 @@ mod tests {
         })
         .unwrap();
         let failed = Outcome {
-            document: Document {
-                path: "bad.docx".into(),
-                crawl: None,
-            },
+            document: Document::file("bad.docx".into()),
             report_id: "bad".into(),
             result: Err(crate::extract::Failure {
                 message: "bad.docx: not a zip".into(),
                 kind: "broken",
             }),
+            narrative: Default::default(),
         };
         collector
             .add(vec![
@@ -369,6 +391,14 @@ mod tests {
         assert_eq!((int.get(zero), status.get(zero)), (Some(0), Some("number")));
         let fee = row("table2.art20_8.admin_fees.amount_wan_yuan");
         assert_eq!((int.get(fee), dec.get(fee)), (None, Some(18651.06)));
+        let value = cells.column("value").unwrap().f64().unwrap().clone();
+        assert_eq!(
+            (value.get(fee), value.get(zero), value.get(blank)),
+            (Some(18651.06), Some(0.0), None),
+            "value: every number, counts and amounts alike"
+        );
+        let over = row("table3.carried_over.total");
+        assert_eq!((int.get(over), value.get(over)), (Some(0), Some(0.0)));
         assert_eq!(
             cells.column("table").unwrap().i32().unwrap().get(fee),
             Some(2)

@@ -1,0 +1,147 @@
+//! `panel`: one row per agency and year, with the main indicators. The forms of one report (its
+//! duplicates) are folded into the original; when a year has several reports that are not
+//! duplicates, the row gives the first one with table numbers and says whether they disagree.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use super::{column, frame};
+use crate::agency::AgencyKind;
+use crate::indicators::{Indicator, Values};
+
+struct Row {
+    report_id: String,
+    n_reports: u32,
+    disagree: bool,
+    values: Values,
+}
+
+/// The rows of `panel`, keyed by (agency key, year), in that order.
+#[derive(Default)]
+pub struct PanelTable {
+    rows: BTreeMap<(String, i32), Row>,
+}
+
+impl PanelTable {
+    /// Adds a report (not a duplicate) of `agency` (normalized) on `year`.
+    pub fn add(&mut self, agency: &str, year: i32, report_id: &str, values: Values) {
+        let has_numbers = |v: &Values| v.iter().any(Option::is_some);
+        match self.rows.get_mut(&(agency.to_string(), year)) {
+            None => {
+                let row = Row {
+                    report_id: report_id.to_string(),
+                    n_reports: 1,
+                    disagree: false,
+                    values,
+                };
+                self.rows.insert((agency.to_string(), year), row);
+            }
+            Some(row) => {
+                row.n_reports += 1;
+                row.disagree |= row
+                    .values
+                    .iter()
+                    .zip(&values)
+                    .any(|(a, b)| matches!((a, b), (Some(a), Some(b)) if a != b));
+                if !has_numbers(&row.values) && has_numbers(&values) {
+                    row.report_id = report_id.to_string();
+                    row.values = values;
+                }
+            }
+        }
+    }
+
+    /// The rows as a frame.
+    pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+        let rows = std::mem::take(&mut self.rows);
+        let height = rows.len();
+        let mut agency = Vec::with_capacity(height);
+        let mut kind = Vec::with_capacity(height);
+        let mut year = Vec::with_capacity(height);
+        let mut report_id = Vec::with_capacity(height);
+        let mut n_reports = Vec::with_capacity(height);
+        let mut disagree = Vec::with_capacity(height);
+        let mut values: Vec<Vec<Option<i64>>> =
+            vec![Vec::with_capacity(height); Indicator::ALL.len()];
+        for ((a, y), row) in rows {
+            kind.push(AgencyKind::of(&a).map(AgencyKind::name));
+            agency.push(a);
+            year.push(y);
+            report_id.push(row.report_id);
+            n_reports.push(row.n_reports);
+            disagree.push(row.disagree);
+            for (column, value) in values.iter_mut().zip(row.values) {
+                column.push(value);
+            }
+        }
+        let mut columns = vec![
+            column("agency_key", agency.clone()),
+            column("agency_normalized", agency),
+            column("agency_kind", kind),
+            column("year", year),
+            column("report_id", report_id),
+            column("n_reports", n_reports),
+            column("reports_disagree", disagree),
+        ];
+        for (indicator, v) in Indicator::ALL.iter().zip(values) {
+            columns.push(column(indicator.column(), v));
+        }
+        frame(height, columns)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_of_one_agency_year_fold_into_a_row_that_says_when_they_disagree() {
+        let mut panel = PanelTable::default();
+        let none: Values = [None; Indicator::ALL.len()];
+        let mut a = none;
+        a[0] = Some(95);
+        let mut b = none;
+        b[0] = Some(17);
+        panel.add("洪泽区人民政府", 2024, "empty", none);
+        panel.add("洪泽区人民政府", 2024, "a", a);
+        panel.add("洪泽区人民政府", 2023, "c", a);
+        panel.add("洪泽区人民政府", 2024, "b", b);
+        panel.add("平潭综合实验区", 2024, "d", a);
+        let frame = panel.take_frame().unwrap();
+        let text = |name: &str| -> Vec<Option<String>> {
+            let c = frame.column(name).unwrap().str().unwrap().clone();
+            c.iter().map(|s| s.map(str::to_string)).collect()
+        };
+        assert_eq!(
+            text("report_id"),
+            [Some("d".into()), Some("c".into()), Some("a".into())],
+            "ordered by agency and year; the first report with numbers"
+        );
+        assert_eq!(text("agency_kind")[1].as_deref(), Some("government"));
+        let n: Vec<_> = frame
+            .column("n_reports")
+            .unwrap()
+            .u32()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(n, [Some(1), Some(1), Some(3)]);
+        let disagree: Vec<_> = frame
+            .column("reports_disagree")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(disagree, [Some(false), Some(false), Some(true)]);
+        let received: Vec<_> = frame
+            .column("requests_received")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(received, [Some(95), Some(95), Some(95)]);
+    }
+}
