@@ -34,7 +34,7 @@ fn stderr(output: &Output) -> String {
 }
 
 /// The column names and types every `reports` table has.
-const REPORTS_SCHEMA: [(&str, DataType); 33] = [
+const REPORTS_SCHEMA: [(&str, DataType); 37] = [
     ("report_id", DataType::String),
     ("source_path", DataType::String),
     ("source_format", DataType::String),
@@ -68,6 +68,10 @@ const REPORTS_SCHEMA: [(&str, DataType); 33] = [
     ("deadline", DataType::String),
     ("days_late", DataType::Int64),
     ("sections_missing", DataType::String),
+    ("region_code", DataType::String),
+    ("region_name", DataType::String),
+    ("region_level", DataType::String),
+    ("region_warning", DataType::String),
 ];
 
 const CELLS_SCHEMA: [(&str, DataType); 10] = [
@@ -699,6 +703,22 @@ fn the_corpus_builds_a_consistent_dataset() {
         Some("2025-03-31"),
         "a government's consolidated report"
     );
+    // Regions: resolved by name within parents, or null with the reason.
+    let region = |needle: &str, column: &str| {
+        let row = paths
+            .iter()
+            .position(|p| p.as_deref().is_some_and(|p| p.contains(needle)))
+            .unwrap();
+        strings(&reports, column)[row].clone()
+    };
+    assert_eq!(region("hongze-2024", "region_code").as_deref(), Some("320813"));
+    assert_eq!(region("hongze-2024", "region_level").as_deref(), Some("county"));
+    assert_eq!(region("pingtan-2021", "region_code").as_deref(), Some("350128"));
+    assert_eq!(region("pingtan-2021", "region_name").as_deref(), Some("平潭县"));
+    assert_eq!(region("huaian-2024", "region_code").as_deref(), Some("320800"));
+    // shuyang-2025's OCR reads 沭阳 as 沐阳: no such county, so no region (not a guess).
+    assert_eq!(region("shuyang-2025", "region_code"), None);
+    assert!(region("shuyang-2025", "region_warning").is_some());
 
     // The panel: one row per agency and year; the two 洪泽区 years with their numbers.
     let panel = read(&out, "panel");

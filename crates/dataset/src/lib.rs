@@ -8,7 +8,8 @@
 //!   written, so the row order is the document order and memory stays bounded by a chunk;
 //! - [`duplicates`] flags a report already seen (same bytes, or same cells in another form);
 //! - [`agency`] normalizes agency names (and tells their kind), so [`carry`] can check
-//!   carry-over across years (X3.1); [`timeliness`] gives the statutory deadline;
+//!   carry-over across years (X3.1); [`region`] resolves the 行政区划代码 an agency belongs to;
+//!   [`timeliness`] gives the statutory deadline;
 //! - [`indicators`] reads a report's main numbers, which [`narrative`] compares with the
 //!   numbers its prose states (the `N` checks);
 //! - [`tables`] holds the columns of `reports`, `cells`, `checks`, `wide`, `facts` and `panel`;
@@ -29,6 +30,7 @@ pub mod inputs;
 pub mod narrative;
 pub mod pipeline;
 pub mod progress;
+pub mod region;
 pub mod sink;
 pub mod summary;
 pub mod tables;

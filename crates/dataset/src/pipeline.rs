@@ -144,9 +144,14 @@ impl Collector {
         let duplicate = self
             .duplicates
             .check(&outcome.report_id, report, agency.as_deref());
-        let row = self
-            .reports
-            .push(&outcome, agency.as_deref(), duplicate.as_ref());
+        let printed = report.and_then(|r| r.report.agency.as_deref());
+        let region = crate::region::of(printed, agency.as_deref());
+        let row = self.reports.push(
+            &outcome,
+            agency.as_deref(),
+            region.as_ref(),
+            duplicate.as_ref(),
+        );
 
         let s = &mut self.summary;
         s.documents += 1;
@@ -167,7 +172,8 @@ impl Collector {
         if duplicate.is_none() {
             self.carry.add(row, id, agency.as_deref(), &report);
             if let (Some(agency), Some(year)) = (agency.as_deref(), report.report.year) {
-                self.panel.add(agency, year, id, values);
+                let code = region.and_then(Result::ok).map(|r| r.code);
+                self.panel.add(agency, year, id, code, values);
             }
         }
         self.facts.push(id, &outcome.narrative, &values);

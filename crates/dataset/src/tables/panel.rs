@@ -12,6 +12,7 @@ use crate::indicators::{Indicator, Values};
 
 struct Row {
     report_id: String,
+    region_code: Option<&'static str>,
     n_reports: u32,
     disagree: bool,
     values: Values,
@@ -25,12 +26,20 @@ pub struct PanelTable {
 
 impl PanelTable {
     /// Adds a report (not a duplicate) of `agency` (normalized) on `year`.
-    pub fn add(&mut self, agency: &str, year: i32, report_id: &str, values: Values) {
+    pub fn add(
+        &mut self,
+        agency: &str,
+        year: i32,
+        report_id: &str,
+        region_code: Option<&'static str>,
+        values: Values,
+    ) {
         let has_numbers = |v: &Values| v.iter().any(Option::is_some);
         match self.rows.get_mut(&(agency.to_string(), year)) {
             None => {
                 let row = Row {
                     report_id: report_id.to_string(),
+                    region_code,
                     n_reports: 1,
                     disagree: false,
                     values,
@@ -46,6 +55,7 @@ impl PanelTable {
                     .any(|(a, b)| matches!((a, b), (Some(a), Some(b)) if a != b));
                 if !has_numbers(&row.values) && has_numbers(&values) {
                     row.report_id = report_id.to_string();
+                    row.region_code = region_code;
                     row.values = values;
                 }
             }
@@ -60,6 +70,7 @@ impl PanelTable {
         let mut kind = Vec::with_capacity(height);
         let mut year = Vec::with_capacity(height);
         let mut report_id = Vec::with_capacity(height);
+        let mut region_code = Vec::with_capacity(height);
         let mut n_reports = Vec::with_capacity(height);
         let mut disagree = Vec::with_capacity(height);
         let mut values: Vec<Vec<Option<i64>>> =
@@ -69,6 +80,7 @@ impl PanelTable {
             agency.push(a);
             year.push(y);
             report_id.push(row.report_id);
+            region_code.push(row.region_code);
             n_reports.push(row.n_reports);
             disagree.push(row.disagree);
             for (column, value) in values.iter_mut().zip(row.values) {
@@ -79,6 +91,7 @@ impl PanelTable {
             column("agency_key", agency.clone()),
             column("agency_normalized", agency),
             column("agency_kind", kind),
+            column("region_code", region_code),
             column("year", year),
             column("report_id", report_id),
             column("n_reports", n_reports),
@@ -103,11 +116,11 @@ mod tests {
         a[0] = Some(95);
         let mut b = none;
         b[0] = Some(17);
-        panel.add("洪泽区人民政府", 2024, "empty", none);
-        panel.add("洪泽区人民政府", 2024, "a", a);
-        panel.add("洪泽区人民政府", 2023, "c", a);
-        panel.add("洪泽区人民政府", 2024, "b", b);
-        panel.add("平潭综合实验区", 2024, "d", a);
+        panel.add("洪泽区人民政府", 2024, "empty", None, none);
+        panel.add("洪泽区人民政府", 2024, "a", None, a);
+        panel.add("洪泽区人民政府", 2023, "c", Some("320813"), a);
+        panel.add("洪泽区人民政府", 2024, "b", None, b);
+        panel.add("平潭综合实验区", 2024, "d", None, a);
         let frame = panel.take_frame().unwrap();
         let text = |name: &str| -> Vec<Option<String>> {
             let c = frame.column(name).unwrap().str().unwrap().clone();
@@ -119,6 +132,7 @@ mod tests {
             "ordered by agency and year; the first report with numbers"
         );
         assert_eq!(text("agency_kind")[1].as_deref(), Some("government"));
+        assert_eq!(text("region_code")[1].as_deref(), Some("320813"));
         let n: Vec<_> = frame
             .column("n_reports")
             .unwrap()

@@ -11,6 +11,7 @@ use super::{column, frame};
 use crate::agency::AgencyKind;
 use crate::duplicates::Kind;
 use crate::extract::Outcome;
+use crate::region::Region;
 use crate::timeliness::{days_late, deadline, Date};
 
 /// The version of the extractor that produced the rows.
@@ -51,6 +52,10 @@ pub struct ReportsTable {
     deadline: Vec<Option<String>>,
     days_late: Vec<Option<i64>>,
     sections_missing: Vec<Option<String>>,
+    region_code: Vec<Option<&'static str>>,
+    region_name: Vec<Option<&'static str>>,
+    region_level: Vec<Option<&'static str>>,
+    region_warning: Vec<Option<String>>,
 }
 
 impl ReportsTable {
@@ -59,6 +64,7 @@ impl ReportsTable {
         &mut self,
         outcome: &Outcome,
         agency_normalized: Option<&str>,
+        region: Option<&Result<Region, String>>,
         duplicate: Option<&(String, Kind)>,
     ) -> usize {
         let crawl = outcome.document.crawl.as_ref();
@@ -126,6 +132,12 @@ impl ReportsTable {
                 .collect::<Vec<_>>()
                 .join(",")
         }));
+        let resolved = region.and_then(|r| r.as_ref().ok());
+        self.region_code.push(resolved.map(|r| r.code));
+        self.region_name.push(resolved.map(|r| r.name));
+        self.region_level.push(resolved.map(|r| r.level.name()));
+        self.region_warning
+            .push(region.and_then(|r| r.as_ref().err().cloned()));
         self.report_id.len() - 1
     }
 
@@ -177,6 +189,10 @@ impl ReportsTable {
                 column("deadline", take(&mut self.deadline)),
                 column("days_late", take(&mut self.days_late)),
                 column("sections_missing", take(&mut self.sections_missing)),
+                column("region_code", take(&mut self.region_code)),
+                column("region_name", take(&mut self.region_name)),
+                column("region_level", take(&mut self.region_level)),
+                column("region_warning", take(&mut self.region_warning)),
             ],
         )
     }
