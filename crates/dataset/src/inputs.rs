@@ -6,9 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use nianbao_format::Format;
 use nianbao_store::DocumentKind;
+
+use crate::error::{Error, Result};
 
 /// What a crawl recorded about a document.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,11 +93,13 @@ pub fn is_document(path: &Path) -> bool {
 
 /// Expands the inputs. A file named on the command line is always a document; a missing input
 /// or an unreadable folder is an error (nothing has been written yet).
-pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Inputs> {
+pub fn collect(paths: &[PathBuf]) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for path in paths {
-        let meta = std::fs::metadata(path)
-            .with_context(|| format!("{}: cannot read input", path.display()))?;
+        let meta = std::fs::metadata(path).map_err(|source| Error::Input {
+            path: path.clone(),
+            source,
+        })?;
         if meta.is_dir() {
             walk(path, &mut inputs, true)?;
         } else {
@@ -108,11 +111,12 @@ pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Inputs> {
 
 /// Walks a folder; `top` is an input as given (its failure is fatal), otherwise a folder that
 /// cannot be listed becomes a failing document.
-fn walk(dir: &Path, inputs: &mut Inputs, top: bool) -> anyhow::Result<()> {
+fn walk(dir: &Path, inputs: &mut Inputs, top: bool) -> Result<()> {
     if nianbao_store::is_crawl_dir(dir) {
         return crawl(dir, inputs);
     }
-    let listed = std::fs::read_dir(dir).and_then(|entries| entries.collect::<Result<Vec<_>, _>>());
+    let listed =
+        std::fs::read_dir(dir).and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>());
     let mut entries = match listed {
         Ok(entries) => entries,
         Err(error) if !top => {
@@ -122,8 +126,11 @@ fn walk(dir: &Path, inputs: &mut Inputs, top: bool) -> anyhow::Result<()> {
             });
             return Ok(());
         }
-        Err(error) => {
-            return Err(error).with_context(|| format!("{}: cannot list folder", dir.display()))
+        Err(source) => {
+            return Err(Error::List {
+                path: dir.to_path_buf(),
+                source,
+            })
         }
     };
     entries.sort_by_key(|e| e.file_name());
@@ -133,7 +140,10 @@ fn walk(dir: &Path, inputs: &mut Inputs, top: bool) -> anyhow::Result<()> {
         }
         let path = entry.path();
         // Follows symlinks to files, not to folders (no cycles).
-        let file_type = entry.file_type()?;
+        let file_type = entry.file_type().map_err(|source| Error::List {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         if file_type.is_dir() {
             walk(&path, inputs, false)?;
         } else if path.is_file() && is_document(&path) {
@@ -145,7 +155,7 @@ fn walk(dir: &Path, inputs: &mut Inputs, top: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn crawl(dir: &Path, inputs: &mut Inputs) -> anyhow::Result<()> {
+fn crawl(dir: &Path, inputs: &mut Inputs) -> Result<()> {
     let documents = nianbao_store::crawled_documents(dir)?;
     inputs
         .documents
@@ -247,6 +257,7 @@ mod tests {
     #[test]
     fn a_missing_input_is_an_error() {
         let err = collect(&[PathBuf::from("/no/such/folder")]).unwrap_err();
-        assert!(format!("{err:#}").contains("/no/such/folder"));
+        assert!(matches!(err, Error::Input { .. }), "{err:?}");
+        assert_eq!(err.to_string(), "/no/such/folder: cannot read input");
     }
 }

@@ -18,12 +18,13 @@
 //! - [`progress`] and [`summary`] report to a person on stderr.
 //!
 //! [`build`] takes [`Options`] and returns a [`Summary`] (documents read, failed, …) or a fatal
-//! error (an input that does not exist, an output that cannot be written), in which case no
+//! [`Error`] (an input that does not exist, an output that cannot be written), in which case no
 //! table is replaced; the binary prints the summary and maps it to an exit code.
 
 pub mod agency;
 pub mod carry;
 pub mod duplicates;
+pub mod error;
 pub mod extract;
 pub mod indicators;
 pub mod inputs;
@@ -39,8 +40,7 @@ pub mod timeliness;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
-
+pub use error::Error;
 pub use sink::Format;
 pub use summary::Summary;
 
@@ -62,15 +62,17 @@ pub struct Options {
 }
 
 /// Builds the dataset and returns its counts (the caller prints them).
-pub fn build(options: &Options) -> anyhow::Result<Summary> {
+pub fn build(options: &Options) -> Result<Summary, Error> {
     let started = Instant::now();
     let inputs = inputs::collect(&options.inputs)?;
-    std::fs::create_dir_all(&options.out)
-        .with_context(|| format!("cannot create {}", options.out.display()))?;
+    std::fs::create_dir_all(&options.out).map_err(|source| Error::Output {
+        path: options.out.clone(),
+        source,
+    })?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
-        .context("cannot start the worker threads")?;
+        .map_err(Error::Threads)?;
     let progress = progress::Progress::new(inputs.documents.len(), options.show_progress);
     let output = pipeline::Output {
         dir: &options.out,

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::carry::CarryOver;
 use crate::duplicates::{Duplicates, Kind};
+use crate::error::{Error, Result};
 use crate::extract::{extract, Outcome};
 use crate::inputs::Document;
 use crate::narrative;
@@ -37,7 +38,7 @@ pub fn build(
     limits: &Limits,
     pool: &rayon::ThreadPool,
     progress: &Progress,
-) -> anyhow::Result<Summary> {
+) -> Result<Summary> {
     let mut collector = Collector::create(output)?;
     let mut documents = documents.into_iter().peekable();
     let mut pending: Vec<Outcome> = Vec::new();
@@ -84,9 +85,13 @@ struct Collector {
 }
 
 impl Collector {
-    fn create(output: &Output) -> anyhow::Result<Collector> {
-        let sink = |name: &str, empty: PolarsResult<DataFrame>| -> anyhow::Result<Sink> {
-            Sink::create(output.dir, name, output.format, empty?.schema())
+    fn create(output: &Output) -> Result<Collector> {
+        let sink = |name: &str, empty: PolarsResult<DataFrame>| -> Result<Sink> {
+            let empty = empty.map_err(|source| Error::Table {
+                path: output.dir.join(name),
+                source,
+            })?;
+            Sink::create(output.dir, name, output.format, empty.schema())
         };
         Ok(Collector {
             reports_out: sink("reports", ReportsTable::default().take_frame())?,
@@ -111,17 +116,17 @@ impl Collector {
     }
 
     /// Adds a chunk of outcomes (in document order) and writes its rows.
-    fn add(&mut self, outcomes: Vec<Outcome>) -> anyhow::Result<()> {
+    fn add(&mut self, outcomes: Vec<Outcome>) -> Result<()> {
         if outcomes.is_empty() {
             return Ok(());
         }
         for outcome in outcomes {
             self.add_one(outcome);
         }
-        self.cells_out.write(&self.cells.take_frame()?)?;
-        self.checks_out.write(&self.checks.take_frame()?)?;
-        self.wide_out.write(&self.wide.take_frame()?)?;
-        self.facts_out.write(&self.facts.take_frame()?)?;
+        self.cells_out.write(self.cells.take_frame())?;
+        self.checks_out.write(self.checks.take_frame())?;
+        self.wide_out.write(self.wide.take_frame())?;
+        self.facts_out.write(self.facts.take_frame())?;
         Ok(())
     }
 
@@ -172,7 +177,7 @@ impl Collector {
         if duplicate.is_none() {
             self.carry.add(row, id, agency.as_deref(), &report);
             if let (Some(agency), Some(year)) = (agency.as_deref(), report.report.year) {
-                let code = region.and_then(Result::ok).map(|r| r.code);
+                let code = region.and_then(std::result::Result::ok).map(|r| r.code);
                 self.panel.add(agency, year, id, code, values);
             }
         }
@@ -189,16 +194,16 @@ impl Collector {
 
     /// Adds the cross-report checks, writes `reports` and `panel`, and renames every table into
     /// place.
-    fn finish(mut self) -> anyhow::Result<Summary> {
+    fn finish(mut self) -> Result<Summary> {
         let cross = self.carry.checks();
         for c in cross {
             self.reports.add_check(c.row, c.check.passed);
             self.summary.failed_checks += usize::from(!c.check.passed);
             self.checks.push(&c.report_id, [c.check]);
         }
-        self.checks_out.write(&self.checks.take_frame()?)?;
-        self.reports_out.write(&self.reports.take_frame()?)?;
-        self.panel_out.write(&self.panel.take_frame()?)?;
+        self.checks_out.write(self.checks.take_frame())?;
+        self.reports_out.write(self.reports.take_frame())?;
+        self.panel_out.write(self.panel.take_frame())?;
         crate::sink::commit_all(vec![
             self.cells_out,
             self.checks_out,

@@ -9,12 +9,13 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use polars::prelude::{
     Column, CsvWriter, DataFrame, DataType, IntoColumn, ParquetWriter, PolarsResult, Schema,
     SerWriter, StringChunked,
 };
 use tempfile::{NamedTempFile, TempPath};
+
+use crate::error::{Error, Result};
 
 /// The file format of the tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +56,7 @@ pub struct Finished {
 
 impl Sink {
     /// Starts `DIR/NAME.EXT` with the columns of `schema`.
-    pub fn create(dir: &Path, name: &str, format: Format, schema: &Schema) -> anyhow::Result<Sink> {
+    pub fn create(dir: &Path, name: &str, format: Format, schema: &Schema) -> Result<Sink> {
         let file_name = format!("{name}.{}", format.extension());
         let target = dir.join(&file_name);
         let prefix = format!(".{file_name}.");
@@ -63,16 +64,25 @@ impl Sink {
         builder.prefix(&prefix).suffix(".tmp");
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666)); // less the umask
-        let temp = builder
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-        let handle = temp.as_file().try_clone()?;
-        let writer = match format {
-            Format::Parquet => {
-                Writer::Parquet(Box::new(ParquetWriter::new(handle).batched(schema)?))
-            }
-            Format::Csv => Writer::Csv(CsvWriter::new(handle).include_bom(true).batched(schema)?),
+        let output = |source| Error::Output {
+            path: dir.to_path_buf(),
+            source,
         };
+        let temp = builder.tempfile_in(dir).map_err(output)?;
+        let handle = temp.as_file().try_clone().map_err(output)?;
+        let writer = match format {
+            Format::Parquet => ParquetWriter::new(handle)
+                .batched(schema)
+                .map(|w| Writer::Parquet(Box::new(w))),
+            Format::Csv => CsvWriter::new(handle)
+                .include_bom(true)
+                .batched(schema)
+                .map(Writer::Csv),
+        }
+        .map_err(|source| Error::Table {
+            path: target.clone(),
+            source,
+        })?;
         Ok(Sink {
             temp,
             target,
@@ -80,21 +90,22 @@ impl Sink {
         })
     }
 
-    /// Appends the rows of `frame` (whose columns must match the schema).
-    pub fn write(&mut self, frame: &DataFrame) -> anyhow::Result<()> {
-        if frame.height() == 0 {
-            return Ok(());
-        }
-        match &mut self.writer {
-            Writer::Parquet(w) => w.write_batch(frame),
-            Writer::Csv(w) => neutralize_formulas(frame).and_then(|f| w.write_batch(&f)),
-        }
-        .with_context(|| format!("cannot write {}", self.target.display()))?;
-        Ok(())
+    /// Appends the rows of `frame` (whose columns must match the schema); an error building the
+    /// frame is reported as this table's.
+    pub fn write(&mut self, frame: PolarsResult<DataFrame>) -> Result<()> {
+        let written = frame.and_then(|frame| match &mut self.writer {
+            _ if frame.height() == 0 => Ok(()),
+            Writer::Parquet(w) => w.write_batch(&frame),
+            Writer::Csv(w) => neutralize_formulas(&frame).and_then(|f| w.write_batch(&f)),
+        });
+        written.map_err(|source| Error::Table {
+            path: self.target.clone(),
+            source,
+        })
     }
 
     /// Finishes the file and flushes it to disk (it is not yet in place).
-    pub fn finish(self) -> anyhow::Result<Finished> {
+    pub fn finish(self) -> Result<Finished> {
         let Sink {
             temp,
             target,
@@ -105,23 +116,29 @@ impl Sink {
             Writer::Parquet(w) => w.finish().map(drop),
             Writer::Csv(w) => w.finish(),
         }
-        .with_context(|| format!("cannot finish {}", target.display()))?;
+        .map_err(|source| Error::Table {
+            path: target.clone(),
+            source,
+        })?;
         drop(writer);
-        temp.as_file()
-            .sync_all()
-            .with_context(|| format!("cannot write {}", target.display()))?;
-        Ok(Finished { temp, target })
+        match temp.as_file().sync_all() {
+            Ok(()) => Ok(Finished { temp, target }),
+            Err(source) => Err(Error::Output {
+                path: target,
+                source,
+            }),
+        }
     }
 }
 
 /// Finishes every table, then renames them all into place. When a table cannot be finished,
 /// nothing is replaced; when a rename fails, the tables already renamed get their previous file
 /// back (or are removed when there was none), so the folder keeps the previous set whole.
-pub fn commit_all(sinks: Vec<Sink>) -> anyhow::Result<()> {
+pub fn commit_all(sinks: Vec<Sink>) -> Result<()> {
     let finished = sinks
         .into_iter()
         .map(Sink::finish)
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
     // (target, the previous file kept under a temporary name)
     let mut replaced: Vec<(PathBuf, Option<TempPath>)> = Vec::new();
     let mut result = Ok(());
@@ -132,9 +149,10 @@ pub fn commit_all(sinks: Vec<Sink>) -> anyhow::Result<()> {
             replaced.push((target.clone(), previous));
             Ok(())
         });
-        if let Err(error) = step {
-            result = Err(error).with_context(|| {
-                format!("cannot rename the temporary file to {}", target.display())
+        if let Err(source) = step {
+            result = Err(Error::Output {
+                path: target,
+                source,
             });
             break;
         }
@@ -226,8 +244,8 @@ mod tests {
         for format in [Format::Parquet, Format::Csv] {
             let schema = frame(&[]).schema().as_ref().clone();
             let mut sink = Sink::create(dir.path(), "t", format, &schema).unwrap();
-            sink.write(&frame(&[1, 2])).unwrap();
-            sink.write(&frame(&[3])).unwrap();
+            sink.write(Ok(frame(&[1, 2]))).unwrap();
+            sink.write(Ok(frame(&[3]))).unwrap();
             let target = dir.path().join(format!("t.{}", format.extension()));
             assert!(!target.exists());
             commit_all(vec![sink]).unwrap();
@@ -245,7 +263,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let schema = frame(&[]).schema().as_ref().clone();
         let mut sink = Sink::create(dir.path(), "t", Format::Parquet, &schema).unwrap();
-        sink.write(&frame(&[1])).unwrap();
+        sink.write(Ok(frame(&[1]))).unwrap();
         drop(sink);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
@@ -256,7 +274,7 @@ mod tests {
         let schema = frame(&[]).schema().as_ref().clone();
         for name in ["a", "b"] {
             let mut sink = Sink::create(dir.path(), name, Format::Csv, &schema).unwrap();
-            sink.write(&frame(&[1])).unwrap();
+            sink.write(Ok(frame(&[1]))).unwrap();
             commit_all(vec![sink]).unwrap();
         }
         let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
@@ -264,7 +282,7 @@ mod tests {
         let mut sinks = Vec::new();
         for name in ["a", "b", "c"] {
             let mut sink = Sink::create(dir.path(), name, Format::Csv, &schema).unwrap();
-            sink.write(&frame(&[2, 3])).unwrap();
+            sink.write(Ok(frame(&[2, 3]))).unwrap();
             sinks.push(sink);
         }
         // b's temporary file disappears: its rename fails after a's has been done.
@@ -306,7 +324,7 @@ mod tests {
         .unwrap();
         for format in [Format::Csv, Format::Parquet] {
             let mut sink = Sink::create(dir.path(), "t", format, rows.schema()).unwrap();
-            sink.write(&rows).unwrap();
+            sink.write(Ok(rows.clone())).unwrap();
             commit_all(vec![sink]).unwrap();
         }
         let csv = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
