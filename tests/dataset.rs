@@ -722,7 +722,7 @@ fn the_corpus_builds_a_consistent_dataset() {
 
     // The panel: one row per agency and year; the two 洪泽区 years with their numbers.
     let panel = read(&out, "panel");
-    let agency = strings(&panel, "agency_key");
+    let agency = strings(&panel, "agency_normalized");
     let year = panel.column("year").unwrap().i32().unwrap().clone();
     let received = panel
         .column("requests_received")
@@ -735,8 +735,16 @@ fn the_corpus_builds_a_consistent_dataset() {
         .map(|i| (year.get(i), received.get(i)))
         .collect();
     assert_eq!(hongze, [(Some(2023), Some(21)), (Some(2024), Some(95))]);
+    let key = strings(&panel, "agency_key");
+    assert!(
+        key.iter()
+            .filter(|k| k.as_deref() == Some("320813 洪泽区人民政府"))
+            .count()
+            == 2,
+        "{key:?}"
+    );
     let mut keys: Vec<(Option<String>, Option<i32>)> = (0..panel.height())
-        .map(|i| (agency[i].clone(), year.get(i)))
+        .map(|i| (key[i].clone(), year.get(i)))
         .collect();
     let sorted = keys.clone();
     keys.sort();

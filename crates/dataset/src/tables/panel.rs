@@ -1,6 +1,11 @@
 //! `panel`: one row per agency and year, with the main indicators. The forms of one report (its
 //! duplicates) are folded into the original; when a year has several reports that are not
 //! duplicates, the row gives the first one with table numbers and says whether they disagree.
+//!
+//! The agency's key is its region code and normalized name (`320813 洪泽区人民政府`) when the
+//! region is resolved, so same-named districts of two cities stay apart; the normalized name
+//! alone when it is not (then a name printed once with its city and once without gives two
+//! keys: they are not merged on a guess).
 
 use std::collections::BTreeMap;
 
@@ -11,6 +16,7 @@ use crate::agency::AgencyKind;
 use crate::indicators::{Indicator, Values};
 
 struct Row {
+    agency: String,
     report_id: String,
     region_code: Option<&'static str>,
     n_reports: u32,
@@ -25,7 +31,8 @@ pub struct PanelTable {
 }
 
 impl PanelTable {
-    /// Adds a report (not a duplicate) of `agency` (normalized) on `year`.
+    /// Adds a report (not a duplicate) of `agency` (normalized), in `region_code` when known, on
+    /// `year`.
     pub fn add(
         &mut self,
         agency: &str,
@@ -34,17 +41,22 @@ impl PanelTable {
         region_code: Option<&'static str>,
         values: Values,
     ) {
+        let key = match region_code {
+            Some(code) => format!("{code} {agency}"),
+            None => agency.to_string(),
+        };
         let has_numbers = |v: &Values| v.iter().any(Option::is_some);
-        match self.rows.get_mut(&(agency.to_string(), year)) {
+        match self.rows.get_mut(&(key.clone(), year)) {
             None => {
                 let row = Row {
+                    agency: agency.to_string(),
                     report_id: report_id.to_string(),
                     region_code,
                     n_reports: 1,
                     disagree: false,
                     values,
                 };
-                self.rows.insert((agency.to_string(), year), row);
+                self.rows.insert((key, year), row);
             }
             Some(row) => {
                 row.n_reports += 1;
@@ -55,7 +67,6 @@ impl PanelTable {
                     .any(|(a, b)| matches!((a, b), (Some(a), Some(b)) if a != b));
                 if !has_numbers(&row.values) && has_numbers(&values) {
                     row.report_id = report_id.to_string();
-                    row.region_code = region_code;
                     row.values = values;
                 }
             }
@@ -66,6 +77,7 @@ impl PanelTable {
     pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
         let rows = std::mem::take(&mut self.rows);
         let height = rows.len();
+        let mut key = Vec::with_capacity(height);
         let mut agency = Vec::with_capacity(height);
         let mut kind = Vec::with_capacity(height);
         let mut year = Vec::with_capacity(height);
@@ -75,9 +87,10 @@ impl PanelTable {
         let mut disagree = Vec::with_capacity(height);
         let mut values: Vec<Vec<Option<i64>>> =
             vec![Vec::with_capacity(height); Indicator::ALL.len()];
-        for ((a, y), row) in rows {
-            kind.push(AgencyKind::of(&a).map(AgencyKind::name));
-            agency.push(a);
+        for ((k, y), row) in rows {
+            kind.push(AgencyKind::of(&row.agency).map(AgencyKind::name));
+            key.push(k);
+            agency.push(row.agency);
             year.push(y);
             report_id.push(row.report_id);
             region_code.push(row.region_code);
@@ -88,7 +101,7 @@ impl PanelTable {
             }
         }
         let mut columns = vec![
-            column("agency_key", agency.clone()),
+            column("agency_key", key),
             column("agency_normalized", agency),
             column("agency_kind", kind),
             column("region_code", region_code),
@@ -119,6 +132,8 @@ mod tests {
         panel.add("洪泽区人民政府", 2024, "empty", None, none);
         panel.add("洪泽区人民政府", 2024, "a", None, a);
         panel.add("洪泽区人民政府", 2023, "c", Some("320813"), a);
+        panel.add("鼓楼区人民政府", 2023, "e", Some("350102"), a);
+        panel.add("鼓楼区人民政府", 2023, "f", Some("320106"), b);
         panel.add("洪泽区人民政府", 2024, "b", None, b);
         panel.add("平潭综合实验区", 2024, "d", None, a);
         let frame = panel.take_frame().unwrap();
@@ -126,10 +141,24 @@ mod tests {
             let c = frame.column(name).unwrap().str().unwrap().clone();
             c.iter().map(|s| s.map(str::to_string)).collect()
         };
+        let ids: Vec<String> = text("report_id").into_iter().flatten().collect();
         assert_eq!(
-            text("report_id"),
-            [Some("d".into()), Some("c".into()), Some("a".into())],
-            "ordered by agency and year; the first report with numbers"
+            ids,
+            ["f", "c", "e", "d", "a"],
+            "ordered by agency key and year; the first report with numbers"
+        );
+        assert_eq!(
+            text("agency_key")[..3],
+            [
+                Some("320106 鼓楼区人民政府".into()),
+                Some("320813 洪泽区人民政府".into()),
+                Some("350102 鼓楼区人民政府".into())
+            ],
+            "same-named districts of two cities stay apart"
+        );
+        assert_eq!(
+            text("agency_normalized")[0].as_deref(),
+            Some("鼓楼区人民政府")
         );
         assert_eq!(text("agency_kind")[1].as_deref(), Some("government"));
         assert_eq!(text("region_code")[1].as_deref(), Some("320813"));
@@ -140,7 +169,7 @@ mod tests {
             .unwrap()
             .iter()
             .collect();
-        assert_eq!(n, [Some(1), Some(1), Some(3)]);
+        assert_eq!(n, [Some(1), Some(1), Some(1), Some(1), Some(3)]);
         let disagree: Vec<_> = frame
             .column("reports_disagree")
             .unwrap()
@@ -148,7 +177,16 @@ mod tests {
             .unwrap()
             .iter()
             .collect();
-        assert_eq!(disagree, [Some(false), Some(false), Some(true)]);
+        assert_eq!(
+            disagree,
+            [
+                Some(false),
+                Some(false),
+                Some(false),
+                Some(false),
+                Some(true)
+            ]
+        );
         let received: Vec<_> = frame
             .column("requests_received")
             .unwrap()
@@ -156,6 +194,6 @@ mod tests {
             .unwrap()
             .iter()
             .collect();
-        assert_eq!(received, [Some(95), Some(95), Some(95)]);
+        assert_eq!(received, [Some(17), Some(95), Some(95), Some(95), Some(95)]);
     }
 }
