@@ -711,11 +711,26 @@ fn the_corpus_builds_a_consistent_dataset() {
             .unwrap();
         strings(&reports, column)[row].clone()
     };
-    assert_eq!(region("hongze-2024", "region_code").as_deref(), Some("320813"));
-    assert_eq!(region("hongze-2024", "region_level").as_deref(), Some("county"));
-    assert_eq!(region("pingtan-2021", "region_code").as_deref(), Some("350128"));
-    assert_eq!(region("pingtan-2021", "region_name").as_deref(), Some("平潭县"));
-    assert_eq!(region("huaian-2024", "region_code").as_deref(), Some("320800"));
+    assert_eq!(
+        region("hongze-2024", "region_code").as_deref(),
+        Some("320813")
+    );
+    assert_eq!(
+        region("hongze-2024", "region_level").as_deref(),
+        Some("county")
+    );
+    assert_eq!(
+        region("pingtan-2021", "region_code").as_deref(),
+        Some("350128")
+    );
+    assert_eq!(
+        region("pingtan-2021", "region_name").as_deref(),
+        Some("平潭县")
+    );
+    assert_eq!(
+        region("huaian-2024", "region_code").as_deref(),
+        Some("320800")
+    );
     // shuyang-2025's OCR reads 沭阳 as 沐阳: no such county, so no region (not a guess).
     assert_eq!(region("shuyang-2025", "region_code"), None);
     assert!(region("shuyang-2025", "region_warning").is_some());
