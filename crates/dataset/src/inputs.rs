@@ -110,10 +110,19 @@ pub fn collect(paths: &[PathBuf]) -> Result<Inputs> {
 }
 
 /// Walks a folder; `top` is an input as given (its failure is fatal), otherwise a folder that
-/// cannot be listed becomes a failing document.
+/// cannot be listed (or a crawl folder whose state cannot be read) becomes a failing document.
 fn walk(dir: &Path, inputs: &mut Inputs, top: bool) -> Result<()> {
     if nianbao_store::is_crawl_dir(dir) {
-        return crawl(dir, inputs);
+        return match crawl(dir, inputs) {
+            Err(error) if !top => {
+                inputs.documents.push(Document {
+                    unlisted: Some(error.to_string()),
+                    ..Document::file(dir.to_path_buf())
+                });
+                Ok(())
+            }
+            done => done,
+        };
     }
     let listed =
         std::fs::read_dir(dir).and_then(|entries| entries.collect::<std::io::Result<Vec<_>>>());
@@ -252,6 +261,20 @@ mod tests {
             "{unlisted:?}"
         );
         assert!(path_text(&unlisted.path).len() > 4096);
+    }
+
+    #[test]
+    fn a_crawl_subfolder_whose_state_cannot_be_read_is_a_document_that_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let crawl = dir.path().join("crawl");
+        std::fs::create_dir(&crawl).unwrap();
+        std::fs::write(crawl.join(nianbao_store::STATE_FILE), "not a database").unwrap();
+        let found = collect(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(found.documents.len(), 1);
+        assert_eq!(found.documents[0].path, crawl);
+        assert!(found.documents[0].unlisted.is_some());
+        // Given on the command line, the same folder is fatal.
+        assert!(matches!(collect(&[crawl]), Err(Error::Crawl(_))));
     }
 
     #[test]
