@@ -308,7 +308,7 @@ mod tests {
     }
 
     #[test]
-    fn hand_made_reports_become_four_tables() {
+    fn hand_made_reports_become_the_tables() {
         let dir = tempfile::tempdir().unwrap();
         let mut collector = Collector::create(&Output {
             dir: dir.path(),
@@ -447,6 +447,112 @@ mod tests {
                 .unwrap()
                 .get(1),
             Some(5)
+        );
+    }
+
+    #[test]
+    fn the_prose_is_checked_against_the_table() {
+        use nianbao_extract::{Measure, Narrative, Section, Statement};
+        let dir = tempfile::tempdir().unwrap();
+        let mut collector = Collector::create(&Output {
+            dir: dir.path(),
+            format: Format::Parquet,
+        })
+        .unwrap();
+        let statement = |measure, value: f64, text: &str| Statement {
+            measure,
+            value,
+            text: text.into(),
+            sentence: format!("本年度{text}。"),
+        };
+        let mut outcome = ok("a", report("a", "淮安市洪泽区人民政府", 2024, 0, 4));
+        outcome.narrative = Narrative {
+            statements: vec![
+                statement(Measure::NewReceived, 17.0, "受理申请17件"),
+                statement(Measure::CarriedForward, 0.0, "所有申请均已办结"),
+                statement(
+                    Measure::ProactivePublished,
+                    2428.0,
+                    "主动公开政府信息2428条",
+                ),
+            ],
+            sections: Section::ALL[..4].to_vec(),
+        };
+        collector.add(vec![outcome]).unwrap();
+        let summary = collector.finish().unwrap();
+        assert_eq!(
+            summary.failed_checks, 2,
+            "17 against 0 received, 0 against 4 carried"
+        );
+
+        let checks = read(dir.path(), "checks");
+        let rules: Vec<_> = checks
+            .column("rule")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                Some("R3.1"),
+                Some("N3.new_received"),
+                Some("N3.carried_forward")
+            ]
+        );
+        let facts = read(dir.path(), "facts");
+        assert_eq!(facts.height(), 3);
+        let agrees: Vec<_> = facts
+            .column("agrees")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(agrees, [Some(false), Some(false), None]);
+        let table: Vec<_> = facts
+            .column("table_value")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(table, [Some(0), Some(4), None]);
+
+        let reports = read(dir.path(), "reports");
+        let text = |name: &str| {
+            reports
+                .column(name)
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(0)
+                .map(str::to_string)
+        };
+        assert_eq!(text("sections_missing").as_deref(), Some("5,6"));
+        assert_eq!(text("agency_kind").as_deref(), Some("government"));
+        assert_eq!(text("deadline").as_deref(), Some("2025-03-31"));
+        assert_eq!(text("region_code").as_deref(), Some("320813"));
+        assert_eq!(
+            reports
+                .column("n_checks_failed")
+                .unwrap()
+                .u32()
+                .unwrap()
+                .get(0),
+            Some(2)
+        );
+        let panel = read(dir.path(), "panel");
+        assert_eq!(panel.height(), 1);
+        assert_eq!(
+            panel
+                .column("carried_forward")
+                .unwrap()
+                .i64()
+                .unwrap()
+                .get(0),
+            Some(4)
         );
     }
 
