@@ -33,6 +33,12 @@ pub enum Measure {
     PartiallyGranted,
     /// 不予公开, every reason (the sum of `table3.result.denied.*.total`).
     Denied,
+    /// 无法提供, every reason (the sum of `table3.result.unable.*.total`).
+    Unable,
+    /// 不予处理, every reason (the sum of `table3.result.not_processed.*.total`).
+    NotProcessed,
+    /// 其他处理 (the sum of `table3.result.other.*.total`).
+    Other,
     /// 结转下年度 (`table3.carried_forward.total`); "所有申请均已办结" states 0.
     CarriedForward,
     /// 行政复议 (`table4.admin_review.total`).
@@ -57,6 +63,9 @@ impl Measure {
             Measure::Granted => "table3.result.granted.total",
             Measure::PartiallyGranted => "table3.result.partially_granted.total",
             Measure::Denied => "table3.result.denied.total",
+            Measure::Unable => "table3.result.unable.total",
+            Measure::NotProcessed => "table3.result.not_processed.total",
+            Measure::Other => "table3.result.other.total",
             Measure::CarriedForward => "table3.carried_forward.total",
             Measure::AdminReview => "table4.admin_review.total",
             Measure::Litigation => "table4.litigation.total",
@@ -75,6 +84,9 @@ impl Measure {
             Measure::Granted => "N3.granted",
             Measure::PartiallyGranted => "N3.partially_granted",
             Measure::Denied => "N3.denied",
+            Measure::Unable => "N3.unable",
+            Measure::NotProcessed => "N3.not_processed",
+            Measure::Other => "N3.other",
             Measure::CarriedForward => "N3.carried_forward",
             Measure::AdminReview => "N4.admin_review",
             Measure::Litigation => "N4.litigation",
@@ -83,8 +95,9 @@ impl Measure {
         })
     }
 
-    /// A word the sentence must hold for the statement to be about this measure (`申请` for the
-    /// requests of table 三), so that `办结21件` about deputies' proposals is not read.
+    /// A word the sentence (or the one before it in the paragraph) must hold for the statement
+    /// to be about this measure (`申请` for the requests of table 三), so that `办结21件` about
+    /// deputies' proposals is not read.
     fn context(self) -> Option<&'static str> {
         match self {
             Measure::NewReceived
@@ -93,6 +106,9 @@ impl Measure {
             | Measure::Granted
             | Measure::PartiallyGranted
             | Measure::Denied
+            | Measure::Unable
+            | Measure::NotProcessed
+            | Measure::Other
             | Measure::CarriedForward => Some("申请"),
             Measure::AdminReview
             | Measure::Litigation
@@ -159,10 +175,24 @@ fn patterns() -> &'static [Pattern] {
             ),
             (r"(?:^|[^不部分])予以公开\s*(\d+)\s*件", Granted, false),
             (r"(\d+)\s*件予以公开", Granted, false),
-            (r"部分公开\s*(\d+)\s*件", PartiallyGranted, false),
+            // Not `予以公开及部分公开258件` (the two together).
+            (
+                r"(?:^|[^及和与、])部分公开\s*(\d+)\s*件",
+                PartiallyGranted,
+                false,
+            ),
             (r"(\d+)\s*件部分公开", PartiallyGranted, false),
             (r"不予公开\s*(\d+)\s*件", Denied, false),
             (r"(\d+)\s*件不予公开", Denied, false),
+            (r"无法提供\s*(\d+)\s*件", Unable, false),
+            (r"不予处理\s*(\d+)\s*件", NotProcessed, false),
+            (r"其他处理\s*(\d+)\s*件", Other, false),
+            (r"答复[^。；，,\d]{0,12}?申请\s*(\d+)\s*件", Resolved, false),
+            (
+                r"(\d+)\s*件申请[^。；，,\d]{0,16}?(?:顺延|结转)(?:至|到)?下(?:一)?年度",
+                CarriedForward,
+                false,
+            ),
             (
                 r"结转(?:至)?下(?:一)?年度[^。；，,\d]{0,8}?(\d+)\s*件",
                 CarriedForward,
@@ -357,20 +387,23 @@ fn continues(run: &str) -> bool {
 
 /// Reads the statements of the sentences of `run` and empties it.
 fn read_run(run: &mut String, out: &mut Narrative) {
+    let mut previous = "";
     for sentence in sentences(run) {
-        out.statements.extend(statements_in(sentence));
+        out.statements.extend(statements_in(sentence, previous));
+        previous = sentence;
     }
     run.clear();
 }
 
-/// The statements of one sentence, in the order they stand, one per measure and number.
-fn statements_in(sentence: &str) -> Vec<Statement> {
+/// The statements of one sentence, in the order they stand, one per measure and number;
+/// `previous` is the sentence before it in the paragraph (the context of `予以公开258件。`).
+fn statements_in(sentence: &str, previous: &str) -> Vec<Statement> {
     let mut found: Vec<(usize, Statement)> = Vec::new();
     for pattern in patterns() {
         if pattern
             .measure
             .context()
-            .is_some_and(|word| !sentence.contains(word))
+            .is_some_and(|word| !sentence.contains(word) && !previous.contains(word))
         {
             continue;
         }
@@ -573,6 +606,31 @@ mod tests {
             )]
         );
         assert_eq!(narrative.sections, [Section::Proactive]);
+    }
+
+    #[test]
+    fn a_sentence_after_one_about_requests_is_about_requests() {
+        use Measure::*;
+        // shanghai-bgt-2019.
+        let text = "市政府办公厅代表市政府共受理政府信息公开申请859件，申请数量较去年回落12.3%；答复政府信息公开申请805件（含上年度结转申请18件，另有72件申请按照《条例》顺延到下年度答复），均在法定期限内予以答复。予以公开及部分公开258件，占33.9%；不予公开35件，占4.34%；因本机关不掌握等原因无法提供265件，占32.9%；不予处理158件，占19.6%；其他处理0件。";
+        let got: Vec<(Measure, f64)> = narrative(&doc(&[text]))
+            .statements
+            .iter()
+            .map(|s| (s.measure, s.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (NewReceived, 859.0),
+                (Resolved, 805.0),
+                (CarriedOver, 18.0),
+                (CarriedForward, 72.0),
+                (Denied, 35.0),
+                (Unable, 265.0),
+                (NotProcessed, 158.0),
+                (Other, 0.0),
+            ]
+        );
     }
 
     #[test]
