@@ -703,6 +703,13 @@ fn the_corpus_builds_a_consistent_dataset() {
         Some("2025-03-31"),
         "a government's consolidated report"
     );
+    // The 2008 条例: March 31 for all; pingtan-2011 was published on 2012-04-18.
+    assert_eq!(
+        strings(&reports, "deadline")[legacy].as_deref(),
+        Some("2012-03-31")
+    );
+    let late = reports.column("days_late").unwrap().i64().unwrap().clone();
+    assert_eq!(late.get(legacy), Some(18));
     // Regions: resolved by name within parents, or null with the reason.
     let region = |needle: &str, column: &str| {
         let row = paths

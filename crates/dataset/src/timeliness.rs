@@ -59,8 +59,9 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// The deadline of a report on `year` by an agency of `kind`.
-pub fn deadline(year: i32, kind: AgencyKind) -> Date {
+/// The deadline of a report on `year` by an agency of `kind`; `None` when it depends on the kind
+/// and the kind is not known.
+pub fn deadline(year: i32, kind: Option<AgencyKind>) -> Option<Date> {
     let march = Date {
         year: year + 1,
         month: 3,
@@ -68,9 +69,12 @@ pub fn deadline(year: i32, kind: AgencyKind) -> Date {
     };
     let january = Date { month: 1, ..march };
     match kind {
-        _ if year < 2019 => march,
-        AgencyKind::Government => march,
-        AgencyKind::GeneralOffice | AgencyKind::Department | AgencyKind::TownshipStreet => january,
+        _ if year < 2019 => Some(march),
+        Some(AgencyKind::Government) => Some(march),
+        Some(AgencyKind::GeneralOffice | AgencyKind::Department | AgencyKind::TownshipStreet) => {
+            Some(january)
+        }
+        None => None,
     }
 }
 
@@ -90,10 +94,19 @@ mod tests {
             month: m,
             day: d,
         };
-        assert_eq!(deadline(2024, AgencyKind::Government), d(2025, 3, 31));
-        assert_eq!(deadline(2024, AgencyKind::Department), d(2025, 1, 31));
-        assert_eq!(deadline(2019, AgencyKind::GeneralOffice), d(2020, 1, 31));
-        assert_eq!(deadline(2018, AgencyKind::Department), d(2019, 3, 31));
+        let government = Some(AgencyKind::Government);
+        assert_eq!(deadline(2024, government), Some(d(2025, 3, 31)));
+        let department = Some(AgencyKind::Department);
+        assert_eq!(deadline(2024, department), Some(d(2025, 1, 31)));
+        let office = Some(AgencyKind::GeneralOffice);
+        assert_eq!(deadline(2019, office), Some(d(2020, 1, 31)));
+        assert_eq!(deadline(2018, department), Some(d(2019, 3, 31)));
+        assert_eq!(
+            deadline(2013, None),
+            Some(d(2014, 3, 31)),
+            "the same for all"
+        );
+        assert_eq!(deadline(2024, None), None);
         assert_eq!(Date::parse("2025-03-10 08:00"), Some(d(2025, 3, 10)));
         assert_eq!(Date::parse("2025-02-30"), None);
         assert_eq!(Date::parse("2025年3月"), None);

@@ -113,10 +113,7 @@ impl ReportsTable {
         );
         let kind = agency_normalized.and_then(AgencyKind::of);
         self.agency_kind.push(kind.map(AgencyKind::name));
-        let due = meta
-            .and_then(|m| m.year)
-            .zip(kind)
-            .map(|(y, k)| deadline(y, k));
+        let due = meta.and_then(|m| m.year).and_then(|y| deadline(y, kind));
         let published = meta
             .and_then(|m| m.published.as_deref())
             .and_then(Date::parse);
