@@ -352,9 +352,11 @@ pub struct Narrative {
 pub fn narrative(doc: &Document) -> Narrative {
     let mut out = Narrative::default();
     let mut run = String::new();
+    let mut last = "";
     for block in &doc.blocks {
         let Block::Paragraph(text) = block else {
             read_run(&mut run, &mut out);
+            last = "";
             continue;
         };
         let text = text.trim();
@@ -363,24 +365,24 @@ pub fn narrative(doc: &Document) -> Narrative {
                 out.sections.push(section);
             }
         }
-        if is_heading(text) || !continues(&run) {
+        if is_heading(text) || !continues(&run, last) {
             read_run(&mut run, &mut out);
         }
         run.push_str(text);
+        last = text;
     }
     read_run(&mut run, &mut out);
     out.sections.sort();
     out
 }
 
-/// Whether the next paragraph goes on the text of `run`: a line of a PDF or a wrapped text
-/// ends mid-sentence (`…区政府受理政府` / `信息公开申请 17 件`). A short line (a heading, a
-/// table cell printed as a line) or a finished sentence does not go on.
-fn continues(run: &str) -> bool {
+/// Whether the next paragraph goes on the text of `run`, whose last paragraph is `last`: a line
+/// of a PDF or a wrapped text ends mid-sentence (`…区政府受理政府` / `信息公开申请 17 件`). After
+/// a short line (a heading, a table cell printed as a line) or a finished sentence, a new run
+/// starts.
+fn continues(run: &str, last: &str) -> bool {
     const MAX_RUN: usize = 4096;
-    let last_line = run.chars().rev().take(12).count();
-    !run.is_empty()
-        && last_line >= 12
+    last.chars().count() >= 12
         && run.len() < MAX_RUN
         && !run.ends_with(['。', '！', '？', '；', '：', ':', ';'])
 }
@@ -606,6 +608,16 @@ mod tests {
             )]
         );
         assert_eq!(narrative.sections, [Section::Proactive]);
+        let line = "2024 年，区政府办代表区政府受理政府";
+        assert!(continues(&format!("（二）依申请公开情况。{line}"), line));
+        assert!(
+            !continues("二、主动公开政府信息情况信息内容", "信息内容"),
+            "a short line"
+        );
+        assert!(!continues(
+            "均已在法定期限内予以答复。",
+            "均已在法定期限内予以答复。"
+        ));
     }
 
     #[test]
