@@ -1,4 +1,4 @@
-"""Explore a nianbao dataset: load the four tables, check them, and draw two charts.
+"""Explore a nianbao dataset: load the six tables, check them, and draw three charts.
 
     python examples/explore.py DATASET_DIR [--charts DIR]
 
@@ -8,7 +8,9 @@ non-zero if not: CI runs it), and writes two PNG charts:
 
 - outcomes.png: how the applications of each agency and year were answered (shares of
   表三 （七）总计: granted, partly granted, denied, unable, not processed, other);
-- failed_checks.png: the share of failed consistency checks, per rule.
+- failed_checks.png: the share of failed consistency checks, per rule;
+- grant_rate.png: from the panel (one row per agency and year), the share of the applications
+  answered that were granted (予以公开) or partly granted (部分公开), per year.
 
 examples/explore.ipynb walks through the same steps for a person.
 """
@@ -26,7 +28,7 @@ import polars as pl
 import pyarrow.parquet as pq
 from matplotlib import font_manager
 
-TABLES = ("reports", "cells", "checks", "wide")
+TABLES = ("reports", "cells", "checks", "wide", "facts", "panel")
 
 # Outcome groups of 表三: each a regular expression over the row paths of the wide table's column
 # names. "other" covers both the three 2021 sub-rows and the single 2019 row.
@@ -50,7 +52,7 @@ APPLICANTS = (
 
 
 def load(dataset: pathlib.Path) -> dict[str, pl.DataFrame]:
-    """The four tables as polars DataFrames."""
+    """The six tables as polars DataFrames."""
     return {name: pl.read_parquet(dataset / f"{name}.parquet") for name in TABLES}
 
 
@@ -69,7 +71,7 @@ def originals(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 def check(dataset: pathlib.Path, tables: dict[str, pl.DataFrame]) -> list[str]:
     """What is wrong with the tables (empty when they agree with each other and the README)."""
     problems = []
-    reports, cells, checks, wide = (tables[n] for n in TABLES)
+    reports, cells, checks, wide, facts, panel = (tables[n] for n in TABLES)
 
     # pyarrow and pandas read the same files (polars writes strings as string_view).
     for name in TABLES:
@@ -102,6 +104,24 @@ def check(dataset: pathlib.Path, tables: dict[str, pl.DataFrame]) -> list[str]:
     has_value = pl.col("value_int").is_not_null() | pl.col("value_decimal").is_not_null()
     if cells.filter(has_value != (pl.col("status") == "number")).height:
         problems.append("a cell has a value without status number (or the reverse)")
+
+    # `value` holds every number: value_int or value_decimal.
+    either = pl.coalesce(pl.col("value_int").cast(pl.Float64), pl.col("value_decimal"))
+    if cells.filter(pl.col("value").ne_missing(either)).height:
+        problems.append("cells.value differs from value_int / value_decimal")
+
+    # A prose statement that disagrees with its table is a failed N check, and the reverse.
+    disagreeing = facts.filter(pl.col("agrees").not_()).height
+    failed_n = checks.filter(pl.col("rule").str.starts_with("N") & pl.col("passed").not_()).height
+    if disagreeing != failed_n:
+        problems.append(f"{disagreeing} facts disagree with their table, {failed_n} N checks failed")
+
+    # The panel: one row per agency and year, each row an original report.
+    if panel.select(pl.struct("agency_key", "year").is_duplicated().any()).item():
+        problems.append("panel has two rows for one agency and year")
+    originals_ids = reports.filter(pl.col("duplicate_of").is_null()).select("report_id")
+    if panel.join(originals_ids, on="report_id", how="anti").height:
+        problems.append("a panel row does not point at an original report")
 
     failed = checks.filter(~pl.col("passed")).group_by("report_id").len()
     joined = counted.join(failed, on="report_id", how="left").with_columns(pl.col("len").fill_null(0))
@@ -145,6 +165,58 @@ def failed_check_rate(checks: pl.DataFrame) -> pl.DataFrame:
         .with_columns((pl.col("failed") / pl.col("checks")).alias("failed_rate"))
         .sort("rule")
     )
+
+
+def requests_per_agency_year(panel: pl.DataFrame) -> pl.DataFrame:
+    """Applications received (本年新收), one row per agency, one column per year."""
+    return (
+        panel.select("agency_key", "year", "requests_received")
+        .sort("year")
+        .pivot(on="year", index="agency_key", values="requests_received")
+        .sort("agency_key")
+    )
+
+
+def grant_rate_by_year(panel: pl.DataFrame) -> pl.DataFrame:
+    """Per year, over the agencies whose table gives the numbers: applications answered, and the
+    shares granted and partly granted (of 办理结果 总计). Rows where the reports of one agency-year
+    disagree are left out."""
+    answered = panel.filter(
+        (pl.col("result_total") > 0)
+        & pl.col("granted").is_not_null()
+        & pl.col("partially_granted").is_not_null()
+        & ~pl.col("reports_disagree")
+    )
+    return (
+        answered.group_by("year")
+        .agg(
+            pl.len().alias("agencies"),
+            pl.col("result_total").sum().alias("answered"),
+            pl.col("granted").sum().alias("granted"),
+            pl.col("partially_granted").sum().alias("partially_granted"),
+        )
+        .with_columns(
+            (pl.col("granted") / pl.col("answered")).alias("grant_rate"),
+            ((pl.col("granted") + pl.col("partially_granted")) / pl.col("answered")).alias("grant_or_partial_rate"),
+        )
+        .sort("year")
+    )
+
+
+def plot_grant_rate(rates: pl.DataFrame, path: pathlib.Path | None = None):
+    """The grant rate (and granted or partly granted) per year."""
+    frame = rates.to_pandas().set_index("year")
+    fig, ax = plt.subplots(figsize=(6, 3))
+    frame[["grant_rate", "grant_or_partial_rate"]].plot(ax=ax, marker="o")
+    ax.set_ylabel("share of applications answered")
+    ax.set_ylim(0, 1)
+    ax.set_xticks(list(frame.index))
+    for year, n in zip(frame.index, frame["agencies"]):
+        ax.annotate(f"n={n}", (year, frame.loc[year, "grant_or_partial_rate"]), ha="center", va="bottom", fontsize="small")
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=120)
+    return fig
 
 
 def use_chinese_font() -> bool:
@@ -214,15 +286,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     shares = outcome_shares(counted["wide"])
     rates = failed_check_rate(counted["checks"])
+    panel = tables["panel"]
+    grant = grant_rate_by_year(panel)
     with pl.Config(tbl_rows=20, tbl_cols=10):
         print(shares)
         print(rates)
+        print(requests_per_agency_year(panel))
+        print(grant)
 
     charts = args.charts or args.dataset
     charts.mkdir(parents=True, exist_ok=True)
     plot_outcomes(shares, charts / "outcomes.png")
     plot_failed_checks(rates, charts / "failed_checks.png")
-    print(f"charts: {charts / 'outcomes.png'}, {charts / 'failed_checks.png'}")
+    plot_grant_rate(grant, charts / "grant_rate.png")
+    print(f"charts: {charts / 'outcomes.png'}, {charts / 'failed_checks.png'}, {charts / 'grant_rate.png'}")
     return 1 if problems else 0
 
 

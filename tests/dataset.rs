@@ -34,7 +34,7 @@ fn stderr(output: &Output) -> String {
 }
 
 /// The column names and types every `reports` table has.
-const REPORTS_SCHEMA: [(&str, DataType); 29] = [
+const REPORTS_SCHEMA: [(&str, DataType); 37] = [
     ("report_id", DataType::String),
     ("source_path", DataType::String),
     ("source_format", DataType::String),
@@ -64,9 +64,17 @@ const REPORTS_SCHEMA: [(&str, DataType); 29] = [
     ("duplicate_of", DataType::String),
     ("duplicate_kind", DataType::String),
     ("parser_version", DataType::String),
+    ("agency_kind", DataType::String),
+    ("deadline", DataType::String),
+    ("days_late", DataType::Int64),
+    ("sections_missing", DataType::String),
+    ("region_code", DataType::String),
+    ("region_name", DataType::String),
+    ("region_level", DataType::String),
+    ("region_warning", DataType::String),
 ];
 
-const CELLS_SCHEMA: [(&str, DataType); 9] = [
+const CELLS_SCHEMA: [(&str, DataType); 10] = [
     ("report_id", DataType::String),
     ("key", DataType::String),
     ("table", DataType::Int32),
@@ -76,6 +84,7 @@ const CELLS_SCHEMA: [(&str, DataType); 9] = [
     ("raw", DataType::String),
     ("unit", DataType::String),
     ("candidates", DataType::String),
+    ("value", DataType::Float64),
 ];
 
 const CHECKS_SCHEMA: [(&str, DataType); 5] = [
@@ -137,6 +146,7 @@ fn assert_consistent(out: &Path) {
         .f64()
         .unwrap()
         .clone();
+    let value = cells.column("value").unwrap().f64().unwrap().clone();
     let limits = nianbao_extract::Limits::default();
     let mut cell_row = 0;
     let mut wide_rows = 0;
@@ -178,6 +188,7 @@ fn assert_consistent(out: &Path) {
                 "{path} {}",
                 cell.key
             );
+            assert_eq!(value.get(cell_row), read_back, "value holds every number");
             cell_row += 1;
         }
     }
@@ -350,7 +361,7 @@ fn a_killed_run_leaves_no_half_written_table() {
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
-    let writing = || std::fs::read_dir(&out).unwrap().count() > 4;
+    let writing = || std::fs::read_dir(&out).unwrap().count() > 6;
     while !writing() && started.elapsed().as_secs() < 60 {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
@@ -369,10 +380,17 @@ fn a_killed_run_leaves_no_half_written_table() {
             }
             tables += 1;
         } else {
-            assert!(name.starts_with('.') && name.ends_with(".tmp"), "{name}");
+            let leftover = name.ends_with(".tmp") || name.ends_with(".previous");
+            assert!(name.starts_with('.') && leftover, "{name}");
         }
     }
-    assert_eq!(tables, 4);
+    assert_eq!(tables, 6);
+    // And the tables are one set: all the first run's (one report), or all the second's (every
+    // sample once in wide, the copies being duplicates).
+    if source.len() > 1 {
+        let first_run = read(&out, "reports").height() == 1;
+        assert_eq!(read(&out, "wide").height() == 1, first_run);
+    }
     assert!(status.code().is_none() || status.success(), "{status}");
 }
 
@@ -489,6 +507,33 @@ fn samples_build_the_dataset_their_truth_describes() {
         .filter(|d| d.is_none())
         .count();
     assert_eq!(originals, reports_of_truth.len());
+    // … and one row of the panel, with the numbers of its table.
+    let panel = read(&out, "panel");
+    assert_eq!(panel.height(), reports_of_truth.len());
+    let n_reports = panel.column("n_reports").unwrap().u32().unwrap().clone();
+    let received = panel
+        .column("requests_received")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .clone();
+    for i in 0..panel.height() {
+        let id = strings(&panel, "report_id")[i].clone().unwrap();
+        let path = strings(&reports, "source_path")[strings(&reports, "report_id")
+            .iter()
+            .position(|r| r.as_deref() == Some(id.as_str()))
+            .unwrap()]
+        .clone()
+        .unwrap();
+        let text = std::fs::read_to_string(format!("{path}.truth.json")).unwrap();
+        let truth: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(n_reports.get(i), Some(1), "{path}");
+        assert_eq!(
+            received.get(i),
+            truth["cells"]["table3.new_received.total"].as_i64(),
+            "{path}"
+        );
+    }
 }
 
 #[test]
@@ -585,4 +630,230 @@ fn the_corpus_builds_a_consistent_dataset() {
             .iter()
             .any(|r| r.as_deref() == Some("X3.1")));
     }
+
+    // hongze-2024's prose says 受理…申请 17 件 where its table says 95: a failed N check, and a
+    // facts row that does not agree.
+    let paths = strings(&reports, "source_path");
+    let ids = strings(&reports, "report_id");
+    let row = paths
+        .iter()
+        .position(|p| p.as_deref().is_some_and(|p| p.contains("hongze-2024")))
+        .unwrap();
+    let id = ids[row].clone();
+    let checks = read(&out, "checks");
+    let (check_ids, rules, details) = (
+        strings(&checks, "report_id"),
+        strings(&checks, "rule"),
+        strings(&checks, "detail"),
+    );
+    let passed = checks.column("passed").unwrap().bool().unwrap().clone();
+    let n3: Vec<usize> = (0..checks.height())
+        .filter(|&i| check_ids[i] == id && rules[i].as_deref() == Some("N3.new_received"))
+        .collect();
+    assert_eq!(n3.len(), 1, "{details:?}");
+    assert_eq!(passed.get(n3[0]), Some(false));
+    assert!(
+        details[n3[0]].as_deref().unwrap().contains("17")
+            && details[n3[0]]
+                .as_deref()
+                .unwrap()
+                .ends_with("the table gives 95"),
+        "{:?}",
+        details[n3[0]]
+    );
+    let facts = read(&out, "facts");
+    let fact = (0..facts.height())
+        .find(|&i| {
+            strings(&facts, "report_id")[i] == id
+                && strings(&facts, "key")[i].as_deref() == Some("table3.new_received.total")
+        })
+        .unwrap();
+    assert_eq!(
+        facts.column("value").unwrap().f64().unwrap().get(fact),
+        Some(17.0)
+    );
+    assert_eq!(
+        facts
+            .column("table_value")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .get(fact),
+        Some(95)
+    );
+    assert_eq!(
+        facts.column("agrees").unwrap().bool().unwrap().get(fact),
+        Some(false)
+    );
+    assert!(strings(&facts, "sentence")[fact]
+        .as_deref()
+        .unwrap()
+        .contains("受理政府信息公开申请"));
+    let sections = strings(&reports, "sections_missing");
+    assert_eq!(sections[row].as_deref(), Some(""), "all six sections");
+    let legacy = paths
+        .iter()
+        .position(|p| {
+            p.as_deref()
+                .is_some_and(|p| p.contains("pingtan-2011-legacy"))
+        })
+        .unwrap();
+    assert_eq!(
+        sections[legacy].as_deref(),
+        Some("4,5,6"),
+        "the 2008 outline"
+    );
+    assert_eq!(
+        strings(&reports, "deadline")[row].as_deref(),
+        Some("2025-03-31"),
+        "a government's consolidated report"
+    );
+    // The 2008 条例: March 31 for all; pingtan-2011 was published on 2012-04-18.
+    assert_eq!(
+        strings(&reports, "deadline")[legacy].as_deref(),
+        Some("2012-03-31")
+    );
+    let late = reports.column("days_late").unwrap().i64().unwrap().clone();
+    assert_eq!(late.get(legacy), Some(18));
+    // Regions: resolved by name within parents, or null with the reason.
+    let region = |needle: &str, column: &str| {
+        let row = paths
+            .iter()
+            .position(|p| p.as_deref().is_some_and(|p| p.contains(needle)))
+            .unwrap();
+        strings(&reports, column)[row].clone()
+    };
+    assert_eq!(
+        region("hongze-2024", "region_code").as_deref(),
+        Some("320813")
+    );
+    assert_eq!(
+        region("hongze-2024", "region_level").as_deref(),
+        Some("county")
+    );
+    assert_eq!(
+        region("pingtan-2021", "region_code").as_deref(),
+        Some("350128")
+    );
+    assert_eq!(
+        region("pingtan-2021", "region_name").as_deref(),
+        Some("平潭县")
+    );
+    assert_eq!(
+        region("huaian-2024", "region_code").as_deref(),
+        Some("320800")
+    );
+    // shuyang-2025's OCR reads 沭阳 as 沐阳: no such county, so no region (not a guess).
+    assert_eq!(region("shuyang-2025", "region_code"), None);
+    assert!(region("shuyang-2025", "region_warning").is_some());
+
+    // The panel: one row per agency and year; the two 洪泽区 years with their numbers.
+    let panel = read(&out, "panel");
+    let agency = strings(&panel, "agency_normalized");
+    let year = panel.column("year").unwrap().i32().unwrap().clone();
+    let received = panel
+        .column("requests_received")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .clone();
+    let hongze: Vec<(Option<i32>, Option<i64>)> = (0..panel.height())
+        .filter(|&i| agency[i].as_deref() == Some("洪泽区人民政府"))
+        .map(|i| (year.get(i), received.get(i)))
+        .collect();
+    assert_eq!(hongze, [(Some(2023), Some(21)), (Some(2024), Some(95))]);
+    let key = strings(&panel, "agency_key");
+    assert!(
+        key.iter()
+            .filter(|k| k.as_deref() == Some("320813 洪泽区人民政府"))
+            .count()
+            == 2,
+        "{key:?}"
+    );
+    let mut keys: Vec<(Option<String>, Option<i32>)> = (0..panel.height())
+        .map(|i| (key[i].clone(), year.get(i)))
+        .collect();
+    let sorted = keys.clone();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys, sorted, "one row per agency and year, in order");
+}
+
+#[test]
+fn hostile_inputs_become_error_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = vec![PathBuf::from("/dev/zero")];
+    #[cfg(unix)]
+    for name in [b"r\xff.txt".as_slice(), b"r\xfe.txt".as_slice()] {
+        use std::os::unix::ffi::OsStrExt;
+        let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(&path, vec![b'x'; 2000]).unwrap();
+        inputs.push(path);
+    }
+    let out = dir.path().join("out");
+    let mut args: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    args.extend([
+        Path::new("--out"),
+        &out,
+        Path::new("--max-input-bytes"),
+        Path::new("1000"),
+    ]);
+    let output = dataset(&args);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let reports = read(&out, "reports");
+    assert_eq!(reports.height(), inputs.len());
+    let kinds = strings(&reports, "error_kind");
+    assert!(
+        kinds.iter().all(|k| k.as_deref() == Some("too_large")),
+        "the size of /dev/zero is not known in advance, yet it is held to the limit: {kinds:?}"
+    );
+    #[cfg(unix)]
+    {
+        let paths = strings(&reports, "source_path");
+        let ids = strings(&reports, "report_id");
+        assert!(
+            paths[1].as_deref().unwrap().ends_with("r\\xff.txt"),
+            "{paths:?}"
+        );
+        assert!(
+            paths[2].as_deref().unwrap().ends_with("r\\xfe.txt"),
+            "{paths:?}"
+        );
+        assert_ne!(
+            ids[1], ids[2],
+            "names that differ in bytes keep distinct ids"
+        );
+    }
+}
+
+#[test]
+fn a_formula_in_a_text_cell_is_neutralised_in_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let title = "=HYPERLINK(\"http://x\",\"某县人民政府2021年政府信息公开工作年度报告\")";
+    std::fs::write(
+        &a,
+        format!("{title}\n一、总体情况\n本年度共收到申请5件。\n"),
+    )
+    .unwrap();
+    for format in ["csv", "parquet"] {
+        let out = dir.path().join(format);
+        let output = dataset(&[
+            &a,
+            Path::new("--out"),
+            &out,
+            Path::new("--format"),
+            Path::new(format),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let csv = std::fs::read_to_string(dir.path().join("csv/reports.csv")).unwrap();
+    assert!(csv.contains(",\"'=HYPERLINK("), "{csv}");
+    assert!(!csv.contains(",\"=HYPERLINK("), "{csv}");
+    let reports = read(&dir.path().join("parquet"), "reports");
+    assert_eq!(
+        strings(&reports, "title")[0].as_deref(),
+        Some(title),
+        "Parquet keeps the text"
+    );
 }

@@ -11,6 +11,64 @@
 //! into one group; renamed or merged agencies do not; abbreviations other than the two above
 //! (`市府办`) are not expanded.
 
+/// What kind of agency a report is from, judged by the end of its normalized name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgencyKind {
+    /// A government of county level or above (`…人民政府`, or a zone's `…区管理委员会`): its
+    /// report is the consolidated one of its level.
+    Government,
+    /// A government's general office (`…人民政府办公室`, `…办公厅`).
+    GeneralOffice,
+    /// A department (`…局`, `…委员会`, `…厅`, `…中心`, …).
+    Department,
+    /// A township, town or street (`…镇人民政府`, `…乡人民政府`, `…街道办事处`).
+    TownshipStreet,
+}
+
+impl AgencyKind {
+    /// Its name in the tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            AgencyKind::Government => "government",
+            AgencyKind::GeneralOffice => "general_office",
+            AgencyKind::Department => "department",
+            AgencyKind::TownshipStreet => "township_street",
+        }
+    }
+
+    /// The kind of a normalized agency name; `None` when its ending says nothing (a bare place
+    /// name such as `平潭综合实验区`).
+    pub fn of(normalized: &str) -> Option<AgencyKind> {
+        let ends = |endings: &[&str]| endings.iter().any(|e| normalized.ends_with(e));
+        if normalized.contains("街道办事处") || ends(&["镇人民政府", "乡人民政府", "街道"])
+        {
+            Some(AgencyKind::TownshipStreet)
+        } else if ends(&["政府办公室", "政府办公厅", "管理委员会办公室"]) {
+            Some(AgencyKind::GeneralOffice)
+        } else if ends(&["人民政府", "区管理委员会"]) {
+            Some(AgencyKind::Government)
+        } else if ends(&[
+            "局",
+            "委员会",
+            "委",
+            "办",
+            "办公室",
+            "厅",
+            "署",
+            "中心",
+            "院",
+            "站",
+            "所",
+            "队",
+            "处",
+        ]) {
+            Some(AgencyKind::Department)
+        } else {
+            None
+        }
+    }
+}
+
 /// Characters that end an administrative unit's name and may precede `政府`.
 const UNIT_ENDINGS: [char; 8] = ['省', '市', '县', '区', '旗', '州', '镇', '乡'];
 
@@ -149,7 +207,28 @@ fn unit_name<'a>(text: &'a str, endings: &[char]) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{normalize, AgencyKind};
+
+    #[test]
+    fn the_kind_comes_from_the_name_ending() {
+        let kind = |name: &str| AgencyKind::of(&normalize(name));
+        assert_eq!(kind("淮安市洪泽区人民政府"), Some(AgencyKind::Government));
+        assert_eq!(kind("平潭综合实验区管委会"), Some(AgencyKind::Government));
+        assert_eq!(
+            kind("上海市人民政府办公厅"),
+            Some(AgencyKind::GeneralOffice)
+        );
+        assert_eq!(
+            kind("平潭综合实验区管委会办公室"),
+            Some(AgencyKind::GeneralOffice)
+        );
+        assert_eq!(kind("武汉市硚口区行政审批局"), Some(AgencyKind::Department));
+        assert_eq!(kind("沭阳县发展和改革委员会"), Some(AgencyKind::Department));
+        assert_eq!(kind("高良涧街道办事处"), Some(AgencyKind::TownshipStreet));
+        assert_eq!(kind("岔河镇人民政府"), Some(AgencyKind::TownshipStreet));
+        assert_eq!(kind("平潭综合实验区"), None);
+        assert_eq!(AgencyKind::Department.name(), "department");
+    }
 
     #[test]
     fn one_agency_across_years_groups() {

@@ -4,11 +4,11 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use nianbao_extract::{ExtractError, Limits};
+use nianbao_extract::{ExtractError, Limits, Narrative};
 use nianbao_format::sha256_hex;
-use nianbao_schema::Report;
+use nianbao_schema::{Report, Source};
 
-use crate::inputs::Document;
+use crate::inputs::{path_text, Document};
 
 /// What became of one document.
 #[derive(Debug)]
@@ -19,6 +19,8 @@ pub struct Outcome {
     pub report_id: String,
     /// The report, or why there is none.
     pub result: Result<Report, Failure>,
+    /// What the prose states (empty when the document could not be read).
+    pub narrative: Narrative,
 }
 
 /// Why a document gave no report.
@@ -42,7 +44,18 @@ impl Failure {
 
 /// Reads and extracts one document.
 pub fn extract(document: Document, limits: &Limits) -> Outcome {
-    let name = document.path.display().to_string();
+    let name = path_text(&document.path);
+    if let Some(reason) = &document.unlisted {
+        return Outcome {
+            report_id: sha256_hex(name.as_bytes()),
+            result: Err(Failure {
+                message: format!("{name}: cannot list folder: {reason}"),
+                kind: "io",
+            }),
+            narrative: Narrative::default(),
+            document,
+        };
+    }
     let bytes = match nianbao_extract::read_file(&document.path, limits.max_input_bytes) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -51,18 +64,22 @@ pub fn extract(document: Document, limits: &Limits) -> Outcome {
                 document,
                 report_id,
                 result: Err(Failure::from_error(&error)),
+                narrative: Narrative::default(),
             };
         }
     };
-    let result = match catch_unwind(AssertUnwindSafe(|| {
-        nianbao_extract::extract_bytes(&bytes, &name, limits)
+    let (result, narrative) = match catch_unwind(AssertUnwindSafe(|| {
+        extract_with_narrative(&bytes, &name, limits)
     })) {
-        Ok(Ok(report)) => Ok(report),
-        Ok(Err(error)) => Err(Failure::from_error(&error)),
-        Err(panic) => Err(Failure {
-            message: format!("{name}: the extractor failed: {}", panic_message(&*panic)),
-            kind: "panic",
-        }),
+        Ok(Ok((report, narrative))) => (Ok(report), narrative),
+        Ok(Err(error)) => (Err(Failure::from_error(&error)), Narrative::default()),
+        Err(panic) => (
+            Err(Failure {
+                message: format!("{name}: the extractor failed: {}", panic_message(&*panic)),
+                kind: "panic",
+            }),
+            Narrative::default(),
+        ),
     };
     let report_id = match &result {
         Ok(report) if !report.source.sha256.is_empty() => report.source.sha256.clone(),
@@ -72,7 +89,33 @@ pub fn extract(document: Document, limits: &Limits) -> Outcome {
         document,
         report_id,
         result,
+        narrative,
     }
+}
+
+/// What `nianbao_extract::extract_bytes` does, keeping the document to read its prose too.
+fn extract_with_narrative(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+) -> Result<(Report, Narrative), ExtractError> {
+    let read = nianbao_extract::read(bytes, limits).map_err(|source| ExtractError::Unreadable {
+        path: name.to_string(),
+        source,
+    })?;
+    let source = Source {
+        path: name.to_string(),
+        sha256: sha256_hex(bytes),
+        format: read.format.name().to_string(),
+        encoding: read.encoding.map(str::to_string),
+    };
+    let report = nianbao_extract::report_from_document_with(
+        &read.document,
+        source,
+        Vec::new(),
+        &limits.solver,
+    );
+    Ok((report, nianbao_extract::narrative(&read.document)))
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -96,13 +139,7 @@ mod tests {
             max_input_bytes: 10,
             ..Limits::default()
         };
-        let outcome = extract(
-            Document {
-                path: big.clone(),
-                crawl: None,
-            },
-            &limits,
-        );
+        let outcome = extract(Document::file(big.clone()), &limits);
         let failure = outcome.result.unwrap_err();
         assert!(
             failure.message.contains("more than the input limit"),
@@ -114,13 +151,7 @@ mod tests {
             sha256_hex(big.display().to_string().as_bytes())
         );
 
-        let missing = extract(
-            Document {
-                path: dir.path().join("gone.txt"),
-                crawl: None,
-            },
-            &limits,
-        );
+        let missing = extract(Document::file(dir.path().join("gone.txt")), &limits);
         let failure = missing.result.unwrap_err();
         assert!(failure.message.contains("cannot read file"), "{failure:?}");
         assert_eq!(failure.kind, "io");

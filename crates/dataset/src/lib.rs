@@ -1,4 +1,4 @@
-//! nianbao-dataset: many reports in, four tables out (`nianbao dataset INPUT... --out DIR`).
+//! nianbao-dataset: many reports in, six tables out (`nianbao dataset INPUT... --out DIR`).
 //!
 //! The run is a pipeline of small steps, one module each:
 //!
@@ -7,31 +7,40 @@
 //! - [`pipeline`] extracts chunks of documents on all cores (rayon) while the previous chunk is
 //!   written, so the row order is the document order and memory stays bounded by a chunk;
 //! - [`duplicates`] flags a report already seen (same bytes, or same cells in another form);
-//! - [`agency`] normalizes agency names, so [`carry`] can check carry-over across years (X3.1);
-//! - [`tables`] holds the columns of `reports`, `cells`, `checks` and `wide`;
-//! - [`sink`] writes each table to a temporary file and renames it into place when complete;
+//! - [`agency`] normalizes agency names (and tells their kind), so [`carry`] can check
+//!   carry-over across years (X3.1); [`region`] resolves the 行政区划代码 an agency belongs to;
+//!   [`timeliness`] gives the statutory deadline;
+//! - [`indicators`] reads a report's main numbers, which [`narrative`] compares with the
+//!   numbers its prose states (the `N` checks);
+//! - [`tables`] holds the columns of `reports`, `cells`, `checks`, `wide`, `facts` and `panel`;
+//! - [`sink`] writes each table to a temporary file and renames them all into place when all
+//!   are complete;
 //! - [`progress`] and [`summary`] report to a person on stderr.
 //!
 //! [`build`] takes [`Options`] and returns a [`Summary`] (documents read, failed, …) or a fatal
-//! error (an input that does not exist, an output that cannot be written), in which case no
+//! [`Error`] (an input that does not exist, an output that cannot be written), in which case no
 //! table is replaced; the binary prints the summary and maps it to an exit code.
 
 pub mod agency;
 pub mod carry;
 pub mod duplicates;
+pub mod error;
 pub mod extract;
+pub mod indicators;
 pub mod inputs;
+pub mod narrative;
 pub mod pipeline;
 pub mod progress;
+pub mod region;
 pub mod sink;
 pub mod summary;
 pub mod tables;
+pub mod timeliness;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
-
+pub use error::Error;
 pub use sink::Format;
 pub use summary::Summary;
 
@@ -53,15 +62,17 @@ pub struct Options {
 }
 
 /// Builds the dataset and returns its counts (the caller prints them).
-pub fn build(options: &Options) -> anyhow::Result<Summary> {
+pub fn build(options: &Options) -> Result<Summary, Error> {
     let started = Instant::now();
     let inputs = inputs::collect(&options.inputs)?;
-    std::fs::create_dir_all(&options.out)
-        .with_context(|| format!("cannot create {}", options.out.display()))?;
+    std::fs::create_dir_all(&options.out).map_err(|source| Error::Output {
+        path: options.out.clone(),
+        source,
+    })?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
-        .context("cannot start the worker threads")?;
+        .map_err(Error::Threads)?;
     let progress = progress::Progress::new(inputs.documents.len(), options.show_progress);
     let output = pipeline::Output {
         dir: &options.out,

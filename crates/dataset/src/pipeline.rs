@@ -11,12 +11,14 @@ use rayon::prelude::*;
 
 use crate::carry::CarryOver;
 use crate::duplicates::{Duplicates, Kind};
+use crate::error::{Error, Result};
 use crate::extract::{extract, Outcome};
 use crate::inputs::Document;
+use crate::narrative;
 use crate::progress::Progress;
 use crate::sink::{Format, Sink};
 use crate::summary::Summary;
-use crate::tables::{CellsTable, ChecksTable, ReportsTable, WideTable};
+use crate::tables::{CellsTable, ChecksTable, FactsTable, PanelTable, ReportsTable, WideTable};
 
 /// Documents extracted per chunk (one Parquet row group per chunk in cells, checks and wide).
 const CHUNK: usize = 512;
@@ -29,14 +31,14 @@ pub struct Output<'a> {
     pub format: Format,
 }
 
-/// Extracts every document and writes the four tables; returns the counts.
+/// Extracts every document and writes the tables; returns the counts.
 pub fn build(
     documents: Vec<Document>,
     output: &Output,
     limits: &Limits,
     pool: &rayon::ThreadPool,
     progress: &Progress,
-) -> anyhow::Result<Summary> {
+) -> Result<Summary> {
     let mut collector = Collector::create(output)?;
     let mut documents = documents.into_iter().peekable();
     let mut pending: Vec<Outcome> = Vec::new();
@@ -69,29 +71,41 @@ struct Collector {
     checks_out: Sink,
     wide_out: Sink,
     reports_out: Sink,
+    facts_out: Sink,
+    panel_out: Sink,
     reports: ReportsTable,
     cells: CellsTable,
     checks: ChecksTable,
     wide: WideTable,
+    facts: FactsTable,
+    panel: PanelTable,
     duplicates: Duplicates,
     carry: CarryOver,
     summary: Summary,
 }
 
 impl Collector {
-    fn create(output: &Output) -> anyhow::Result<Collector> {
-        let sink = |name: &str, empty: PolarsResult<DataFrame>| -> anyhow::Result<Sink> {
-            Sink::create(output.dir, name, output.format, empty?.schema())
+    fn create(output: &Output) -> Result<Collector> {
+        let sink = |name: &str, empty: PolarsResult<DataFrame>| -> Result<Sink> {
+            let empty = empty.map_err(|source| Error::Table {
+                path: output.dir.join(name),
+                source,
+            })?;
+            Sink::create(output.dir, name, output.format, empty.schema())
         };
         Ok(Collector {
             reports_out: sink("reports", ReportsTable::default().take_frame())?,
             cells_out: sink("cells", CellsTable::default().take_frame())?,
             checks_out: sink("checks", ChecksTable::default().take_frame())?,
             wide_out: sink("wide", WideTable::default().take_frame())?,
+            facts_out: sink("facts", FactsTable::default().take_frame())?,
+            panel_out: sink("panel", PanelTable::default().take_frame())?,
             reports: ReportsTable::default(),
             cells: CellsTable::default(),
             checks: ChecksTable::default(),
             wide: WideTable::default(),
+            facts: FactsTable::default(),
+            panel: PanelTable::default(),
             duplicates: Duplicates::default(),
             carry: CarryOver::default(),
             summary: Summary {
@@ -102,20 +116,31 @@ impl Collector {
     }
 
     /// Adds a chunk of outcomes (in document order) and writes its rows.
-    fn add(&mut self, outcomes: Vec<Outcome>) -> anyhow::Result<()> {
+    fn add(&mut self, outcomes: Vec<Outcome>) -> Result<()> {
         if outcomes.is_empty() {
             return Ok(());
         }
         for outcome in outcomes {
             self.add_one(outcome);
         }
-        self.cells_out.write(&self.cells.take_frame()?)?;
-        self.checks_out.write(&self.checks.take_frame()?)?;
-        self.wide_out.write(&self.wide.take_frame()?)?;
+        self.cells_out.write(self.cells.take_frame())?;
+        self.checks_out.write(self.checks.take_frame())?;
+        self.wide_out.write(self.wide.take_frame())?;
+        self.facts_out.write(self.facts.take_frame())?;
         Ok(())
     }
 
-    fn add_one(&mut self, outcome: Outcome) {
+    fn add_one(&mut self, mut outcome: Outcome) {
+        // The prose against the tables: its checks join the report's own.
+        let values = outcome.result.as_mut().ok().map(|report| {
+            let values = crate::indicators::values(&report.cells);
+            let statements = &outcome.narrative.statements;
+            let checks = statements
+                .iter()
+                .filter_map(|s| narrative::check(s, &values));
+            report.checks.extend(checks);
+            values
+        });
         let report = outcome.result.as_ref().ok();
         let agency = report
             .and_then(|r| r.report.agency.as_deref())
@@ -124,14 +149,19 @@ impl Collector {
         let duplicate = self
             .duplicates
             .check(&outcome.report_id, report, agency.as_deref());
-        let row = self
-            .reports
-            .push(&outcome, agency.as_deref(), duplicate.as_ref());
+        let printed = report.and_then(|r| r.report.agency.as_deref());
+        let region = crate::region::of(printed, agency.as_deref());
+        let row = self.reports.push(
+            &outcome,
+            agency.as_deref(),
+            region.as_ref(),
+            duplicate.as_ref(),
+        );
 
         let s = &mut self.summary;
         s.documents += 1;
         s.duplicates += usize::from(duplicate.is_some());
-        let Ok(report) = outcome.result else {
+        let (Ok(report), Some(values)) = (outcome.result, values) else {
             s.failed += 1;
             return;
         };
@@ -146,7 +176,12 @@ impl Collector {
         let id = outcome.report_id.as_str();
         if duplicate.is_none() {
             self.carry.add(row, id, agency.as_deref(), &report);
+            if let (Some(agency), Some(year)) = (agency.as_deref(), report.report.year) {
+                let code = region.and_then(std::result::Result::ok).map(|r| r.code);
+                self.panel.add(agency, year, id, code, values);
+            }
         }
+        self.facts.push(id, &outcome.narrative, &values);
         self.wide.push(
             id,
             &report,
@@ -157,24 +192,26 @@ impl Collector {
         self.cells.push(id, report.cells);
     }
 
-    /// Adds the cross-report checks, writes `reports`, and renames every table into place.
-    fn finish(mut self) -> anyhow::Result<Summary> {
+    /// Adds the cross-report checks, writes `reports` and `panel`, and renames every table into
+    /// place.
+    fn finish(mut self) -> Result<Summary> {
         let cross = self.carry.checks();
         for c in cross {
             self.reports.add_check(c.row, c.check.passed);
             self.summary.failed_checks += usize::from(!c.check.passed);
             self.checks.push(&c.report_id, [c.check]);
         }
-        self.checks_out.write(&self.checks.take_frame()?)?;
-        self.reports_out.write(&self.reports.take_frame()?)?;
-        for sink in [
+        self.checks_out.write(self.checks.take_frame())?;
+        self.reports_out.write(self.reports.take_frame())?;
+        self.panel_out.write(self.panel.take_frame())?;
+        crate::sink::commit_all(vec![
             self.cells_out,
             self.checks_out,
             self.wide_out,
+            self.facts_out,
+            self.panel_out,
             self.reports_out,
-        ] {
-            sink.commit()?;
-        }
+        ])?;
         Ok(self.summary)
     }
 }
@@ -255,14 +292,12 @@ mod tests {
     }
 
     fn ok(id: &str, report: Report) -> Outcome {
-        let document = Document {
-            path: format!("{id}.html").into(),
-            crawl: None,
-        };
+        let document = Document::file(format!("{id}.html").into());
         Outcome {
             document,
             report_id: id.into(),
             result: Ok(report),
+            narrative: Default::default(),
         }
     }
 
@@ -273,7 +308,7 @@ mod tests {
     }
 
     #[test]
-    fn hand_made_reports_become_four_tables() {
+    fn hand_made_reports_become_the_tables() {
         let dir = tempfile::tempdir().unwrap();
         let mut collector = Collector::create(&Output {
             dir: dir.path(),
@@ -281,15 +316,13 @@ mod tests {
         })
         .unwrap();
         let failed = Outcome {
-            document: Document {
-                path: "bad.docx".into(),
-                crawl: None,
-            },
+            document: Document::file("bad.docx".into()),
             report_id: "bad".into(),
             result: Err(crate::extract::Failure {
                 message: "bad.docx: not a zip".into(),
                 kind: "broken",
             }),
+            narrative: Default::default(),
         };
         collector
             .add(vec![
@@ -369,6 +402,14 @@ mod tests {
         assert_eq!((int.get(zero), status.get(zero)), (Some(0), Some("number")));
         let fee = row("table2.art20_8.admin_fees.amount_wan_yuan");
         assert_eq!((int.get(fee), dec.get(fee)), (None, Some(18651.06)));
+        let value = cells.column("value").unwrap().f64().unwrap().clone();
+        assert_eq!(
+            (value.get(fee), value.get(zero), value.get(blank)),
+            (Some(18651.06), Some(0.0), None),
+            "value: every number, counts and amounts alike"
+        );
+        let over = row("table3.carried_over.total");
+        assert_eq!((int.get(over), value.get(over)), (Some(0), Some(0.0)));
         assert_eq!(
             cells.column("table").unwrap().i32().unwrap().get(fee),
             Some(2)
@@ -406,6 +447,112 @@ mod tests {
                 .unwrap()
                 .get(1),
             Some(5)
+        );
+    }
+
+    #[test]
+    fn the_prose_is_checked_against_the_table() {
+        use nianbao_extract::{Measure, Narrative, Section, Statement};
+        let dir = tempfile::tempdir().unwrap();
+        let mut collector = Collector::create(&Output {
+            dir: dir.path(),
+            format: Format::Parquet,
+        })
+        .unwrap();
+        let statement = |measure, value: f64, text: &str| Statement {
+            measure,
+            value,
+            text: text.into(),
+            sentence: format!("本年度{text}。"),
+        };
+        let mut outcome = ok("a", report("a", "淮安市洪泽区人民政府", 2024, 0, 4));
+        outcome.narrative = Narrative {
+            statements: vec![
+                statement(Measure::NewReceived, 17.0, "受理申请17件"),
+                statement(Measure::CarriedForward, 0.0, "所有申请均已办结"),
+                statement(
+                    Measure::ProactivePublished,
+                    2428.0,
+                    "主动公开政府信息2428条",
+                ),
+            ],
+            sections: Section::ALL[..4].to_vec(),
+        };
+        collector.add(vec![outcome]).unwrap();
+        let summary = collector.finish().unwrap();
+        assert_eq!(
+            summary.failed_checks, 2,
+            "17 against 0 received, 0 against 4 carried"
+        );
+
+        let checks = read(dir.path(), "checks");
+        let rules: Vec<_> = checks
+            .column("rule")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                Some("R3.1"),
+                Some("N3.new_received"),
+                Some("N3.carried_forward")
+            ]
+        );
+        let facts = read(dir.path(), "facts");
+        assert_eq!(facts.height(), 3);
+        let agrees: Vec<_> = facts
+            .column("agrees")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(agrees, [Some(false), Some(false), None]);
+        let table: Vec<_> = facts
+            .column("table_value")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(table, [Some(0), Some(4), None]);
+
+        let reports = read(dir.path(), "reports");
+        let text = |name: &str| {
+            reports
+                .column(name)
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(0)
+                .map(str::to_string)
+        };
+        assert_eq!(text("sections_missing").as_deref(), Some("5,6"));
+        assert_eq!(text("agency_kind").as_deref(), Some("government"));
+        assert_eq!(text("deadline").as_deref(), Some("2025-03-31"));
+        assert_eq!(text("region_code").as_deref(), Some("320813"));
+        assert_eq!(
+            reports
+                .column("n_checks_failed")
+                .unwrap()
+                .u32()
+                .unwrap()
+                .get(0),
+            Some(2)
+        );
+        let panel = read(dir.path(), "panel");
+        assert_eq!(panel.height(), 1);
+        assert_eq!(
+            panel
+                .column("carried_forward")
+                .unwrap()
+                .i64()
+                .unwrap()
+                .get(0),
+            Some(4)
         );
     }
 

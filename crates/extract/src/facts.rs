@@ -1,7 +1,14 @@
 //! Numbers the report states in its prose about its own tables (`本年度全区共收到70件申请`,
-//! `办结69件`, `1件结转下年度`, `制发行政规范性文件62件`). They are soft evidence for the
-//! run-together solver: they can only choose among readings the tables allow, and a cell they
-//! decide is named in a warning.
+//! `办结69件`, `1件结转下年度`, `制发行政规范性文件62件`).
+//!
+//! Two readers share one table of patterns:
+//!
+//! - [`prose_facts`] gives the run-together solver soft evidence: the statements can only choose
+//!   among readings the tables allow, and a cell they decide is named in a warning. It uses the
+//!   patterns marked for the solver only, so the solver's behaviour does not move when the
+//!   narrative patterns grow.
+//! - [`narrative`] gives every statement (with its sentence) and the report's outline (the six
+//!   sections of the statutory format), for the dataset's `facts` table and its `N` checks.
 
 use std::sync::OnceLock;
 
@@ -10,36 +17,233 @@ use regex::Regex;
 use crate::document::{Block, Document};
 use crate::solve::Fact;
 
-/// The statements read: a pattern whose first group is the number, and the key it gives.
-fn patterns() -> &'static [(Regex, &'static str)] {
-    static P: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+/// What a statement in the prose is about: a number a table also holds (or, for
+/// [`Measure::ProactivePublished`], one no table holds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Measure {
+    /// 本年新收申请 (`table3.new_received.total`).
+    NewReceived,
+    /// 上年结转申请 (`table3.carried_over.total`).
+    CarriedOver,
+    /// 办结 (`table3.result_total.total`).
+    Resolved,
+    /// 予以公开 (`table3.result.granted.total`).
+    Granted,
+    /// 部分公开 (`table3.result.partially_granted.total`).
+    PartiallyGranted,
+    /// 不予公开, every reason (the sum of `table3.result.denied.*.total`).
+    Denied,
+    /// 无法提供, every reason (the sum of `table3.result.unable.*.total`).
+    Unable,
+    /// 不予处理, every reason (the sum of `table3.result.not_processed.*.total`).
+    NotProcessed,
+    /// 其他处理 (the sum of `table3.result.other.*.total`).
+    Other,
+    /// 结转下年度 (`table3.carried_forward.total`); "所有申请均已办结" states 0.
+    CarriedForward,
+    /// 行政复议 (`table4.admin_review.total`).
+    AdminReview,
+    /// 行政诉讼, direct and after review (the sum of `table4.litigation_*.total`).
+    Litigation,
+    /// 制发规范性文件 (`table2.art20_1.normative_docs.issued`).
+    NormativeDocsIssued,
+    /// 主动公开政府信息N条: no table holds it.
+    ProactivePublished,
+}
+
+impl Measure {
+    /// The key the statement speaks of: a canonical key of `keys.tsv`, or, for a sum of rows, a
+    /// key of the same form that no table prints (`table3.result.denied.total`,
+    /// `table4.litigation.total`); `prose.proactive_published` for the one no table holds.
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::NewReceived => "table3.new_received.total",
+            Measure::CarriedOver => "table3.carried_over.total",
+            Measure::Resolved => "table3.result_total.total",
+            Measure::Granted => "table3.result.granted.total",
+            Measure::PartiallyGranted => "table3.result.partially_granted.total",
+            Measure::Denied => "table3.result.denied.total",
+            Measure::Unable => "table3.result.unable.total",
+            Measure::NotProcessed => "table3.result.not_processed.total",
+            Measure::Other => "table3.result.other.total",
+            Measure::CarriedForward => "table3.carried_forward.total",
+            Measure::AdminReview => "table4.admin_review.total",
+            Measure::Litigation => "table4.litigation.total",
+            Measure::NormativeDocsIssued => "table2.art20_1.normative_docs.issued",
+            Measure::ProactivePublished => "prose.proactive_published",
+        }
+    }
+
+    /// The name of the check comparing the statement with the table (`N3.new_received`); `None`
+    /// for a number no table holds.
+    pub fn rule(self) -> Option<&'static str> {
+        Some(match self {
+            Measure::NewReceived => "N3.new_received",
+            Measure::CarriedOver => "N3.carried_over",
+            Measure::Resolved => "N3.result_total",
+            Measure::Granted => "N3.granted",
+            Measure::PartiallyGranted => "N3.partially_granted",
+            Measure::Denied => "N3.denied",
+            Measure::Unable => "N3.unable",
+            Measure::NotProcessed => "N3.not_processed",
+            Measure::Other => "N3.other",
+            Measure::CarriedForward => "N3.carried_forward",
+            Measure::AdminReview => "N4.admin_review",
+            Measure::Litigation => "N4.litigation",
+            Measure::NormativeDocsIssued => "N2.normative_docs_issued",
+            Measure::ProactivePublished => return None,
+        })
+    }
+
+    /// A word the sentence (or the one before it in the paragraph) must hold for the statement
+    /// to be about this measure (`申请` for the requests of table 三), so that `办结21件` about
+    /// deputies' proposals is not read.
+    fn context(self) -> Option<&'static str> {
+        match self {
+            Measure::NewReceived
+            | Measure::CarriedOver
+            | Measure::Resolved
+            | Measure::Granted
+            | Measure::PartiallyGranted
+            | Measure::Denied
+            | Measure::Unable
+            | Measure::NotProcessed
+            | Measure::Other
+            | Measure::CarriedForward => Some("申请"),
+            Measure::AdminReview
+            | Measure::Litigation
+            | Measure::NormativeDocsIssued
+            | Measure::ProactivePublished => None,
+        }
+    }
+}
+
+/// One pattern: its first group is the number (no group: the statement says 0); `solver` marks
+/// the patterns whose facts the run-together solver uses.
+struct Pattern {
+    re: Regex,
+    measure: Measure,
+    solver: bool,
+}
+
+/// The statements read.
+fn patterns() -> &'static [Pattern] {
+    static P: OnceLock<Vec<Pattern>> = OnceLock::new();
     P.get_or_init(|| {
+        use Measure::*;
         [
+            // The solver's patterns (kept as they were).
             (
                 r"(?:共|全年|累计)(?:收到|受理|接收)[^。；，,]{0,12}?申请(\d+)件",
-                "table3.new_received.total",
+                NewReceived,
+                true,
             ),
             (
                 r"(?:共|全年|累计)(?:收到|受理|接收)(\d+)件[^。；，,]{0,8}申请",
-                "table3.new_received.total",
+                NewReceived,
+                true,
             ),
-            (r"办结(\d+)件", "table3.result_total.total"),
+            (r"办结(\d+)件", Resolved, true),
             (
                 r"(\d+)件(?:申请)?结转(?:至)?下(?:一)?年度",
-                "table3.carried_forward.total",
+                CarriedForward,
+                true,
+            ),
+            (r"制发(?:行政)?规范性文件(\d+)件", NormativeDocsIssued, true),
+            // The narrative's own.
+            (
+                r"(?:收到|受理|接收|新收)[^。；，,\d]{0,16}?申请\s*(\d+)\s*件",
+                NewReceived,
+                false,
             ),
             (
-                r"制发(?:行政)?规范性文件(\d+)件",
-                "table2.art20_1.normative_docs.issued",
+                r"(?:收到|受理|接收|新收)[^。；，,\d]{0,6}?(\d+)\s*件[^。；，,\d]{0,8}申请",
+                NewReceived,
+                false,
+            ),
+            (r"办结\s*(\d+)\s*件", Resolved, false),
+            (r"办结[^。；，,\d]{0,8}?申请\s*(\d+)\s*件", Resolved, false),
+            (
+                r"上(?:一)?年(?:度)?结转[^。；，,\d]{0,12}?(\d+)\s*件",
+                CarriedOver,
+                false,
+            ),
+            (
+                r"(\d+)\s*件[^。；，,\d（(]{0,6}上(?:一)?年(?:度)?结转",
+                CarriedOver,
+                false,
+            ),
+            (r"(?:^|[^不部分])予以公开\s*(\d+)\s*件", Granted, false),
+            (r"(\d+)\s*件予以公开", Granted, false),
+            // Not `予以公开及部分公开258件` (the two together).
+            (
+                r"(?:^|[^及和与、])部分公开\s*(\d+)\s*件",
+                PartiallyGranted,
+                false,
+            ),
+            (r"(\d+)\s*件部分公开", PartiallyGranted, false),
+            (r"不予公开\s*(\d+)\s*件", Denied, false),
+            (r"(\d+)\s*件不予公开", Denied, false),
+            (r"无法提供\s*(\d+)\s*件", Unable, false),
+            (r"不予处理\s*(\d+)\s*件", NotProcessed, false),
+            (r"其他处理\s*(\d+)\s*件", Other, false),
+            (r"答复[^。；，,\d]{0,12}?申请\s*(\d+)\s*件", Resolved, false),
+            (
+                r"(\d+)\s*件申请[^。；，,\d]{0,16}?(?:顺延|结转)(?:至|到)?下(?:一)?年度",
+                CarriedForward,
+                false,
+            ),
+            (
+                r"结转(?:至)?下(?:一)?年度[^。；，,\d]{0,8}?(\d+)\s*件",
+                CarriedForward,
+                false,
+            ),
+            (
+                r"(\d+)\s*件(?:申请)?结转(?:至)?下(?:一)?年度",
+                CarriedForward,
+                false,
+            ),
+            (
+                r"申请[^。；\d]{0,20}?(?:均|全部|都)[^。；，,\d]{0,8}?办结",
+                CarriedForward,
+                false,
+            ),
+            (r"行政复议[^。；，,\d]{0,10}?(\d+)\s*件", AdminReview, false),
+            (r"(\d+)\s*件[^。；，,\d]{0,10}?行政复议", AdminReview, false),
+            (
+                r"(?:未发生|无|没有)[^。；，,\d]{0,16}?行政复议",
+                AdminReview,
+                false,
+            ),
+            (r"行政诉讼[^。；，,\d]{0,10}?(\d+)\s*件", Litigation, false),
+            (r"(\d+)\s*件[^。；，,\d]{0,10}?行政诉讼", Litigation, false),
+            (
+                r"(?:未发生|无|没有)[^。；，,\d]{0,24}?行政诉讼",
+                Litigation,
+                false,
+            ),
+            (
+                r"制发(?:行政)?规范性文件\s*(\d+)\s*件",
+                NormativeDocsIssued,
+                false,
+            ),
+            (
+                r"主动(?:公开|发布)[^。；，,\d]{0,16}?(?:政府)?信息\s*(\d+)\s*条",
+                ProactivePublished,
+                false,
             ),
         ]
         .into_iter()
-        .map(|(p, key)| (Regex::new(p).expect("valid regex"), key))
+        .map(|(p, measure, solver)| Pattern {
+            re: Regex::new(p).expect("valid regex"),
+            measure,
+            solver,
+        })
         .collect()
     })
 }
 
-/// The facts stated in the document's paragraphs (table cells are not prose).
+/// The facts stated in the document's paragraphs (table cells are not prose), for the solver.
 pub fn prose_facts(doc: &Document) -> Vec<Fact> {
     let mut facts = Vec::new();
     let paragraphs = doc.blocks.iter().filter_map(|b| match b {
@@ -48,13 +252,13 @@ pub fn prose_facts(doc: &Document) -> Vec<Fact> {
         _ => None,
     });
     for text in paragraphs {
-        for (re, key) in patterns() {
-            for caps in re.captures_iter(text) {
+        for pattern in patterns().iter().filter(|p| p.solver) {
+            for caps in pattern.re.captures_iter(text) {
                 let Some(value) = caps.get(1).and_then(|m| m.as_str().parse::<f64>().ok()) else {
                     continue;
                 };
                 facts.push(Fact {
-                    key: key.to_string(),
+                    key: pattern.measure.key().to_string(),
                     value,
                     source: caps[0].to_string(),
                 });
@@ -64,19 +268,238 @@ pub fn prose_facts(doc: &Document) -> Vec<Fact> {
     facts
 }
 
+/// One number the prose states.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// What it is about.
+    pub measure: Measure,
+    /// The number (0 for a statement such as `所有申请均已办结` or `未发生行政复议`).
+    pub value: f64,
+    /// The words that state it (`受理政府信息公开申请17件`).
+    pub text: String,
+    /// The sentence it stands in.
+    pub sentence: String,
+}
+
+/// The six sections of the statutory outline (国办公开办函〔2021〕30号 format).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    /// 一、总体情况
+    Overview,
+    /// 二、主动公开政府信息情况
+    Proactive,
+    /// 三、收到和处理政府信息公开申请情况
+    Requests,
+    /// 四、政府信息公开行政复议、行政诉讼情况
+    ReviewsAndLawsuits,
+    /// 五、存在的主要问题及改进情况
+    Problems,
+    /// 六、其他需要报告的事项
+    Other,
+}
+
+impl Section {
+    /// The six, in order.
+    pub const ALL: [Section; 6] = [
+        Section::Overview,
+        Section::Proactive,
+        Section::Requests,
+        Section::ReviewsAndLawsuits,
+        Section::Problems,
+        Section::Other,
+    ];
+
+    /// Its number in the outline, 1 to 6.
+    pub fn number(self) -> u8 {
+        self as u8 + 1
+    }
+
+    /// The numeral that opens its heading, and words one of which the heading holds.
+    fn heading(self) -> (char, &'static [&'static str]) {
+        match self {
+            Section::Overview => ('一', &["总体情况", "概述", "基本情况"]),
+            Section::Proactive => ('二', &["主动公开"]),
+            Section::Requests => ('三', &["申请"]),
+            Section::ReviewsAndLawsuits => ('四', &["复议", "诉讼"]),
+            Section::Problems => ('五', &["问题"]),
+            Section::Other => ('六', &["其他需要报告", "其他事项"]),
+        }
+    }
+
+    /// Its title in the statutory format.
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Overview => "总体情况",
+            Section::Proactive => "主动公开政府信息情况",
+            Section::Requests => "收到和处理政府信息公开申请情况",
+            Section::ReviewsAndLawsuits => "政府信息公开行政复议、行政诉讼情况",
+            Section::Problems => "存在的主要问题及改进情况",
+            Section::Other => "其他需要报告的事项",
+        }
+    }
+}
+
+/// What the prose says: its statements, and which sections of the outline it has.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Narrative {
+    /// Every statement, in reading order (one per measure and number within a sentence).
+    pub statements: Vec<Statement>,
+    /// The sections whose heading was found, in outline order.
+    pub sections: Vec<Section>,
+}
+
+/// Reads the statements and the outline of a document's paragraphs.
+pub fn narrative(doc: &Document) -> Narrative {
+    let mut out = Narrative::default();
+    let mut run = String::new();
+    let mut last = "";
+    for block in &doc.blocks {
+        let Block::Paragraph(text) = block else {
+            read_run(&mut run, &mut out);
+            last = "";
+            continue;
+        };
+        let text = text.trim();
+        for section in sections_in(text) {
+            if !out.sections.contains(&section) {
+                out.sections.push(section);
+            }
+        }
+        if is_heading(text) || !continues(&run, last) {
+            read_run(&mut run, &mut out);
+        }
+        run.push_str(text);
+        last = text;
+    }
+    read_run(&mut run, &mut out);
+    out.sections.sort();
+    out
+}
+
+/// Whether the next paragraph goes on the text of `run`, whose last paragraph is `last`: a line
+/// of a PDF or a wrapped text ends mid-sentence (`…区政府受理政府` / `信息公开申请 17 件`). After
+/// a short line (a heading, a table cell printed as a line) or a finished sentence, a new run
+/// starts.
+fn continues(run: &str, last: &str) -> bool {
+    const MAX_RUN: usize = 4096;
+    last.chars().count() >= 12
+        && run.len() < MAX_RUN
+        && !run.ends_with(['。', '！', '？', '；', '：', ':', ';'])
+}
+
+/// Reads the statements of the sentences of `run` and empties it.
+fn read_run(run: &mut String, out: &mut Narrative) {
+    let mut previous = "";
+    for sentence in sentences(run) {
+        out.statements.extend(statements_in(sentence, previous));
+        previous = sentence;
+    }
+    run.clear();
+}
+
+/// The statements of one sentence, in the order they stand, one per measure and number;
+/// `previous` is the sentence before it in the paragraph (the context of `予以公开258件。`).
+fn statements_in(sentence: &str, previous: &str) -> Vec<Statement> {
+    let mut found: Vec<(usize, Statement)> = Vec::new();
+    for pattern in patterns() {
+        if pattern
+            .measure
+            .context()
+            .is_some_and(|word| !sentence.contains(word) && !previous.contains(word))
+        {
+            continue;
+        }
+        for caps in pattern.re.captures_iter(sentence) {
+            let value = match caps.get(1) {
+                Some(m) => match m.as_str().parse::<f64>() {
+                    Ok(v) => v,
+                    Err(_) => continue,
+                },
+                None => 0.0,
+            };
+            let whole = caps.get(0).expect("group 0");
+            let known = found
+                .iter()
+                .any(|(_, s)| s.measure == pattern.measure && s.value == value);
+            if !known {
+                found.push((
+                    whole.start(),
+                    Statement {
+                        measure: pattern.measure,
+                        value,
+                        text: whole.as_str().trim().to_string(),
+                        sentence: sentence.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    found.sort_by_key(|(start, s)| (*start, s.measure));
+    found.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The sentences of a paragraph (ended by 。！？ or a line end), trimmed.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.split_inclusive(['。', '！', '？', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The sections whose heading stands in `text`: at its start or after a sentence, the numeral
+/// (`二`, not the end of `十二`), then `、` `.` `．`, then one of the section's words early on
+/// (`二、主动公开政府信息情况`); or a short paragraph that is the section's title without its
+/// numeral (`主动公开政府信息情况`).
+fn sections_in(text: &str) -> Vec<Section> {
+    let mut found = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, pair) in chars.windows(2).enumerate() {
+        let (numeral, mark) = (pair[0], pair[1]);
+        if !matches!(mark, '、' | '.' | '．') || (i > 0 && chars[i - 1] == '十') {
+            continue;
+        }
+        let head: String = chars[i + 2..].iter().take(24).collect();
+        found.extend(Section::ALL.into_iter().filter(|s| {
+            let (n, words) = s.heading();
+            n == numeral && words.iter().any(|w| head.contains(w))
+        }));
+    }
+    if text.chars().count() <= 30 {
+        found.extend(
+            Section::ALL
+                .into_iter()
+                .filter(|s| text.starts_with(s.title())),
+        );
+    }
+    found
+}
+
+/// Whether a paragraph opens with a heading (`一、…`, `（二）…`), so it starts a new run.
+fn is_heading(text: &str) -> bool {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some('（' | '('), _) => true,
+        (Some(c), Some('、' | '.' | '．')) => "一二三四五六七八九十".contains(c),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn doc(paragraphs: &[&str]) -> Document {
+        Document {
+            blocks: paragraphs
+                .iter()
+                .map(|p| Block::Paragraph(p.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn statements_about_the_tables_are_read() {
-        let doc = Document {
-            blocks: vec![Block::Paragraph(
-                "（二）依申请公开方面。坚持第一时间登记受理的工作机制。本年度全区共收到70件申请，及时依法依规办结69件，1件结转下年度继续办理。动态更新发布本年度制发行政规范性文件62件。"
-                    .into(),
-            )],
-            ..Default::default()
-        };
+        let doc = doc(&["（二）依申请公开方面。坚持第一时间登记受理的工作机制。本年度全区共收到70件申请，及时依法依规办结69件，1件结转下年度继续办理。动态更新发布本年度制发行政规范性文件62件。"]);
         let facts = prose_facts(&doc);
         let got: Vec<(&str, f64)> = facts.iter().map(|f| (f.key.as_str(), f.value)).collect();
         assert_eq!(
@@ -88,5 +511,185 @@ mod tests {
                 ("table2.art20_1.normative_docs.issued", 62.0),
             ]
         );
+        let narrative = narrative(&doc);
+        let got: Vec<(Measure, f64, &str)> = narrative
+            .statements
+            .iter()
+            .map(|s| (s.measure, s.value, s.sentence.as_str()))
+            .collect();
+        let sentence = "本年度全区共收到70件申请，及时依法依规办结69件，1件结转下年度继续办理。";
+        assert_eq!(
+            got,
+            vec![
+                (Measure::NewReceived, 70.0, sentence),
+                (Measure::Resolved, 69.0, sentence),
+                (Measure::CarriedForward, 1.0, sentence),
+                (
+                    Measure::NormativeDocsIssued,
+                    62.0,
+                    "动态更新发布本年度制发行政规范性文件62件。"
+                ),
+            ]
+        );
+    }
+
+    /// The statements of one sentence, as (measure, value).
+    fn read(sentence: &str) -> Vec<(Measure, f64)> {
+        narrative(&doc(&[sentence]))
+            .statements
+            .iter()
+            .map(|s| (s.measure, s.value))
+            .collect()
+    }
+
+    #[test]
+    fn each_narrative_pattern_reads_its_number() {
+        use Measure::*;
+        // hongze-2024, as its PDF prints it (spaces around the number).
+        assert_eq!(
+            read(
+                "2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已在法定期限内予以答复。"
+            ),
+            [(NewReceived, 17.0)]
+        );
+        assert_eq!(
+            read("上年结转政府信息公开申请3件，本年新收申请12件。"),
+            [(CarriedOver, 3.0), (NewReceived, 12.0)]
+        );
+        assert_eq!(
+            read(
+                "全年办结申请15件，其中予以公开8件，部分公开2件，不予公开1件，2件结转下年度办理。"
+            ),
+            [
+                (Resolved, 15.0),
+                (Granted, 8.0),
+                (PartiallyGranted, 2.0),
+                (Denied, 1.0),
+                (CarriedForward, 2.0)
+            ]
+        );
+        assert_eq!(read("所有申请均已按时办结。"), [(CarriedForward, 0.0)]);
+        assert_eq!(
+            read("全年发生政府信息公开行政复议2件，行政诉讼1件。"),
+            [(AdminReview, 2.0), (Litigation, 1.0)]
+        );
+        assert_eq!(
+            read("本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。"),
+            [(AdminReview, 0.0), (Litigation, 0.0)]
+        );
+        assert_eq!(
+            read("全年通过县政府门户网站主动公开政府信息4511条，开展意见征集9期。"),
+            [(ProactivePublished, 4511.0)]
+        );
+    }
+
+    #[test]
+    fn a_sentence_wrapped_over_lines_is_read_whole() {
+        // hongze-2024's PDF: one line a paragraph.
+        let narrative = narrative(&doc(&[
+            "（二）依申请公开情况。根据《条例》和上级部门关于依申",
+            "请办理的规范要求，强化组织领导、规范办理流程。2024 年，区政府办代表区政府受理政府",
+            "信息公开申请 17 件，均已在法定期限内予以答复。",
+            "二、主动公开政府信息情况",
+            "信息内容",
+            "本年制发件数",
+        ]));
+        let got: Vec<(Measure, f64, &str)> = narrative
+            .statements
+            .iter()
+            .map(|s| (s.measure, s.value, s.sentence.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                Measure::NewReceived,
+                17.0,
+                "2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已在法定期限内予以答复。"
+            )]
+        );
+        assert_eq!(narrative.sections, [Section::Proactive]);
+        let line = "2024 年，区政府办代表区政府受理政府";
+        assert!(continues(&format!("（二）依申请公开情况。{line}"), line));
+        assert!(
+            !continues("二、主动公开政府信息情况信息内容", "信息内容"),
+            "a short line"
+        );
+        assert!(!continues(
+            "均已在法定期限内予以答复。",
+            "均已在法定期限内予以答复。"
+        ));
+    }
+
+    #[test]
+    fn a_sentence_after_one_about_requests_is_about_requests() {
+        use Measure::*;
+        // shanghai-bgt-2019.
+        let text = "市政府办公厅代表市政府共受理政府信息公开申请859件，申请数量较去年回落12.3%；答复政府信息公开申请805件（含上年度结转申请18件，另有72件申请按照《条例》顺延到下年度答复），均在法定期限内予以答复。予以公开及部分公开258件，占33.9%；不予公开35件，占4.34%；因本机关不掌握等原因无法提供265件，占32.9%；不予处理158件，占19.6%；其他处理0件。";
+        let got: Vec<(Measure, f64)> = narrative(&doc(&[text]))
+            .statements
+            .iter()
+            .map(|s| (s.measure, s.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (NewReceived, 859.0),
+                (Resolved, 805.0),
+                (CarriedOver, 18.0),
+                (CarriedForward, 72.0),
+                (Denied, 35.0),
+                (Unable, 265.0),
+                (NotProcessed, 158.0),
+                (Other, 0.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_about_something_else_are_not_read() {
+        // shanghai-bgt-2019: the total with the carried-over inside, not the carried-over.
+        assert_eq!(
+            read("共受理政府信息公开申请859件（含上年度结转申请18件）。"),
+            [(Measure::NewReceived, 859.0), (Measure::CarriedOver, 18.0)]
+        );
+        // qiaokou-xzspj-2021: 议提案, not requests.
+        assert_eq!(
+            read("2021年区行政审批局共办理议提案21件，主办件已全部在规定时间内办结。"),
+            []
+        );
+        assert_eq!(read("共处理行政许可37957件。"), []);
+    }
+
+    #[test]
+    fn the_outline_is_read_from_the_headings() {
+        let narrative = narrative(&doc(&[
+            "一、总体情况",
+            "（一）主动公开情况。主要通过政府门户网站主动公开。",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "六、其他需要报告的事项",
+        ]));
+        // pingtan-2021's page text: headings inside the running text; a title without numeral.
+        let inline = super::narrative(&doc(&[
+            "-23165370。一、总体情况2021年，我区以习近平新时代中。升我区政务公开质效。二、主动公开政府信息情况 第二十条第（一）项",
+            "第十六、二十条",
+            "存在的主要问题及改进情况",
+        ]));
+        assert_eq!(
+            inline.sections,
+            [Section::Overview, Section::Proactive, Section::Problems]
+        );
+        assert_eq!(
+            narrative.sections,
+            [
+                Section::Overview,
+                Section::Proactive,
+                Section::Requests,
+                Section::ReviewsAndLawsuits,
+                Section::Other
+            ]
+        );
+        assert_eq!(Section::Problems.number(), 5);
     }
 }

@@ -184,7 +184,16 @@ pub fn to_table(report: &Report) -> String {
     for w in &report.warnings {
         let _ = writeln!(out, "  ! {w}");
     }
-    out
+    printable(&out)
+}
+
+/// The text for a terminal: control characters (an escape sequence in a title, a carriage
+/// return) and bidirectional overrides are dropped; line ends stay.
+fn printable(text: &str) -> String {
+    let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    text.chars()
+        .filter(|&c| c == '\n' || !(c.is_control() || bidi(c)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -196,5 +205,19 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
         assert_eq!(csv_field("12"), "12");
+    }
+
+    #[test]
+    fn the_table_for_a_terminal_has_no_control_characters() {
+        let report = Report {
+            report: crate::Meta {
+                title: Some("\u{1b}[2J\u{1b}]0;pwned\u{7}报告\r\u{202E}txt".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let table = to_table(&report);
+        assert!(table.starts_with("标题: [2J]0;pwned报告txt\n"), "{table:?}");
+        assert!(!table.chars().any(|c| c.is_control() && c != '\n'));
     }
 }

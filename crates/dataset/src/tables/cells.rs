@@ -1,4 +1,6 @@
 //! `cells`: one row per cell of every report (long form), in `keys.tsv` order within a report.
+//! `value_int` / `value_decimal` keep counts and amounts typed; `value` (Float64) holds every
+//! number, for analyses that want one numeric column.
 
 use std::mem::take;
 
@@ -20,6 +22,7 @@ pub struct CellsTable {
     raw: Vec<Option<String>>,
     unit: Vec<Option<String>>,
     candidates: Vec<Option<String>>,
+    value: Vec<Option<f64>>,
 }
 
 impl CellsTable {
@@ -47,6 +50,7 @@ impl CellsTable {
             self.raw.push(cell.raw);
             self.unit.push(cell.unit);
             self.candidates.push(candidates);
+            self.value.push(cell.value.map(|v| v.as_f64()));
         }
     }
 
@@ -64,6 +68,7 @@ impl CellsTable {
                 column("raw", take(&mut self.raw)),
                 column("unit", take(&mut self.unit)),
                 column("candidates", take(&mut self.candidates)),
+                column("value", take(&mut self.value)),
             ],
         )
     }

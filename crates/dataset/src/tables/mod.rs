@@ -1,8 +1,10 @@
-//! The four output tables as column buffers. Each table owns its column names and types (the
+//! The output tables as column buffers. Each table owns its column names and types (the
 //! contract documented in the README) and turns its buffered rows into a polars `DataFrame`.
 
 pub mod cells;
 pub mod checks;
+pub mod facts;
+pub mod panel;
 pub mod reports;
 pub mod wide;
 
@@ -14,6 +16,8 @@ use polars::prelude::*;
 
 pub use cells::CellsTable;
 pub use checks::ChecksTable;
+pub use facts::FactsTable;
+pub use panel::PanelTable;
 pub use reports::ReportsTable;
 pub use wide::WideTable;
 

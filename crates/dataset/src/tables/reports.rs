@@ -5,9 +5,14 @@ use std::mem::take;
 use nianbao_schema::{Report, Status};
 use polars::prelude::*;
 
+use nianbao_extract::Section;
+
 use super::{column, frame};
+use crate::agency::AgencyKind;
 use crate::duplicates::Kind;
 use crate::extract::Outcome;
+use crate::region::Region;
+use crate::timeliness::{days_late, deadline, Date};
 
 /// The version of the extractor that produced the rows.
 pub const PARSER_VERSION: &str = concat!("nianbao ", env!("CARGO_PKG_VERSION"));
@@ -43,6 +48,14 @@ pub struct ReportsTable {
     warnings: Vec<Option<String>>,
     duplicate_of: Vec<Option<String>>,
     duplicate_kind: Vec<Option<&'static str>>,
+    agency_kind: Vec<Option<&'static str>>,
+    deadline: Vec<Option<String>>,
+    days_late: Vec<Option<i64>>,
+    sections_missing: Vec<Option<String>>,
+    region_code: Vec<Option<&'static str>>,
+    region_name: Vec<Option<&'static str>>,
+    region_level: Vec<Option<&'static str>>,
+    region_warning: Vec<Option<String>>,
 }
 
 impl ReportsTable {
@@ -51,12 +64,13 @@ impl ReportsTable {
         &mut self,
         outcome: &Outcome,
         agency_normalized: Option<&str>,
+        region: Option<&Result<Region, String>>,
         duplicate: Option<&(String, Kind)>,
     ) -> usize {
         let crawl = outcome.document.crawl.as_ref();
         self.report_id.push(outcome.report_id.clone());
         self.source_path
-            .push(outcome.document.path.display().to_string());
+            .push(crate::inputs::path_text(&outcome.document.path));
         self.source_url.push(crawl.map(|c| c.url.clone()));
         self.fetched_at.push(crawl.map(|c| c.fetched_at.clone()));
         self.referrer_title
@@ -97,6 +111,30 @@ impl ReportsTable {
                 .filter(|r| !r.warnings.is_empty())
                 .map(|r| r.warnings.join("\n")),
         );
+        let kind = agency_normalized.and_then(AgencyKind::of);
+        self.agency_kind.push(kind.map(AgencyKind::name));
+        let due = meta.and_then(|m| m.year).and_then(|y| deadline(y, kind));
+        let published = meta
+            .and_then(|m| m.published.as_deref())
+            .and_then(Date::parse);
+        self.deadline.push(due.map(|d| d.to_string()));
+        self.days_late
+            .push(published.zip(due).map(|(p, d)| days_late(p, d)));
+        self.sections_missing.push(report.map(|_| {
+            let found = &outcome.narrative.sections;
+            Section::ALL
+                .iter()
+                .filter(|s| !found.contains(s))
+                .map(|s| s.number().to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        }));
+        let resolved = region.and_then(|r| r.as_ref().ok());
+        self.region_code.push(resolved.map(|r| r.code));
+        self.region_name.push(resolved.map(|r| r.name));
+        self.region_level.push(resolved.map(|r| r.level.name()));
+        self.region_warning
+            .push(region.and_then(|r| r.as_ref().err().cloned()));
         self.report_id.len() - 1
     }
 
@@ -144,6 +182,14 @@ impl ReportsTable {
                 column("duplicate_of", take(&mut self.duplicate_of)),
                 column("duplicate_kind", take(&mut self.duplicate_kind)),
                 column("parser_version", vec![PARSER_VERSION; height]),
+                column("agency_kind", take(&mut self.agency_kind)),
+                column("deadline", take(&mut self.deadline)),
+                column("days_late", take(&mut self.days_late)),
+                column("sections_missing", take(&mut self.sections_missing)),
+                column("region_code", take(&mut self.region_code)),
+                column("region_name", take(&mut self.region_name)),
+                column("region_level", take(&mut self.region_level)),
+                column("region_warning", take(&mut self.region_warning)),
             ],
         )
     }

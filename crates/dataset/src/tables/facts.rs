@@ -1,0 +1,58 @@
+//! `facts`: one row per number the prose of a report states (`受理政府信息公开申请17件`), with
+//! the sentence, the key it speaks of and what the table holds there.
+
+use std::mem::take;
+
+use nianbao_extract::Narrative;
+use polars::prelude::*;
+
+use super::{column, frame};
+use crate::indicators::Values;
+use crate::narrative::table_value;
+
+/// Buffered rows of `facts`.
+#[derive(Default)]
+pub struct FactsTable {
+    report_id: Vec<String>,
+    key: Vec<&'static str>,
+    rule: Vec<Option<&'static str>>,
+    value: Vec<f64>,
+    table_value: Vec<Option<i64>>,
+    agrees: Vec<Option<bool>>,
+    text: Vec<String>,
+    sentence: Vec<String>,
+}
+
+impl FactsTable {
+    /// Adds the statements of one report, compared with its indicators.
+    pub fn push(&mut self, report_id: &str, narrative: &Narrative, values: &Values) {
+        for statement in &narrative.statements {
+            let table = table_value(statement, values);
+            self.report_id.push(report_id.to_string());
+            self.key.push(statement.measure.key());
+            self.rule.push(statement.measure.rule());
+            self.value.push(statement.value);
+            self.table_value.push(table);
+            self.agrees.push(table.map(|t| t as f64 == statement.value));
+            self.text.push(statement.text.clone());
+            self.sentence.push(statement.sentence.clone());
+        }
+    }
+
+    /// The buffered rows as a frame; the buffer is left empty.
+    pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+        frame(
+            self.report_id.len(),
+            vec![
+                column("report_id", take(&mut self.report_id)),
+                column("key", take(&mut self.key)),
+                column("rule", take(&mut self.rule)),
+                column("value", take(&mut self.value)),
+                column("table_value", take(&mut self.table_value)),
+                column("agrees", take(&mut self.agrees)),
+                column("text", take(&mut self.text)),
+                column("sentence", take(&mut self.sentence)),
+            ],
+        )
+    }
+}
