@@ -7,8 +7,10 @@ mod crawl_support;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crawl_support::servers::{Handler, Reply, Server, Servers};
 use crawl_support::Site;
 
 const DELAY: f64 = 0.1;
@@ -48,17 +50,24 @@ fn crawl_command(site: &Site, dir: &Path, extra_seeds: &[String], delay: f64) ->
     cmd
 }
 
-fn run(mut cmd: Command) -> Output {
+/// Runs a crawl that must end with `code` (0 done, 4 finished with failures).
+fn run_expecting(mut cmd: Command, code: i32) -> Output {
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "crawl failed: {:?}\nstdout:\n{}\nstderr:\n{}",
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "crawl ended with {:?}\nstdout:\n{}\nstderr:\n{}",
         out.status,
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     out
 }
+
+/// Exit code of a crawl whose every URL succeeded.
+const DONE: i32 = 0;
+/// Exit code of a crawl that finished with failed URLs.
+const FAILURES: i32 = 4;
 
 /// The stored documents by URL path.
 fn documents(site: &Site, dir: &Path) -> BTreeMap<String, nianbao_store::CrawledDocument> {
@@ -191,7 +200,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
     let dead_seed = format!("http://127.0.0.1:{}/", closed_port());
     let seeds = [tls_seed.clone(), dead_seed.clone()];
 
-    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    let out = run_expecting(crawl_command(&site, &dir, &seeds, DELAY), FAILURES);
     assert!(nianbao_store::is_crawl_dir(&dir));
     assert_complete(&site, &dir);
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -275,7 +284,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
 
     // A re-crawl revalidates what it holds and stores nothing new.
     site.clear_log();
-    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    let out = run_expecting(crawl_command(&site, &dir, &seeds, DELAY), FAILURES);
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "", "nothing is new");
     let hits = site.hits();
     assert_eq!(
@@ -309,7 +318,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
 
     // A changed report is stored again and announced.
     site.change_report();
-    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    let out = run_expecting(crawl_command(&site, &dir, &seeds, DELAY), FAILURES);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let changed = format!(
         "changed\treport\t{}\t",
@@ -375,7 +384,7 @@ fn resumes_after_kill_9_without_refetching() {
     );
 
     site.clear_log();
-    let out = run(crawl_command(&site, &dir, &[], delay));
+    let out = run_expecting(crawl_command(&site, &dir, &[], delay), FAILURES);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("(resumed)"), "{stderr}");
     for hit in site.hits() {
@@ -445,7 +454,7 @@ fn max_pages_stops_and_the_next_invocation_continues() {
     let dir = tmp.path().join("crawl");
     let mut cmd = crawl_command(&site, &dir, &[], 0.05);
     cmd.args(["--max-pages", "3", "--quiet"]);
-    let out = run(cmd);
+    let out = run_expecting(cmd, DONE);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "",
@@ -463,7 +472,7 @@ fn max_pages_stops_and_the_next_invocation_continues() {
     assert_eq!(site.hits().len(), 3);
     let mut cmd = crawl_command(&site, &dir, &[], 0.05);
     cmd.args(["--max-pages", "3"]);
-    let out = run(cmd);
+    let out = run_expecting(cmd, DONE);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("crawl run 1 (resumed)") && stderr.contains("run unfinished"),
@@ -482,7 +491,7 @@ fn a_crawl_folder_becomes_a_dataset_that_keeps_each_source_url() {
     let site = Site::start();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("crawl");
-    run(crawl_command(&site, &dir, &[], 0.05));
+    run_expecting(crawl_command(&site, &dir, &[], 0.05), FAILURES);
     let stored = documents(&site, &dir);
     assert!(!stored.is_empty());
 
@@ -527,4 +536,137 @@ fn a_crawl_folder_becomes_a_dataset_that_keeps_each_source_url() {
         .filter(|r| !r[col("referrer_title")].is_empty())
         .count();
     assert!(referrers > 0, "link titles are kept");
+}
+
+/// A nianbao command run under `ulimit -n {fds}` (soft and hard).
+fn under_ulimit(fds: u32, args: &[String]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.env_remove("RUST_LOG")
+        .arg("-c")
+        .arg(format!("ulimit -n {fds} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args);
+    cmd
+}
+
+/// A site whose root links one report PDF (`/nb.pdf`, with an ETag, answering `If-None-Match`
+/// with 304); robots.txt is a 404.
+fn one_report_site(tag: String) -> Handler {
+    Arc::new(move |path, headers, _| match path {
+        "/" => Reply::html(
+            r#"<title>某县人民政府</title><a href="/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>"#,
+        ),
+        "/nb.pdf" if headers.get("if-none-match").is_some_and(|v| v == "\"v1\"") => {
+            Reply::status(304).header("etag", "\"v1\"")
+        }
+        "/nb.pdf" => Reply::status(200)
+            .header("content-type", "application/pdf")
+            .header("etag", "\"v1\"")
+            .body(format!("%PDF-1.4 report of {tag}")),
+        _ => Reply::status(404),
+    })
+}
+
+fn crawl_args(seeds: &[String], dir: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["crawl".to_string()];
+    args.extend(seeds.iter().cloned());
+    args.extend(["--out".into(), dir.display().to_string()]);
+    args.extend(["--delay", "0.02", "--timeout", "5"].map(String::from));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+#[test]
+fn a_hundred_hosts_under_ulimit_64() {
+    let servers = Servers::new();
+    let sites: Vec<Server> = (2..102)
+        .map(|i| servers.serve(&format!("127.0.0.{i}"), 0, one_report_site(i.to_string())))
+        .collect();
+    let seeds: Vec<String> = sites.iter().map(|s| s.url("/")).collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let out = run_expecting(under_ulimit(64, &crawl_args(&seeds, &dir, &[])), DONE);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("new\t")).count(),
+        100,
+        "{stdout}"
+    );
+    for site in &sites {
+        assert_eq!(
+            site.paths(),
+            ["/robots.txt", "/", "/nb.pdf"],
+            "{}",
+            site.base
+        );
+    }
+}
+
+#[test]
+fn a_failed_url_is_recorded_and_a_lost_copy_fetched_again() {
+    let servers = Servers::new();
+    let site = servers.serve(
+        "127.0.0.1",
+        0,
+        Arc::new(|path: &str, headers: &axum::http::HeaderMap, count| match path {
+            "/" => Reply::html(
+                r#"<title>某县人民政府</title><a href="/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/odd.pdf">2022年政府信息公开工作年度报告.pdf</a>"#,
+            ),
+            "/nb.pdf" if headers.contains_key("if-none-match") => {
+                Reply::status(304).header("etag", "\"v1\"")
+            }
+            "/nb.pdf" => Reply::status(200)
+                .header("content-type", "application/pdf")
+                .header("etag", "\"v1\"")
+                .body("%PDF-1.4 the report"),
+            // A server that answers 304 to a request that was not conditional, once.
+            "/odd.pdf" if count == 1 => Reply::status(304),
+            "/odd.pdf" => Reply::status(200)
+                .header("content-type", "application/pdf")
+                .body("%PDF-1.4 the odd one"),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let args = crawl_args(&[site.url("/")], &dir, &[]);
+    let out = run_expecting(under_ulimit(1024, &args), FAILURES);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&site.url("/odd.pdf")),
+        "the failed URL is named: {stderr}"
+    );
+    assert_eq!(
+        column(
+            &dir,
+            &site.url("/odd.pdf"),
+            "status || ' ' || error_kind || ' ' || attempts"
+        ),
+        Some("304 http 1".into())
+    );
+    assert_eq!(documents_of(&dir), 1);
+
+    // The stored copy of /nb.pdf disappears: it is fetched again without validators.
+    let stored = nianbao_store::crawled_documents(&dir).unwrap();
+    std::fs::remove_file(&stored[0].path).unwrap();
+    let out = run_expecting(under_ulimit(1024, &args), DONE);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        1,
+        "only /odd.pdf is new"
+    );
+    let nb: Vec<bool> = site
+        .hits()
+        .iter()
+        .filter(|h| h.path == "/nb.pdf")
+        .map(|h| h.headers.contains_key("if-none-match"))
+        .collect();
+    assert_eq!(nb, [false, false], "no conditional request for a lost copy");
+    assert!(stored[0].path.is_file(), "the lost copy is stored again");
+    assert_eq!(documents_of(&dir), 2);
+}
+
+fn documents_of(dir: &Path) -> usize {
+    nianbao_store::crawled_documents(dir).unwrap().len()
 }

@@ -1,12 +1,17 @@
 //! `nianbao crawl`: its options, the set-up of logging, and what is printed (new documents on
 //! stdout, the summary on stderr); the crawl itself is nianbao-fetch's.
+//!
+//! Exit codes: 0 the crawl ran and no URL failed; 4 it ran, but some URLs failed (each is
+//! recorded in `crawl.sqlite` with its status, error and attempts, and summarised on stderr; the
+//! next run tries them again); 2 bad arguments; 1 a fatal error (the crawl folder or its state
+//! unusable, out of file descriptors).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use nianbao_fetch::{crawl, http, scope};
+use nianbao_fetch::{crawl, http, limits, scope};
 use url::Url;
 
 /// Options of `nianbao crawl`.
@@ -51,12 +56,20 @@ pub struct CrawlArgs {
     /// Retries of a transient failure (5xx, 429, timeout, broken connection).
     #[arg(long, default_value_t = 3)]
     pub max_retries: u32,
+    /// Requests in flight at once, over all hosts (default: from the open-file limit, which the
+    /// crawl first raises to its hard limit; 16 under `ulimit -n 64`, at most 256).
+    #[arg(long)]
+    pub jobs: Option<usize>,
     /// No status line and no summary (new documents are still listed on stdout).
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-/// Runs `nianbao crawl`: exit code 0 done, 2 bad arguments.
+/// Exit code of a crawl that ran but had URLs fail.
+const FINISHED_WITH_FAILURES: u8 = 4;
+
+/// Runs `nianbao crawl`: exit code 0 done, 4 finished with failures, 2 bad arguments (1, for a
+/// fatal error, is `main`'s).
 pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     init_logging();
     let seeds = match start_urls(&args.urls) {
@@ -82,14 +95,21 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "{}\t{}\t{}\t{}",
-            doc.change, doc.kind, doc.url, doc.path
+            doc.change,
+            doc.kind.name(),
+            doc.url,
+            doc.path
         )?;
     }
     out.flush()?;
     if !args.quiet {
         eprint!("{}", summary(&report));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if report.counts.failed > 0 {
+        ExitCode::from(FINISHED_WITH_FAILURES)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn init_logging() {
@@ -140,6 +160,10 @@ fn config(args: &CrawlArgs) -> Result<crawl::Config, String> {
     if timeout.is_zero() || connect_timeout.is_zero() {
         return Err("--timeout and --connect-timeout must be more than 0".into());
     }
+    if args.jobs == Some(0) {
+        return Err("--jobs must be at least 1".into());
+    }
+    let fd_limit = limits::raise_fd_limit();
     Ok(crawl::Config {
         delay: seconds("delay", args.delay)?,
         max_depth: args.max_depth,
@@ -147,6 +171,7 @@ fn config(args: &CrawlArgs) -> Result<crawl::Config, String> {
         max_retries: args.max_retries,
         max_retry_after: Duration::from_secs(600),
         allow_hosts: args.allow_hosts.clone(),
+        jobs: args.jobs.unwrap_or_else(|| limits::default_jobs(fd_limit)),
         http: http::FetcherOptions {
             user_agent,
             connect_timeout,
@@ -185,7 +210,7 @@ fn summary(report: &crawl::Report) -> String {
         if report.finished { "" } else { " (run unfinished: the same command continues it)" },
     );
     if !c.errors.is_empty() {
-        s += &format!("errors: {}\n", list(&c.errors));
+        s += &format!("errors: {} ({} URLs failed)\n", list(&c.errors), c.failed);
         for (url, error) in &c.error_samples {
             s += &format!("  {url}: {error}\n");
         }

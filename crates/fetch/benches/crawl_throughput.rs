@@ -107,6 +107,7 @@ fn main() -> anyhow::Result<()> {
             max_retries: 2,
             max_retry_after: Duration::from_secs(60),
             allow_hosts: Vec::new(),
+            jobs: 64,
             http: FetcherOptions {
                 user_agent: "nianbao-bench".into(),
                 connect_timeout: Duration::from_secs(5),

@@ -1,20 +1,26 @@
-//! The crawl loop: one worker per host, many hosts at once.
+//! The crawl loop: one worker per host, many hosts at once, at most `jobs` requests in flight.
 //!
 //! Each host has a gate (an async mutex around its pacer) that every request to it passes: at most
 //! one request in flight per host, consecutive requests at least the delay apart (start to start),
-//! longer after a `Retry-After` or a backoff. A worker takes its host's next URL from the SQLite
-//! frontier, checks robots.txt, fetches (retrying transient failures), reads the page on a
-//! blocking thread, stores what is kept, and records the result and the links it yielded in one
-//! transaction. When a record queues URLs for a host without a worker, a worker is started for it.
-//! The frontier stays on disk, so memory does not grow with it.
+//! longer after a `Retry-After` or a backoff. Past its gate, a request waits for one of the
+//! crawl's `jobs` permits (a FIFO semaphore, so hosts take turns), and keeps it until its answer is
+//! recorded: sockets in flight and bodies in memory are both bounded by `jobs`.
+//!
+//! A worker takes its host's next URL from the SQLite frontier, checks robots.txt, fetches
+//! (retrying transient failures), reads the page on a blocking thread, stores what is kept, and
+//! records the result and the links it yielded in one transaction. Whatever goes wrong with one
+//! URL (an HTTP error, a stored copy gone missing, a failed write) is recorded on that URL and the
+//! crawl goes on; only the crawl state itself failing stops it. When a record queues URLs for a
+//! host without a worker, a worker is started for it. The frontier stays on disk, so memory does
+//! not grow with it.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, OnceCell, Semaphore};
+use tokio::sync::{mpsc, OnceCell, Semaphore, SemaphorePermit};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
@@ -26,9 +32,10 @@ use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
 use crate::progress::Progress;
 use crate::robots::Robots;
 use crate::scope::Scope;
-use crate::state::{Job, Queued, Record, RunCounts, RunDocument, State};
+use crate::state::{Job, Queued, Record, RunCounts, RunDocument, State, UrlKind};
 use nianbao_format::decode::decode_http;
 use nianbao_store::raw::RawStore;
+use nianbao_store::DocumentKind;
 
 /// Settings of a crawl.
 #[derive(Debug, Clone)]
@@ -45,6 +52,8 @@ pub struct Config {
     pub max_retry_after: Duration,
     /// Hosts allowed besides those of the start URLs.
     pub allow_hosts: Vec<String>,
+    /// Requests in flight at once, over all hosts (each holds a socket and its body).
+    pub jobs: usize,
     /// HTTP client settings.
     pub http: FetcherOptions,
     /// Draw the status line.
@@ -96,6 +105,8 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
     let progress = Progress::new(config.show_progress, state.pending()?);
     let (spawn_tx, mut spawn_rx) = mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx {
+        dir: dir.to_path_buf(),
+        jobs: Semaphore::new(config.jobs.max(1)),
         fetcher: Fetcher::new(&config.http)?,
         config,
         scope,
@@ -200,6 +211,10 @@ struct Db {
 }
 
 struct Ctx {
+    /// The crawl folder.
+    dir: PathBuf,
+    /// One permit per request in flight (held until its answer is recorded).
+    jobs: Semaphore,
     config: Config,
     fetcher: Fetcher,
     scope: Scope,
@@ -309,35 +324,16 @@ async fn host_worker(ctx: Arc<Ctx>, key: String) {
     }
 }
 
-/// Fetches one URL and records what came of it.
-async fn process(ctx: &Arc<Ctx>, host: &Host, job: Job) -> anyhow::Result<()> {
-    let url = Url::parse(&job.url)?;
-    let mut permit = None;
-    let robots = host
-        .robots
-        .get_or_init(|| fetch_robots(ctx, host, &url))
-        .await;
-    let (record, links) = if let Robots::Unreachable(e) = robots {
-        (error_record(e.kind(), e.message()), Vec::new())
-    } else if robots.allowed(url.as_str()) {
-        let validators = job
-            .held
-            .as_ref()
-            .map(|h| h.validators.clone())
-            .unwrap_or_default();
-        let (result, attempts) = fetch_politely(ctx, host, &url, &validators).await;
-        permit = Some(ctx.work_permits.acquire().await?);
-        let (mut record, links) = match result {
-            Ok(response) => read_response(ctx, &job, &url, response).await?,
-            Err(e) => (error_record(e.kind(), e.message()), Vec::new()),
-        };
-        record.attempts = attempts;
-        (record, links)
-    } else {
-        debug!(url = %url, "disallowed by robots.txt");
-        let mut record = error_record("robots", "disallowed by robots.txt".into());
-        record.kind = "disallowed".into();
-        (record, Vec::new())
+/// Fetches one URL and records what came of it. Only a failure of the crawl state is an error:
+/// anything else that goes wrong is recorded on the URL.
+async fn process(ctx: &Arc<Ctx>, host: &Host, mut job: Job) -> anyhow::Result<()> {
+    let (record, links, permit) = match Url::parse(&job.url) {
+        Ok(url) => visit(ctx, host, &mut job, &url).await?,
+        Err(e) => (
+            error_record("url", format!("not a URL: {e}")),
+            Vec::new(),
+            None,
+        ),
     };
     let links: Vec<Queued> = links
         .into_iter()
@@ -350,10 +346,10 @@ async fn process(ctx: &Arc<Ctx>, host: &Host, job: Job) -> anyhow::Result<()> {
             })
         })
         .collect();
-    let failed = record.error.is_some();
-    let kind = record.kind.clone();
+    let failed = record.error.is_some() && record.kind != UrlKind::Disallowed;
+    let kind = record.kind;
     let run = ctx.run;
-    let recorded = ctx
+    let (recorded, start) = ctx
         .db
         .call(move |db| {
             let recorded = db.state.record(run, &job, &record, &links)?;
@@ -366,43 +362,117 @@ async fn process(ctx: &Arc<Ctx>, host: &Host, job: Job) -> anyhow::Result<()> {
             Ok((recorded, start))
         })
         .await?;
-    let (recorded, start) = recorded;
     drop(permit);
     for host in start {
         // The receiver lives until every worker has ended, so this cannot fail while one runs.
         let _ = ctx.spawn_tx.send(host);
     }
     if let Some(change) = recorded.document {
-        info!(change, kind, "document");
+        info!(change, kind = kind.name(), "document");
     }
-    ctx.progress.done(&kind, failed, recorded.queued);
+    ctx.progress.done(kind, failed, recorded.queued);
     Ok(())
+}
+
+/// Checks robots.txt, fetches `url` and reads the answer: the record, the links to follow, and
+/// the request permit to hold until the record is written.
+async fn visit<'c>(
+    ctx: &'c Arc<Ctx>,
+    host: &Host,
+    job: &mut Job,
+    url: &Url,
+) -> anyhow::Result<(Record, Vec<Target>, Option<SemaphorePermit<'c>>)> {
+    let robots = host
+        .robots
+        .get_or_try_init(|| fetch_robots(ctx, host, url))
+        .await?;
+    if let Robots::Unreachable(e) = robots {
+        return Ok((error_record(e.kind(), e.message()), Vec::new(), None));
+    }
+    if !robots.allowed(url.as_str()) {
+        debug!(url = %url, "disallowed by robots.txt");
+        let mut record = error_record("robots", "disallowed by robots.txt".into());
+        record.kind = UrlKind::Disallowed;
+        return Ok((record, Vec::new(), None));
+    }
+    // A stored copy that has gone missing from the raw store is fetched again in full.
+    if job
+        .held
+        .as_ref()
+        .is_some_and(|held| !ctx.dir.join(&held.path).is_file())
+    {
+        warn!(url = %url, "the stored copy is missing from the raw store; fetching it again");
+        job.held = None;
+    }
+    let validators = job
+        .held
+        .as_ref()
+        .map(|h| h.validators.clone())
+        .unwrap_or_default();
+    let fetched = fetch_politely(ctx, host, url, &validators).await;
+    let work = ctx.work_permits.acquire().await?;
+    let (mut record, links) = match fetched.result {
+        Ok(response) => match read_response(ctx, job, url, response).await {
+            Ok(read) => read,
+            Err(e) => (error_record("store", format!("{e:#}")), Vec::new()),
+        },
+        Err(e) => (error_record(e.kind(), e.message()), Vec::new()),
+    };
+    drop(work);
+    record.attempts = fetched.attempts;
+    Ok((record, links, fetched.permit))
 }
 
 fn error_record(kind: &str, message: String) -> Record {
     Record {
-        kind: "error".into(),
+        kind: UrlKind::Error,
         error: Some((kind.into(), message)),
         ..Record::default()
     }
 }
 
+/// The outcome of [`fetch_politely`].
+struct Fetched<'c> {
+    /// The last answer or error.
+    result: Result<Response, FetchError>,
+    /// Requests made (retries included).
+    attempts: u32,
+    /// The request permit of the last request, held while its body is in memory.
+    permit: Option<SemaphorePermit<'c>>,
+}
+
+/// How long a request waits for file descriptors to be freed before it fails.
+const EXHAUSTED_PATIENCE: u32 = 60;
+
 /// Fetches `url` through the host's gate, retrying transient failures with bounded exponential
-/// backoff (or the server's `Retry-After`). Returns the last result and the requests made.
-async fn fetch_politely(
-    ctx: &Ctx,
+/// backoff (or the server's `Retry-After`). A request that finds the process out of file
+/// descriptors is tried again a second later, without counting as an attempt.
+async fn fetch_politely<'c>(
+    ctx: &'c Ctx,
     host: &Host,
     url: &Url,
     validators: &Validators,
-) -> (Result<Response, FetchError>, u32) {
+) -> Fetched<'c> {
     let mut attempt = 0;
+    let mut exhausted = 0;
     loop {
         attempt += 1;
         let mut pacer = host.gate.lock().await;
         tokio::time::sleep_until(pacer.next).await;
+        let permit = ctx.jobs.acquire().await.ok();
         pacer.next = Instant::now() + pacer.delay;
         debug!(url = %url, attempt, "GET");
         let result = ctx.fetcher.get(url, validators).await;
+        if let Err(FetchError::Exhausted(message)) = &result {
+            exhausted += 1;
+            if exhausted <= EXHAUSTED_PATIENCE {
+                warn!(url = %url, "{message}; waiting for descriptors (lower --jobs?)");
+                attempt -= 1;
+                drop(permit);
+                pacer.next = Instant::now() + Duration::from_secs(1);
+                continue;
+            }
+        }
         let wait = match &result {
             Ok(r) if r.status == 429 || r.status == 503 => Some(r.retry_after.map_or_else(
                 || ctx.backoff(attempt),
@@ -421,21 +491,28 @@ async fn fetch_politely(
             }
             _ => {
                 ctx.progress.host_delay(&host.key, pacer.delay);
-                return (result, attempt);
+                return Fetched {
+                    result,
+                    attempts: attempt,
+                    permit,
+                };
             }
         }
     }
 }
 
 /// Reads robots.txt for the host of `url` (following up to five redirects on the same host).
-async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> Robots {
+/// Fails only when the process is out of file descriptors, which says nothing about the host.
+async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> anyhow::Result<Robots> {
     let mut robots_url = match url.join("/robots.txt") {
         Ok(u) => u,
-        Err(_) => return Robots::AllowAll,
+        Err(_) => return Ok(Robots::AllowAll),
     };
     let mut robots = Robots::DisallowAll;
     for _ in 0..5 {
-        let (result, _) = fetch_politely(ctx, host, &robots_url, &Validators::default()).await;
+        let result = fetch_politely(ctx, host, &robots_url, &Validators::default())
+            .await
+            .result;
         robots = match result {
             Ok(r) => match r.location.filter(|_| (300..400).contains(&r.status)) {
                 Some(next) if ctx.scope.admit(&next).as_deref() == Some(host.key.as_str()) => {
@@ -445,6 +522,9 @@ async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> Robots {
                 Some(_) => Robots::AllowAll,
                 None => Robots::from_response(r.status, &r.body),
             },
+            Err(FetchError::Exhausted(message)) => {
+                anyhow::bail!("out of file descriptors ({message}): lower --jobs")
+            }
             Err(e) => {
                 info!(host = %host.key, "robots.txt unreachable ({e}); skipping the host's URLs for this run");
                 Robots::Unreachable(e)
@@ -456,10 +536,11 @@ async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> Robots {
         let mut pacer = host.gate.lock().await;
         pacer.delay = pacer.delay.max(crawl_delay);
     }
-    robots
+    Ok(robots)
 }
 
-/// Turns an HTTP answer into a record and the links to follow.
+/// Turns an HTTP answer into a record and the links to follow. Fails when a stored copy cannot
+/// be written or read back.
 async fn read_response(
     ctx: &Arc<Ctx>,
     job: &Job,
@@ -479,20 +560,27 @@ async fn read_response(
             let ctx2 = ctx.clone();
             let job2 = job.clone();
             let url2 = url.clone();
-            Ok(tokio::task::spawn_blocking(move || {
-                read_body(&ctx2, &job2, &url2, response.body, base)
-            })
-            .await??)
+            tokio::task::spawn_blocking(move || read_body(&ctx2, &job2, &url2, response.body, base))
+                .await?
         }
         304 => {
             let Some(held) = &job.held else {
-                return Ok((
-                    error_record("http", "304 without a held copy".into()),
-                    Vec::new(),
-                ));
+                let record = Record {
+                    kind: UrlKind::Error,
+                    error: Some((
+                        "http".into(),
+                        "304 Not Modified to a request that was not conditional".into(),
+                    )),
+                    ..base
+                };
+                return Ok((record, Vec::new()));
+            };
+            let kind = match held.kind {
+                DocumentKind::Report => UrlKind::Report,
+                DocumentKind::Attachment => UrlKind::Attachment,
             };
             let mut record = Record {
-                kind: held.kind.clone(),
+                kind,
                 content_type: held.content_type.clone(),
                 ..base
             };
@@ -504,12 +592,15 @@ async fn read_response(
                     .or(held.validators.last_modified.clone()),
             };
             let mut links = Vec::new();
-            if held.kind == "report" {
+            if held.kind == DocumentKind::Report {
                 let (ctx2, path, url2, depth) =
                     (ctx.clone(), held.path.clone(), url.clone(), job.depth);
                 let content_type = held.content_type.clone();
                 links = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Target>> {
-                    let bytes = ctx2.store.read(&path)?;
+                    let bytes = ctx2
+                        .store
+                        .read(&path)
+                        .map_err(|e| anyhow::anyhow!("reading the stored copy {path}: {e}"))?;
                     let page = crate::page::parse(
                         &decode_http(&bytes, content_type.as_deref()).text,
                         &url2,
@@ -522,7 +613,7 @@ async fn read_response(
         }
         300..=399 => {
             let mut record = Record {
-                kind: "redirect".into(),
+                kind: UrlKind::Redirect,
                 ..base
             };
             record.final_url = response.location.as_ref().map(Url::to_string);
@@ -549,7 +640,7 @@ async fn read_response(
             let error = Some((status.to_string(), format!("HTTP {status} {reason}")));
             Ok((
                 Record {
-                    kind: "error".into(),
+                    kind: UrlKind::Error,
                     error,
                     ..base
                 },
@@ -579,7 +670,7 @@ fn read_body(
         let Some(ext) = ext.filter(|_| keep) else {
             return Ok((
                 Record {
-                    kind: "other".into(),
+                    kind: UrlKind::Other,
                     ..base
                 },
                 Vec::new(),
@@ -588,7 +679,7 @@ fn read_body(
         let stored = ctx.store.put(&body, ext)?;
         return Ok((
             Record {
-                kind: "attachment".into(),
+                kind: UrlKind::Attachment,
                 bytes: body.len() as u64,
                 stored: Some(stored),
                 ..base
@@ -602,7 +693,7 @@ fn read_body(
     if is_report_page(&page) {
         let stored = ctx.store.put(&body, "html")?;
         let record = Record {
-            kind: "report".into(),
+            kind: UrlKind::Report,
             title: Some(title),
             encoding: Some(decoded.encoding.to_string()),
             bytes: body.len() as u64,
@@ -614,7 +705,7 @@ fn read_body(
     let targets = listing_targets(&page, url, job.depth, ctx.config.max_depth);
     Ok((
         Record {
-            kind: "listing".into(),
+            kind: UrlKind::Listing,
             title: Some(title),
             ..base
         },

@@ -67,6 +67,10 @@ pub enum FetchError {
     /// No complete answer in time.
     #[error("timeout: {0}")]
     Timeout(String),
+    /// The process ran out of file descriptors (or another local resource): says nothing about
+    /// the server, so it is never recorded against the host.
+    #[error("out of file descriptors: {0}")]
+    Exhausted(String),
     /// The body is larger than the limit.
     #[error("too large: more than {0} bytes")]
     TooLarge(u64),
@@ -76,13 +80,14 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// A short name for summaries: `dns`, `tls`, `connect`, `timeout`, `too-large`, `http`.
+    /// A short name for summaries: `dns`, `tls`, `connect`, `timeout`, `fds`, `too-large`, `http`.
     pub fn kind(&self) -> &'static str {
         match self {
             FetchError::Dns(_) => "dns",
             FetchError::Tls(_) => "tls",
             FetchError::Connect(_) => "connect",
             FetchError::Timeout(_) => "timeout",
+            FetchError::Exhausted(_) => "fds",
             FetchError::TooLarge(_) => "too-large",
             FetchError::Other(_) => "http",
         }
@@ -95,6 +100,7 @@ impl FetchError {
             | FetchError::Tls(m)
             | FetchError::Connect(m)
             | FetchError::Timeout(m)
+            | FetchError::Exhausted(m)
             | FetchError::Other(m) => m.clone(),
             FetchError::TooLarge(n) => format!("more than {n} bytes"),
         }
@@ -117,7 +123,9 @@ impl FetchError {
         }
         let message = chain.last().cloned().unwrap_or_default();
         let all = chain.join(": ").to_lowercase();
-        if e.is_timeout() || all.contains("timed out") {
+        if all.contains("too many open files") || all.contains("(os error 24)") {
+            FetchError::Exhausted(message)
+        } else if e.is_timeout() || all.contains("timed out") {
             FetchError::Timeout(message)
         } else if all.contains("dns error")
             || all.contains("failed to lookup address")
@@ -146,7 +154,9 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
-            .pool_max_idle_per_host(1)
+            // No idle connections kept: open sockets are the requests in flight, which the
+            // crawl bounds (`--jobs`), however many hosts it visits.
+            .pool_max_idle_per_host(0)
             .gzip(true)
             .brotli(true)
             .deflate(true)
@@ -188,12 +198,12 @@ impl Fetcher {
         if !(200..300).contains(&status) {
             return Ok(out);
         }
-        match response.content_length() {
-            Some(n) if n > self.max_body_bytes => {
-                return Err(FetchError::TooLarge(self.max_body_bytes))
-            }
-            Some(n) => out.body.reserve_exact(usize::try_from(n).unwrap_or(0)),
-            None => {}
+        // The announced length only refuses early; memory grows with the bytes that arrive.
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_body_bytes)
+        {
+            return Err(FetchError::TooLarge(self.max_body_bytes));
         }
         while let Some(chunk) = response
             .chunk()

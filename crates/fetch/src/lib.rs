@@ -22,6 +22,7 @@
 //! * [`state`]: the crawl state in SQLite (`DIR/crawl.sqlite`): frontier, fetched URLs, documents;
 //! * [`crawl`]: the loop: a worker per host, one request at a time per host with a delay,
 //!   backoff and `Retry-After`, many hosts at once;
+//! * [`limits`]: the file-descriptor limit and the default number of requests in flight;
 //! * [`progress`]: the status line.
 //!
 //! **Crash safety.** A document's bytes reach the raw store (temporary file, then rename) before
@@ -37,6 +38,7 @@ pub mod classify;
 pub mod crawl;
 pub mod discover;
 pub mod http;
+pub mod limits;
 pub mod page;
 pub mod progress;
 pub mod robots;

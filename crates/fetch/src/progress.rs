@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::state::UrlKind;
+
 /// Live counters of one crawl invocation.
 #[derive(Debug)]
 pub struct Progress {
@@ -48,15 +50,15 @@ impl Progress {
     }
 
     /// One URL done: its `kind`, whether it failed, and how many URLs it queued.
-    pub fn done(&self, kind: &str, failed: bool, newly_queued: u64) {
+    pub fn done(&self, kind: UrlKind, failed: bool, newly_queued: u64) {
         self.fetched.fetch_add(1, Ordering::Relaxed);
         self.queued.fetch_add(
             i64::try_from(newly_queued).unwrap_or(0) - 1,
             Ordering::Relaxed,
         );
         match kind {
-            "report" => self.reports.fetch_add(1, Ordering::Relaxed),
-            "attachment" => self.attachments.fetch_add(1, Ordering::Relaxed),
+            UrlKind::Report => self.reports.fetch_add(1, Ordering::Relaxed),
+            UrlKind::Attachment => self.attachments.fetch_add(1, Ordering::Relaxed),
             _ => 0,
         };
         if failed {

@@ -19,7 +19,67 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use crate::discover::{Hint, Target};
 use crate::http::Validators;
 use nianbao_store::raw::Stored;
+use nianbao_store::DocumentKind;
 pub use nianbao_store::STATE_FILE;
+
+/// What a fetched URL turned out to be (the `kind` column of `urls`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrlKind {
+    /// A report page (stored).
+    Report,
+    /// An attachment of a report (stored).
+    Attachment,
+    /// A listing or navigation page (followed, not stored).
+    Listing,
+    /// Something neither stored nor followed.
+    #[default]
+    Other,
+    /// A redirect (its target is queued).
+    Redirect,
+    /// Disallowed by robots.txt (no request made).
+    Disallowed,
+    /// The fetch failed (see the error columns).
+    Error,
+}
+
+impl UrlKind {
+    const ALL: [UrlKind; 7] = [
+        UrlKind::Report,
+        UrlKind::Attachment,
+        UrlKind::Listing,
+        UrlKind::Other,
+        UrlKind::Redirect,
+        UrlKind::Disallowed,
+        UrlKind::Error,
+    ];
+
+    /// The name stored in the crawl state.
+    pub fn name(self) -> &'static str {
+        match self {
+            UrlKind::Report => "report",
+            UrlKind::Attachment => "attachment",
+            UrlKind::Listing => "listing",
+            UrlKind::Other => "other",
+            UrlKind::Redirect => "redirect",
+            UrlKind::Disallowed => "disallowed",
+            UrlKind::Error => "error",
+        }
+    }
+
+    /// The kind a stored name stands for.
+    pub fn from_name(name: &str) -> Option<UrlKind> {
+        UrlKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The stored-document kind, for reports and attachments.
+    pub fn document(self) -> Option<DocumentKind> {
+        match self {
+            UrlKind::Report => Some(DocumentKind::Report),
+            UrlKind::Attachment => Some(DocumentKind::Attachment),
+            _ => None,
+        }
+    }
+}
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS runs(
@@ -97,8 +157,8 @@ pub struct Job {
 pub struct Held {
     /// Its validators.
     pub validators: Validators,
-    /// `report` or `attachment`.
-    pub kind: String,
+    /// A report or an attachment.
+    pub kind: DocumentKind,
     /// Where its bytes are (relative to the crawl folder).
     pub path: String,
     /// Its `Content-Type`.
@@ -108,8 +168,8 @@ pub struct Held {
 /// What one fetch found out about its URL.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    /// `report`, `attachment`, `listing`, `other`, `redirect`, `disallowed`, `error`.
-    pub kind: String,
+    /// What the URL turned out to be.
+    pub kind: UrlKind,
     /// HTTP status, when there was an answer.
     pub status: Option<u16>,
     /// Error kind and message, when it failed.
@@ -159,8 +219,8 @@ pub struct Recorded {
 pub struct RunDocument {
     /// `new` or `changed`.
     pub change: &'static str,
-    /// `report` or `attachment`.
-    pub kind: String,
+    /// A report or an attachment.
+    pub kind: DocumentKind,
     /// The URL.
     pub url: String,
     /// Relative path in the crawl folder.
@@ -178,6 +238,8 @@ pub struct RunCounts {
     pub errors: Vec<(String, u64)>,
     /// A few failed URLs with their error.
     pub error_samples: Vec<(String, String)>,
+    /// URLs that failed in the run (robots.txt disallowing one is not a failure).
+    pub failed: u64,
     /// Revalidated copies that had not changed.
     pub not_modified: u64,
     /// Still queued.
@@ -272,17 +334,20 @@ impl State {
         )?;
         stmt.query_row([host], |r| {
             let path: Option<String> = r.get(8)?;
-            let held = match path {
-                Some(path) => Some(Held {
+            let kind = r
+                .get::<_, Option<String>>(5)?
+                .and_then(|k| DocumentKind::from_name(&k));
+            let held = match (path, kind) {
+                (Some(path), Some(kind)) => Some(Held {
                     validators: Validators {
                         etag: r.get(6)?,
                         last_modified: r.get(7)?,
                     },
-                    kind: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                    kind,
                     path,
                     content_type: r.get(9)?,
                 }),
-                None => None,
+                _ => None,
             };
             Ok(Job {
                 id: r.get(0)?,
@@ -321,7 +386,7 @@ impl State {
                     job.id,
                     stored.sha256,
                     stored.rel_path,
-                    rec.kind,
+                    rec.kind.name(),
                     fetched_at,
                     run,
                     rec.content_type,
@@ -357,7 +422,7 @@ impl State {
             params![
                 job.id,
                 run,
-                rec.kind,
+                rec.kind.name(),
                 rec.status,
                 error_kind,
                 error,
@@ -389,8 +454,15 @@ impl State {
         )?;
         let rows = stmt
             .query_map([run], |r| {
+                let kind: String = r.get(0)?;
                 Ok(RunDocument {
-                    kind: r.get(0)?,
+                    kind: DocumentKind::from_name(&kind).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            0,
+                            rusqlite::types::Type::Text,
+                            format!("unknown document kind {kind:?}").into(),
+                        )
+                    })?,
                     url: r.get(1)?,
                     path: r.get(2)?,
                     title: r.get(3)?,
@@ -423,6 +495,11 @@ impl State {
                  GROUP BY error_kind ORDER BY count(*) DESC, error_kind",
             )?,
             error_samples,
+            failed: self.conn.query_row(
+                "SELECT count(*) FROM urls WHERE run_done = ?1 AND error IS NOT NULL AND kind != 'disallowed'",
+                [run],
+                count,
+            )?,
             not_modified: self.conn.query_row(
                 "SELECT count(*) FROM urls WHERE run_done = ?1 AND status = 304",
                 [run],
