@@ -239,7 +239,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
         limited[1] - limited[0] >= Duration::from_millis(990),
         "Retry-After: 1 not honoured: {limited:?}"
     );
-    // One request at a time, at least the delay apart (start to start).
+    // One request at a time, at least the delay apart.
     let mut times: Vec<Duration> = hits.iter().map(|h| h.at).collect();
     times.sort();
     let min_gap = times.windows(2).map(|w| w[1] - w[0]).min().unwrap();
@@ -669,4 +669,142 @@ fn a_failed_url_is_recorded_and_a_lost_copy_fetched_again() {
 
 fn documents_of(dir: &Path) -> usize {
     nianbao_store::crawled_documents(dir).unwrap().len()
+}
+
+/// A listing paged without end (`?page=N` links `?page=N+1`), two report PDFs a page.
+fn endless_listing() -> Handler {
+    Arc::new(|path, _, _| {
+        let page: u32 = match path {
+            "/" => 1,
+            p => match p.strip_prefix("/?page=") {
+                Some(n) => n.parse().unwrap_or(0),
+                None if p.ends_with(".pdf") => {
+                    return Reply::status(200)
+                        .header("content-type", "application/pdf")
+                        .body(format!("%PDF-1.4 {p}"))
+                }
+                None => return Reply::status(404),
+            },
+        };
+        Reply::html(format!(
+            r#"<title>政府信息公开年报</title>
+               <a href="/{page}/a.pdf">{page}年A局政府信息公开工作年度报告.pdf</a>
+               <a href="/{page}/b.pdf">{page}年B局政府信息公开工作年度报告.pdf</a>
+               <a href="/?page={}">下一页</a>"#,
+            page + 1
+        ))
+    })
+}
+
+/// A root with fifty report PDFs.
+fn fifty_reports() -> Handler {
+    Arc::new(|path, _, _| match path {
+        "/" => Reply::html(
+            (0..50)
+                .map(|i| {
+                    format!(r#"<a href="/{i}.pdf">2023年第{i}号政府信息公开工作年度报告.pdf</a>"#)
+                })
+                .collect::<String>(),
+        ),
+        p if p.ends_with(".pdf") => Reply::status(200)
+            .header("content-type", "application/pdf")
+            .body(format!("%PDF-1.4 {p}")),
+        _ => Reply::status(404),
+    })
+}
+
+/// Redirects without end, with and without a new session id each time, a calendar, and links
+/// that differ only by a session key or a fragment.
+fn looping_site() -> Handler {
+    Arc::new(|path, _, count| {
+        if let Some(n) = path.strip_prefix("/r/") {
+            let n: u32 = n.parse().unwrap();
+            return Reply::redirect(&format!("/r/{}", n + 1));
+        }
+        match path {
+            "/" => Reply::html(format!(
+                r#"<title>政务公开</title>
+                   <a href="/loop">2023年政府信息公开工作年度报告</a>
+                   <a href="/r/1">2022年政府信息公开工作年度报告</a>
+                   <a href="/doc.pdf?sid=abc">2021年政府信息公开工作年度报告.pdf</a>
+                   <a href="/doc.pdf;jsessionid=XYZ">2021年政府信息公开工作年度报告.pdf</a>
+                   <a href="/a.pdf#page=1">2020年政府信息公开工作年度报告.pdf</a>
+                   <a href="/a.pdf#page=2">2020年政府信息公开工作年度报告.pdf</a>
+                   {}"#,
+                (1..=31)
+                    .map(|d| format!(r#"<a href="/202405{d:02}.html">{d}</a>"#))
+                    .collect::<String>()
+            )),
+            "/loop" => Reply::redirect(&format!("/loop;jsessionid={count}")),
+            p if p.ends_with(".pdf") => Reply::status(200)
+                .header("content-type", "application/pdf")
+                .body(format!("%PDF-1.4 {p}")),
+            _ => Reply::status(404),
+        }
+    })
+}
+
+#[test]
+fn traps_are_bounded_and_named() {
+    let servers = Servers::new();
+    let listing = servers.serve("127.0.0.2", 0, endless_listing());
+    let many = servers.serve("127.0.0.3", 0, fifty_reports());
+    let looping = servers.serve("127.0.0.4", 0, looping_site());
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let seeds = [listing.url("/"), many.url("/"), looping.url("/")];
+    let limits = [
+        "--max-depth",
+        "0",
+        "--max-listing-pages",
+        "3",
+        "--max-urls-per-host",
+        "30",
+    ];
+    let start = Instant::now();
+    let out = run_expecting(
+        under_ulimit(1024, &crawl_args(&seeds, &dir, &limits)),
+        FAILURES,
+    );
+    assert!(start.elapsed() < Duration::from_secs(60));
+    // The listing: its first page and three more, two PDFs each.
+    let mut pages: Vec<String> = listing
+        .paths()
+        .into_iter()
+        .filter(|p| !p.ends_with(".pdf"))
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        ["/", "/?page=2", "/?page=3", "/?page=4", "/robots.txt"]
+    );
+    assert_eq!(listing.hits().len(), 5 + 8);
+    // Fifty reports, but thirty URLs a host (the root among them).
+    assert_eq!(many.hits().len(), 1 + 30);
+    // Ten redirects followed, then an error; the session id and fragments name no new URL;
+    // calendar days are not pages.
+    let paths = looping.paths();
+    let count = |p: &str| paths.iter().filter(|q| *q == p).count();
+    assert_eq!(count("/loop"), 1);
+    assert!(paths.iter().all(|p| !p.contains("jsessionid")), "{paths:?}");
+    assert_eq!(count("/r/11"), 1);
+    assert_eq!(count("/r/12"), 0);
+    assert_eq!((count("/doc.pdf"), count("/a.pdf")), (1, 1), "{paths:?}");
+    assert!(paths.iter().all(|p| !p.starts_with("/202405")), "{paths:?}");
+    assert_eq!(
+        column(&dir, &looping.url("/r/11"), "error_kind").as_deref(),
+        Some("redirects")
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for (server, bound) in [
+        (&listing, "listing pages"),
+        (&many, "URLs per host"),
+        (&looping, "redirects"),
+    ] {
+        let host = server.base.trim_start_matches("http://");
+        assert!(
+            stderr.contains(&format!("bound reached: {host}: {bound}")),
+            "{stderr}"
+        );
+    }
 }

@@ -23,8 +23,8 @@ pub struct CrawlArgs {
     /// The crawl folder (raw store and state); created if absent, resumed if present.
     #[arg(long)]
     pub out: PathBuf,
-    /// Seconds between the starts of two requests to the same host (robots.txt Crawl-delay may
-    /// ask for more).
+    /// Seconds from the end of one answer of a host to the next request to it (robots.txt
+    /// Crawl-delay may ask for more).
     #[arg(long, value_name = "SECS", default_value_t = 1.0)]
     pub delay: f64,
     /// Another host the crawl may fetch from (by name, or name:port); repeatable. The start
@@ -34,6 +34,14 @@ pub struct CrawlArgs {
     /// Navigation hops followed from a start URL (report pages and attachments are not counted).
     #[arg(long, default_value_t = 6)]
     pub max_depth: u32,
+    /// Pages of one listing followed, counted from its first page (pagination is not navigation:
+    /// it does not count toward --max-depth).
+    #[arg(long, default_value_t = 200)]
+    pub max_listing_pages: u32,
+    /// URLs queued per host in one run, start URLs included; a host that reaches it is named in
+    /// the summary.
+    #[arg(long, default_value_t = 5_000)]
+    pub max_urls_per_host: u64,
     /// Stop after this many URLs in this invocation (robots.txt and retries not counted); the
     /// next invocation continues the run.
     #[arg(long)]
@@ -167,6 +175,8 @@ fn config(args: &CrawlArgs) -> Result<crawl::Config, String> {
     Ok(crawl::Config {
         delay: seconds("delay", args.delay)?,
         max_depth: args.max_depth,
+        max_listing_pages: args.max_listing_pages,
+        max_urls_per_host: args.max_urls_per_host,
         max_pages: args.max_pages,
         max_retries: args.max_retries,
         max_retry_after: Duration::from_secs(600),
@@ -209,6 +219,9 @@ fn summary(report: &crawl::Report) -> String {
         c.pending,
         if report.finished { "" } else { " (run unfinished: the same command continues it)" },
     );
+    for (host, bound) in &c.bounds {
+        s += &format!("bound reached: {host}: {}\n", bound.name());
+    }
     if !c.errors.is_empty() {
         s += &format!("errors: {} ({} URLs failed)\n", list(&c.errors), c.failed);
         for (url, error) in &c.error_samples {

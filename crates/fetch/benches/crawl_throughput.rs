@@ -108,6 +108,8 @@ fn main() -> anyhow::Result<()> {
             max_retry_after: Duration::from_secs(60),
             allow_hosts: Vec::new(),
             jobs: 64,
+            max_listing_pages: 200,
+            max_urls_per_host: 5_000,
             http: FetcherOptions {
                 user_agent: "nianbao-bench".into(),
                 connect_timeout: Duration::from_secs(5),

@@ -1,8 +1,8 @@
 //! The crawl loop: one worker per host, many hosts at once, at most `jobs` requests in flight.
 //!
 //! Each host has a gate (an async mutex around its pacer) that every request to it passes: at most
-//! one request in flight per host, consecutive requests at least the delay apart (start to start),
-//! longer after a `Retry-After` or a backoff. Past its gate, a request waits for one of the
+//! one request in flight per host, the delay from the end of one answer to the start of the next
+//! request, longer after a `Retry-After` or a backoff. Past its gate, a request waits for one of the
 //! crawl's `jobs` permits (a FIFO semaphore, so hosts take turns), and keeps it until its answer is
 //! recorded: sockets in flight and bodies in memory are both bounded by `jobs`.
 //!
@@ -31,19 +31,26 @@ use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Tar
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
 use crate::progress::Progress;
 use crate::robots::Robots;
-use crate::scope::Scope;
-use crate::state::{Job, Queued, Record, RunCounts, RunDocument, State, UrlKind};
+use crate::scope::{normalize, Scope};
+use crate::state::{Bound, Job, Queued, Record, RunCounts, RunDocument, State, UrlKind};
 use nianbao_format::decode::decode_http;
 use nianbao_store::raw::RawStore;
 use nianbao_store::DocumentKind;
 
+/// Redirects followed in a row from one link; the next one is recorded as an error.
+pub const MAX_REDIRECTS: u32 = 10;
+
 /// Settings of a crawl.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Least time between the starts of two requests to one host.
+    /// Least time from the end of one answer of a host to the next request to it.
     pub delay: Duration,
     /// Navigation hops allowed from a start URL.
     pub max_depth: u32,
+    /// Pages of one listing followed (pagination hops from its first page).
+    pub max_listing_pages: u32,
+    /// URLs queued per host in one run (start URLs included).
+    pub max_urls_per_host: u64,
     /// URLs taken from the frontier in this invocation (robots.txt and retries not counted).
     pub max_pages: Option<u64>,
     /// Retries of a transient failure (5xx, 429, timeout, broken connection).
@@ -84,13 +91,16 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
     let seeds: Vec<Queued> = seeds
         .iter()
         .filter_map(|url| {
-            let host = scope.admit(url)?;
+            let url = normalize(url);
+            let host = scope.admit(&url)?;
             let target = Target {
-                url: url.clone(),
+                url,
                 title: String::new(),
                 hint: Hint::Page,
                 prio: 0,
                 depth: 0,
+                listing_page: 0,
+                redirects: 0,
             };
             Some(Queued {
                 host,
@@ -327,7 +337,7 @@ async fn host_worker(ctx: Arc<Ctx>, key: String) {
 /// Fetches one URL and records what came of it. Only a failure of the crawl state is an error:
 /// anything else that goes wrong is recorded on the URL.
 async fn process(ctx: &Arc<Ctx>, host: &Host, mut job: Job) -> anyhow::Result<()> {
-    let (record, links, permit) = match Url::parse(&job.url) {
+    let (mut record, links, permit) = match Url::parse(&job.url) {
         Ok(url) => visit(ctx, host, &mut job, &url).await?,
         Err(e) => (
             error_record("url", format!("not a URL: {e}")),
@@ -335,9 +345,15 @@ async fn process(ctx: &Arc<Ctx>, host: &Host, mut job: Job) -> anyhow::Result<()
             None,
         ),
     };
+    let max_pages = ctx.config.max_listing_pages;
+    if links.iter().any(|t| t.listing_page > max_pages) {
+        record.bound = Some(Bound::ListingPages);
+    }
     let links: Vec<Queued> = links
         .into_iter()
-        .filter_map(|target| {
+        .filter(|target| target.listing_page <= max_pages)
+        .filter_map(|mut target| {
+            target.url = normalize(&target.url);
             let host = ctx.scope.admit(&target.url)?;
             Some(Queued {
                 host,
@@ -349,10 +365,11 @@ async fn process(ctx: &Arc<Ctx>, host: &Host, mut job: Job) -> anyhow::Result<()
     let failed = record.error.is_some() && record.kind != UrlKind::Disallowed;
     let kind = record.kind;
     let run = ctx.run;
+    let max_urls = ctx.config.max_urls_per_host;
     let (recorded, start) = ctx
         .db
         .call(move |db| {
-            let recorded = db.state.record(run, &job, &record, &links)?;
+            let recorded = db.state.record(run, &job, &record, &links, max_urls)?;
             let start: Vec<String> = recorded
                 .hosts
                 .iter()
@@ -460,9 +477,10 @@ async fn fetch_politely<'c>(
         let mut pacer = host.gate.lock().await;
         tokio::time::sleep_until(pacer.next).await;
         let permit = ctx.jobs.acquire().await.ok();
-        pacer.next = Instant::now() + pacer.delay;
         debug!(url = %url, attempt, "GET");
         let result = ctx.fetcher.get(url, validators).await;
+        // The delay runs from the end of this answer (body included) to the next request.
+        pacer.next = Instant::now() + pacer.delay;
         if let Err(FetchError::Exhausted(message)) = &result {
             exhausted += 1;
             if exhausted <= EXHAUSTED_PATIENCE {
@@ -618,12 +636,22 @@ async fn read_response(
             };
             record.final_url = response.location.as_ref().map(Url::to_string);
             let links = match response.location {
+                Some(_) if job.redirects >= MAX_REDIRECTS => {
+                    record.error = Some((
+                        "redirects".into(),
+                        format!("more than {MAX_REDIRECTS} redirects in a row"),
+                    ));
+                    record.bound = Some(Bound::Redirects);
+                    Vec::new()
+                }
                 Some(location) => vec![Target {
                     url: location,
                     title: job.referrer_title.clone().unwrap_or_default(),
                     hint: job.hint,
                     prio: 0,
                     depth: job.depth,
+                    listing_page: job.listing_page,
+                    redirects: job.redirects + 1,
                 }],
                 None => {
                     record.error = Some(("http".into(), format!("{status} without Location")));
@@ -702,7 +730,13 @@ fn read_body(
         };
         return Ok((record, report_targets(&page, job.depth)));
     }
-    let targets = listing_targets(&page, url, job.depth, ctx.config.max_depth);
+    let targets = listing_targets(
+        &page,
+        url,
+        job.depth,
+        job.listing_page,
+        ctx.config.max_depth,
+    );
     Ok((
         Record {
             kind: UrlKind::Listing,

@@ -47,9 +47,84 @@ impl Scope {
     }
 }
 
+/// Query keys that carry a session, not a page (compared case-insensitively; ASP's
+/// `ASPSESSIONIDxxxx` by its prefix).
+const SESSION_KEYS: [&str; 6] = [
+    "jsessionid",
+    "phpsessid",
+    "sid",
+    "sessionid",
+    "session_id",
+    "cfid",
+];
+
+/// The URL a link is known by: no fragment, no `;jsessionid=…` path parameter, no session query
+/// keys (`jsessionid`, `phpsessid`, `sid`, …), the scheme's default port dropped (the `url` crate
+/// already does), an empty query removed. Two links that differ only in those are one URL, so a
+/// server that hands every visit a new session id cannot make the crawl walk in circles.
+pub fn normalize(url: &Url) -> Url {
+    let mut out = url.clone();
+    out.set_fragment(None);
+    let path = url.path();
+    if let Some(at) = path.to_ascii_lowercase().find(";jsessionid=") {
+        let end = path[at + 1..]
+            .find(['/', ';'])
+            .map_or(path.len(), |i| at + 1 + i);
+        let cleaned = format!("{}{}", &path[..at], &path[end..]);
+        out.set_path(&cleaned);
+    }
+    if url.query().is_some() {
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| {
+                let k = k.to_ascii_lowercase();
+                !(SESSION_KEYS.contains(&k.as_str()) || k.starts_with("aspsessionid"))
+            })
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            out.set_query(None);
+        } else if kept.len() != url.query_pairs().count() {
+            out.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_ids_fragments_and_default_ports_are_dropped() {
+        let n = |s: &str| normalize(&Url::parse(s).unwrap()).to_string();
+        assert_eq!(n("http://q.gov.cn:80/a.html#top"), "http://q.gov.cn/a.html");
+        assert_eq!(
+            n("http://q.gov.cn/list.jsp;jsessionid=A1B2C3?node=4"),
+            "http://q.gov.cn/list.jsp?node=4"
+        );
+        assert_eq!(
+            n("http://q.gov.cn/a;JSESSIONID=x/b.html"),
+            "http://q.gov.cn/a/b.html"
+        );
+        assert_eq!(
+            n("http://q.gov.cn/list?page=2&PHPSESSID=zz&sid=1"),
+            "http://q.gov.cn/list?page=2"
+        );
+        assert_eq!(
+            n("http://q.gov.cn/doc.pdf?sid=abc"),
+            "http://q.gov.cn/doc.pdf"
+        );
+        assert_eq!(
+            n("http://q.gov.cn/x?ASPSESSIONIDQQ=1&id=7"),
+            "http://q.gov.cn/x?id=7"
+        );
+        // Order and spelling of the other keys are kept as they were.
+        assert_eq!(
+            n("http://q.gov.cn/x?b=2&a=%E5%B9%B4"),
+            "http://q.gov.cn/x?b=2&a=%E5%B9%B4"
+        );
+    }
 
     #[test]
     fn keys_and_admission() {

@@ -110,7 +110,9 @@ CREATE TABLE IF NOT EXISTS urls(
     last_modified TEXT,
     sha256 TEXT,
     attempts INTEGER,
-    checked_at TEXT
+    checked_at TEXT,
+    listing_page INTEGER NOT NULL DEFAULT 0,
+    redirects INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS frontier ON urls(host, prio, id) WHERE pending = 1;
 CREATE TABLE IF NOT EXISTS documents(
@@ -128,11 +130,53 @@ CREATE TABLE IF NOT EXISTS documents(
     UNIQUE(url_id, sha256)
 );
 CREATE INDEX IF NOT EXISTS documents_run ON documents(run);
+CREATE TABLE IF NOT EXISTS bounds(
+    run INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    bound TEXT NOT NULL,
+    PRIMARY KEY(run, host, bound)
+);
 ";
+
+/// Columns added to `urls` after its first version, added to older crawl folders on open.
+const ADDED_URL_COLUMNS: [(&str, &str); 2] = [
+    ("listing_page", "INTEGER NOT NULL DEFAULT 0"),
+    ("redirects", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+/// A limit that keeps a crawl out of a trap; a host that reaches one is named in the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// A listing was paged further than `--max-listing-pages`.
+    ListingPages,
+    /// The host had `--max-urls-per-host` URLs queued in the run.
+    UrlsPerHost,
+    /// A URL redirected more than [`crate::crawl::MAX_REDIRECTS`] times in a row.
+    Redirects,
+}
+
+impl Bound {
+    const ALL: [Bound; 3] = [Bound::ListingPages, Bound::UrlsPerHost, Bound::Redirects];
+
+    /// The name stored in the crawl state and shown in the summary.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bound::ListingPages => "listing pages",
+            Bound::UrlsPerHost => "URLs per host",
+            Bound::Redirects => "redirects",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Bound> {
+        Bound::ALL.into_iter().find(|b| b.name() == name)
+    }
+}
 
 /// The crawl state of one crawl folder.
 pub struct State {
     conn: Connection,
+    /// URLs queued per host in a run (loaded from the database on first use).
+    queued_per_host: std::collections::HashMap<(i64, String), u64>,
 }
 
 /// A URL taken from the frontier.
@@ -142,8 +186,14 @@ pub struct Job {
     pub id: i64,
     /// The URL.
     pub url: String,
+    /// Its host key.
+    pub host: String,
     /// Navigation hops from a start URL.
     pub depth: u32,
+    /// Pagination hops from the first page of its listing.
+    pub listing_page: u32,
+    /// Redirects followed to reach it.
+    pub redirects: u32,
     /// What the link promised.
     pub hint: Hint,
     /// Link text or title of the linking page.
@@ -190,6 +240,8 @@ pub struct Record {
     pub bytes: u64,
     /// Requests spent (retries included).
     pub attempts: u32,
+    /// A bound this fetch reached (links left out, or a redirect not followed).
+    pub bound: Option<Bound>,
 }
 
 /// A link to queue, with its host key.
@@ -242,6 +294,8 @@ pub struct RunCounts {
     pub failed: u64,
     /// Revalidated copies that had not changed.
     pub not_modified: u64,
+    /// Hosts that reached a bound, with the bound.
+    pub bounds: Vec<(String, Bound)>,
     /// Still queued.
     pub pending: u64,
 }
@@ -259,7 +313,24 @@ impl State {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "cache_size", -16_000)?;
         conn.execute_batch(SCHEMA)?;
-        Ok(State { conn })
+        for (name, decl) in ADDED_URL_COLUMNS {
+            let present: bool = conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM pragma_table_info('urls') WHERE name = ?1)",
+                [name],
+                |r| r.get(0),
+            )?;
+            if !present {
+                conn.execute_batch(&format!("ALTER TABLE urls ADD COLUMN {name} {decl}"))?;
+            }
+        }
+        Ok(State::new(conn))
+    }
+
+    fn new(conn: Connection) -> State {
+        State {
+            conn,
+            queued_per_host: Default::default(),
+        }
     }
 
     /// Opens an existing state without creating anything.
@@ -269,7 +340,7 @@ impl State {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        Ok(State { conn })
+        Ok(State::new(conn))
     }
 
     /// Resumes the unfinished run or starts a new one, and queues the start URLs in it.
@@ -328,7 +399,8 @@ impl State {
     /// navigation; oldest first within each).
     pub fn next_job(&self, host: &str) -> rusqlite::Result<Option<Job>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT u.id, u.url, u.depth, u.hint, u.referrer_title, u.kind, u.etag, u.last_modified, d.path, u.content_type
+            "SELECT u.id, u.url, u.depth, u.hint, u.referrer_title, u.kind, u.etag, u.last_modified, d.path, u.content_type,
+                    u.listing_page, u.redirects, u.host
              FROM urls u LEFT JOIN documents d ON d.url_id = u.id AND d.sha256 = u.sha256
              WHERE u.pending = 1 AND u.host = ?1 ORDER BY u.prio, u.id LIMIT 1",
         )?;
@@ -353,6 +425,9 @@ impl State {
                 id: r.get(0)?,
                 url: r.get(1)?,
                 depth: r.get(2)?,
+                listing_page: r.get(10)?,
+                redirects: r.get(11)?,
+                host: r.get(12)?,
                 hint: Hint::from_name(&r.get::<_, String>(3)?),
                 referrer_title: r.get(4)?,
                 held,
@@ -361,15 +436,29 @@ impl State {
         .optional()
     }
 
-    /// Records the result of fetching `job` in run `run`, and queues the links it yielded, in one
-    /// transaction.
+    /// Records the result of fetching `job` in run `run`, and queues the links it yielded (no more
+    /// than `max_urls_per_host` URLs per host in a run), in one transaction.
     pub fn record(
         &mut self,
         run: i64,
         job: &Job,
         rec: &Record,
         links: &[Queued],
+        max_urls_per_host: u64,
     ) -> rusqlite::Result<Recorded> {
+        let mut budgets = Vec::new();
+        for link in links {
+            let key = (run, link.host.clone());
+            if !self.queued_per_host.contains_key(&key) {
+                let n = self.conn.query_row(
+                    "SELECT count(*) FROM urls WHERE host = ?1 AND run_seen = ?2",
+                    params![link.host, run],
+                    count,
+                )?;
+                self.queued_per_host.insert(key.clone(), n);
+            }
+            budgets.push(key);
+        }
         let tx = self.conn.transaction()?;
         let fetched_at = now();
         let mut out = Recorded::default();
@@ -433,8 +522,21 @@ impl State {
                 fetched_at
             ],
         )?;
-        for link in links {
+        if let Some(bound) = rec.bound {
+            note_bound(&tx, run, &job.host, bound)?;
+        }
+        let mut spent = Vec::new();
+        for (link, key) in links.iter().zip(&budgets) {
+            let queued =
+                self.queued_per_host[key] + spent.iter().filter(|k| *k == key).count() as u64;
+            if queued >= max_urls_per_host {
+                if !seen_again(&tx, run, link)? {
+                    note_bound(&tx, run, &link.host, Bound::UrlsPerHost)?;
+                }
+                continue;
+            }
             if queue(&tx, run, link)? {
+                spent.push(key.clone());
                 out.queued += 1;
                 if !out.hosts.contains(&link.host) {
                     out.hosts.push(link.host.clone());
@@ -442,6 +544,9 @@ impl State {
             }
         }
         tx.commit()?;
+        for key in spent {
+            *self.queued_per_host.entry(key).or_default() += 1;
+        }
         Ok(out)
     }
 
@@ -500,6 +605,18 @@ impl State {
                 [run],
                 count,
             )?,
+            bounds: {
+                let mut stmt = self
+                    .conn
+                    .prepare("SELECT host, bound FROM bounds WHERE run = ?1 ORDER BY host, bound")?;
+                let rows = stmt.query_map([run], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+                let mut bounds = Vec::new();
+                for row in rows {
+                    let (host, name) = row?;
+                    bounds.extend(Bound::from_name(&name).map(|b| (host, b)));
+                }
+                bounds
+            },
             not_modified: self.conn.query_row(
                 "SELECT count(*) FROM urls WHERE run_done = ?1 AND status = 304",
                 [run],
@@ -519,13 +636,31 @@ fn count_at(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
     Ok(u64::try_from(row.get::<_, i64>(i)?).unwrap_or(0))
 }
 
+/// Whether `q` is already queued (or done) in run `run`.
+fn seen_again(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Result<bool> {
+    tx.prepare_cached("SELECT EXISTS(SELECT 1 FROM urls WHERE url = ?1 AND run_seen >= ?2)")?
+        .query_row(params![q.target.url.as_str(), run], |r| r.get(0))
+}
+
+fn note_bound(
+    tx: &rusqlite::Transaction<'_>,
+    run: i64,
+    host: &str,
+    bound: Bound,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO bounds(run, host, bound) VALUES (?1, ?2, ?3)")?
+        .execute(params![run, host, bound.name()])?;
+    Ok(())
+}
+
 /// Queues one URL in run `run` unless it was already queued in this run; returns whether it was.
 fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Result<bool> {
     let changed = tx.prepare_cached(
-        "INSERT INTO urls(url, host, pending, prio, depth, hint, referrer, referrer_title, run_seen)
-         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO urls(url, host, pending, prio, depth, hint, referrer, referrer_title, run_seen, listing_page, redirects)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(url) DO UPDATE SET pending = 1, run_seen = excluded.run_seen,
-             prio = excluded.prio, depth = excluded.depth
+             prio = excluded.prio, depth = excluded.depth, listing_page = excluded.listing_page,
+             redirects = excluded.redirects
          WHERE urls.run_seen < excluded.run_seen",
     )?
     .execute(params![
@@ -536,7 +671,9 @@ fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Resu
             q.target.hint.as_str(),
             q.referrer,
             (!q.target.title.is_empty()).then_some(&q.target.title),
-            run
+            run,
+            q.target.listing_page,
+            q.target.redirects
         ],
     )?;
     Ok(changed == 1)
