@@ -571,7 +571,10 @@ fn crawl_args(seeds: &[String], dir: &Path, extra: &[&str]) -> Vec<String> {
     let mut args = vec!["crawl".to_string()];
     args.extend(seeds.iter().cloned());
     args.extend(["--out".into(), dir.display().to_string()]);
-    args.extend(["--delay", "0.02", "--timeout", "5"].map(String::from));
+    if !extra.contains(&"--delay") {
+        args.extend(["--delay", "0.02"].map(String::from));
+    }
+    args.extend(["--timeout", "5"].map(String::from));
     args.extend(extra.iter().map(|s| s.to_string()));
     args
 }
@@ -801,10 +804,177 @@ fn traps_are_bounded_and_named() {
         (&many, "URLs per host"),
         (&looping, "redirects"),
     ] {
-        let host = server.base.trim_start_matches("http://");
+        let host = server
+            .base
+            .trim_start_matches("http://")
+            .split(':')
+            .next()
+            .unwrap();
         assert!(
             stderr.contains(&format!("bound reached: {host}: {bound}")),
             "{stderr}"
+        );
+    }
+}
+
+fn pdf(name: &str) -> Reply {
+    Reply::status(200)
+        .header("content-type", "application/pdf")
+        .body(format!("%PDF-1.4 {name}"))
+}
+
+#[test]
+fn robots_txt_as_rfc_9309_says() {
+    let servers = Servers::new();
+    // B is outside the crawl's scope: only its robots.txt, which A's redirects to, is read.
+    let b = servers.serve(
+        "127.0.0.3",
+        0,
+        Arc::new(|path, _, _| match path {
+            "/robots.txt" => Reply::status(200).body(
+                "User-agent: *\nDisallow: /\n\nUser-agent: researchbot\nDisallow: /private/\n",
+            ),
+            _ => Reply::status(404),
+        }),
+    );
+    let b_robots = b.url("/robots.txt");
+    let a = servers.serve(
+        "127.0.0.2",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/robots.txt" => Reply::redirect(&b_robots),
+            "/" => Reply::html(
+                r#"<a href="/private/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/nb.pdf">2022年政府信息公开工作年度报告.pdf</a>"#,
+            ),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    // C answers 429 to its first two robots.txt requests.
+    let c = servers.serve(
+        "127.0.0.4",
+        0,
+        Arc::new(|path, _, count| match path {
+            "/robots.txt" if count <= 2 => Reply::status(429).header("retry-after", "0"),
+            "/robots.txt" => Reply::status(404),
+            "/" => Reply::html(r#"<a href="/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>"#),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    // D has a rule too complex for the matcher (`/search/a*a*…$`): its prefix `/search/a` is
+    // disallowed, and the rest of the file still counts.
+    let complex = format!("/search/{}$", "a*".repeat(4000));
+    let d = servers.serve(
+        "127.0.0.5",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/robots.txt" => Reply::status(200).body(format!(
+                "User-agent: *\nDisallow: {complex}\nDisallow: /private/\n"
+            )),
+            "/" => Reply::html(
+                r#"<a href="/search/all.pdf">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/private/nb.pdf">2022年政府信息公开工作年度报告.pdf</a>
+                   <a href="/nb.pdf">2021年政府信息公开工作年度报告.pdf</a>"#,
+            ),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let seeds = [a.url("/"), c.url("/"), d.url("/")];
+    let args = crawl_args(
+        &seeds,
+        &dir,
+        &[
+            "--user-agent",
+            "ResearchBot/1.0 (+mailto:x@example.org)",
+            "--max-retries",
+            "1",
+        ],
+    );
+    run_expecting(under_ulimit(1024, &args), FAILURES);
+    assert_eq!(a.paths(), ["/robots.txt", "/", "/nb.pdf"]);
+    assert_eq!(b.paths(), ["/robots.txt"]);
+    assert_eq!(
+        c.paths(),
+        ["/robots.txt", "/robots.txt"],
+        "429: nothing fetched"
+    );
+    assert_eq!(
+        column(&dir, &c.url("/"), "error_kind").as_deref(),
+        Some("robots")
+    );
+    assert_eq!(d.paths(), ["/robots.txt", "/", "/nb.pdf"]);
+    // The next run asks C again, and C now answers.
+    run_expecting(under_ulimit(1024, &args), DONE);
+    assert_eq!(c.paths()[2..], ["/robots.txt", "/", "/nb.pdf"]);
+}
+
+#[test]
+fn politeness_per_host_name_from_end_to_start() {
+    let servers = Servers::new();
+    let other_port = servers.serve(
+        "127.0.0.6",
+        0,
+        Arc::new(|path, _, _| match path {
+            p if p.ends_with(".pdf") => pdf(p).after(Duration::from_millis(150)),
+            _ => Reply::status(404),
+        }),
+    );
+    let other = other_port.url("/nb.pdf");
+    let seed = servers.serve(
+        "127.0.0.6",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/" => Reply::html(format!(
+                r#"<a href="{other}">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/slow.pdf">2022年政府信息公开工作年度报告.pdf</a>
+                   <a href="/nb.pdf">2021年政府信息公开工作年度报告.pdf</a>"#
+            )),
+            "/slow.pdf" => pdf(path).after(Duration::from_millis(300)),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let delay = 0.2;
+    let crawl = |dir: &Path, extra: &[&str]| {
+        let args = crawl_args(
+            &[seed.url("/")],
+            dir,
+            &[&["--delay", "0.2"], extra].concat(),
+        );
+        run_expecting(under_ulimit(1024, &args), DONE)
+    };
+    crawl(&tmp.path().join("one"), &[]);
+    assert!(
+        other_port.hits().is_empty(),
+        "another port needs --allow-host"
+    );
+    assert_eq!(seed.hits().len(), 4);
+
+    let allow = other_port.base.trim_start_matches("http://").to_string();
+    crawl(&tmp.path().join("two"), &["--allow-host", &allow]);
+    assert_eq!(other_port.paths(), ["/robots.txt", "/nb.pdf"]);
+    // One machine: both ports share one request at a time and the delay, which runs from the
+    // end of an answer to the next request.
+    let mut hits: Vec<_> = seed.hits()[4..]
+        .iter()
+        .chain(&other_port.hits())
+        .cloned()
+        .collect();
+    hits.sort_by_key(|h| h.at);
+    assert_eq!(hits.len(), 6);
+    for pair in hits.windows(2) {
+        let gap = pair[1].at.saturating_sub(pair[0].done);
+        assert!(
+            gap >= Duration::from_secs_f64(delay - 0.01),
+            "{} {gap:?} after the end of {}",
+            pair[1].path,
+            pair[0].path
         );
     }
 }

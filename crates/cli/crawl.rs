@@ -27,8 +27,9 @@ pub struct CrawlArgs {
     /// Crawl-delay may ask for more).
     #[arg(long, value_name = "SECS", default_value_t = 1.0)]
     pub delay: f64,
-    /// Another host the crawl may fetch from (by name, or name:port); repeatable. The start
-    /// URLs' hosts are always allowed.
+    /// Another host the crawl may fetch from: `name` (its ports 80 and 443), `name:port`, or
+    /// `*.suffix` (every subdomain); Unicode names (IDN) are accepted; repeatable. The start URLs'
+    /// hosts are always allowed on their own port (both 80 and 443 for a start URL on either).
     #[arg(long = "allow-host", value_name = "HOST")]
     pub allow_hosts: Vec<String>,
     /// Navigation hops followed from a start URL (report pages and attachments are not counted).
@@ -87,7 +88,7 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let config = match config(args) {
+    let config = match config(args, &seeds) {
         Ok(config) => config,
         Err(message) => {
             eprintln!("nianbao crawl: {message}");
@@ -149,7 +150,7 @@ fn seconds(name: &str, value: f64) -> Result<Duration, String> {
         .map_err(|_| format!("--{name} must be a number of seconds ≥ 0, not {value}"))
 }
 
-fn config(args: &CrawlArgs) -> Result<crawl::Config, String> {
+fn config(args: &CrawlArgs, seeds: &[Url]) -> Result<crawl::Config, String> {
     let user_agent = match (&args.user_agent, &args.contact) {
         (Some(ua), _) => ua.clone(),
         (None, Some(contact)) => {
@@ -171,6 +172,7 @@ fn config(args: &CrawlArgs) -> Result<crawl::Config, String> {
     if args.jobs == Some(0) {
         return Err("--jobs must be at least 1".into());
     }
+    scope::Scope::new(seeds, &args.allow_hosts)?;
     let fd_limit = limits::raise_fd_limit();
     Ok(crawl::Config {
         delay: seconds("delay", args.delay)?,

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, OnceCell, Semaphore, SemaphorePermit};
+use tokio::sync::{mpsc, Semaphore, SemaphorePermit};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
@@ -30,8 +30,8 @@ use crate::classify::{attachment_ext, ext_for_content_type, is_html, sniff_docum
 use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Target};
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
 use crate::progress::Progress;
-use crate::robots::Robots;
-use crate::scope::{normalize, Scope};
+use crate::robots::{agent_token, Robots};
+use crate::scope::{host_key, normalize, Scope};
 use crate::state::{Bound, Job, Queued, Record, RunCounts, RunDocument, State, UrlKind};
 use nianbao_format::decode::decode_http;
 use nianbao_store::raw::RawStore;
@@ -87,7 +87,7 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
     let _lock = nianbao_store::raw::lock(dir)?;
     let store = RawStore::open(dir)?;
     let mut state = State::open(dir)?;
-    let scope = Scope::new(seeds, &config.allow_hosts);
+    let scope = Scope::new(seeds, &config.allow_hosts).map_err(|e| anyhow::anyhow!(e))?;
     let seeds: Vec<Queued> = seeds
         .iter()
         .filter_map(|url| {
@@ -116,6 +116,7 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
     let (spawn_tx, mut spawn_rx) = mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx {
         dir: dir.to_path_buf(),
+        robots_agent: agent_token(&config.http.user_agent),
         jobs: Semaphore::new(config.jobs.max(1)),
         fetcher: Fetcher::new(&config.http)?,
         config,
@@ -225,6 +226,8 @@ struct Ctx {
     dir: PathBuf,
     /// One permit per request in flight (held until its answer is recorded).
     jobs: Semaphore,
+    /// The agent token matched against robots.txt `User-agent:` lines.
+    robots_agent: String,
     config: Config,
     fetcher: Fetcher,
     scope: Scope,
@@ -247,7 +250,8 @@ struct Host {
     key: String,
     /// The pacer; held for the whole of a request, so requests to the host never overlap.
     gate: tokio::sync::Mutex<Pacer>,
-    robots: OnceCell<Robots>,
+    /// robots.txt by origin (`http://name:port`), each until it expires.
+    robots: tokio::sync::Mutex<HashMap<String, (Arc<Robots>, Instant)>>,
 }
 
 struct Pacer {
@@ -267,7 +271,7 @@ impl Ctx {
                         delay: self.config.delay,
                         next: Instant::now(),
                     }),
-                    robots: OnceCell::new(),
+                    robots: tokio::sync::Mutex::new(HashMap::new()),
                 })
             })
             .clone()
@@ -399,12 +403,17 @@ async fn visit<'c>(
     job: &mut Job,
     url: &Url,
 ) -> anyhow::Result<(Record, Vec<Target>, Option<SemaphorePermit<'c>>)> {
-    let robots = host
-        .robots
-        .get_or_try_init(|| fetch_robots(ctx, host, url))
-        .await?;
-    if let Robots::Unreachable(e) = robots {
-        return Ok((error_record(e.kind(), e.message()), Vec::new(), None));
+    let robots = robots_for(ctx, host, url).await?;
+    match &*robots {
+        Robots::Unreachable(e) => {
+            return Ok((error_record(e.kind(), e.message()), Vec::new(), None));
+        }
+        Robots::Unavailable(status) => {
+            let message =
+                format!("robots.txt answered {status}: the site is off limits until it answers");
+            return Ok((error_record("robots", message), Vec::new(), None));
+        }
+        Robots::AllowAll | Robots::Rules(_) => {}
     }
     if !robots.allowed(url.as_str()) {
         debug!(url = %url, "disallowed by robots.txt");
@@ -519,42 +528,63 @@ async fn fetch_politely<'c>(
     }
 }
 
-/// Reads robots.txt for the host of `url` (following up to five redirects on the same host).
-/// Fails only when the process is out of file descriptors, which says nothing about the host.
+/// The robots.txt rules for the origin of `url`, read (again) when there are none yet or they
+/// have expired.
+async fn robots_for(ctx: &Ctx, host: &Host, url: &Url) -> anyhow::Result<Arc<Robots>> {
+    let origin = url.origin().ascii_serialization();
+    let mut cache = host.robots.lock().await;
+    if let Some((robots, expires)) = cache.get(&origin) {
+        if Instant::now() < *expires {
+            return Ok(robots.clone());
+        }
+    }
+    let robots = Arc::new(fetch_robots(ctx, host, url).await?);
+    if let Some(crawl_delay) = robots.crawl_delay() {
+        let mut pacer = host.gate.lock().await;
+        pacer.delay = pacer.delay.max(crawl_delay);
+    }
+    cache.insert(origin, (robots.clone(), Instant::now() + robots.lifetime()));
+    Ok(robots)
+}
+
+/// Most redirects followed to reach a robots.txt (RFC 9309: at least five).
+const MAX_ROBOTS_REDIRECTS: u32 = 5;
+
+/// Reads robots.txt for the origin of `url`, following up to five redirects, to any host (each
+/// hop through its host's gate): the only requests the crawl makes outside its scope. Fails only
+/// when the process is out of file descriptors, which says nothing about the host.
 async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> anyhow::Result<Robots> {
     let mut robots_url = match url.join("/robots.txt") {
         Ok(u) => u,
         Err(_) => return Ok(Robots::AllowAll),
     };
-    let mut robots = Robots::DisallowAll;
-    for _ in 0..5 {
-        let result = fetch_politely(ctx, host, &robots_url, &Validators::default())
+    let mut redirects = 0;
+    loop {
+        let gate = ctx.host(&host_key(&robots_url).unwrap_or_else(|| host.key.clone()));
+        let result = fetch_politely(ctx, &gate, &robots_url, &Validators::default())
             .await
             .result;
-        robots = match result {
+        return Ok(match result {
             Ok(r) => match r.location.filter(|_| (300..400).contains(&r.status)) {
-                Some(next) if ctx.scope.admit(&next).as_deref() == Some(host.key.as_str()) => {
+                Some(next) if redirects < MAX_ROBOTS_REDIRECTS && host_key(&next).is_some() => {
+                    debug!(from = %robots_url, to = %next, "robots.txt redirects");
+                    redirects += 1;
                     robots_url = next;
                     continue;
                 }
+                // Too many redirects: as if robots.txt were not there (RFC 9309, 2.3.1.2).
                 Some(_) => Robots::AllowAll,
-                None => Robots::from_response(r.status, &r.body),
+                None => Robots::from_response(r.status, &r.body, &ctx.robots_agent),
             },
             Err(FetchError::Exhausted(message)) => {
                 anyhow::bail!("out of file descriptors ({message}): lower --jobs")
             }
             Err(e) => {
-                info!(host = %host.key, "robots.txt unreachable ({e}); skipping the host's URLs for this run");
+                info!(host = %host.key, "robots.txt unreachable ({e}); skipping the host's URLs for now");
                 Robots::Unreachable(e)
             }
-        };
-        break;
+        });
     }
-    if let Some(crawl_delay) = robots.crawl_delay() {
-        let mut pacer = host.gate.lock().await;
-        pacer.delay = pacer.delay.max(crawl_delay);
-    }
-    Ok(robots)
 }
 
 /// Turns an HTTP answer into a record and the links to follow. Fails when a stored copy cannot
