@@ -978,3 +978,64 @@ fn politeness_per_host_name_from_end_to_start() {
         );
     }
 }
+
+#[test]
+fn off_site_links_and_redirects_are_recorded_not_followed() {
+    let servers = Servers::new();
+    let elsewhere = servers.serve(
+        "127.0.0.8",
+        0,
+        Arc::new(|_: &str, _: &axum::http::HeaderMap, _| Reply::status(404)),
+    );
+    let moved_to = elsewhere.url("/");
+    let moved = servers.serve(
+        "127.0.0.7",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/" => Reply::redirect(&moved_to),
+            _ => Reply::status(404),
+        }),
+    );
+    let off_pdf = elsewhere.url("/files/nb.pdf");
+    let linking = servers.serve(
+        "127.0.0.9",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/" => Reply::html(format!(
+                r#"<a href="{off_pdf}">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/nb.pdf">2022年政府信息公开工作年度报告.pdf</a>"#
+            )),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let args = crawl_args(&[moved.url("/"), linking.url("/")], &dir, &[]);
+    let out = run_expecting(under_ulimit(1024, &args), DONE);
+    assert!(elsewhere.hits().is_empty(), "{:?}", elsewhere.paths());
+    assert_eq!(linking.paths(), ["/robots.txt", "/", "/nb.pdf"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "warning: start URL {} redirects to {}, outside the crawl",
+            moved.url("/"),
+            elsewhere.url("/")
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("off-site: 2 report or attachment links not followed")
+            && stderr.contains("127.0.0.8 2"),
+        "{stderr}"
+    );
+    let (referrer, title): (String, String) = db(&dir)
+        .query_row(
+            "SELECT u.url, o.title FROM offsite o JOIN urls u ON u.id = o.referrer WHERE o.url = ?1",
+            [elsewhere.url("/files/nb.pdf")],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(referrer, linking.url("/"));
+    assert_eq!(title, "2023年政府信息公开工作年度报告.pdf");
+}

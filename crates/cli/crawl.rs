@@ -221,6 +221,19 @@ fn summary(report: &crawl::Report) -> String {
         c.pending,
         if report.finished { "" } else { " (run unfinished: the same command continues it)" },
     );
+    for redirect in &c.seed_redirects {
+        s += &format!(
+            "warning: start URL {} redirects to {}, outside the crawl: not followed (--allow-host names its host)\n",
+            redirect.seed, redirect.target
+        );
+    }
+    if !c.offsite.is_empty() {
+        let total: u64 = c.offsite.iter().map(|(_, n)| n).sum();
+        s += &format!(
+            "off-site: {total} report or attachment links not followed (table offsite of crawl.sqlite): {}\n",
+            list(&c.offsite)
+        );
+    }
     for (host, bound) in &c.bounds {
         s += &format!("bound reached: {host}: {}\n", bound.name());
     }

@@ -32,7 +32,9 @@ use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
 use crate::progress::Progress;
 use crate::robots::{agent_token, Robots};
 use crate::scope::{host_key, normalize, Scope};
-use crate::state::{Bound, Job, Queued, Record, RunCounts, RunDocument, State, UrlKind};
+use crate::state::{
+    Bound, Job, OffsiteLink, Queued, Record, RunCounts, RunDocument, State, UrlKind,
+};
 use nianbao_format::decode::decode_http;
 use nianbao_store::raw::RawStore;
 use nianbao_store::DocumentKind;
@@ -353,19 +355,32 @@ async fn process(ctx: &Arc<Ctx>, host: &Host, mut job: Job) -> anyhow::Result<()
     if links.iter().any(|t| t.listing_page > max_pages) {
         record.bound = Some(Bound::ListingPages);
     }
-    let links: Vec<Queued> = links
-        .into_iter()
-        .filter(|target| target.listing_page <= max_pages)
-        .filter_map(|mut target| {
-            target.url = normalize(&target.url);
-            let host = ctx.scope.admit(&target.url)?;
-            Some(Queued {
+    let redirect = record.kind == UrlKind::Redirect;
+    let mut queued = Vec::new();
+    for mut target in links.into_iter().filter(|t| t.listing_page <= max_pages) {
+        target.url = normalize(&target.url);
+        match ctx.scope.admit(&target.url) {
+            Some(host) => queued.push(Queued {
                 host,
                 target,
                 referrer: Some(job.id),
-            })
-        })
-        .collect();
+            }),
+            // Navigation off the site is not worth a trace; a report, an attachment or where
+            // the page moved to are.
+            None if redirect || target.prio == 0 || target.hint == Hint::Attachment => {
+                if redirect && job.depth == 0 {
+                    warn!(from = %job.url, to = %target.url, "a start URL redirects to a host outside the crawl");
+                }
+                record.offsite.push(OffsiteLink {
+                    url: target.url.to_string(),
+                    title: (!target.title.is_empty()).then_some(target.title),
+                    redirect,
+                });
+            }
+            None => {}
+        }
+    }
+    let links = queued;
     let failed = record.error.is_some() && record.kind != UrlKind::Disallowed;
     let kind = record.kind;
     let run = ctx.run;

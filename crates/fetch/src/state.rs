@@ -130,6 +130,14 @@ CREATE TABLE IF NOT EXISTS documents(
     UNIQUE(url_id, sha256)
 );
 CREATE INDEX IF NOT EXISTS documents_run ON documents(run);
+CREATE TABLE IF NOT EXISTS offsite(
+    run INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    referrer INTEGER NOT NULL REFERENCES urls(id),
+    title TEXT,
+    redirect INTEGER NOT NULL,
+    PRIMARY KEY(run, url)
+);
 CREATE TABLE IF NOT EXISTS bounds(
     run INTEGER NOT NULL,
     host TEXT NOT NULL,
@@ -242,6 +250,28 @@ pub struct Record {
     pub attempts: u32,
     /// A bound this fetch reached (links left out, or a redirect not followed).
     pub bound: Option<Bound>,
+    /// Report and attachment links (or a redirect) to hosts outside the crawl's scope.
+    pub offsite: Vec<OffsiteLink>,
+}
+
+/// A link the crawl found but may not follow: its host is outside the scope.
+#[derive(Debug, Clone)]
+pub struct OffsiteLink {
+    /// Where it points.
+    pub url: String,
+    /// Its link text.
+    pub title: Option<String>,
+    /// Whether it is where the page redirected to.
+    pub redirect: bool,
+}
+
+/// A start URL that redirected to a host outside the scope.
+#[derive(Debug, Clone)]
+pub struct SeedRedirect {
+    /// The start URL.
+    pub seed: String,
+    /// Where it redirected to.
+    pub target: String,
 }
 
 /// A link to queue, with its host key.
@@ -296,6 +326,10 @@ pub struct RunCounts {
     pub not_modified: u64,
     /// Hosts that reached a bound, with the bound.
     pub bounds: Vec<(String, Bound)>,
+    /// Off-host report and attachment links (and redirects) not followed, by host, most first.
+    pub offsite: Vec<(String, u64)>,
+    /// Start URLs that redirected off the scope.
+    pub seed_redirects: Vec<SeedRedirect>,
     /// Still queued.
     pub pending: u64,
 }
@@ -525,6 +559,12 @@ impl State {
         if let Some(bound) = rec.bound {
             note_bound(&tx, run, &job.host, bound)?;
         }
+        for link in &rec.offsite {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO offsite(run, url, referrer, title, redirect) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![run, link.url, job.id, link.title, link.redirect])?;
+        }
         let mut spent = Vec::new();
         for (link, key) in links.iter().zip(&budgets) {
             let queued =
@@ -616,6 +656,36 @@ impl State {
                     bounds.extend(Bound::from_name(&name).map(|b| (host, b)));
                 }
                 bounds
+            },
+            offsite: {
+                let mut stmt = self.conn.prepare(
+                    "SELECT url FROM offsite WHERE run = ?1",
+                )?;
+                let urls = stmt.query_map([run], |r| r.get::<_, String>(0))?;
+                let mut by_host: Vec<(String, u64)> = Vec::new();
+                for url in urls {
+                    let url = url?;
+                    let host = url::Url::parse(&url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string))
+                        .unwrap_or(url);
+                    match by_host.iter_mut().find(|(h, _)| *h == host) {
+                        Some((_, n)) => *n += 1,
+                        None => by_host.push((host, 1)),
+                    }
+                }
+                by_host.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                by_host
+            },
+            seed_redirects: {
+                let mut stmt = self.conn.prepare(
+                    "SELECT u.url, o.url FROM offsite o JOIN urls u ON u.id = o.referrer
+                     WHERE o.run = ?1 AND o.redirect = 1 AND u.referrer IS NULL ORDER BY u.id",
+                )?;
+                let rows = stmt
+                    .query_map([run], |r| Ok(SeedRedirect { seed: r.get(0)?, target: r.get(1)? }))?
+                    .collect::<rusqlite::Result<_>>()?;
+                rows
             },
             not_modified: self.conn.query_row(
                 "SELECT count(*) FROM urls WHERE run_done = ?1 AND status = 304",
