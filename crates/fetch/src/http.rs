@@ -238,6 +238,8 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
 
     /// A loopback server: `/big` is 2000 bytes, `/doc` answers `If-None-Match: "v1"` with 304,
     /// `/busy` is a 503 with `Retry-After: 5`, `/moved` a redirect.
@@ -313,6 +315,59 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.kind(), "connect", "{err}");
         assert!(err.is_transient());
+    }
+
+    /// A server that streams `chunks` chunks of 1,000 bytes without a `Content-Length`; returns
+    /// its address and the count of chunks it managed to send.
+    async fn streaming_server(chunks: usize) -> (String, Arc<AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let sent = Arc::new(AtomicUsize::new(0));
+        let counter = sent.clone();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/pdf\r\ntransfer-encoding: chunked\r\n\r\n";
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            for _ in 0..chunks {
+                let chunk = format!("3e8\r\n{}\r\n", "x".repeat(1000));
+                if socket.write_all(chunk.as_bytes()).await.is_err()
+                    || socket.flush().await.is_err()
+                {
+                    return;
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let _ = socket.write_all(b"0\r\n\r\n").await;
+        });
+        (base, sent)
+    }
+
+    #[tokio::test]
+    async fn the_body_limit_holds_while_the_body_streams() {
+        let fetcher = Fetcher::new(&FetcherOptions {
+            user_agent: "test".into(),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 2_500,
+        })
+        .unwrap();
+        let (base, sent) = streaming_server(200).await;
+        let url = Url::parse(&format!("{base}/stream")).unwrap();
+        let err = fetcher.get(&url, &Validators::default()).await.unwrap_err();
+        assert_eq!(err, FetchError::TooLarge(2_500));
+        // The reading stopped at the third chunk: the server could not send the rest.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(sent.load(Ordering::SeqCst) < 20, "{sent:?} chunks sent");
+        let (base, _) = streaming_server(2).await;
+        let url = Url::parse(&format!("{base}/stream")).unwrap();
+        let ok = fetcher.get(&url, &Validators::default()).await.unwrap();
+        assert_eq!(ok.body.len(), 2_000);
     }
 
     #[test]
