@@ -11,6 +11,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nianbao_fetch::progress::{Observer, Silent};
+use nianbao_fetch::state::UrlKind;
 use nianbao_fetch::{crawl, http, limits, scope};
 use url::Url;
 
@@ -98,7 +105,12 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let report = runtime.block_on(crawl::crawl(&args.out, &seeds, config))?;
+    let observer: Arc<dyn Observer> = if !args.quiet && std::io::stderr().is_terminal() {
+        Arc::new(StatusLine::new())
+    } else {
+        Arc::new(Silent)
+    };
+    let report = runtime.block_on(crawl::crawl(&args.out, &seeds, config, observer))?;
     let mut out = std::io::stdout().lock();
     for doc in &report.documents {
         writeln!(
@@ -190,7 +202,6 @@ fn config(args: &CrawlArgs, seeds: &[Url]) -> Result<crawl::Config, String> {
             timeout,
             max_body_bytes: args.max_body_bytes,
         },
-        show_progress: !args.quiet && std::io::stderr().is_terminal(),
     })
 }
 
@@ -244,4 +255,90 @@ fn summary(report: &crawl::Report) -> String {
         }
     }
     s
+}
+
+/// The live status line on stderr (only when stderr is a terminal and without `--quiet`):
+/// fetched, queued, reports, attachments, errors, and the longest current host delay.
+struct StatusLine {
+    bar: ProgressBar,
+    fetched: AtomicU64,
+    queued: AtomicI64,
+    reports: AtomicU64,
+    attachments: AtomicU64,
+    errors: AtomicU64,
+    delays: Mutex<HashMap<String, Duration>>,
+}
+
+impl StatusLine {
+    fn new() -> StatusLine {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        StatusLine {
+            bar,
+            fetched: AtomicU64::new(0),
+            queued: AtomicI64::new(0),
+            reports: AtomicU64::new(0),
+            attachments: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+            delays: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn refresh(&self) {
+        let delay = self
+            .delays
+            .lock()
+            .ok()
+            .and_then(|d| d.values().max().copied())
+            .unwrap_or_default();
+        self.bar.set_message(format!(
+            "fetched {} · queued {} · reports {} · attachments {} · errors {} · host delay {:.1}s",
+            self.fetched.load(Ordering::Relaxed),
+            self.queued.load(Ordering::Relaxed).max(0),
+            self.reports.load(Ordering::Relaxed),
+            self.attachments.load(Ordering::Relaxed),
+            self.errors.load(Ordering::Relaxed),
+            delay.as_secs_f64(),
+        ));
+    }
+}
+
+impl Observer for StatusLine {
+    fn started(&self, queued: u64) {
+        self.queued
+            .store(i64::try_from(queued).unwrap_or(i64::MAX), Ordering::Relaxed);
+        self.refresh();
+    }
+
+    fn url_done(&self, kind: UrlKind, failed: bool, newly_queued: u64) {
+        self.fetched.fetch_add(1, Ordering::Relaxed);
+        self.queued.fetch_add(
+            i64::try_from(newly_queued).unwrap_or(0) - 1,
+            Ordering::Relaxed,
+        );
+        match kind {
+            UrlKind::Report => self.reports.fetch_add(1, Ordering::Relaxed),
+            UrlKind::Attachment => self.attachments.fetch_add(1, Ordering::Relaxed),
+            _ => 0,
+        };
+        if failed {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        self.refresh();
+    }
+
+    fn host_delay(&self, host: &str, delay: Duration) {
+        if let Ok(mut delays) = self.delays.lock() {
+            delays.insert(host.to_string(), delay);
+        }
+        self.refresh();
+    }
+
+    fn finished(&self) {
+        self.bar.finish_and_clear();
+    }
 }

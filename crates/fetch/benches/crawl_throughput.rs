@@ -116,9 +116,14 @@ fn main() -> anyhow::Result<()> {
                 timeout: Duration::from_secs(10),
                 max_body_bytes: 64 << 20,
             },
-            show_progress: false,
         };
-        crawl(dir.path(), &seeds, config).await
+        crawl(
+            dir.path(),
+            &seeds,
+            config,
+            std::sync::Arc::new(nianbao_fetch::progress::Silent),
+        )
+        .await
     })?;
     let wall = start.elapsed();
     let log = server.log.lock().unwrap().clone();

@@ -29,7 +29,7 @@ use url::Url;
 use crate::classify::{attachment_ext, ext_for_content_type, is_html, sniff_document};
 use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Target};
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
-use crate::progress::Progress;
+use crate::progress::Observer;
 use crate::robots::{agent_token, Robots};
 use crate::scope::{host_key, normalize, Scope};
 use crate::state::{
@@ -65,8 +65,6 @@ pub struct Config {
     pub jobs: usize,
     /// HTTP client settings.
     pub http: FetcherOptions,
-    /// Draw the status line.
-    pub show_progress: bool,
 }
 
 /// What a crawl invocation did.
@@ -84,8 +82,13 @@ pub struct Report {
     pub counts: RunCounts,
 }
 
-/// Crawls from `seeds` into the crawl folder `dir`.
-pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<Report> {
+/// Crawls from `seeds` into the crawl folder `dir`, telling `observer` how it goes.
+pub async fn crawl(
+    dir: &Path,
+    seeds: &[Url],
+    config: Config,
+    observer: Arc<dyn Observer>,
+) -> anyhow::Result<Report> {
     let _lock = nianbao_store::raw::lock(dir)?;
     let store = RawStore::open(dir)?;
     let mut state = State::open(dir)?;
@@ -114,7 +117,7 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
     let (run, resumed) = state.begin_run(&seeds)?;
     info!(run, resumed, "crawl run");
     let hosts = state.pending_hosts()?;
-    let progress = Progress::new(config.show_progress, state.pending()?);
+    observer.started(state.pending()?);
     let (spawn_tx, mut spawn_rx) = mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx {
         dir: dir.to_path_buf(),
@@ -129,7 +132,7 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
             active: hosts.iter().cloned().collect(),
         })?,
         hosts: Mutex::new(HashMap::new()),
-        progress,
+        observer,
         work_permits: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
         spawn_tx,
         run,
@@ -156,7 +159,7 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
             }
         }
     }
-    ctx.progress.finish();
+    ctx.observer.finished();
     if let Some(e) = ctx
         .fatal
         .lock()
@@ -236,7 +239,7 @@ struct Ctx {
     store: RawStore,
     db: DbThread,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
-    progress: Progress,
+    observer: Arc<dyn Observer>,
     /// Answers being read and recorded at once (one per core): bounds the memory that the
     /// links of big pages take while they wait for the database.
     work_permits: Semaphore,
@@ -406,7 +409,7 @@ async fn process(ctx: &Arc<Ctx>, host: &Host, mut job: Job) -> anyhow::Result<()
     if let Some(change) = recorded.document {
         info!(change, kind = kind.name(), "document");
     }
-    ctx.progress.done(kind, failed, recorded.queued);
+    ctx.observer.url_done(kind, failed, recorded.queued);
     Ok(())
 }
 
@@ -528,11 +531,11 @@ async fn fetch_politely<'c>(
             Some(wait) if attempt <= ctx.config.max_retries => {
                 let until = Instant::now() + wait;
                 pacer.next = pacer.next.max(until);
-                ctx.progress.host_delay(&host.key, wait.max(pacer.delay));
+                ctx.observer.host_delay(&host.key, wait.max(pacer.delay));
                 debug!(url = %url, ?wait, "retrying later");
             }
             _ => {
-                ctx.progress.host_delay(&host.key, pacer.delay);
+                ctx.observer.host_delay(&host.key, pacer.delay);
                 return Fetched {
                     result,
                     attempts: attempt,
@@ -576,9 +579,10 @@ async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> anyhow::Result<Robot
     let mut redirects = 0;
     loop {
         let gate = ctx.host(&host_key(&robots_url).unwrap_or_else(|| host.key.clone()));
-        let result = fetch_politely(ctx, &gate, &robots_url, &Validators::default())
-            .await
-            .result;
+        // The permit is held (with the body) until the rules are parsed.
+        let Fetched { result, permit, .. } =
+            fetch_politely(ctx, &gate, &robots_url, &Validators::default()).await;
+        let _permit = permit;
         return Ok(match result {
             Ok(r) => match r.location.filter(|_| (300..400).contains(&r.status)) {
                 Some(next) if redirects < MAX_ROBOTS_REDIRECTS && host_key(&next).is_some() => {

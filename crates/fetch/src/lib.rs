@@ -23,7 +23,8 @@
 //! * [`crawl`]: the loop: a worker per host, one request at a time per host with a delay,
 //!   backoff and `Retry-After`, many hosts at once;
 //! * [`limits`]: the file-descriptor limit and the default number of requests in flight;
-//! * [`progress`]: the status line.
+//! * [`progress`]: what a crawl reports while it runs, to an observer the caller gives (the CLI
+//!   draws its status line with it; the library prints nothing).
 //!
 //! **Crash safety.** A document's bytes reach the raw store (temporary file, then rename) before
 //! the transaction that records them and the links found with them; the frontier lives in the
