@@ -795,3 +795,84 @@ fn read_body(
         targets,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Requests in flight now and at most, over every test server.
+    #[derive(Default)]
+    struct InFlight {
+        now: AtomicUsize,
+        most: AtomicUsize,
+        total: AtomicUsize,
+    }
+
+    /// A slow host on `ip`: robots.txt is a 404, `/` a page without links; every answer takes
+    /// 50 ms.
+    async fn slow_host(ip: &str, in_flight: Arc<InFlight>) -> Url {
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+            let in_flight = in_flight.clone();
+            async move {
+                let now = in_flight.now.fetch_add(1, Ordering::SeqCst) + 1;
+                in_flight.most.fetch_max(now, Ordering::SeqCst);
+                in_flight.total.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                in_flight.now.fetch_sub(1, Ordering::SeqCst);
+                let status = if uri.path() == "/" { 200 } else { 404 };
+                (
+                    axum::http::StatusCode::from_u16(status).unwrap(),
+                    [("content-type", "text/html")],
+                    "<title>x</title>",
+                )
+            }
+        });
+        let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
+        let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        url
+    }
+
+    fn config(jobs: usize) -> Config {
+        Config {
+            delay: Duration::ZERO,
+            max_depth: 2,
+            max_listing_pages: 10,
+            max_urls_per_host: 100,
+            max_pages: None,
+            max_retries: 0,
+            max_retry_after: Duration::from_secs(1),
+            allow_hosts: Vec::new(),
+            jobs,
+            http: FetcherOptions {
+                user_agent: "nianbao-test".into(),
+                connect_timeout: Duration::from_secs(5),
+                timeout: Duration::from_secs(5),
+                max_body_bytes: 1 << 20,
+            },
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn jobs_bound_the_requests_in_flight_over_all_hosts() {
+        let in_flight = Arc::new(InFlight::default());
+        let mut seeds = Vec::new();
+        for i in 20..26 {
+            seeds.push(slow_host(&format!("127.0.0.{i}"), in_flight.clone()).await);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let report = crawl(dir.path(), &seeds, config(2), Arc::new(Silent))
+            .await
+            .unwrap();
+        assert!(report.finished);
+        assert_eq!(report.counts.failed, 0);
+        assert_eq!(in_flight.total.load(Ordering::SeqCst), 12);
+        assert_eq!(
+            in_flight.most.load(Ordering::SeqCst),
+            2,
+            "two hosts at once, never more"
+        );
+    }
+}

@@ -748,3 +748,103 @@ fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Resu
     )?;
     Ok(changed == 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queued(url: &str, prio: i64) -> Queued {
+        let url = url::Url::parse(url).unwrap();
+        Queued {
+            host: url.host_str().unwrap().to_string(),
+            target: Target {
+                url,
+                title: String::new(),
+                hint: Hint::Page,
+                prio,
+                depth: 0,
+                listing_page: 0,
+                redirects: 0,
+            },
+            referrer: None,
+        }
+    }
+
+    #[test]
+    fn kinds_round_trip_by_name() {
+        for kind in UrlKind::ALL {
+            assert_eq!(UrlKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(UrlKind::from_name("page"), None);
+        assert_eq!(UrlKind::Report.document(), Some(DocumentKind::Report));
+        assert_eq!(UrlKind::Listing.document(), None);
+        for bound in Bound::ALL {
+            assert_eq!(Bound::from_name(bound.name()), Some(bound));
+        }
+    }
+
+    #[test]
+    fn a_host_budget_bounds_what_is_queued_and_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = State::open(dir.path()).unwrap();
+        let (run, resumed) = state.begin_run(&[queued("http://a.gov.cn/", 0)]).unwrap();
+        assert!(!resumed);
+        let job = state.next_job("a.gov.cn").unwrap().unwrap();
+        assert_eq!(
+            (job.url.as_str(), job.host.as_str()),
+            ("http://a.gov.cn/", "a.gov.cn")
+        );
+        let links: Vec<Queued> = (0..5)
+            .map(|i| queued(&format!("http://a.gov.cn/{i}.html"), 1))
+            .chain([queued("http://b.gov.cn/", 2)])
+            .collect();
+        let record = Record {
+            kind: UrlKind::Listing,
+            status: Some(200),
+            ..Record::default()
+        };
+        let recorded = state.record(run, &job, &record, &links, 3).unwrap();
+        // The start URL and two links make three URLs for a.gov.cn; b.gov.cn has its own budget.
+        assert_eq!(recorded.queued, 3);
+        assert_eq!(recorded.hosts, ["a.gov.cn", "b.gov.cn"]);
+        let counts = state.run_counts(run).unwrap();
+        assert_eq!(
+            counts.bounds,
+            [("a.gov.cn".to_string(), Bound::UrlsPerHost)]
+        );
+        assert_eq!((counts.pending, counts.failed), (3, 0));
+        // A failure counts; a URL disallowed by robots.txt does not.
+        for (kind, error) in [(UrlKind::Error, "404"), (UrlKind::Disallowed, "robots")] {
+            let job = state.next_job("a.gov.cn").unwrap().unwrap();
+            let record = Record {
+                kind,
+                error: Some((error.into(), "no".into())),
+                ..Record::default()
+            };
+            state.record(run, &job, &record, &[], 3).unwrap();
+        }
+        assert_eq!(state.run_counts(run).unwrap().failed, 1);
+        assert!(!state.finish_run(run).unwrap(), "b.gov.cn is still queued");
+    }
+
+    #[test]
+    fn an_older_state_gets_the_new_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(STATE_FILE)).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE urls(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, host TEXT NOT NULL,
+                 pending INTEGER NOT NULL, prio INTEGER NOT NULL, depth INTEGER NOT NULL,
+                 hint TEXT NOT NULL, referrer INTEGER, referrer_title TEXT, run_seen INTEGER NOT NULL,
+                 run_done INTEGER NOT NULL DEFAULT 0, kind TEXT, status INTEGER, error_kind TEXT,
+                 error TEXT, final_url TEXT, content_type TEXT, title TEXT, etag TEXT,
+                 last_modified TEXT, sha256 TEXT, attempts INTEGER, checked_at TEXT);
+             INSERT INTO urls(url, host, pending, prio, depth, hint, run_seen)
+                 VALUES ('http://a.gov.cn/', 'a.gov.cn', 1, 0, 0, 'page', 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let state = State::open(dir.path()).unwrap();
+        let job = state.next_job("a.gov.cn").unwrap().unwrap();
+        assert_eq!((job.listing_page, job.redirects), (0, 0));
+    }
+}
