@@ -603,6 +603,25 @@ fn a_hundred_hosts_under_ulimit_64() {
             site.base
         );
     }
+    // Asked for more requests in flight than descriptors allow, the crawl runs out of them: the
+    // requests wait, and no host is taken for unreachable.
+    let dir = tmp.path().join("too-many-jobs");
+    let out = run_expecting(
+        under_ulimit(64, &crawl_args(&seeds, &dir, &["--jobs", "100"])),
+        DONE,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Too many open files"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 100, "{stdout}");
+    for site in &sites {
+        assert_eq!(
+            site.paths()[3..],
+            ["/robots.txt", "/", "/nb.pdf"],
+            "{}",
+            site.base
+        );
+    }
 }
 
 #[test]

@@ -29,6 +29,7 @@ use url::Url;
 use crate::classify::{attachment_ext, ext_for_content_type, is_html, sniff_document};
 use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Target};
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
+use crate::limits::is_out_of_descriptors;
 use crate::progress::Observer;
 use crate::robots::{agent_token, Robots};
 use crate::scope::{host_key, normalize, Scope};
@@ -36,7 +37,7 @@ use crate::state::{
     Bound, Job, OffsiteLink, Queued, Record, RunCounts, RunDocument, State, UrlKind,
 };
 use nianbao_format::decode::decode_http;
-use nianbao_store::raw::RawStore;
+use nianbao_store::raw::{RawStore, Stored};
 use nianbao_store::DocumentKind;
 
 /// Redirects followed in a row from one link; the next one is recorded as an error.
@@ -727,6 +728,21 @@ async fn read_response(
     }
 }
 
+/// Stores `bytes` (on a blocking thread), waiting up to [`EXHAUSTED_PATIENCE`] seconds while the
+/// process is out of file descriptors: that is the crawl's own doing, not the URL's.
+fn put_patiently(store: &RawStore, bytes: &[u8], ext: &str) -> std::io::Result<Stored> {
+    let mut waited = 0;
+    loop {
+        match store.put(bytes, ext) {
+            Err(e) if is_out_of_descriptors(&e) && waited < EXHAUSTED_PATIENCE => {
+                waited += 1;
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Reads a 2xx body (on a blocking thread): an attachment is stored; an HTML page is decoded and
 /// parsed, stored if it is a report, and mined for links.
 fn read_body(
@@ -753,7 +769,7 @@ fn read_body(
                 Vec::new(),
             ));
         };
-        let stored = ctx.store.put(&body, ext)?;
+        let stored = put_patiently(&ctx.store, &body, ext)?;
         return Ok((
             Record {
                 kind: UrlKind::Attachment,
@@ -768,7 +784,7 @@ fn read_body(
     let page = crate::page::parse(&decoded.text, url);
     let title = page.title.clone();
     if is_report_page(&page) {
-        let stored = ctx.store.put(&body, "html")?;
+        let stored = put_patiently(&ctx.store, &body, "html")?;
         let record = Record {
             kind: UrlKind::Report,
             title: Some(title),

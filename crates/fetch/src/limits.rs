@@ -46,6 +46,19 @@ pub fn raise_fd_limit() -> Option<u64> {
     None
 }
 
+/// Whether an I/O error says the process is out of file descriptors (`EMFILE`).
+pub fn is_out_of_descriptors(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        e.raw_os_error() == Some(libc::EMFILE)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
+}
+
 /// The default `--jobs` for a descriptor limit: half of what the reserve leaves, at least 1, at
 /// most 256 (16 under `ulimit -n 64`).
 pub fn default_jobs(fd_limit: Option<u64>) -> usize {
@@ -66,5 +79,8 @@ mod tests {
         assert_eq!(default_jobs(Some(1 << 20)), 256);
         assert_eq!(default_jobs(None), 256);
         assert!(raise_fd_limit().is_none_or(|n| n > 0));
+        let emfile = std::io::Error::from_raw_os_error(24);
+        assert_eq!(is_out_of_descriptors(&emfile), cfg!(unix));
+        assert!(!is_out_of_descriptors(&std::io::Error::other("x")));
     }
 }
