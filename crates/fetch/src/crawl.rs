@@ -643,12 +643,8 @@ async fn read_response(
                 };
                 return Ok((record, Vec::new()));
             };
-            let kind = match held.kind {
-                DocumentKind::Report => UrlKind::Report,
-                DocumentKind::Attachment => UrlKind::Attachment,
-            };
             let mut record = Record {
-                kind,
+                kind: held.kind.into(),
                 content_type: held.content_type.clone(),
                 ..base
             };

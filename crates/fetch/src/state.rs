@@ -70,13 +70,13 @@ impl UrlKind {
     pub fn from_name(name: &str) -> Option<UrlKind> {
         UrlKind::ALL.into_iter().find(|k| k.name() == name)
     }
+}
 
-    /// The stored-document kind, for reports and attachments.
-    pub fn document(self) -> Option<DocumentKind> {
-        match self {
-            UrlKind::Report => Some(DocumentKind::Report),
-            UrlKind::Attachment => Some(DocumentKind::Attachment),
-            _ => None,
+impl From<DocumentKind> for UrlKind {
+    fn from(kind: DocumentKind) -> UrlKind {
+        match kind {
+            DocumentKind::Report => UrlKind::Report,
+            DocumentKind::Attachment => UrlKind::Attachment,
         }
     }
 }
@@ -776,8 +776,7 @@ mod tests {
             assert_eq!(UrlKind::from_name(kind.name()), Some(kind));
         }
         assert_eq!(UrlKind::from_name("page"), None);
-        assert_eq!(UrlKind::Report.document(), Some(DocumentKind::Report));
-        assert_eq!(UrlKind::Listing.document(), None);
+        assert_eq!(UrlKind::from(DocumentKind::Report), UrlKind::Report);
         for bound in Bound::ALL {
             assert_eq!(Bound::from_name(bound.name()), Some(bound));
         }
