@@ -139,6 +139,33 @@ pub fn normalize(url: &Url) -> Url {
     out
 }
 
+/// The file names a server usually answers a folder URL (`/dir/`) with.
+const INDEX_NAMES: [&str; 3] = ["index.html", "index.htm", "index.shtml"];
+
+/// The URLs that usually name the same page as `url`: `/dir/` and `/dir/index.html` (or `.htm`,
+/// `.shtml`), with the same query. The crawl never rewrites a URL into its twin (a server may
+/// answer only one of them); it only skips a URL whose twin it has already queued in the run.
+pub fn index_twins(url: &Url) -> Vec<Url> {
+    let path = url.path();
+    let twin = |path: String| {
+        let mut twin = url.clone();
+        twin.set_path(&path);
+        twin
+    };
+    if path.ends_with('/') {
+        INDEX_NAMES
+            .iter()
+            .map(|name| twin(format!("{path}{name}")))
+            .collect()
+    } else {
+        INDEX_NAMES
+            .iter()
+            .find_map(|name| path.strip_suffix(name).filter(|p| p.ends_with('/')))
+            .map(|folder| vec![twin(folder.to_string())])
+            .unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +199,30 @@ mod tests {
             n("http://q.gov.cn/x?b=2&a=%E5%B9%B4"),
             "http://q.gov.cn/x?b=2&a=%E5%B9%B4"
         );
+    }
+
+    #[test]
+    fn folder_and_index_page_are_twins() {
+        let twins = |s: &str| {
+            index_twins(&Url::parse(s).unwrap())
+                .iter()
+                .map(Url::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            twins("http://q.gov.cn/zwgk/index.html?a=1"),
+            ["http://q.gov.cn/zwgk/?a=1"]
+        );
+        assert_eq!(
+            twins("http://q.gov.cn/"),
+            [
+                "http://q.gov.cn/index.html",
+                "http://q.gov.cn/index.htm",
+                "http://q.gov.cn/index.shtml"
+            ]
+        );
+        assert!(twins("http://q.gov.cn/zwgk/myindex.html").is_empty());
+        assert!(twins("http://q.gov.cn/zwgk/list.html").is_empty());
     }
 
     #[test]

@@ -723,8 +723,21 @@ fn note_bound(
     Ok(())
 }
 
-/// Queues one URL in run `run` unless it was already queued in this run; returns whether it was.
+/// Queues one URL in run `run` unless it (or its folder/index twin, see
+/// [`crate::scope::index_twins`]) was already queued in this run; returns whether it was.
 fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Result<bool> {
+    for twin in crate::scope::index_twins(&q.target.url) {
+        let twin = Queued {
+            target: Target {
+                url: twin,
+                ..q.target.clone()
+            },
+            ..q.clone()
+        };
+        if seen_again(tx, run, &twin)? {
+            return Ok(false);
+        }
+    }
     let changed = tx.prepare_cached(
         "INSERT INTO urls(url, host, pending, prio, depth, hint, referrer, referrer_title, run_seen, listing_page, redirects)
          VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -824,6 +837,25 @@ mod tests {
         }
         assert_eq!(state.run_counts(run).unwrap().failed, 1);
         assert!(!state.finish_run(run).unwrap(), "b.gov.cn is still queued");
+    }
+
+    #[test]
+    fn a_folder_and_its_index_page_are_queued_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = State::open(dir.path()).unwrap();
+        let (run, _) = state
+            .begin_run(&[queued("http://a.gov.cn/zwgk/index.html", 0)])
+            .unwrap();
+        let job = state.next_job("a.gov.cn").unwrap().unwrap();
+        let links = [
+            queued("http://a.gov.cn/zwgk/", 1),
+            queued("http://a.gov.cn/xxgk/", 1),
+            queued("http://a.gov.cn/xxgk/index.htm", 1),
+        ];
+        let recorded = state
+            .record(run, &job, &Record::default(), &links, 100)
+            .unwrap();
+        assert_eq!(recorded.queued, 1, "only /xxgk/ is new");
     }
 
     #[test]
