@@ -445,6 +445,26 @@ fn bad_start_url_exits_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    for bad in [["--allow-host", "bad host:x"], ["--jobs", "0"]] {
+        let out = nianbao()
+            .args(["crawl", "http://127.0.0.1:9/"])
+            .args(bad)
+            .arg("--out")
+            .arg(tmp.path().join("c"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+    assert!(!nianbao_store::is_crawl_dir(&tmp.path().join("c")));
+    // A crawl folder that cannot be one is fatal: exit code 1.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = nianbao()
+        .args(["crawl", "http://127.0.0.1:9/", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

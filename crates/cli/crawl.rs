@@ -6,14 +6,13 @@
 //! next run tries them again); 2 bad arguments; 1 a fatal error (the crawl folder or its state
 //! unusable, out of file descriptors).
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
-
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao_fetch::progress::{Observer, Silent};
