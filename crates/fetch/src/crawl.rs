@@ -814,30 +814,43 @@ mod tests {
     use crate::progress::Silent;
     use std::sync::atomic::AtomicUsize;
 
-    /// Requests in flight now and at most, over every test server.
+    /// Requests in flight now and at most, and every request in arrival order (`ip path`), over
+    /// every test server.
     #[derive(Default)]
     struct InFlight {
         now: AtomicUsize,
         most: AtomicUsize,
-        total: AtomicUsize,
+        order: Mutex<Vec<String>>,
     }
 
-    /// A slow host on `ip`: robots.txt is a 404, `/` a page without links; every answer takes
-    /// 50 ms.
-    async fn slow_host(ip: &str, in_flight: Arc<InFlight>) -> Url {
+    /// A slow host on `ip`: robots.txt is a 404, `/` lists `reports` report PDFs; every answer
+    /// takes 20 ms.
+    async fn slow_host(ip: &str, reports: usize, in_flight: Arc<InFlight>) -> Url {
+        let name = ip.to_string();
         let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
             let in_flight = in_flight.clone();
+            let name = name.clone();
             async move {
                 let now = in_flight.now.fetch_add(1, Ordering::SeqCst) + 1;
                 in_flight.most.fetch_max(now, Ordering::SeqCst);
-                in_flight.total.fetch_add(1, Ordering::SeqCst);
-                tokio::time::sleep(Duration::from_millis(50)).await;
+                in_flight.order.lock().unwrap().push(format!("{name} {}", uri.path()));
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 in_flight.now.fetch_sub(1, Ordering::SeqCst);
-                let status = if uri.path() == "/" { 200 } else { 404 };
+                let (status, content_type, body) = match uri.path() {
+                    "/" => (
+                        200,
+                        "text/html",
+                        (0..reports)
+                            .map(|i| format!("<a href=/{i}.pdf>2023年第{i}号政府信息公开工作年度报告.pdf</a>"))
+                            .collect(),
+                    ),
+                    p if p.ends_with(".pdf") => (200, "application/pdf", "%PDF-1.4".to_string()),
+                    _ => (404, "text/html", String::new()),
+                };
                 (
                     axum::http::StatusCode::from_u16(status).unwrap(),
-                    [("content-type", "text/html")],
-                    "<title>x</title>",
+                    [("content-type", content_type)],
+                    body,
                 )
             }
         });
@@ -872,7 +885,7 @@ mod tests {
         let in_flight = Arc::new(InFlight::default());
         let mut seeds = Vec::new();
         for i in 20..26 {
-            seeds.push(slow_host(&format!("127.0.0.{i}"), in_flight.clone()).await);
+            seeds.push(slow_host(&format!("127.0.0.{i}"), 0, in_flight.clone()).await);
         }
         let dir = tempfile::tempdir().unwrap();
         let report = crawl(dir.path(), &seeds, config(2), Arc::new(Silent))
@@ -880,11 +893,31 @@ mod tests {
             .unwrap();
         assert!(report.finished);
         assert_eq!(report.counts.failed, 0);
-        assert_eq!(in_flight.total.load(Ordering::SeqCst), 12);
+        assert_eq!(in_flight.order.lock().unwrap().len(), 12);
         assert_eq!(
             in_flight.most.load(Ordering::SeqCst),
             2,
             "two hosts at once, never more"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hosts_take_turns_for_the_permits() {
+        let in_flight = Arc::new(InFlight::default());
+        let big = slow_host("127.0.0.30", 30, in_flight.clone()).await;
+        let small = slow_host("127.0.0.31", 1, in_flight.clone()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let report = crawl(dir.path(), &[big, small], config(1), Arc::new(Silent))
+            .await
+            .unwrap();
+        assert_eq!(report.documents.len(), 31);
+        let order = in_flight.order.lock().unwrap().clone();
+        assert_eq!(in_flight.most.load(Ordering::SeqCst), 1);
+        // With one permit, the small host's requests are not queued behind the big host's 30.
+        let last_small = order
+            .iter()
+            .rposition(|r| r.starts_with("127.0.0.31 "))
+            .unwrap();
+        assert!(last_small < 10, "{order:?}");
     }
 }
