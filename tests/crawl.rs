@@ -569,21 +569,15 @@ fn under_ulimit(fds: u32, args: &[String]) -> Command {
     cmd
 }
 
-/// A site whose root links one report PDF (`/nb.pdf`, with an ETag, answering `If-None-Match`
-/// with 304); robots.txt is a 404.
+/// A site whose root links one report PDF (`/nb.pdf`); robots.txt is a 404 that takes 50 ms, so
+/// that the robots.txt requests of many such sites overlap.
 fn one_report_site(tag: String) -> Handler {
-    Arc::new(move |path, headers, _| match path {
+    Arc::new(move |path, _, _| match path {
         "/" => Reply::html(
             r#"<title>某县人民政府</title><a href="/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>"#,
         ),
-        "/nb.pdf" if headers.get("if-none-match").is_some_and(|v| v == "\"v1\"") => {
-            Reply::status(304).header("etag", "\"v1\"")
-        }
-        "/nb.pdf" => Reply::status(200)
-            .header("content-type", "application/pdf")
-            .header("etag", "\"v1\"")
-            .body(format!("%PDF-1.4 report of {tag}")),
-        _ => Reply::status(404),
+        "/nb.pdf" => pdf(&tag),
+        _ => Reply::status(404).after(Duration::from_millis(50)),
     })
 }
 
