@@ -459,7 +459,12 @@ async fn visit<'c>(
     let (mut record, links) = match fetched.result {
         Ok(response) => match read_response(ctx, job, url, response).await {
             Ok(read) => read,
-            Err(e) => (error_record("store", format!("{e:#}")), Vec::new()),
+            Err(e) => {
+                // A raw-store read or write failed, or (a bug) reading the page did.
+                let is_io = e.chain().any(|cause| cause.is::<std::io::Error>());
+                let kind = if is_io { "store" } else { "read" };
+                (error_record(kind, format!("{e:#}")), Vec::new())
+            }
         },
         Err(e) => (error_record(e.kind(), e.message()), Vec::new()),
     };
@@ -661,10 +666,9 @@ async fn read_response(
                     (ctx.clone(), held.path.clone(), url.clone(), job.depth);
                 let content_type = held.content_type.clone();
                 links = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Target>> {
-                    let bytes = ctx2
-                        .store
-                        .read(&path)
-                        .map_err(|e| anyhow::anyhow!("reading the stored copy {path}: {e}"))?;
+                    let bytes = ctx2.store.read(&path).map_err(|e| {
+                        anyhow::Error::new(e).context(format!("reading the stored copy {path}"))
+                    })?;
                     let page = crate::page::parse(
                         &decode_http(&bytes, content_type.as_deref()).text,
                         &url2,
