@@ -7,8 +7,10 @@ mod crawl_support;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crawl_support::servers::{Handler, Reply, Server, Servers};
 use crawl_support::Site;
 
 const DELAY: f64 = 0.1;
@@ -48,17 +50,24 @@ fn crawl_command(site: &Site, dir: &Path, extra_seeds: &[String], delay: f64) ->
     cmd
 }
 
-fn run(mut cmd: Command) -> Output {
+/// Runs a crawl that must end with `code` (0 done, 4 finished with failures).
+fn run_expecting(mut cmd: Command, code: i32) -> Output {
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "crawl failed: {:?}\nstdout:\n{}\nstderr:\n{}",
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "crawl ended with {:?}\nstdout:\n{}\nstderr:\n{}",
         out.status,
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     out
 }
+
+/// Exit code of a crawl whose every URL succeeded.
+const DONE: i32 = 0;
+/// Exit code of a crawl that finished with failed URLs.
+const FAILURES: i32 = 4;
 
 /// The stored documents by URL path.
 fn documents(site: &Site, dir: &Path) -> BTreeMap<String, nianbao_store::CrawledDocument> {
@@ -191,7 +200,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
     let dead_seed = format!("http://127.0.0.1:{}/", closed_port());
     let seeds = [tls_seed.clone(), dead_seed.clone()];
 
-    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    let out = run_expecting(crawl_command(&site, &dir, &seeds, DELAY), FAILURES);
     assert!(nianbao_store::is_crawl_dir(&dir));
     assert_complete(&site, &dir);
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -230,7 +239,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
         limited[1] - limited[0] >= Duration::from_millis(990),
         "Retry-After: 1 not honoured: {limited:?}"
     );
-    // One request at a time, at least the delay apart (start to start).
+    // One request at a time, at least the delay apart.
     let mut times: Vec<Duration> = hits.iter().map(|h| h.at).collect();
     times.sort();
     let min_gap = times.windows(2).map(|w| w[1] - w[0]).min().unwrap();
@@ -275,7 +284,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
 
     // A re-crawl revalidates what it holds and stores nothing new.
     site.clear_log();
-    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    let out = run_expecting(crawl_command(&site, &dir, &seeds, DELAY), FAILURES);
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "", "nothing is new");
     let hits = site.hits();
     assert_eq!(
@@ -309,7 +318,7 @@ fn crawls_a_district_site_politely_then_revalidates() {
 
     // A changed report is stored again and announced.
     site.change_report();
-    let out = run(crawl_command(&site, &dir, &seeds, DELAY));
+    let out = run_expecting(crawl_command(&site, &dir, &seeds, DELAY), FAILURES);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let changed = format!(
         "changed\treport\t{}\t",
@@ -375,7 +384,7 @@ fn resumes_after_kill_9_without_refetching() {
     );
 
     site.clear_log();
-    let out = run(crawl_command(&site, &dir, &[], delay));
+    let out = run_expecting(crawl_command(&site, &dir, &[], delay), FAILURES);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("(resumed)"), "{stderr}");
     for hit in site.hits() {
@@ -436,6 +445,26 @@ fn bad_start_url_exits_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    for bad in [["--allow-host", "bad host:x"], ["--jobs", "0"]] {
+        let out = nianbao()
+            .args(["crawl", "http://127.0.0.1:9/"])
+            .args(bad)
+            .arg("--out")
+            .arg(tmp.path().join("c"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+    assert!(!nianbao_store::is_crawl_dir(&tmp.path().join("c")));
+    // A crawl folder that cannot be one is fatal: exit code 1.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = nianbao()
+        .args(["crawl", "http://127.0.0.1:9/", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
@@ -445,7 +474,7 @@ fn max_pages_stops_and_the_next_invocation_continues() {
     let dir = tmp.path().join("crawl");
     let mut cmd = crawl_command(&site, &dir, &[], 0.05);
     cmd.args(["--max-pages", "3", "--quiet"]);
-    let out = run(cmd);
+    let out = run_expecting(cmd, DONE);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "",
@@ -463,7 +492,7 @@ fn max_pages_stops_and_the_next_invocation_continues() {
     assert_eq!(site.hits().len(), 3);
     let mut cmd = crawl_command(&site, &dir, &[], 0.05);
     cmd.args(["--max-pages", "3"]);
-    let out = run(cmd);
+    let out = run_expecting(cmd, DONE);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("crawl run 1 (resumed)") && stderr.contains("run unfinished"),
@@ -482,7 +511,7 @@ fn a_crawl_folder_becomes_a_dataset_that_keeps_each_source_url() {
     let site = Site::start();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("crawl");
-    run(crawl_command(&site, &dir, &[], 0.05));
+    run_expecting(crawl_command(&site, &dir, &[], 0.05), FAILURES);
     let stored = documents(&site, &dir);
     assert!(!stored.is_empty());
 
@@ -527,4 +556,519 @@ fn a_crawl_folder_becomes_a_dataset_that_keeps_each_source_url() {
         .filter(|r| !r[col("referrer_title")].is_empty())
         .count();
     assert!(referrers > 0, "link titles are kept");
+}
+
+/// A nianbao command run under `ulimit -n {fds}` (soft and hard).
+fn under_ulimit(fds: u32, args: &[String]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.env_remove("RUST_LOG")
+        .arg("-c")
+        .arg(format!("ulimit -n {fds} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args);
+    cmd
+}
+
+/// A site whose root links one report PDF (`/nb.pdf`); robots.txt is a 404 that takes 50 ms, so
+/// that the robots.txt requests of many such sites overlap.
+fn one_report_site(tag: String) -> Handler {
+    Arc::new(move |path, _, _| match path {
+        "/" => Reply::html(
+            r#"<title>某县人民政府</title><a href="/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>"#,
+        ),
+        "/nb.pdf" => pdf(&tag),
+        _ => Reply::status(404).after(Duration::from_millis(50)),
+    })
+}
+
+fn crawl_args(seeds: &[String], dir: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["crawl".to_string()];
+    args.extend(seeds.iter().cloned());
+    args.extend(["--out".into(), dir.display().to_string()]);
+    if !extra.contains(&"--delay") {
+        args.extend(["--delay", "0.02"].map(String::from));
+    }
+    args.extend(["--timeout", "5"].map(String::from));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+#[test]
+fn a_hundred_hosts_under_ulimit_64() {
+    let servers = Servers::new();
+    let sites: Vec<Server> = (2..102)
+        .map(|i| servers.serve(&format!("127.0.0.{i}"), 0, one_report_site(i.to_string())))
+        .collect();
+    let seeds: Vec<String> = sites.iter().map(|s| s.url("/")).collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let out = run_expecting(under_ulimit(64, &crawl_args(&seeds, &dir, &[])), DONE);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("new\t")).count(),
+        100,
+        "{stdout}"
+    );
+    for site in &sites {
+        assert_eq!(
+            site.paths(),
+            ["/robots.txt", "/", "/nb.pdf"],
+            "{}",
+            site.base
+        );
+    }
+    // Asked for more requests in flight than descriptors allow, the crawl runs out of them: the
+    // requests wait, and no host is taken for unreachable.
+    let dir = tmp.path().join("too-many-jobs");
+    let out = run_expecting(
+        under_ulimit(64, &crawl_args(&seeds, &dir, &["--jobs", "100"])),
+        DONE,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Too many open files"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 100, "{stdout}");
+    for site in &sites {
+        assert_eq!(
+            site.paths()[3..],
+            ["/robots.txt", "/", "/nb.pdf"],
+            "{}",
+            site.base
+        );
+    }
+}
+
+#[test]
+fn a_failed_url_is_recorded_and_a_lost_copy_fetched_again() {
+    let servers = Servers::new();
+    let site = servers.serve(
+        "127.0.0.1",
+        0,
+        Arc::new(|path: &str, headers: &axum::http::HeaderMap, count| match path {
+            "/" => Reply::html(
+                r#"<title>某县人民政府</title><a href="/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/odd.pdf">2022年政府信息公开工作年度报告.pdf</a>"#,
+            ),
+            "/nb.pdf" if headers.contains_key("if-none-match") => {
+                Reply::status(304).header("etag", "\"v1\"")
+            }
+            "/nb.pdf" => Reply::status(200)
+                .header("content-type", "application/pdf")
+                .header("etag", "\"v1\"")
+                .body("%PDF-1.4 the report"),
+            // A server that answers 304 to a request that was not conditional, once.
+            "/odd.pdf" if count == 1 => Reply::status(304),
+            "/odd.pdf" => Reply::status(200)
+                .header("content-type", "application/pdf")
+                .body("%PDF-1.4 the odd one"),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let args = crawl_args(&[site.url("/")], &dir, &[]);
+    let out = run_expecting(under_ulimit(1024, &args), FAILURES);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&site.url("/odd.pdf")),
+        "the failed URL is named: {stderr}"
+    );
+    assert_eq!(
+        column(
+            &dir,
+            &site.url("/odd.pdf"),
+            "status || ' ' || error_kind || ' ' || attempts"
+        ),
+        Some("304 http 1".into())
+    );
+    assert_eq!(documents_of(&dir), 1);
+
+    // The stored copy of /nb.pdf disappears: it is fetched again without validators.
+    let stored = nianbao_store::crawled_documents(&dir).unwrap();
+    std::fs::remove_file(&stored[0].path).unwrap();
+    let out = run_expecting(under_ulimit(1024, &args), DONE);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        1,
+        "only /odd.pdf is new"
+    );
+    let nb: Vec<bool> = site
+        .hits()
+        .iter()
+        .filter(|h| h.path == "/nb.pdf")
+        .map(|h| h.headers.contains_key("if-none-match"))
+        .collect();
+    assert_eq!(nb, [false, false], "no conditional request for a lost copy");
+    assert!(stored[0].path.is_file(), "the lost copy is stored again");
+    assert_eq!(documents_of(&dir), 2);
+}
+
+fn documents_of(dir: &Path) -> usize {
+    nianbao_store::crawled_documents(dir).unwrap().len()
+}
+
+/// A listing paged without end (`?page=N` links `?page=N+1`), two report PDFs a page.
+fn endless_listing() -> Handler {
+    Arc::new(|path, _, _| {
+        let page: u32 = match path {
+            "/" => 1,
+            p => match p.strip_prefix("/?page=") {
+                Some(n) => n.parse().unwrap_or(0),
+                None if p.ends_with(".pdf") => {
+                    return Reply::status(200)
+                        .header("content-type", "application/pdf")
+                        .body(format!("%PDF-1.4 {p}"))
+                }
+                None => return Reply::status(404),
+            },
+        };
+        Reply::html(format!(
+            r#"<title>政府信息公开年报</title>
+               <a href="/{page}/a.pdf">{page}年A局政府信息公开工作年度报告.pdf</a>
+               <a href="/{page}/b.pdf">{page}年B局政府信息公开工作年度报告.pdf</a>
+               <a href="/?page={}">下一页</a>"#,
+            page + 1
+        ))
+    })
+}
+
+/// A root with fifty report PDFs.
+fn fifty_reports() -> Handler {
+    Arc::new(|path, _, _| match path {
+        "/" => Reply::html(
+            (0..50)
+                .map(|i| {
+                    format!(r#"<a href="/{i}.pdf">2023年第{i}号政府信息公开工作年度报告.pdf</a>"#)
+                })
+                .collect::<String>(),
+        ),
+        p if p.ends_with(".pdf") => Reply::status(200)
+            .header("content-type", "application/pdf")
+            .body(format!("%PDF-1.4 {p}")),
+        _ => Reply::status(404),
+    })
+}
+
+/// Redirects without end, with and without a new session id each time, a calendar, and links
+/// that differ only by a session key or a fragment.
+fn looping_site() -> Handler {
+    Arc::new(|path, _, count| {
+        if let Some(n) = path.strip_prefix("/r/") {
+            let n: u32 = n.parse().unwrap();
+            return Reply::redirect(&format!("/r/{}", n + 1));
+        }
+        match path {
+            "/" => Reply::html(format!(
+                r#"<title>政务公开</title>
+                   <a href="/loop">2023年政府信息公开工作年度报告</a>
+                   <a href="/r/1">2022年政府信息公开工作年度报告</a>
+                   <a href="/doc.pdf?sid=abc">2021年政府信息公开工作年度报告.pdf</a>
+                   <a href="/doc.pdf;jsessionid=XYZ">2021年政府信息公开工作年度报告.pdf</a>
+                   <a href="/a.pdf#page=1">2020年政府信息公开工作年度报告.pdf</a>
+                   <a href="/a.pdf#page=2">2020年政府信息公开工作年度报告.pdf</a>
+                   {}"#,
+                (1..=31)
+                    .map(|d| format!(r#"<a href="/202405{d:02}.html">{d}</a>"#))
+                    .collect::<String>()
+            )),
+            "/loop" => Reply::redirect(&format!("/loop;jsessionid={count}")),
+            p if p.ends_with(".pdf") => Reply::status(200)
+                .header("content-type", "application/pdf")
+                .body(format!("%PDF-1.4 {p}")),
+            _ => Reply::status(404),
+        }
+    })
+}
+
+#[test]
+fn traps_are_bounded_and_named() {
+    let servers = Servers::new();
+    let listing = servers.serve("127.0.0.2", 0, endless_listing());
+    let many = servers.serve("127.0.0.3", 0, fifty_reports());
+    let looping = servers.serve("127.0.0.4", 0, looping_site());
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let seeds = [listing.url("/"), many.url("/"), looping.url("/")];
+    let limits = [
+        "--max-depth",
+        "0",
+        "--max-listing-pages",
+        "3",
+        "--max-urls-per-host",
+        "30",
+    ];
+    let start = Instant::now();
+    let out = run_expecting(
+        under_ulimit(1024, &crawl_args(&seeds, &dir, &limits)),
+        FAILURES,
+    );
+    assert!(start.elapsed() < Duration::from_secs(60));
+    // The listing: its first page and three more, two PDFs each.
+    let mut pages: Vec<String> = listing
+        .paths()
+        .into_iter()
+        .filter(|p| !p.ends_with(".pdf"))
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        ["/", "/?page=2", "/?page=3", "/?page=4", "/robots.txt"]
+    );
+    assert_eq!(listing.hits().len(), 5 + 8);
+    // Fifty reports, but thirty URLs a host (the root among them).
+    assert_eq!(many.hits().len(), 1 + 30);
+    // Ten redirects followed, then an error; the session id and fragments name no new URL;
+    // calendar days are not pages.
+    let paths = looping.paths();
+    let count = |p: &str| paths.iter().filter(|q| *q == p).count();
+    assert_eq!(count("/loop"), 1);
+    assert!(paths.iter().all(|p| !p.contains("jsessionid")), "{paths:?}");
+    assert_eq!(count("/r/11"), 1);
+    assert_eq!(count("/r/12"), 0);
+    assert_eq!((count("/doc.pdf"), count("/a.pdf")), (1, 1), "{paths:?}");
+    assert!(paths.iter().all(|p| !p.starts_with("/202405")), "{paths:?}");
+    assert_eq!(
+        column(&dir, &looping.url("/r/11"), "error_kind").as_deref(),
+        Some("redirects")
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for (server, bound) in [
+        (&listing, "listing pages"),
+        (&many, "URLs per host"),
+        (&looping, "redirects"),
+    ] {
+        let host = server
+            .base
+            .trim_start_matches("http://")
+            .split(':')
+            .next()
+            .unwrap();
+        assert!(
+            stderr.contains(&format!("bound reached: {host}: {bound}")),
+            "{stderr}"
+        );
+    }
+}
+
+fn pdf(name: &str) -> Reply {
+    Reply::status(200)
+        .header("content-type", "application/pdf")
+        .body(format!("%PDF-1.4 {name}"))
+}
+
+#[test]
+fn robots_txt_as_rfc_9309_says() {
+    let servers = Servers::new();
+    // B is outside the crawl's scope: only its robots.txt, which A's redirects to, is read.
+    let b = servers.serve(
+        "127.0.0.3",
+        0,
+        Arc::new(|path, _, _| match path {
+            "/robots.txt" => Reply::status(200).body(
+                "User-agent: *\nDisallow: /\n\nUser-agent: researchbot\nDisallow: /private/\n",
+            ),
+            _ => Reply::status(404),
+        }),
+    );
+    let b_robots = b.url("/robots.txt");
+    let a = servers.serve(
+        "127.0.0.2",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/robots.txt" => Reply::redirect(&b_robots),
+            "/" => Reply::html(
+                r#"<a href="/private/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/nb.pdf">2022年政府信息公开工作年度报告.pdf</a>"#,
+            ),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    // C answers 429 to its first two robots.txt requests.
+    let c = servers.serve(
+        "127.0.0.4",
+        0,
+        Arc::new(|path, _, count| match path {
+            "/robots.txt" if count <= 2 => Reply::status(429).header("retry-after", "0"),
+            "/robots.txt" => Reply::status(404),
+            "/" => Reply::html(r#"<a href="/nb.pdf">2023年政府信息公开工作年度报告.pdf</a>"#),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    // D has a rule too complex for the matcher (`/search/a*a*…$`): its prefix `/search/a` is
+    // disallowed, and the rest of the file still counts.
+    let complex = format!("/search/{}$", "a*".repeat(4000));
+    let d = servers.serve(
+        "127.0.0.5",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/robots.txt" => Reply::status(200).body(format!(
+                "User-agent: *\nDisallow: {complex}\nDisallow: /private/\n"
+            )),
+            "/" => Reply::html(
+                r#"<a href="/search/all.pdf">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/private/nb.pdf">2022年政府信息公开工作年度报告.pdf</a>
+                   <a href="/nb.pdf">2021年政府信息公开工作年度报告.pdf</a>"#,
+            ),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let seeds = [a.url("/"), c.url("/"), d.url("/")];
+    let args = crawl_args(
+        &seeds,
+        &dir,
+        &[
+            "--user-agent",
+            "ResearchBot/1.0 (+mailto:x@example.org)",
+            "--max-retries",
+            "1",
+        ],
+    );
+    run_expecting(under_ulimit(1024, &args), FAILURES);
+    assert_eq!(a.paths(), ["/robots.txt", "/", "/nb.pdf"]);
+    assert_eq!(b.paths(), ["/robots.txt"]);
+    assert_eq!(
+        c.paths(),
+        ["/robots.txt", "/robots.txt"],
+        "429: nothing fetched"
+    );
+    assert_eq!(
+        column(&dir, &c.url("/"), "error_kind").as_deref(),
+        Some("robots")
+    );
+    assert_eq!(d.paths(), ["/robots.txt", "/", "/nb.pdf"]);
+    // The next run asks C again, and C now answers.
+    run_expecting(under_ulimit(1024, &args), DONE);
+    assert_eq!(c.paths()[2..], ["/robots.txt", "/", "/nb.pdf"]);
+}
+
+#[test]
+fn politeness_per_host_name_from_end_to_start() {
+    let servers = Servers::new();
+    let other_port = servers.serve(
+        "127.0.0.6",
+        0,
+        Arc::new(|path, _, _| match path {
+            p if p.ends_with(".pdf") => pdf(p).after(Duration::from_millis(150)),
+            _ => Reply::status(404),
+        }),
+    );
+    let other = other_port.url("/nb.pdf");
+    let seed = servers.serve(
+        "127.0.0.6",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/" => Reply::html(format!(
+                r#"<a href="{other}">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/slow.pdf">2022年政府信息公开工作年度报告.pdf</a>
+                   <a href="/nb.pdf">2021年政府信息公开工作年度报告.pdf</a>"#
+            )),
+            "/slow.pdf" => pdf(path).after(Duration::from_millis(300)),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let delay = 0.2;
+    let crawl = |dir: &Path, extra: &[&str]| {
+        let args = crawl_args(
+            &[seed.url("/")],
+            dir,
+            &[&["--delay", "0.2"], extra].concat(),
+        );
+        run_expecting(under_ulimit(1024, &args), DONE)
+    };
+    crawl(&tmp.path().join("one"), &[]);
+    assert!(
+        other_port.hits().is_empty(),
+        "another port needs --allow-host"
+    );
+    assert_eq!(seed.hits().len(), 4);
+
+    let allow = other_port.base.trim_start_matches("http://").to_string();
+    crawl(&tmp.path().join("two"), &["--allow-host", &allow]);
+    assert_eq!(other_port.paths(), ["/robots.txt", "/nb.pdf"]);
+    // One machine: both ports share one request at a time and the delay, which runs from the
+    // end of an answer to the next request.
+    let mut hits: Vec<_> = seed.hits()[4..]
+        .iter()
+        .chain(&other_port.hits())
+        .cloned()
+        .collect();
+    hits.sort_by_key(|h| h.at);
+    assert_eq!(hits.len(), 6);
+    for pair in hits.windows(2) {
+        let gap = pair[1].at.saturating_sub(pair[0].done);
+        assert!(
+            gap >= Duration::from_secs_f64(delay - 0.01),
+            "{} {gap:?} after the end of {}",
+            pair[1].path,
+            pair[0].path
+        );
+    }
+}
+
+#[test]
+fn off_site_links_and_redirects_are_recorded_not_followed() {
+    let servers = Servers::new();
+    let elsewhere = servers.serve(
+        "127.0.0.8",
+        0,
+        Arc::new(|_: &str, _: &axum::http::HeaderMap, _| Reply::status(404)),
+    );
+    let moved_to = elsewhere.url("/");
+    let moved = servers.serve(
+        "127.0.0.7",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/" => Reply::redirect(&moved_to),
+            _ => Reply::status(404),
+        }),
+    );
+    let off_pdf = elsewhere.url("/files/nb.pdf");
+    let linking = servers.serve(
+        "127.0.0.9",
+        0,
+        Arc::new(move |path, _, _| match path {
+            "/" => Reply::html(format!(
+                r#"<a href="{off_pdf}">2023年政府信息公开工作年度报告.pdf</a>
+                   <a href="/nb.pdf">2022年政府信息公开工作年度报告.pdf</a>"#
+            )),
+            p if p.ends_with(".pdf") => pdf(p),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let args = crawl_args(&[moved.url("/"), linking.url("/")], &dir, &[]);
+    let out = run_expecting(under_ulimit(1024, &args), DONE);
+    assert!(elsewhere.hits().is_empty(), "{:?}", elsewhere.paths());
+    assert_eq!(linking.paths(), ["/robots.txt", "/", "/nb.pdf"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "warning: start URL {} redirects to {}, outside the crawl",
+            moved.url("/"),
+            elsewhere.url("/")
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("off-site: 2 report or attachment links not followed")
+            && stderr.contains("127.0.0.8 2"),
+        "{stderr}"
+    );
+    let (referrer, title): (String, String) = db(&dir)
+        .query_row(
+            "SELECT u.url, o.title FROM offsite o JOIN urls u ON u.id = o.referrer WHERE o.url = ?1",
+            [elsewhere.url("/files/nb.pdf")],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(referrer, linking.url("/"));
+    assert_eq!(title, "2023年政府信息公开工作年度报告.pdf");
 }

@@ -17,6 +17,8 @@
 //! Reports and attachments carry an `ETag` and `Last-Modified` and answer conditional requests
 //! with 304. Every request is logged with its arrival time and headers.
 
+pub mod servers;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};

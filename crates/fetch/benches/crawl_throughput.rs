@@ -107,15 +107,23 @@ fn main() -> anyhow::Result<()> {
             max_retries: 2,
             max_retry_after: Duration::from_secs(60),
             allow_hosts: Vec::new(),
+            jobs: 64,
+            max_listing_pages: 200,
+            max_urls_per_host: 5_000,
             http: FetcherOptions {
                 user_agent: "nianbao-bench".into(),
                 connect_timeout: Duration::from_secs(5),
                 timeout: Duration::from_secs(10),
                 max_body_bytes: 64 << 20,
             },
-            show_progress: false,
         };
-        crawl(dir.path(), &seeds, config).await
+        crawl(
+            dir.path(),
+            &seeds,
+            config,
+            std::sync::Arc::new(nianbao_fetch::progress::Silent),
+        )
+        .await
     })?;
     let wall = start.elapsed();
     let log = server.log.lock().unwrap().clone();

@@ -1,20 +1,26 @@
-//! The crawl loop: one worker per host, many hosts at once.
+//! The crawl loop: one worker per host, many hosts at once, at most `jobs` requests in flight.
 //!
 //! Each host has a gate (an async mutex around its pacer) that every request to it passes: at most
-//! one request in flight per host, consecutive requests at least the delay apart (start to start),
-//! longer after a `Retry-After` or a backoff. A worker takes its host's next URL from the SQLite
-//! frontier, checks robots.txt, fetches (retrying transient failures), reads the page on a
-//! blocking thread, stores what is kept, and records the result and the links it yielded in one
-//! transaction. When a record queues URLs for a host without a worker, a worker is started for it.
-//! The frontier stays on disk, so memory does not grow with it.
+//! one request in flight per host, the delay from the end of one answer to the start of the next
+//! request, longer after a `Retry-After` or a backoff. Past its gate, a request waits for one of the
+//! crawl's `jobs` permits (a FIFO semaphore, so hosts take turns), and keeps it until its answer is
+//! recorded: sockets in flight and bodies in memory are both bounded by `jobs`.
+//!
+//! A worker takes its host's next URL from the SQLite frontier, checks robots.txt, fetches
+//! (retrying transient failures), reads the page on a blocking thread, stores what is kept, and
+//! records the result and the links it yielded in one transaction. Whatever goes wrong with one
+//! URL (an HTTP error, a stored copy gone missing, a failed write) is recorded on that URL and the
+//! crawl goes on; only the crawl state itself failing stops it. When a record queues URLs for a
+//! host without a worker, a worker is started for it. The frontier stays on disk, so memory does
+//! not grow with it.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, OnceCell, Semaphore};
+use tokio::sync::{mpsc, Semaphore, SemaphorePermit};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tracing::{debug, info, warn};
@@ -23,20 +29,31 @@ use url::Url;
 use crate::classify::{attachment_ext, ext_for_content_type, is_html, sniff_document};
 use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Target};
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
-use crate::progress::Progress;
-use crate::robots::Robots;
-use crate::scope::Scope;
-use crate::state::{Job, Queued, Record, RunCounts, RunDocument, State};
+use crate::limits::is_out_of_descriptors;
+use crate::progress::Observer;
+use crate::robots::{agent_token, Robots};
+use crate::scope::{host_key, normalize, Scope};
+use crate::state::{
+    Bound, Job, OffsiteLink, Queued, Record, RunCounts, RunDocument, State, UrlKind,
+};
 use nianbao_format::decode::decode_http;
-use nianbao_store::raw::RawStore;
+use nianbao_store::raw::{RawStore, Stored};
+use nianbao_store::DocumentKind;
+
+/// Redirects followed in a row from one link; the next one is recorded as an error.
+pub const MAX_REDIRECTS: u32 = 10;
 
 /// Settings of a crawl.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Least time between the starts of two requests to one host.
+    /// Least time from the end of one answer of a host to the next request to it.
     pub delay: Duration,
     /// Navigation hops allowed from a start URL.
     pub max_depth: u32,
+    /// Pages of one listing followed (pagination hops from its first page).
+    pub max_listing_pages: u32,
+    /// URLs queued per host in one run (start URLs included).
+    pub max_urls_per_host: u64,
     /// URLs taken from the frontier in this invocation (robots.txt and retries not counted).
     pub max_pages: Option<u64>,
     /// Retries of a transient failure (5xx, 429, timeout, broken connection).
@@ -45,10 +62,10 @@ pub struct Config {
     pub max_retry_after: Duration,
     /// Hosts allowed besides those of the start URLs.
     pub allow_hosts: Vec<String>,
+    /// Requests in flight at once, over all hosts (each holds a socket and its body).
+    pub jobs: usize,
     /// HTTP client settings.
     pub http: FetcherOptions,
-    /// Draw the status line.
-    pub show_progress: bool,
 }
 
 /// What a crawl invocation did.
@@ -66,22 +83,30 @@ pub struct Report {
     pub counts: RunCounts,
 }
 
-/// Crawls from `seeds` into the crawl folder `dir`.
-pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<Report> {
+/// Crawls from `seeds` into the crawl folder `dir`, telling `observer` how it goes.
+pub async fn crawl(
+    dir: &Path,
+    seeds: &[Url],
+    config: Config,
+    observer: Arc<dyn Observer>,
+) -> anyhow::Result<Report> {
     let _lock = nianbao_store::raw::lock(dir)?;
     let store = RawStore::open(dir)?;
     let mut state = State::open(dir)?;
-    let scope = Scope::new(seeds, &config.allow_hosts);
+    let scope = Scope::new(seeds, &config.allow_hosts).map_err(|e| anyhow::anyhow!(e))?;
     let seeds: Vec<Queued> = seeds
         .iter()
         .filter_map(|url| {
-            let host = scope.admit(url)?;
+            let url = normalize(url);
+            let host = scope.admit(&url)?;
             let target = Target {
-                url: url.clone(),
+                url,
                 title: String::new(),
                 hint: Hint::Page,
                 prio: 0,
                 depth: 0,
+                listing_page: 0,
+                redirects: 0,
             };
             Some(Queued {
                 host,
@@ -93,9 +118,12 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
     let (run, resumed) = state.begin_run(&seeds)?;
     info!(run, resumed, "crawl run");
     let hosts = state.pending_hosts()?;
-    let progress = Progress::new(config.show_progress, state.pending()?);
+    observer.started(state.pending()?);
     let (spawn_tx, mut spawn_rx) = mpsc::unbounded_channel();
     let ctx = Arc::new(Ctx {
+        dir: dir.to_path_buf(),
+        robots_agent: agent_token(&config.http.user_agent),
+        jobs: Semaphore::new(config.jobs.max(1)),
         fetcher: Fetcher::new(&config.http)?,
         config,
         scope,
@@ -105,7 +133,7 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
             active: hosts.iter().cloned().collect(),
         })?,
         hosts: Mutex::new(HashMap::new()),
-        progress,
+        observer,
         work_permits: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
         spawn_tx,
         run,
@@ -132,7 +160,7 @@ pub async fn crawl(dir: &Path, seeds: &[Url], config: Config) -> anyhow::Result<
             }
         }
     }
-    ctx.progress.finish();
+    ctx.observer.finished();
     if let Some(e) = ctx
         .fatal
         .lock()
@@ -200,13 +228,19 @@ struct Db {
 }
 
 struct Ctx {
+    /// The crawl folder.
+    dir: PathBuf,
+    /// One permit per request in flight (held until its answer is recorded).
+    jobs: Semaphore,
+    /// The agent token matched against robots.txt `User-agent:` lines.
+    robots_agent: String,
     config: Config,
     fetcher: Fetcher,
     scope: Scope,
     store: RawStore,
     db: DbThread,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
-    progress: Progress,
+    observer: Arc<dyn Observer>,
     /// Answers being read and recorded at once (one per core): bounds the memory that the
     /// links of big pages take while they wait for the database.
     work_permits: Semaphore,
@@ -222,7 +256,8 @@ struct Host {
     key: String,
     /// The pacer; held for the whole of a request, so requests to the host never overlap.
     gate: tokio::sync::Mutex<Pacer>,
-    robots: OnceCell<Robots>,
+    /// robots.txt by origin (`http://name:port`), each until it expires.
+    robots: tokio::sync::Mutex<HashMap<String, (Arc<Robots>, Instant)>>,
 }
 
 struct Pacer {
@@ -242,7 +277,7 @@ impl Ctx {
                         delay: self.config.delay,
                         next: Instant::now(),
                     }),
-                    robots: OnceCell::new(),
+                    robots: tokio::sync::Mutex::new(HashMap::new()),
                 })
             })
             .clone()
@@ -309,54 +344,55 @@ async fn host_worker(ctx: Arc<Ctx>, key: String) {
     }
 }
 
-/// Fetches one URL and records what came of it.
-async fn process(ctx: &Arc<Ctx>, host: &Host, job: Job) -> anyhow::Result<()> {
-    let url = Url::parse(&job.url)?;
-    let mut permit = None;
-    let robots = host
-        .robots
-        .get_or_init(|| fetch_robots(ctx, host, &url))
-        .await;
-    let (record, links) = if let Robots::Unreachable(e) = robots {
-        (error_record(e.kind(), e.message()), Vec::new())
-    } else if robots.allowed(url.as_str()) {
-        let validators = job
-            .held
-            .as_ref()
-            .map(|h| h.validators.clone())
-            .unwrap_or_default();
-        let (result, attempts) = fetch_politely(ctx, host, &url, &validators).await;
-        permit = Some(ctx.work_permits.acquire().await?);
-        let (mut record, links) = match result {
-            Ok(response) => read_response(ctx, &job, &url, response).await?,
-            Err(e) => (error_record(e.kind(), e.message()), Vec::new()),
-        };
-        record.attempts = attempts;
-        (record, links)
-    } else {
-        debug!(url = %url, "disallowed by robots.txt");
-        let mut record = error_record("robots", "disallowed by robots.txt".into());
-        record.kind = "disallowed".into();
-        (record, Vec::new())
+/// Fetches one URL and records what came of it. Only a failure of the crawl state is an error:
+/// anything else that goes wrong is recorded on the URL.
+async fn process(ctx: &Arc<Ctx>, host: &Host, mut job: Job) -> anyhow::Result<()> {
+    let (mut record, links, permit) = match Url::parse(&job.url) {
+        Ok(url) => visit(ctx, host, &mut job, &url).await?,
+        Err(e) => (
+            error_record("url", format!("not a URL: {e}")),
+            Vec::new(),
+            None,
+        ),
     };
-    let links: Vec<Queued> = links
-        .into_iter()
-        .filter_map(|target| {
-            let host = ctx.scope.admit(&target.url)?;
-            Some(Queued {
+    let max_pages = ctx.config.max_listing_pages;
+    if links.iter().any(|t| t.listing_page > max_pages) {
+        record.bound = Some(Bound::ListingPages);
+    }
+    let redirect = record.kind == UrlKind::Redirect;
+    let mut queued = Vec::new();
+    for mut target in links.into_iter().filter(|t| t.listing_page <= max_pages) {
+        target.url = normalize(&target.url);
+        match ctx.scope.admit(&target.url) {
+            Some(host) => queued.push(Queued {
                 host,
                 target,
                 referrer: Some(job.id),
-            })
-        })
-        .collect();
-    let failed = record.error.is_some();
-    let kind = record.kind.clone();
+            }),
+            // Navigation off the site is not worth a trace; a report, an attachment or where
+            // the page moved to are.
+            None if redirect || target.prio == 0 || target.hint == Hint::Attachment => {
+                if redirect && job.depth == 0 {
+                    warn!(from = %job.url, to = %target.url, "a start URL redirects to a host outside the crawl");
+                }
+                record.offsite.push(OffsiteLink {
+                    url: target.url.to_string(),
+                    title: (!target.title.is_empty()).then_some(target.title),
+                    redirect,
+                });
+            }
+            None => {}
+        }
+    }
+    let links = queued;
+    let failed = record.error.is_some() && record.kind != UrlKind::Disallowed;
+    let kind = record.kind;
     let run = ctx.run;
-    let recorded = ctx
+    let max_urls = ctx.config.max_urls_per_host;
+    let (recorded, start) = ctx
         .db
         .call(move |db| {
-            let recorded = db.state.record(run, &job, &record, &links)?;
+            let recorded = db.state.record(run, &job, &record, &links, max_urls)?;
             let start: Vec<String> = recorded
                 .hosts
                 .iter()
@@ -366,43 +402,128 @@ async fn process(ctx: &Arc<Ctx>, host: &Host, job: Job) -> anyhow::Result<()> {
             Ok((recorded, start))
         })
         .await?;
-    let (recorded, start) = recorded;
     drop(permit);
     for host in start {
         // The receiver lives until every worker has ended, so this cannot fail while one runs.
         let _ = ctx.spawn_tx.send(host);
     }
     if let Some(change) = recorded.document {
-        info!(change, kind, "document");
+        info!(change, kind = kind.name(), "document");
     }
-    ctx.progress.done(&kind, failed, recorded.queued);
+    ctx.observer.url_done(kind, failed, recorded.queued);
     Ok(())
+}
+
+/// Checks robots.txt, fetches `url` and reads the answer: the record, the links to follow, and
+/// the request permit to hold until the record is written.
+async fn visit<'c>(
+    ctx: &'c Arc<Ctx>,
+    host: &Host,
+    job: &mut Job,
+    url: &Url,
+) -> anyhow::Result<(Record, Vec<Target>, Option<SemaphorePermit<'c>>)> {
+    let robots = robots_for(ctx, host, url).await?;
+    match &*robots {
+        Robots::Unreachable(e) => {
+            return Ok((error_record(e.kind(), e.message()), Vec::new(), None));
+        }
+        Robots::Unavailable(status) => {
+            let message =
+                format!("robots.txt answered {status}: the site is off limits until it answers");
+            return Ok((error_record("robots", message), Vec::new(), None));
+        }
+        Robots::AllowAll | Robots::Rules(_) => {}
+    }
+    if !robots.allowed(url.as_str()) {
+        debug!(url = %url, "disallowed by robots.txt");
+        let mut record = error_record("robots", "disallowed by robots.txt".into());
+        record.kind = UrlKind::Disallowed;
+        return Ok((record, Vec::new(), None));
+    }
+    // A stored copy that has gone missing from the raw store is fetched again in full.
+    if job
+        .held
+        .as_ref()
+        .is_some_and(|held| !ctx.dir.join(&held.path).is_file())
+    {
+        warn!(url = %url, "the stored copy is missing from the raw store; fetching it again");
+        job.held = None;
+    }
+    let validators = job
+        .held
+        .as_ref()
+        .map(|h| h.validators.clone())
+        .unwrap_or_default();
+    let fetched = fetch_politely(ctx, host, url, &validators).await;
+    let work = ctx.work_permits.acquire().await?;
+    let (mut record, links) = match fetched.result {
+        Ok(response) => match read_response(ctx, job, url, response).await {
+            Ok(read) => read,
+            Err(e) => {
+                // A raw-store read or write failed, or (a bug) reading the page did.
+                let is_io = e.chain().any(|cause| cause.is::<std::io::Error>());
+                let kind = if is_io { "store" } else { "read" };
+                (error_record(kind, format!("{e:#}")), Vec::new())
+            }
+        },
+        Err(e) => (error_record(e.kind(), e.message()), Vec::new()),
+    };
+    drop(work);
+    record.attempts = fetched.attempts;
+    Ok((record, links, fetched.permit))
 }
 
 fn error_record(kind: &str, message: String) -> Record {
     Record {
-        kind: "error".into(),
+        kind: UrlKind::Error,
         error: Some((kind.into(), message)),
         ..Record::default()
     }
 }
 
+/// The outcome of [`fetch_politely`].
+struct Fetched<'c> {
+    /// The last answer or error.
+    result: Result<Response, FetchError>,
+    /// Requests made (retries included).
+    attempts: u32,
+    /// The request permit of the last request, held while its body is in memory.
+    permit: Option<SemaphorePermit<'c>>,
+}
+
+/// How long a request waits for file descriptors to be freed before it fails.
+const EXHAUSTED_PATIENCE: u32 = 60;
+
 /// Fetches `url` through the host's gate, retrying transient failures with bounded exponential
-/// backoff (or the server's `Retry-After`). Returns the last result and the requests made.
-async fn fetch_politely(
-    ctx: &Ctx,
+/// backoff (or the server's `Retry-After`). A request that finds the process out of file
+/// descriptors is tried again a second later, without counting as an attempt.
+async fn fetch_politely<'c>(
+    ctx: &'c Ctx,
     host: &Host,
     url: &Url,
     validators: &Validators,
-) -> (Result<Response, FetchError>, u32) {
+) -> Fetched<'c> {
     let mut attempt = 0;
+    let mut exhausted = 0;
     loop {
         attempt += 1;
         let mut pacer = host.gate.lock().await;
         tokio::time::sleep_until(pacer.next).await;
-        pacer.next = Instant::now() + pacer.delay;
+        let permit = ctx.jobs.acquire().await.ok();
         debug!(url = %url, attempt, "GET");
         let result = ctx.fetcher.get(url, validators).await;
+        // The delay runs from the end of this answer (body included) to the next request.
+        pacer.next = Instant::now() + pacer.delay;
+        if let Err(FetchError::Exhausted(message)) = &result {
+            exhausted += 1;
+            if exhausted <= EXHAUSTED_PATIENCE {
+                warn!(url = %url, "{message}; waiting for descriptors (lower --jobs?)");
+                attempt -= 1;
+                drop(permit);
+                pacer.next = Instant::now() + Duration::from_secs(1);
+                continue;
+            }
+        }
         let wait = match &result {
             Ok(r) if r.status == 429 || r.status == 503 => Some(r.retry_after.map_or_else(
                 || ctx.backoff(attempt),
@@ -416,50 +537,83 @@ async fn fetch_politely(
             Some(wait) if attempt <= ctx.config.max_retries => {
                 let until = Instant::now() + wait;
                 pacer.next = pacer.next.max(until);
-                ctx.progress.host_delay(&host.key, wait.max(pacer.delay));
+                ctx.observer.host_delay(&host.key, wait.max(pacer.delay));
                 debug!(url = %url, ?wait, "retrying later");
             }
             _ => {
-                ctx.progress.host_delay(&host.key, pacer.delay);
-                return (result, attempt);
+                ctx.observer.host_delay(&host.key, pacer.delay);
+                return Fetched {
+                    result,
+                    attempts: attempt,
+                    permit,
+                };
             }
         }
     }
 }
 
-/// Reads robots.txt for the host of `url` (following up to five redirects on the same host).
-async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> Robots {
-    let mut robots_url = match url.join("/robots.txt") {
-        Ok(u) => u,
-        Err(_) => return Robots::AllowAll,
-    };
-    let mut robots = Robots::DisallowAll;
-    for _ in 0..5 {
-        let (result, _) = fetch_politely(ctx, host, &robots_url, &Validators::default()).await;
-        robots = match result {
-            Ok(r) => match r.location.filter(|_| (300..400).contains(&r.status)) {
-                Some(next) if ctx.scope.admit(&next).as_deref() == Some(host.key.as_str()) => {
-                    robots_url = next;
-                    continue;
-                }
-                Some(_) => Robots::AllowAll,
-                None => Robots::from_response(r.status, &r.body),
-            },
-            Err(e) => {
-                info!(host = %host.key, "robots.txt unreachable ({e}); skipping the host's URLs for this run");
-                Robots::Unreachable(e)
-            }
-        };
-        break;
+/// The robots.txt rules for the origin of `url`, read (again) when there are none yet or they
+/// have expired.
+async fn robots_for(ctx: &Ctx, host: &Host, url: &Url) -> anyhow::Result<Arc<Robots>> {
+    let origin = url.origin().ascii_serialization();
+    let mut cache = host.robots.lock().await;
+    if let Some((robots, expires)) = cache.get(&origin) {
+        if Instant::now() < *expires {
+            return Ok(robots.clone());
+        }
     }
+    let robots = Arc::new(fetch_robots(ctx, host, url).await?);
     if let Some(crawl_delay) = robots.crawl_delay() {
         let mut pacer = host.gate.lock().await;
         pacer.delay = pacer.delay.max(crawl_delay);
     }
-    robots
+    cache.insert(origin, (robots.clone(), Instant::now() + robots.lifetime()));
+    Ok(robots)
 }
 
-/// Turns an HTTP answer into a record and the links to follow.
+/// Most redirects followed to reach a robots.txt (RFC 9309: at least five).
+const MAX_ROBOTS_REDIRECTS: u32 = 5;
+
+/// Reads robots.txt for the origin of `url`, following up to five redirects, to any host (each
+/// hop through its host's gate): the only requests the crawl makes outside its scope. Fails only
+/// when the process is out of file descriptors, which says nothing about the host.
+async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> anyhow::Result<Robots> {
+    let mut robots_url = match url.join("/robots.txt") {
+        Ok(u) => u,
+        Err(_) => return Ok(Robots::AllowAll),
+    };
+    let mut redirects = 0;
+    loop {
+        let gate = ctx.host(&host_key(&robots_url).unwrap_or_else(|| host.key.clone()));
+        // The permit is held (with the body) until the rules are parsed.
+        let Fetched { result, permit, .. } =
+            fetch_politely(ctx, &gate, &robots_url, &Validators::default()).await;
+        let _permit = permit;
+        return Ok(match result {
+            Ok(r) => match r.location.filter(|_| (300..400).contains(&r.status)) {
+                Some(next) if redirects < MAX_ROBOTS_REDIRECTS && host_key(&next).is_some() => {
+                    debug!(from = %robots_url, to = %next, "robots.txt redirects");
+                    redirects += 1;
+                    robots_url = next;
+                    continue;
+                }
+                // Too many redirects: as if robots.txt were not there (RFC 9309, 2.3.1.2).
+                Some(_) => Robots::AllowAll,
+                None => Robots::from_response(r.status, &r.body, &ctx.robots_agent),
+            },
+            Err(FetchError::Exhausted(message)) => {
+                anyhow::bail!("out of file descriptors ({message}): lower --jobs")
+            }
+            Err(e) => {
+                info!(host = %host.key, "robots.txt unreachable ({e}); skipping the host's URLs for now");
+                Robots::Unreachable(e)
+            }
+        });
+    }
+}
+
+/// Turns an HTTP answer into a record and the links to follow. Fails when a stored copy cannot
+/// be written or read back.
 async fn read_response(
     ctx: &Arc<Ctx>,
     job: &Job,
@@ -479,20 +633,23 @@ async fn read_response(
             let ctx2 = ctx.clone();
             let job2 = job.clone();
             let url2 = url.clone();
-            Ok(tokio::task::spawn_blocking(move || {
-                read_body(&ctx2, &job2, &url2, response.body, base)
-            })
-            .await??)
+            tokio::task::spawn_blocking(move || read_body(&ctx2, &job2, &url2, response.body, base))
+                .await?
         }
         304 => {
             let Some(held) = &job.held else {
-                return Ok((
-                    error_record("http", "304 without a held copy".into()),
-                    Vec::new(),
-                ));
+                let record = Record {
+                    kind: UrlKind::Error,
+                    error: Some((
+                        "http".into(),
+                        "304 Not Modified to a request that was not conditional".into(),
+                    )),
+                    ..base
+                };
+                return Ok((record, Vec::new()));
             };
             let mut record = Record {
-                kind: held.kind.clone(),
+                kind: held.kind.into(),
                 content_type: held.content_type.clone(),
                 ..base
             };
@@ -504,12 +661,14 @@ async fn read_response(
                     .or(held.validators.last_modified.clone()),
             };
             let mut links = Vec::new();
-            if held.kind == "report" {
+            if held.kind == DocumentKind::Report {
                 let (ctx2, path, url2, depth) =
                     (ctx.clone(), held.path.clone(), url.clone(), job.depth);
                 let content_type = held.content_type.clone();
                 links = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<Target>> {
-                    let bytes = ctx2.store.read(&path)?;
+                    let bytes = ctx2.store.read(&path).map_err(|e| {
+                        anyhow::Error::new(e).context(format!("reading the stored copy {path}"))
+                    })?;
                     let page = crate::page::parse(
                         &decode_http(&bytes, content_type.as_deref()).text,
                         &url2,
@@ -522,17 +681,27 @@ async fn read_response(
         }
         300..=399 => {
             let mut record = Record {
-                kind: "redirect".into(),
+                kind: UrlKind::Redirect,
                 ..base
             };
             record.final_url = response.location.as_ref().map(Url::to_string);
             let links = match response.location {
+                Some(_) if job.redirects >= MAX_REDIRECTS => {
+                    record.error = Some((
+                        "redirects".into(),
+                        format!("more than {MAX_REDIRECTS} redirects in a row"),
+                    ));
+                    record.bound = Some(Bound::Redirects);
+                    Vec::new()
+                }
                 Some(location) => vec![Target {
                     url: location,
                     title: job.referrer_title.clone().unwrap_or_default(),
                     hint: job.hint,
                     prio: 0,
                     depth: job.depth,
+                    listing_page: job.listing_page,
+                    redirects: job.redirects + 1,
                 }],
                 None => {
                     record.error = Some(("http".into(), format!("{status} without Location")));
@@ -549,12 +718,27 @@ async fn read_response(
             let error = Some((status.to_string(), format!("HTTP {status} {reason}")));
             Ok((
                 Record {
-                    kind: "error".into(),
+                    kind: UrlKind::Error,
                     error,
                     ..base
                 },
                 Vec::new(),
             ))
+        }
+    }
+}
+
+/// Stores `bytes` (on a blocking thread), waiting up to [`EXHAUSTED_PATIENCE`] seconds while the
+/// process is out of file descriptors: that is the crawl's own doing, not the URL's.
+fn put_patiently(store: &RawStore, bytes: &[u8], ext: &str) -> std::io::Result<Stored> {
+    let mut waited = 0;
+    loop {
+        match store.put(bytes, ext) {
+            Err(e) if is_out_of_descriptors(&e) && waited < EXHAUSTED_PATIENCE => {
+                waited += 1;
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            result => return result,
         }
     }
 }
@@ -579,16 +763,16 @@ fn read_body(
         let Some(ext) = ext.filter(|_| keep) else {
             return Ok((
                 Record {
-                    kind: "other".into(),
+                    kind: UrlKind::Other,
                     ..base
                 },
                 Vec::new(),
             ));
         };
-        let stored = ctx.store.put(&body, ext)?;
+        let stored = put_patiently(&ctx.store, &body, ext)?;
         return Ok((
             Record {
-                kind: "attachment".into(),
+                kind: UrlKind::Attachment,
                 bytes: body.len() as u64,
                 stored: Some(stored),
                 ..base
@@ -600,9 +784,9 @@ fn read_body(
     let page = crate::page::parse(&decoded.text, url);
     let title = page.title.clone();
     if is_report_page(&page) {
-        let stored = ctx.store.put(&body, "html")?;
+        let stored = put_patiently(&ctx.store, &body, "html")?;
         let record = Record {
-            kind: "report".into(),
+            kind: UrlKind::Report,
             title: Some(title),
             encoding: Some(decoded.encoding.to_string()),
             bytes: body.len() as u64,
@@ -611,13 +795,133 @@ fn read_body(
         };
         return Ok((record, report_targets(&page, job.depth)));
     }
-    let targets = listing_targets(&page, url, job.depth, ctx.config.max_depth);
+    let targets = listing_targets(
+        &page,
+        url,
+        job.depth,
+        job.listing_page,
+        ctx.config.max_depth,
+    );
     Ok((
         Record {
-            kind: "listing".into(),
+            kind: UrlKind::Listing,
             title: Some(title),
             ..base
         },
         targets,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Requests in flight now and at most, and every request in arrival order (`ip path`), over
+    /// every test server.
+    #[derive(Default)]
+    struct InFlight {
+        now: AtomicUsize,
+        most: AtomicUsize,
+        order: Mutex<Vec<String>>,
+    }
+
+    /// A slow host on `ip`: robots.txt is a 404, `/` lists `reports` report PDFs; every answer
+    /// takes 20 ms.
+    async fn slow_host(ip: &str, reports: usize, in_flight: Arc<InFlight>) -> Url {
+        let name = ip.to_string();
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+            let in_flight = in_flight.clone();
+            let name = name.clone();
+            async move {
+                let now = in_flight.now.fetch_add(1, Ordering::SeqCst) + 1;
+                in_flight.most.fetch_max(now, Ordering::SeqCst);
+                in_flight.order.lock().unwrap().push(format!("{name} {}", uri.path()));
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                in_flight.now.fetch_sub(1, Ordering::SeqCst);
+                let (status, content_type, body) = match uri.path() {
+                    "/" => (
+                        200,
+                        "text/html",
+                        (0..reports)
+                            .map(|i| format!("<a href=/{i}.pdf>2023年第{i}号政府信息公开工作年度报告.pdf</a>"))
+                            .collect(),
+                    ),
+                    p if p.ends_with(".pdf") => (200, "application/pdf", "%PDF-1.4".to_string()),
+                    _ => (404, "text/html", String::new()),
+                };
+                (
+                    axum::http::StatusCode::from_u16(status).unwrap(),
+                    [("content-type", content_type)],
+                    body,
+                )
+            }
+        });
+        let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
+        let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        url
+    }
+
+    fn config(jobs: usize) -> Config {
+        Config {
+            delay: Duration::ZERO,
+            max_depth: 2,
+            max_listing_pages: 10,
+            max_urls_per_host: 100,
+            max_pages: None,
+            max_retries: 0,
+            max_retry_after: Duration::from_secs(1),
+            allow_hosts: Vec::new(),
+            jobs,
+            http: FetcherOptions {
+                user_agent: "nianbao-test".into(),
+                connect_timeout: Duration::from_secs(5),
+                timeout: Duration::from_secs(5),
+                max_body_bytes: 1 << 20,
+            },
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn jobs_bound_the_requests_in_flight_over_all_hosts() {
+        let in_flight = Arc::new(InFlight::default());
+        let mut seeds = Vec::new();
+        for i in 20..26 {
+            seeds.push(slow_host(&format!("127.0.0.{i}"), 0, in_flight.clone()).await);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let report = crawl(dir.path(), &seeds, config(2), Arc::new(Silent))
+            .await
+            .unwrap();
+        assert!(report.finished);
+        assert_eq!(report.counts.failed, 0);
+        assert_eq!(in_flight.order.lock().unwrap().len(), 12);
+        assert_eq!(
+            in_flight.most.load(Ordering::SeqCst),
+            2,
+            "two hosts at once, never more"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hosts_take_turns_for_the_permits() {
+        let in_flight = Arc::new(InFlight::default());
+        let big = slow_host("127.0.0.30", 30, in_flight.clone()).await;
+        let small = slow_host("127.0.0.31", 1, in_flight.clone()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let report = crawl(dir.path(), &[big, small], config(1), Arc::new(Silent))
+            .await
+            .unwrap();
+        assert_eq!(report.documents.len(), 31);
+        let order = in_flight.order.lock().unwrap().clone();
+        assert_eq!(in_flight.most.load(Ordering::SeqCst), 1);
+        // With one permit, the small host's requests are not queued behind the big host's 30.
+        let last_small = order
+            .iter()
+            .rposition(|r| r.starts_with("127.0.0.31 "))
+            .unwrap();
+        assert!(last_small < 10, "{order:?}");
+    }
 }

@@ -6,8 +6,9 @@
 //!
 //! * links whose text names a report, and attachments whose text or file name does, at once;
 //! * in a report column (年报, gknb, ndbg…), every item in the column's folder;
-//! * pagination of a disclosure listing (下一页, `index_N.html`, `?page=N`, page numbers) and the
-//!   pages a script announces (`createPageHTML(N, …)`), at the same depth;
+//! * pagination of a disclosure listing (下一页, `index_N.html`, `?page=N`, page numbers, but not
+//!   the days of a calendar) and the pages a script announces (`createPageHTML(N, …)`), at the
+//!   same depth, each one listing page further from the first (the crawl bounds that count);
 //! * navigation toward disclosure (政务公开, 信息公开, zwgk, xxgk, …), one level deeper, up to
 //!   the depth limit.
 //!
@@ -62,6 +63,10 @@ pub struct Target {
     pub prio: i64,
     /// Navigation hops from a start URL.
     pub depth: u32,
+    /// Pagination hops from the first page of its listing (0 for anything not a listing page).
+    pub listing_page: u32,
+    /// Redirects followed to reach it.
+    pub redirects: u32,
 }
 
 /// Pages at most generated from one announced page count.
@@ -88,8 +93,15 @@ pub fn report_targets(page: &Page, depth: u32) -> Vec<Target> {
         .collect()
 }
 
-/// The links worth following from a listing page `url` at `depth`.
-pub fn listing_targets(page: &Page, url: &Url, depth: u32, max_depth: u32) -> Vec<Target> {
+/// The links worth following from a listing page `url` at `depth`, `listing_page` pagination hops
+/// from the first page of its listing.
+pub fn listing_targets(
+    page: &Page,
+    url: &Url,
+    depth: u32,
+    listing_page: u32,
+    max_depth: u32,
+) -> Vec<Target> {
     let relevant = depth == 0 || is_disclosure_link(&page.title, url.path());
     let column = is_report_column(&page.title, url.path())
         || page.headings.iter().any(|h| is_report_column(h, ""));
@@ -103,7 +115,9 @@ pub fn listing_targets(page: &Page, url: &Url, depth: u32, max_depth: u32) -> Ve
         } else if is_report_title(&link.text) {
             out.push(target(link, page, Hint::Page, 0, depth + 1));
         } else if relevant && is_pagination(link, url) {
-            out.push(target(link, page, Hint::Page, 1, depth));
+            let mut next = target(link, page, Hint::Page, 1, depth);
+            next.listing_page = listing_page + 1;
+            out.push(next);
         } else if in_column && !link.text.is_empty() && depth < max_depth {
             out.push(target(link, page, Hint::Page, 0, depth + 1));
         } else if depth < max_depth && is_disclosure_link(&link.text, link.url.path()) {
@@ -112,17 +126,20 @@ pub fn listing_targets(page: &Page, url: &Url, depth: u32, max_depth: u32) -> Ve
     }
     if relevant {
         if let Some(count) = &page.page_count {
-            for url in generated_pages(
+            let generated = generated_pages(
                 url,
                 count.pages.min(MAX_GENERATED_PAGES),
                 count.name.as_ref(),
-            ) {
+            );
+            for (hops, url) in (0..).zip(generated) {
                 out.push(Target {
                     url,
                     title: page.title.clone(),
                     hint: Hint::Page,
                     prio: 1,
                     depth,
+                    listing_page: listing_page + hops,
+                    redirects: 0,
                 });
             }
         }
@@ -142,6 +159,8 @@ fn target(link: &Link, page: &Page, hint: Hint, prio: i64, depth: u32) -> Target
         hint,
         prio,
         depth,
+        listing_page: 0,
+        redirects: 0,
     }
 }
 
@@ -188,7 +207,7 @@ fn is_pagination(link: &Link, current: &Url) -> bool {
         "»",
         "›",
     ];
-    if link.url.host_str() != current.host_str() {
+    if link.url.host_str() != current.host_str() || is_dated(&link.url) {
         return false;
     }
     let same_folder =
@@ -201,6 +220,20 @@ fn is_pagination(link: &Link, current: &Url) -> bool {
     let paging_text = WORDS.contains(&text.as_str())
         || (!text.is_empty() && text.len() <= 4 && text.chars().all(|c| c.is_ascii_digit()));
     paging_text && (same_folder || page_param(&link.url).is_some())
+}
+
+/// Whether a URL names a day (`2024-05-01`, `20240501`, `?date=…`, `?day=…`): the days of a
+/// calendar are numbered like pages, but they are not a listing's pages.
+fn is_dated(url: &Url) -> bool {
+    static DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:19|20)\d\d[-_/.]?(?:0[1-9]|1[0-2])[-_/.]?(?:0[1-9]|[12]\d|3[01])(?:\D|$)")
+            .expect("valid regex")
+    });
+    const DAY_PARAMS: [&str; 5] = ["date", "day", "d", "month", "ym"];
+    DATE.is_match(url.path())
+        || url.query_pairs().any(|(k, v)| {
+            DAY_PARAMS.contains(&k.to_ascii_lowercase().as_str()) || DATE.is_match(&v)
+        })
 }
 
 /// The folder part of a URL path (up to and including the last `/`).
@@ -291,7 +324,7 @@ mod tests {
                <a href="/a/1.html">2022年政府信息公开工作年度报告</a><a href="/b/guide.doc">办事指南.doc</a>"#,
             &root,
         );
-        let t = listing_targets(&page, &root, 0, 3);
+        let t = listing_targets(&page, &root, 0, 0, 3);
         assert_eq!(
             urls(&t),
             [
@@ -300,7 +333,7 @@ mod tests {
             ]
         );
         assert_eq!((t[0].prio, t[0].depth, t[1].prio), (2, 1, 0));
-        assert!(listing_targets(&page, &root, 3, 3)
+        assert!(listing_targets(&page, &root, 3, 0, 3)
             .iter()
             .all(|t| t.prio == 0));
     }
@@ -316,7 +349,7 @@ mod tests {
                <a href="/xwzx/">新闻中心</a>"#,
             &col,
         );
-        let t = listing_targets(&page, &col, 1, 3);
+        let t = listing_targets(&page, &col, 1, 0, 3);
         assert_eq!(
             urls(&t),
             [
@@ -327,7 +360,22 @@ mod tests {
             ]
         );
         assert_eq!(t[3].hint, Hint::Attachment);
-        assert_eq!((t[1].prio, t[1].depth), (1, 1));
+        assert_eq!((t[1].prio, t[1].depth, t[1].listing_page), (1, 1, 1));
+    }
+
+    #[test]
+    fn calendar_days_are_not_pages() {
+        let cal = url("http://q.gov.cn/zwgk/index.html");
+        let page = parse(
+            r#"<title>政务公开</title><a href="20240501.html">1</a><a href="2024-05-02.html">2</a>
+               <a href="index.html?date=2024-05-03">3</a><a href="index_2.html">2</a>"#,
+            &cal,
+        );
+        assert_eq!(
+            urls(&listing_targets(&page, &cal, 0, 4, 0)),
+            ["http://q.gov.cn/zwgk/index_2.html"]
+        );
+        assert_eq!(listing_targets(&page, &cal, 0, 4, 0)[0].listing_page, 5);
     }
 
     #[test]
@@ -339,7 +387,7 @@ mod tests {
             name: None,
         });
         assert_eq!(
-            urls(&listing_targets(&page, &col, 1, 3)),
+            urls(&listing_targets(&page, &col, 1, 0, 3)),
             [
                 "http://q.gov.cn/zwgk/gknb/index.html",
                 "http://q.gov.cn/zwgk/gknb/index_1.html",

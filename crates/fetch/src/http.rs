@@ -67,6 +67,10 @@ pub enum FetchError {
     /// No complete answer in time.
     #[error("timeout: {0}")]
     Timeout(String),
+    /// The process ran out of file descriptors (or another local resource): says nothing about
+    /// the server, so it is never recorded against the host.
+    #[error("out of file descriptors: {0}")]
+    Exhausted(String),
     /// The body is larger than the limit.
     #[error("too large: more than {0} bytes")]
     TooLarge(u64),
@@ -76,13 +80,14 @@ pub enum FetchError {
 }
 
 impl FetchError {
-    /// A short name for summaries: `dns`, `tls`, `connect`, `timeout`, `too-large`, `http`.
+    /// A short name for summaries: `dns`, `tls`, `connect`, `timeout`, `fds`, `too-large`, `http`.
     pub fn kind(&self) -> &'static str {
         match self {
             FetchError::Dns(_) => "dns",
             FetchError::Tls(_) => "tls",
             FetchError::Connect(_) => "connect",
             FetchError::Timeout(_) => "timeout",
+            FetchError::Exhausted(_) => "fds",
             FetchError::TooLarge(_) => "too-large",
             FetchError::Other(_) => "http",
         }
@@ -95,6 +100,7 @@ impl FetchError {
             | FetchError::Tls(m)
             | FetchError::Connect(m)
             | FetchError::Timeout(m)
+            | FetchError::Exhausted(m)
             | FetchError::Other(m) => m.clone(),
             FetchError::TooLarge(n) => format!("more than {n} bytes"),
         }
@@ -117,7 +123,9 @@ impl FetchError {
         }
         let message = chain.last().cloned().unwrap_or_default();
         let all = chain.join(": ").to_lowercase();
-        if e.is_timeout() || all.contains("timed out") {
+        if all.contains("too many open files") || all.contains("(os error 24)") {
+            FetchError::Exhausted(message)
+        } else if e.is_timeout() || all.contains("timed out") {
             FetchError::Timeout(message)
         } else if all.contains("dns error")
             || all.contains("failed to lookup address")
@@ -146,7 +154,9 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
-            .pool_max_idle_per_host(1)
+            // No idle connections kept: open sockets are the requests in flight, which the
+            // crawl bounds (`--jobs`), however many hosts it visits.
+            .pool_max_idle_per_host(0)
             .gzip(true)
             .brotli(true)
             .deflate(true)
@@ -188,12 +198,12 @@ impl Fetcher {
         if !(200..300).contains(&status) {
             return Ok(out);
         }
-        match response.content_length() {
-            Some(n) if n > self.max_body_bytes => {
-                return Err(FetchError::TooLarge(self.max_body_bytes))
-            }
-            Some(n) => out.body.reserve_exact(usize::try_from(n).unwrap_or(0)),
-            None => {}
+        // The announced length only refuses early; memory grows with the bytes that arrive.
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_body_bytes)
+        {
+            return Err(FetchError::TooLarge(self.max_body_bytes));
         }
         while let Some(chunk) = response
             .chunk()
@@ -228,6 +238,8 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
 
     /// A loopback server: `/big` is 2000 bytes, `/doc` answers `If-None-Match: "v1"` with 304,
     /// `/busy` is a 503 with `Retry-After: 5`, `/moved` a redirect.
@@ -303,6 +315,59 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.kind(), "connect", "{err}");
         assert!(err.is_transient());
+    }
+
+    /// A server that streams `chunks` chunks of 1,000 bytes without a `Content-Length`; returns
+    /// its address and the count of chunks it managed to send.
+    async fn streaming_server(chunks: usize) -> (String, Arc<AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let sent = Arc::new(AtomicUsize::new(0));
+        let counter = sent.clone();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/pdf\r\ntransfer-encoding: chunked\r\n\r\n";
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            for _ in 0..chunks {
+                let chunk = format!("3e8\r\n{}\r\n", "x".repeat(1000));
+                if socket.write_all(chunk.as_bytes()).await.is_err()
+                    || socket.flush().await.is_err()
+                {
+                    return;
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let _ = socket.write_all(b"0\r\n\r\n").await;
+        });
+        (base, sent)
+    }
+
+    #[tokio::test]
+    async fn the_body_limit_holds_while_the_body_streams() {
+        let fetcher = Fetcher::new(&FetcherOptions {
+            user_agent: "test".into(),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 2_500,
+        })
+        .unwrap();
+        let (base, sent) = streaming_server(200).await;
+        let url = Url::parse(&format!("{base}/stream")).unwrap();
+        let err = fetcher.get(&url, &Validators::default()).await.unwrap_err();
+        assert_eq!(err, FetchError::TooLarge(2_500));
+        // The reading stopped at the third chunk: the server could not send the rest.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(sent.load(Ordering::SeqCst) < 20, "{sent:?} chunks sent");
+        let (base, _) = streaming_server(2).await;
+        let url = Url::parse(&format!("{base}/stream")).unwrap();
+        let ok = fetcher.get(&url, &Validators::default()).await.unwrap();
+        assert_eq!(ok.body.len(), 2_000);
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //!
 //! The pieces, one module each:
 //!
-//! * [`scope`]: which hosts may be fetched, and the per-host key politeness is counted by;
-//! * [`robots`]: robots.txt rules (RFC 9309, via `texting_robots`);
+//! * [`scope`]: which hosts and ports may be fetched, the per-name key politeness is counted by,
+//!   and URL normalisation (fragments, session ids);
+//! * [`robots`]: robots.txt rules (RFC 9309, via `texting_robots`; the agent token of the
+//!   User-Agent; rules the matcher rejects disallow their prefix);
 //! * [`http`]: one request (conditional headers, no automatic redirects, a body limit, errors
 //!   sorted by kind);
 //! * pages are decoded with [`nianbao_format::decode::decode_http`] (BOM, HTTP charset, `<meta>`, detection; GBK as GB18030);
@@ -22,10 +24,17 @@
 //! * the content-addressed raw store (`DIR/raw/`, SHA-256, atomic writes) is
 //!   [`nianbao_store::raw`], shared with the dataset, which lists a crawl folder without the
 //!   network stack;
-//! * [`state`]: the crawl state in SQLite (`DIR/crawl.sqlite`): frontier, fetched URLs, documents;
-//! * [`crawl`]: the loop: a worker per host, one request at a time per host with a delay,
-//!   backoff and `Retry-After`, many hosts at once;
-//! * [`progress`]: the status line.
+//! * [`state`]: the crawl state in SQLite (`DIR/crawl.sqlite`): frontier, fetched URLs,
+//!   documents, off-site links, the bounds hosts reached;
+//! * [`crawl`]: the loop: a worker per host name, one request at a time per host with a delay
+//!   from the end of one answer to the next request, backoff and `Retry-After`, at most `jobs`
+//!   requests in flight over all hosts; trap bounds (listing pages, URLs per host, redirects);
+//! * [`limits`]: the file-descriptor limit and the default number of requests in flight;
+//! * [`progress`]: what a crawl reports while it runs, to an observer the caller gives (the CLI
+//!   draws its status line with it; the library prints nothing).
+//!
+//! **Bounded.** Open sockets and bodies in memory are bounded by `jobs`; every host by its URL
+//! budget; a URL's failure is recorded on it and never stops the crawl.
 //!
 //! **Crash safety.** A document's bytes reach the raw store (temporary file, then rename) before
 //! the transaction that records them and the links found with them; the frontier lives in the
@@ -40,6 +49,7 @@ pub mod classify;
 pub mod crawl;
 pub mod discover;
 pub mod http;
+pub mod limits;
 pub mod listing;
 pub mod page;
 pub mod progress;

@@ -1,101 +1,29 @@
-//! The live status line on stderr (indicatif; hidden when stderr is not a terminal or with
-//! `--quiet`): fetched, queued, reports, attachments, errors, and the current host delay.
+//! What a crawl reports while it runs. The library draws nothing: the program that runs a crawl
+//! gives it an [`Observer`] (the `nianbao` CLI draws a status line on stderr with it).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::state::UrlKind;
 
-/// Live counters of one crawl invocation.
-#[derive(Debug)]
-pub struct Progress {
-    bar: ProgressBar,
-    fetched: AtomicU64,
-    queued: AtomicI64,
-    reports: AtomicU64,
-    attachments: AtomicU64,
-    errors: AtomicU64,
-    delays: Mutex<HashMap<String, Duration>>,
+/// Receives a crawl's progress, from any of its tasks.
+pub trait Observer: Send + Sync {
+    /// The crawl starts with `queued` URLs in its frontier.
+    fn started(&self, queued: u64);
+    /// One URL is done: what it was, whether it failed, and how many URLs it newly queued.
+    fn url_done(&self, kind: UrlKind, failed: bool, newly_queued: u64);
+    /// The wait before the next request to `host` (its delay, or a longer backoff).
+    fn host_delay(&self, host: &str, delay: Duration);
+    /// The crawl is over.
+    fn finished(&self);
 }
 
-impl Progress {
-    /// A status line, drawn only when `visible`; `queued` is the frontier size at start.
-    pub fn new(visible: bool, queued: u64) -> Progress {
-        let bar = if visible {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.enable_steady_tick(Duration::from_millis(200));
-            bar
-        } else {
-            ProgressBar::hidden()
-        };
-        let progress = Progress {
-            bar,
-            fetched: AtomicU64::new(0),
-            queued: AtomicI64::new(i64::try_from(queued).unwrap_or(i64::MAX)),
-            reports: AtomicU64::new(0),
-            attachments: AtomicU64::new(0),
-            errors: AtomicU64::new(0),
-            delays: Mutex::new(HashMap::new()),
-        };
-        progress.refresh();
-        progress
-    }
+/// An observer that ignores everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
 
-    /// One URL done: its `kind`, whether it failed, and how many URLs it queued.
-    pub fn done(&self, kind: &str, failed: bool, newly_queued: u64) {
-        self.fetched.fetch_add(1, Ordering::Relaxed);
-        self.queued.fetch_add(
-            i64::try_from(newly_queued).unwrap_or(0) - 1,
-            Ordering::Relaxed,
-        );
-        match kind {
-            "report" => self.reports.fetch_add(1, Ordering::Relaxed),
-            "attachment" => self.attachments.fetch_add(1, Ordering::Relaxed),
-            _ => 0,
-        };
-        if failed {
-            self.errors.fetch_add(1, Ordering::Relaxed);
-        }
-        self.refresh();
-    }
-
-    /// The wait before the next request to `host` (its delay, or a longer backoff).
-    pub fn host_delay(&self, host: &str, delay: Duration) {
-        if let Ok(mut delays) = self.delays.lock() {
-            delays.insert(host.to_string(), delay);
-        }
-        self.refresh();
-    }
-
-    /// Removes the status line.
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
-
-    fn refresh(&self) {
-        if self.bar.is_hidden() {
-            return;
-        }
-        let delay = self
-            .delays
-            .lock()
-            .ok()
-            .and_then(|d| d.values().max().copied())
-            .unwrap_or_default();
-        self.bar.set_message(format!(
-            "fetched {} · queued {} · reports {} · attachments {} · errors {} · host delay {:.1}s",
-            self.fetched.load(Ordering::Relaxed),
-            self.queued.load(Ordering::Relaxed).max(0),
-            self.reports.load(Ordering::Relaxed),
-            self.attachments.load(Ordering::Relaxed),
-            self.errors.load(Ordering::Relaxed),
-            delay.as_secs_f64(),
-        ));
-    }
+impl Observer for Silent {
+    fn started(&self, _: u64) {}
+    fn url_done(&self, _: UrlKind, _: bool, _: u64) {}
+    fn host_delay(&self, _: &str, _: Duration) {}
+    fn finished(&self) {}
 }

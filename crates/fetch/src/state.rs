@@ -19,7 +19,67 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use crate::discover::{Hint, Target};
 use crate::http::Validators;
 use nianbao_store::raw::Stored;
+use nianbao_store::DocumentKind;
 pub use nianbao_store::STATE_FILE;
+
+/// What a fetched URL turned out to be (the `kind` column of `urls`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UrlKind {
+    /// A report page (stored).
+    Report,
+    /// An attachment of a report (stored).
+    Attachment,
+    /// A listing or navigation page (followed, not stored).
+    Listing,
+    /// Something neither stored nor followed.
+    #[default]
+    Other,
+    /// A redirect (its target is queued).
+    Redirect,
+    /// Disallowed by robots.txt (no request made).
+    Disallowed,
+    /// The fetch failed (see the error columns).
+    Error,
+}
+
+impl UrlKind {
+    const ALL: [UrlKind; 7] = [
+        UrlKind::Report,
+        UrlKind::Attachment,
+        UrlKind::Listing,
+        UrlKind::Other,
+        UrlKind::Redirect,
+        UrlKind::Disallowed,
+        UrlKind::Error,
+    ];
+
+    /// The name stored in the crawl state.
+    pub fn name(self) -> &'static str {
+        match self {
+            UrlKind::Report => "report",
+            UrlKind::Attachment => "attachment",
+            UrlKind::Listing => "listing",
+            UrlKind::Other => "other",
+            UrlKind::Redirect => "redirect",
+            UrlKind::Disallowed => "disallowed",
+            UrlKind::Error => "error",
+        }
+    }
+
+    /// The kind a stored name stands for.
+    pub fn from_name(name: &str) -> Option<UrlKind> {
+        UrlKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl From<DocumentKind> for UrlKind {
+    fn from(kind: DocumentKind) -> UrlKind {
+        match kind {
+            DocumentKind::Report => UrlKind::Report,
+            DocumentKind::Attachment => UrlKind::Attachment,
+        }
+    }
+}
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS runs(
@@ -50,7 +110,9 @@ CREATE TABLE IF NOT EXISTS urls(
     last_modified TEXT,
     sha256 TEXT,
     attempts INTEGER,
-    checked_at TEXT
+    checked_at TEXT,
+    listing_page INTEGER NOT NULL DEFAULT 0,
+    redirects INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS frontier ON urls(host, prio, id) WHERE pending = 1;
 CREATE TABLE IF NOT EXISTS documents(
@@ -68,11 +130,61 @@ CREATE TABLE IF NOT EXISTS documents(
     UNIQUE(url_id, sha256)
 );
 CREATE INDEX IF NOT EXISTS documents_run ON documents(run);
+CREATE TABLE IF NOT EXISTS offsite(
+    run INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    referrer INTEGER NOT NULL REFERENCES urls(id),
+    title TEXT,
+    redirect INTEGER NOT NULL,
+    PRIMARY KEY(run, url)
+);
+CREATE TABLE IF NOT EXISTS bounds(
+    run INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    bound TEXT NOT NULL,
+    PRIMARY KEY(run, host, bound)
+);
 ";
+
+/// Columns added to `urls` after its first version, added to older crawl folders on open.
+const ADDED_URL_COLUMNS: [(&str, &str); 2] = [
+    ("listing_page", "INTEGER NOT NULL DEFAULT 0"),
+    ("redirects", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+/// A limit that keeps a crawl out of a trap; a host that reaches one is named in the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// A listing was paged further than `--max-listing-pages`.
+    ListingPages,
+    /// The host had `--max-urls-per-host` URLs queued in the run.
+    UrlsPerHost,
+    /// A URL redirected more than [`crate::crawl::MAX_REDIRECTS`] times in a row.
+    Redirects,
+}
+
+impl Bound {
+    const ALL: [Bound; 3] = [Bound::ListingPages, Bound::UrlsPerHost, Bound::Redirects];
+
+    /// The name stored in the crawl state and shown in the summary.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bound::ListingPages => "listing pages",
+            Bound::UrlsPerHost => "URLs per host",
+            Bound::Redirects => "redirects",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Bound> {
+        Bound::ALL.into_iter().find(|b| b.name() == name)
+    }
+}
 
 /// The crawl state of one crawl folder.
 pub struct State {
     conn: Connection,
+    /// URLs queued per host in a run (loaded from the database on first use).
+    queued_per_host: std::collections::HashMap<(i64, String), u64>,
 }
 
 /// A URL taken from the frontier.
@@ -82,8 +194,14 @@ pub struct Job {
     pub id: i64,
     /// The URL.
     pub url: String,
+    /// Its host key.
+    pub host: String,
     /// Navigation hops from a start URL.
     pub depth: u32,
+    /// Pagination hops from the first page of its listing.
+    pub listing_page: u32,
+    /// Redirects followed to reach it.
+    pub redirects: u32,
     /// What the link promised.
     pub hint: Hint,
     /// Link text or title of the linking page.
@@ -97,8 +215,8 @@ pub struct Job {
 pub struct Held {
     /// Its validators.
     pub validators: Validators,
-    /// `report` or `attachment`.
-    pub kind: String,
+    /// A report or an attachment.
+    pub kind: DocumentKind,
     /// Where its bytes are (relative to the crawl folder).
     pub path: String,
     /// Its `Content-Type`.
@@ -108,8 +226,8 @@ pub struct Held {
 /// What one fetch found out about its URL.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    /// `report`, `attachment`, `listing`, `other`, `redirect`, `disallowed`, `error`.
-    pub kind: String,
+    /// What the URL turned out to be.
+    pub kind: UrlKind,
     /// HTTP status, when there was an answer.
     pub status: Option<u16>,
     /// Error kind and message, when it failed.
@@ -130,6 +248,30 @@ pub struct Record {
     pub bytes: u64,
     /// Requests spent (retries included).
     pub attempts: u32,
+    /// A bound this fetch reached (links left out, or a redirect not followed).
+    pub bound: Option<Bound>,
+    /// Report and attachment links (or a redirect) to hosts outside the crawl's scope.
+    pub offsite: Vec<OffsiteLink>,
+}
+
+/// A link the crawl found but may not follow: its host is outside the scope.
+#[derive(Debug, Clone)]
+pub struct OffsiteLink {
+    /// Where it points.
+    pub url: String,
+    /// Its link text.
+    pub title: Option<String>,
+    /// Whether it is where the page redirected to.
+    pub redirect: bool,
+}
+
+/// A start URL that redirected to a host outside the scope.
+#[derive(Debug, Clone)]
+pub struct SeedRedirect {
+    /// The start URL.
+    pub seed: String,
+    /// Where it redirected to.
+    pub target: String,
 }
 
 /// A link to queue, with its host key.
@@ -159,8 +301,8 @@ pub struct Recorded {
 pub struct RunDocument {
     /// `new` or `changed`.
     pub change: &'static str,
-    /// `report` or `attachment`.
-    pub kind: String,
+    /// A report or an attachment.
+    pub kind: DocumentKind,
     /// The URL.
     pub url: String,
     /// Relative path in the crawl folder.
@@ -178,8 +320,16 @@ pub struct RunCounts {
     pub errors: Vec<(String, u64)>,
     /// A few failed URLs with their error.
     pub error_samples: Vec<(String, String)>,
+    /// URLs that failed in the run (robots.txt disallowing one is not a failure).
+    pub failed: u64,
     /// Revalidated copies that had not changed.
     pub not_modified: u64,
+    /// Hosts that reached a bound, with the bound.
+    pub bounds: Vec<(String, Bound)>,
+    /// Off-host report and attachment links (and redirects) not followed, by host, most first.
+    pub offsite: Vec<(String, u64)>,
+    /// Start URLs that redirected off the scope.
+    pub seed_redirects: Vec<SeedRedirect>,
     /// Still queued.
     pub pending: u64,
 }
@@ -197,7 +347,24 @@ impl State {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "cache_size", -16_000)?;
         conn.execute_batch(SCHEMA)?;
-        Ok(State { conn })
+        for (name, decl) in ADDED_URL_COLUMNS {
+            let present: bool = conn.query_row(
+                "SELECT EXISTS(SELECT 1 FROM pragma_table_info('urls') WHERE name = ?1)",
+                [name],
+                |r| r.get(0),
+            )?;
+            if !present {
+                conn.execute_batch(&format!("ALTER TABLE urls ADD COLUMN {name} {decl}"))?;
+            }
+        }
+        Ok(State::new(conn))
+    }
+
+    fn new(conn: Connection) -> State {
+        State {
+            conn,
+            queued_per_host: Default::default(),
+        }
     }
 
     /// Opens an existing state without creating anything.
@@ -207,7 +374,7 @@ impl State {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        Ok(State { conn })
+        Ok(State::new(conn))
     }
 
     /// Resumes the unfinished run or starts a new one, and queues the start URLs in it.
@@ -266,28 +433,35 @@ impl State {
     /// navigation; oldest first within each).
     pub fn next_job(&self, host: &str) -> rusqlite::Result<Option<Job>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT u.id, u.url, u.depth, u.hint, u.referrer_title, u.kind, u.etag, u.last_modified, d.path, u.content_type
+            "SELECT u.id, u.url, u.depth, u.hint, u.referrer_title, u.kind, u.etag, u.last_modified, d.path, u.content_type,
+                    u.listing_page, u.redirects, u.host
              FROM urls u LEFT JOIN documents d ON d.url_id = u.id AND d.sha256 = u.sha256
              WHERE u.pending = 1 AND u.host = ?1 ORDER BY u.prio, u.id LIMIT 1",
         )?;
         stmt.query_row([host], |r| {
             let path: Option<String> = r.get(8)?;
-            let held = match path {
-                Some(path) => Some(Held {
+            let kind = r
+                .get::<_, Option<String>>(5)?
+                .and_then(|k| DocumentKind::from_name(&k));
+            let held = match (path, kind) {
+                (Some(path), Some(kind)) => Some(Held {
                     validators: Validators {
                         etag: r.get(6)?,
                         last_modified: r.get(7)?,
                     },
-                    kind: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                    kind,
                     path,
                     content_type: r.get(9)?,
                 }),
-                None => None,
+                _ => None,
             };
             Ok(Job {
                 id: r.get(0)?,
                 url: r.get(1)?,
                 depth: r.get(2)?,
+                listing_page: r.get(10)?,
+                redirects: r.get(11)?,
+                host: r.get(12)?,
                 hint: Hint::from_name(&r.get::<_, String>(3)?),
                 referrer_title: r.get(4)?,
                 held,
@@ -296,15 +470,29 @@ impl State {
         .optional()
     }
 
-    /// Records the result of fetching `job` in run `run`, and queues the links it yielded, in one
-    /// transaction.
+    /// Records the result of fetching `job` in run `run`, and queues the links it yielded (no more
+    /// than `max_urls_per_host` URLs per host in a run), in one transaction.
     pub fn record(
         &mut self,
         run: i64,
         job: &Job,
         rec: &Record,
         links: &[Queued],
+        max_urls_per_host: u64,
     ) -> rusqlite::Result<Recorded> {
+        let mut budgets = Vec::new();
+        for link in links {
+            let key = (run, link.host.clone());
+            if !self.queued_per_host.contains_key(&key) {
+                let n = self.conn.query_row(
+                    "SELECT count(*) FROM urls WHERE host = ?1 AND run_seen = ?2",
+                    params![link.host, run],
+                    count,
+                )?;
+                self.queued_per_host.insert(key.clone(), n);
+            }
+            budgets.push(key);
+        }
         let tx = self.conn.transaction()?;
         let fetched_at = now();
         let mut out = Recorded::default();
@@ -321,7 +509,7 @@ impl State {
                     job.id,
                     stored.sha256,
                     stored.rel_path,
-                    rec.kind,
+                    rec.kind.name(),
                     fetched_at,
                     run,
                     rec.content_type,
@@ -357,7 +545,7 @@ impl State {
             params![
                 job.id,
                 run,
-                rec.kind,
+                rec.kind.name(),
                 rec.status,
                 error_kind,
                 error,
@@ -368,8 +556,27 @@ impl State {
                 fetched_at
             ],
         )?;
-        for link in links {
+        if let Some(bound) = rec.bound {
+            note_bound(&tx, run, &job.host, bound)?;
+        }
+        for link in &rec.offsite {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO offsite(run, url, referrer, title, redirect) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![run, link.url, job.id, link.title, link.redirect])?;
+        }
+        let mut spent = Vec::new();
+        for (link, key) in links.iter().zip(&budgets) {
+            let queued =
+                self.queued_per_host[key] + spent.iter().filter(|k| *k == key).count() as u64;
+            if queued >= max_urls_per_host {
+                if !seen_again(&tx, run, link)? {
+                    note_bound(&tx, run, &link.host, Bound::UrlsPerHost)?;
+                }
+                continue;
+            }
             if queue(&tx, run, link)? {
+                spent.push(key.clone());
                 out.queued += 1;
                 if !out.hosts.contains(&link.host) {
                     out.hosts.push(link.host.clone());
@@ -377,6 +584,9 @@ impl State {
             }
         }
         tx.commit()?;
+        for key in spent {
+            *self.queued_per_host.entry(key).or_default() += 1;
+        }
         Ok(out)
     }
 
@@ -389,8 +599,15 @@ impl State {
         )?;
         let rows = stmt
             .query_map([run], |r| {
+                let kind: String = r.get(0)?;
                 Ok(RunDocument {
-                    kind: r.get(0)?,
+                    kind: DocumentKind::from_name(&kind).ok_or_else(|| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            0,
+                            rusqlite::types::Type::Text,
+                            format!("unknown document kind {kind:?}").into(),
+                        )
+                    })?,
                     url: r.get(1)?,
                     path: r.get(2)?,
                     title: r.get(3)?,
@@ -423,6 +640,53 @@ impl State {
                  GROUP BY error_kind ORDER BY count(*) DESC, error_kind",
             )?,
             error_samples,
+            failed: self.conn.query_row(
+                "SELECT count(*) FROM urls WHERE run_done = ?1 AND error IS NOT NULL AND kind != 'disallowed'",
+                [run],
+                count,
+            )?,
+            bounds: {
+                let mut stmt = self
+                    .conn
+                    .prepare("SELECT host, bound FROM bounds WHERE run = ?1 ORDER BY host, bound")?;
+                let rows = stmt.query_map([run], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+                let mut bounds = Vec::new();
+                for row in rows {
+                    let (host, name) = row?;
+                    bounds.extend(Bound::from_name(&name).map(|b| (host, b)));
+                }
+                bounds
+            },
+            offsite: {
+                let mut stmt = self.conn.prepare(
+                    "SELECT url FROM offsite WHERE run = ?1",
+                )?;
+                let urls = stmt.query_map([run], |r| r.get::<_, String>(0))?;
+                let mut by_host: Vec<(String, u64)> = Vec::new();
+                for url in urls {
+                    let url = url?;
+                    let host = url::Url::parse(&url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string))
+                        .unwrap_or(url);
+                    match by_host.iter_mut().find(|(h, _)| *h == host) {
+                        Some((_, n)) => *n += 1,
+                        None => by_host.push((host, 1)),
+                    }
+                }
+                by_host.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                by_host
+            },
+            seed_redirects: {
+                let mut stmt = self.conn.prepare(
+                    "SELECT u.url, o.url FROM offsite o JOIN urls u ON u.id = o.referrer
+                     WHERE o.run = ?1 AND o.redirect = 1 AND u.referrer IS NULL ORDER BY u.id",
+                )?;
+                let rows = stmt
+                    .query_map([run], |r| Ok(SeedRedirect { seed: r.get(0)?, target: r.get(1)? }))?
+                    .collect::<rusqlite::Result<_>>()?;
+                rows
+            },
             not_modified: self.conn.query_row(
                 "SELECT count(*) FROM urls WHERE run_done = ?1 AND status = 304",
                 [run],
@@ -442,13 +706,44 @@ fn count_at(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
     Ok(u64::try_from(row.get::<_, i64>(i)?).unwrap_or(0))
 }
 
-/// Queues one URL in run `run` unless it was already queued in this run; returns whether it was.
+/// Whether `q` is already queued (or done) in run `run`.
+fn seen_again(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Result<bool> {
+    tx.prepare_cached("SELECT EXISTS(SELECT 1 FROM urls WHERE url = ?1 AND run_seen >= ?2)")?
+        .query_row(params![q.target.url.as_str(), run], |r| r.get(0))
+}
+
+fn note_bound(
+    tx: &rusqlite::Transaction<'_>,
+    run: i64,
+    host: &str,
+    bound: Bound,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO bounds(run, host, bound) VALUES (?1, ?2, ?3)")?
+        .execute(params![run, host, bound.name()])?;
+    Ok(())
+}
+
+/// Queues one URL in run `run` unless it (or its folder/index twin, see
+/// [`crate::scope::index_twins`]) was already queued in this run; returns whether it was.
 fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Result<bool> {
+    for twin in crate::scope::index_twins(&q.target.url) {
+        let twin = Queued {
+            target: Target {
+                url: twin,
+                ..q.target.clone()
+            },
+            ..q.clone()
+        };
+        if seen_again(tx, run, &twin)? {
+            return Ok(false);
+        }
+    }
     let changed = tx.prepare_cached(
-        "INSERT INTO urls(url, host, pending, prio, depth, hint, referrer, referrer_title, run_seen)
-         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO urls(url, host, pending, prio, depth, hint, referrer, referrer_title, run_seen, listing_page, redirects)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(url) DO UPDATE SET pending = 1, run_seen = excluded.run_seen,
-             prio = excluded.prio, depth = excluded.depth
+             prio = excluded.prio, depth = excluded.depth, listing_page = excluded.listing_page,
+             redirects = excluded.redirects
          WHERE urls.run_seen < excluded.run_seen",
     )?
     .execute(params![
@@ -459,8 +754,128 @@ fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Resu
             q.target.hint.as_str(),
             q.referrer,
             (!q.target.title.is_empty()).then_some(&q.target.title),
-            run
+            run,
+            q.target.listing_page,
+            q.target.redirects
         ],
     )?;
     Ok(changed == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queued(url: &str, prio: i64) -> Queued {
+        let url = url::Url::parse(url).unwrap();
+        Queued {
+            host: url.host_str().unwrap().to_string(),
+            target: Target {
+                url,
+                title: String::new(),
+                hint: Hint::Page,
+                prio,
+                depth: 0,
+                listing_page: 0,
+                redirects: 0,
+            },
+            referrer: None,
+        }
+    }
+
+    #[test]
+    fn kinds_round_trip_by_name() {
+        for kind in UrlKind::ALL {
+            assert_eq!(UrlKind::from_name(kind.name()), Some(kind));
+        }
+        assert_eq!(UrlKind::from_name("page"), None);
+        assert_eq!(UrlKind::from(DocumentKind::Report), UrlKind::Report);
+        for bound in Bound::ALL {
+            assert_eq!(Bound::from_name(bound.name()), Some(bound));
+        }
+    }
+
+    #[test]
+    fn a_host_budget_bounds_what_is_queued_and_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = State::open(dir.path()).unwrap();
+        let (run, resumed) = state.begin_run(&[queued("http://a.gov.cn/", 0)]).unwrap();
+        assert!(!resumed);
+        let job = state.next_job("a.gov.cn").unwrap().unwrap();
+        assert_eq!(
+            (job.url.as_str(), job.host.as_str()),
+            ("http://a.gov.cn/", "a.gov.cn")
+        );
+        let links: Vec<Queued> = (0..5)
+            .map(|i| queued(&format!("http://a.gov.cn/{i}.html"), 1))
+            .chain([queued("http://b.gov.cn/", 2)])
+            .collect();
+        let record = Record {
+            kind: UrlKind::Listing,
+            status: Some(200),
+            ..Record::default()
+        };
+        let recorded = state.record(run, &job, &record, &links, 3).unwrap();
+        // The start URL and two links make three URLs for a.gov.cn; b.gov.cn has its own budget.
+        assert_eq!(recorded.queued, 3);
+        assert_eq!(recorded.hosts, ["a.gov.cn", "b.gov.cn"]);
+        let counts = state.run_counts(run).unwrap();
+        assert_eq!(
+            counts.bounds,
+            [("a.gov.cn".to_string(), Bound::UrlsPerHost)]
+        );
+        assert_eq!((counts.pending, counts.failed), (3, 0));
+        // A failure counts; a URL disallowed by robots.txt does not.
+        for (kind, error) in [(UrlKind::Error, "404"), (UrlKind::Disallowed, "robots")] {
+            let job = state.next_job("a.gov.cn").unwrap().unwrap();
+            let record = Record {
+                kind,
+                error: Some((error.into(), "no".into())),
+                ..Record::default()
+            };
+            state.record(run, &job, &record, &[], 3).unwrap();
+        }
+        assert_eq!(state.run_counts(run).unwrap().failed, 1);
+        assert!(!state.finish_run(run).unwrap(), "b.gov.cn is still queued");
+    }
+
+    #[test]
+    fn a_folder_and_its_index_page_are_queued_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = State::open(dir.path()).unwrap();
+        let (run, _) = state
+            .begin_run(&[queued("http://a.gov.cn/zwgk/index.html", 0)])
+            .unwrap();
+        let job = state.next_job("a.gov.cn").unwrap().unwrap();
+        let links = [
+            queued("http://a.gov.cn/zwgk/", 1),
+            queued("http://a.gov.cn/xxgk/", 1),
+            queued("http://a.gov.cn/xxgk/index.htm", 1),
+        ];
+        let recorded = state
+            .record(run, &job, &Record::default(), &links, 100)
+            .unwrap();
+        assert_eq!(recorded.queued, 1, "only /xxgk/ is new");
+    }
+
+    #[test]
+    fn an_older_state_gets_the_new_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(STATE_FILE)).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE urls(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, host TEXT NOT NULL,
+                 pending INTEGER NOT NULL, prio INTEGER NOT NULL, depth INTEGER NOT NULL,
+                 hint TEXT NOT NULL, referrer INTEGER, referrer_title TEXT, run_seen INTEGER NOT NULL,
+                 run_done INTEGER NOT NULL DEFAULT 0, kind TEXT, status INTEGER, error_kind TEXT,
+                 error TEXT, final_url TEXT, content_type TEXT, title TEXT, etag TEXT,
+                 last_modified TEXT, sha256 TEXT, attempts INTEGER, checked_at TEXT);
+             INSERT INTO urls(url, host, pending, prio, depth, hint, run_seen)
+                 VALUES ('http://a.gov.cn/', 'a.gov.cn', 1, 0, 0, 'page', 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let state = State::open(dir.path()).unwrap();
+        let job = state.next_job("a.gov.cn").unwrap().unwrap();
+        assert_eq!((job.listing_page, job.redirects), (0, 0));
+    }
 }
