@@ -14,14 +14,14 @@
 //! - [`write_site`] writes every page into a temporary folder beside the output and renames it
 //!   into place, so the output is the old site or the whole new one, never half of one.
 //!
-//! Every text from the data goes through one escaping helper ([`html`]); [`check_cells`] is the
-//! one place that maps a check's rule and scope to the cells it involves. Pages are
+//! Every text from the data goes through one escaping helper ([`html`]); the schema's
+//! [`cells_of_check`](nianbao_schema::cells_of_check) is the one place that maps a check's rule
+//! and scope to the cells it involves (the report page and `extract --format table` share it). Pages are
 //! self-contained: the stylesheet (a system CJK font stack, tabular figures) and the list's few
 //! lines of script are inlined, and nothing refers outside the site folder, so it works from
 //! `file://`.
 
 pub mod charts;
-pub mod check_cells;
 pub mod dataset;
 pub mod html;
 pub mod list;

@@ -9,9 +9,8 @@ use std::collections::HashMap;
 
 use nianbao_schema::checks::TABLE3_COLUMNS;
 use nianbao_schema::render::value_text;
-use nianbao_schema::{key_spec, Cell, Check, Report, Status};
+use nianbao_schema::{cells_of_check, key_spec, Cell, Check, Report, Status};
 
-use crate::check_cells::cells_of_check;
 use crate::dataset::ReportContext;
 use crate::html::{page_start, Html};
 
@@ -420,21 +419,24 @@ fn write_checks(html: &mut Html, report: &Report) {
         report.checks.len(),
         failed
     ));
-    let ordered = report
-        .checks
-        .iter()
-        .filter(|c| !c.passed)
-        .chain(report.checks.iter().filter(|c| c.passed));
-    for check in ordered {
-        html.raw(if check.passed {
-            "<li>✓ "
-        } else {
-            "<li class=\"fail\">✗ "
-        })
-        .text(&format!("{} {}: {}", check.rule, check.scope, check.detail))
-        .raw("</li>");
+    for check in report.checks.iter().filter(|c| !c.passed) {
+        html.raw("<li class=\"fail\">✗ ")
+            .text(&format!("{} {}: {}", check.rule, check.scope, check.detail))
+            .raw("</li>");
     }
     html.raw("</ul>");
+    let passed = report.checks.len() - failed;
+    if passed > 0 {
+        html.fmt(format_args!(
+            "<details><summary>通过的 {passed} 项</summary><ul class=\"checks\">"
+        ));
+        for check in report.checks.iter().filter(|c| c.passed) {
+            html.raw("<li>✓ ")
+                .text(&format!("{} {}: {}", check.rule, check.scope, check.detail))
+                .raw("</li>");
+        }
+        html.raw("</ul></details>");
+    }
     if !report.warnings.is_empty() {
         html.raw("<h2>提示</h2><ul class=\"warnings\">");
         for warning in &report.warnings {

@@ -6,7 +6,7 @@
 //! summed. X3.1 (across reports) names a column of table 三; on the later year's page its cell is
 //! `table3.carried_over.<column>` (the other side is last year's report).
 
-use nianbao_schema::checks::{equations, TABLE3_COLUMNS};
+use crate::checks::{equations, TABLE3_COLUMNS};
 
 /// A consistency rule, as named in the `checks` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,7 +84,7 @@ pub fn cells_of_check<'k>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nianbao_schema::Template;
+    use crate::Template;
 
     fn keys(template: Template) -> Vec<&'static str> {
         template.keys().map(|k| k.key.as_str()).collect()
