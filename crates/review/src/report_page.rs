@@ -75,26 +75,25 @@ fn cell_text(cell: &Cell) -> String {
 
 /// The hover text of a cell: its raw text, its candidates, the checks it fails.
 fn cell_title(cell: &Cell, failed: &[&Check]) -> String {
-    let mut lines = vec![format!("{} ({})", cell.key, status_label(cell.status))];
-    match &cell.raw {
-        Some(raw) => lines.push(format!("原文: {raw}")),
-        None => lines.push("原文: (无)".to_string()),
-    }
+    let mut title = match &cell.raw {
+        Some(raw) => format!("原文: {raw}"),
+        None => format!("原文: (无) {}", status_label(cell.status)),
+    };
     if !cell.candidates.is_empty() {
         let candidates: Vec<String> = cell
             .candidates
             .iter()
             .map(|n| value_text(Some(*n)))
             .collect();
-        lines.push(format!("可能的读法: {}", candidates.join(" | ")));
+        title.push_str(&format!("\n可能的读法: {}", candidates.join(" | ")));
     }
     for check in failed {
-        lines.push(format!(
-            "✗ {} {}: {}",
+        title.push_str(&format!(
+            "\n✗ {} {}: {}",
             check.rule, check.scope, check.detail
         ));
     }
-    lines.join("\n")
+    title
 }
 
 fn status_label(status: Status) -> &'static str {
@@ -110,19 +109,18 @@ fn status_label(status: Status) -> &'static str {
 /// Writes one `<td>` for `cell` (or an empty one when the template has no such cell).
 fn write_cell(html: &mut Html, cell: Option<&Cell>, failed: &HashMap<String, Vec<&Check>>) {
     let Some(cell) = cell else {
-        html.raw("<td class=\"num\"></td>");
+        html.raw("<td></td>");
         return;
     };
     let checks = failed.get(&cell.key).map_or(&[][..], Vec::as_slice);
     let class = if checks.is_empty() {
-        format!("num cell {}", cell.status.name())
+        cell.status.name().to_string()
     } else {
-        format!("num cell {} failed", cell.status.name())
+        format!("{} failed", cell.status.name())
     };
     html.raw("<td")
         .attr("class", &class)
         .attr("data-key", &cell.key)
-        .attr("data-status", cell.status.name())
         .attr("data-value", &value_text(cell.value))
         .attr("title", &cell_title(cell, checks))
         .raw(">")
@@ -488,10 +486,10 @@ mod tests {
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;年报"));
         assert!(page.contains("&lt;b&gt;"));
         assert!(page.contains(
-            "class=\"num cell number failed\" data-key=\"table3.new_received.total\" data-status=\"number\" data-value=\"5\""
+            "class=\"number failed\" data-key=\"table3.new_received.total\" data-value=\"5\""
         ));
-        assert!(page.contains("class=\"num cell blank failed\""));
-        assert!(page.contains("class=\"num cell dash failed\""));
+        assert!(page.contains("class=\"blank failed\""));
+        assert!(page.contains("class=\"dash failed\""));
     }
 
     #[test]

@@ -13,7 +13,7 @@ th{background:var(--head);font-weight:600;text-align:center}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.label{text-align:left}td.sub{padding-left:2.2em}tr.group td{background:#f7f9fa;font-weight:600}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;word-break:break-all}
-td.cell{min-width:3.2em}
+td[data-key]{min-width:3.2em;text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.blank{background:#f4f4f4;color:#9aa3ab}td.dash{background:#eef4ff;color:#4a6a9a}
 td.missing{background:#fde8e8;color:var(--fail);font-style:italic}td.ambiguous{background:#fff3d6;color:var(--warn)}
 td.failed{outline:2px solid var(--fail);outline-offset:-2px}
