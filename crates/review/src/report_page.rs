@@ -317,7 +317,7 @@ fn write_table3(html: &mut Html, cells: &[&Cell], failed: &HashMap<String, Vec<&
                 },
             )
     };
-    html.raw("<tr><th rowspan=\"3\">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th><th colspan=\"7\">申请人情况</th></tr>");
+    html.raw("<tr><th class=\"corner\" rowspan=\"3\">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th><th colspan=\"7\">申请人情况</th></tr>");
     html.raw("<tr><th rowspan=\"2\">")
         .text(&label_of(TABLE3_COLUMNS[0]))
         .raw("</th><th colspan=\"5\">法人或其他组织</th><th rowspan=\"2\">")
