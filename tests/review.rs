@@ -481,18 +481,21 @@ fn the_samples_site_loads_cleanly_in_a_browser_and_shows_the_dataset() {
     screenshot(&chromium, &pages[0], &artifacts.join("report.png"));
 }
 
-/// A CSV dataset written by hand, as an older nianbao would have (no `error_kind` column), with
-/// a title that is markup and a failed check.
+/// A CSV dataset written by hand, as an older nianbao would have (no `error_kind` column) plus a
+/// `region_level` column another tool added, with a title that is markup, a failed check, and
+/// the same agency's previous year.
 fn write_hostile_csv_dataset(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     let id = "ab".repeat(32);
     std::fs::write(
         dir.join("reports.csv"),
         format!(
-            "\u{feff}report_id,source_path,title,agency,agency_normalized,year,template,error,duplicate_of,warnings\n\
-             {id},a.html,\"<script>window.pwned=1</script><img src=x onerror=window.pwned=2>\",某局,某局,2023,2021,,,\n\
-             {},b.doc,,,,,,\"legacy Word <b>.doc</b>\",,\n",
-            "cd".repeat(32)
+            "\u{feff}report_id,source_path,title,agency,agency_normalized,year,template,error,duplicate_of,warnings,region_level\n\
+             {id},a.html,\"<script>window.pwned=1</script><img src=x onerror=window.pwned=2>\",某局,某局,2023,2021,,,,county\n\
+             {},b.doc,,,,,,\"legacy Word <b>.doc</b>\",,,\n\
+             {},c.html,某局2022年报,某局,某局,2022,2021,,,,county\n",
+            "cd".repeat(32),
+            "ef".repeat(32)
         ),
     )
     .unwrap();
@@ -580,6 +583,44 @@ fn markup_in_the_data_stays_text_and_failed_checks_are_drawn() {
     assert!(
         ambiguous[2].as_str().unwrap().contains("原文: 12 3"),
         "{ambiguous}"
+    );
+}
+
+#[test]
+fn a_new_site_replaces_the_old_one_whole_and_a_failed_run_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = dir.path().join("dataset");
+    let site = dir.path().join("site");
+    write_hostile_csv_dataset(&dataset);
+    std::fs::create_dir_all(site.join("reports")).unwrap();
+    std::fs::write(site.join("stale.html"), "old").unwrap();
+    let args = [
+        "review",
+        dataset.to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+    ];
+    assert!(nianbao(&args).status.success());
+    assert!(
+        !site.join("stale.html").exists(),
+        "nothing of the old site is left"
+    );
+    assert!(site.join("index.html").is_file());
+    let before = std::fs::read_to_string(site.join("index.html")).unwrap();
+    std::fs::remove_file(dataset.join("reports.csv")).unwrap();
+    assert_eq!(nianbao(&args).status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(site.join("index.html")).unwrap(),
+        before
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary folder is left: {leftovers:?}"
     );
 }
 
