@@ -15,7 +15,7 @@ pub fn render_list(dataset: &Dataset, title: &str) -> String {
         .raw("<label><input id=\"filter-failed\" type=\"checkbox\"> 只看未通过校验的</label></p>")
         .raw("<table id=\"report-list\" class=\"list\"><thead><tr>")
         .raw("<th data-sort=\"text\">机关</th><th data-sort=\"number\">年度</th><th data-sort=\"text\">格式</th>")
-        .raw("<th data-sort=\"number\">未通过校验</th><th data-sort=\"number\">校验</th><th data-sort=\"text\">标题</th><th data-sort=\"text\">状态</th>")
+        .raw("<th data-sort=\"number\">未通过校验</th><th data-sort=\"number\">校验</th><th data-sort=\"text\">标题</th><th data-sort=\"text\">文件</th><th data-sort=\"text\">状态</th>")
         .raw("</tr></thead><tbody>");
     for entry in &dataset.reports {
         let report = &entry.report;
@@ -52,7 +52,9 @@ pub fn render_list(dataset: &Dataset, title: &str) -> String {
                 .raw("</a>"),
             None => html.text(label),
         };
-        html.raw("</td><td>");
+        html.raw("</td><td>")
+            .text(&report.source.format)
+            .raw("</td><td>");
         write_state(&mut html, entry);
         html.raw("</td></tr>");
     }

@@ -324,6 +324,77 @@ pub fn render_overview(dataset: &Dataset, title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dataset::ReadFailure;
+    use nianbao_schema::{Cell, Check, Meta, Number};
+
+    fn read_report(year: i32, received: i64, granted: i64, passed: bool) -> DatasetReport {
+        let cell = |key: &str, value: i64| Cell {
+            key: key.to_string(),
+            value: Some(Number::Int(value)),
+            status: Status::Number,
+            raw: None,
+            candidates: Vec::new(),
+            unit: None,
+        };
+        DatasetReport {
+            report: Report {
+                report: Meta {
+                    year: Some(year),
+                    template: Some("2021".into()),
+                    ..Meta::default()
+                },
+                cells: vec![
+                    cell("table3.new_received.total", received),
+                    cell("table3.result.granted.total", granted),
+                    cell("table3.result.denied.state_secret.total", 1),
+                ],
+                checks: vec![Check {
+                    rule: "R3.1".into(),
+                    scope: "total".into(),
+                    passed,
+                    detail: String::new(),
+                }],
+                ..Report::default()
+            },
+            ..DatasetReport::default()
+        }
+    }
+
+    #[test]
+    fn the_overview_sums_years_and_counts_failures() {
+        let failed_read = DatasetReport {
+            failure: Some(ReadFailure {
+                kind: "<rtf>".into(),
+                message: "an RTF file".into(),
+            }),
+            ..DatasetReport::default()
+        };
+        let dataset = Dataset {
+            reports: vec![
+                read_report(2022, 10, 6, true),
+                read_report(2022, 5, 2, false),
+                read_report(2023, 7, 7, true),
+                failed_read,
+            ],
+            ..Dataset::default()
+        };
+        let page = render_overview(&dataset, "审阅 <x>");
+        assert!(page.contains("<h1>审阅 &lt;x&gt;</h1>"));
+        assert!(
+            page.contains("<strong>2</strong> / 3 (66.7%)"),
+            "every check passing"
+        );
+        assert!(page.contains("<tr><td class=\"label\">2022</td><td class=\"num\">15</td><td class=\"num\">8</td><td class=\"num\">0</td><td class=\"num\">2</td>"));
+        assert!(
+            page.contains(">R3.1 total</text>"),
+            "the most failed checks"
+        );
+        assert!(
+            page.contains("<h3>&lt;rtf&gt; (1)</h3>"),
+            "failures by kind"
+        );
+        assert!(!page.contains("按行政层级"));
+    }
 
     #[test]
     fn outcome_rows_are_grouped_by_their_heading() {
