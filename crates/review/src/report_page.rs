@@ -304,18 +304,15 @@ fn write_table2(html: &mut Html, cells: &[&Cell], failed: &HashMap<String, Vec<&
 
 fn write_table3(html: &mut Html, cells: &[&Cell], failed: &HashMap<String, Vec<&Check>>) {
     html.raw("<h2>三、收到和处理政府信息公开申请情况</h2><table class=\"t3\"><thead>");
+    // The applicant columns' printed labels, the same in every row and both templates.
     let label_of = |column: &str| {
-        cells
-            .iter()
-            .find(|c| c.key.ends_with(&format!(".{column}")))
-            .and_then(|c| key_spec(&c.key))
-            .map_or_else(
-                || column.to_string(),
-                |s| {
-                    let label = s.column_label.rsplit(" / ").next();
-                    label.unwrap_or(&s.column_label).to_string()
-                },
-            )
+        key_spec(&format!("table3.new_received.{column}")).map_or_else(
+            || column.to_string(),
+            |s| {
+                let label = s.column_label.rsplit(" / ").next();
+                label.unwrap_or(&s.column_label).to_string()
+            },
+        )
     };
     html.raw("<tr><th class=\"corner\" rowspan=\"3\">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th><th colspan=\"7\">申请人情况</th></tr>");
     html.raw("<tr><th rowspan=\"2\">")

@@ -10,7 +10,7 @@ h1{font-size:24px;margin:8px 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bo
 a{color:#0b57a4}nav{margin:4px 0 12px;color:var(--muted)}nav a{margin-right:14px}
 table{border-collapse:collapse;margin:6px 0 12px}th,td{border:1px solid var(--line);padding:3px 7px;vertical-align:middle}
 th{background:var(--head);font-weight:600;text-align:center}
-.t3 thead th{white-space:nowrap}.t3 thead th.corner{white-space:normal;max-width:20em;font-weight:400;font-size:13px}
+.t3 thead th,.t4 thead th{white-space:nowrap}.t3 td.label{min-width:16em}.t3 thead th.corner{white-space:normal;max-width:20em;font-weight:400;font-size:13px}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.label{text-align:left}td.sub{padding-left:2.2em}tr.group td{background:#f7f9fa;font-weight:600}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px}dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;word-break:break-all}
