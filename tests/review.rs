@@ -443,6 +443,13 @@ fn the_samples_site_loads_cleanly_in_a_browser_and_shows_the_dataset() {
         "document.querySelectorAll('#report-list tbody tr').length",
     );
     assert_eq!(rows, json!(6), "every document of the samples is listed");
+    // A click on 年度 sorts ascending, a second click descending.
+    let years = "(() => { document.querySelectorAll('#report-list th')[1].click(); \
+         return Array.from(document.querySelectorAll('#report-list tbody tr')).map(r => r.cells[1].textContent); })()";
+    let ascending = browser.evaluate(&session, years);
+    assert_eq!(ascending[0], json!("2020"), "{ascending}");
+    let descending = browser.evaluate(&session, years);
+    assert_eq!(descending[0], json!("2023"), "{descending}");
     // Filtering hides the rows that do not match.
     let shown = browser.evaluate(
         &session,
