@@ -693,3 +693,82 @@ fn the_browser_harness_sees_errors_and_outside_requests() {
         "{load:#?}"
     );
 }
+
+#[test]
+fn a_csv_dataset_gives_the_same_site_as_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = Path::new(ROOT).join("samples");
+    let mut sites = Vec::new();
+    for format in ["parquet", "csv"] {
+        let dataset = dir.path().join(format!("dataset-{format}"));
+        let site = dir.path().join(format!("site-{format}"));
+        let built = nianbao(&[
+            "dataset",
+            samples.to_str().unwrap(),
+            "--out",
+            dataset.to_str().unwrap(),
+            "--format",
+            format,
+            "-q",
+        ]);
+        assert!(
+            built.status.success(),
+            "{}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let reviewed = nianbao(&[
+            "review",
+            dataset.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+        ]);
+        assert!(
+            reviewed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&reviewed.stderr)
+        );
+        sites.push(site);
+    }
+    let pages = |site: &Path| -> Vec<(PathBuf, String)> {
+        html_files(site)
+            .into_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                (p.strip_prefix(site).unwrap().to_path_buf(), text)
+            })
+            .collect()
+    };
+    let (parquet, csv) = (pages(&sites[0]), pages(&sites[1]));
+    assert_eq!(parquet.len(), 2 + 6);
+    for ((name, a), (other, b)) in parquet.iter().zip(&csv) {
+        assert_eq!(name, other);
+        assert!(
+            a == b,
+            "{}: the CSV dataset reads differently",
+            name.display()
+        );
+    }
+}
+
+#[test]
+fn extract_format_html_loads_cleanly_in_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let sample = Path::new(ROOT).join("samples/bureau-2020-v2019.docx");
+    let output = nianbao(&[
+        "extract",
+        sample.to_str().unwrap(),
+        "--format",
+        "html",
+        "-o",
+        page.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let Some(chromium) = chromium() else { return };
+    let profile = tempfile::tempdir().unwrap();
+    let mut browser = Browser::launch(&chromium, profile.path());
+    let session = browser.open_tab();
+    assert_loads_cleanly(&mut browser, &session, dir.path(), &page);
+    let cells = browser.evaluate(&session, "document.querySelectorAll('td[data-key]').length");
+    assert_eq!(cells, json!(198), "every key of the 2019 template");
+}
