@@ -1,4 +1,4 @@
-//! `nianbao extract FILE`: one report to JSON, CSV or an aligned table.
+//! `nianbao extract FILE`: one report to JSON, CSV, an aligned table or an HTML page.
 //!
 //! Exit codes: 0 extracted (also without a standard table: the warnings say so), 1 the file
 //! cannot be read, 2 bad arguments (clap).
@@ -47,6 +47,8 @@ enum OutputFormat {
     Csv,
     /// An aligned table with Chinese labels, for a person.
     Table,
+    /// One self-contained HTML page (the report page of `nianbao review`).
+    Html,
 }
 
 /// Runs `nianbao extract`.
@@ -69,6 +71,9 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
         OutputFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
         OutputFormat::Csv => nianbao_schema::render::to_csv(&report),
         OutputFormat::Table => nianbao_schema::render::to_table(&report),
+        OutputFormat::Html => {
+            nianbao_review::render_report_page(&report, &nianbao_review::PageContext::default())
+        }
     };
     match &args.output {
         Some(path) => write_atomic(path, text.as_bytes())

@@ -1,11 +1,12 @@
 //! `nianbao`: the command line, and the only place that parses arguments, prints, sets up
 //! logging and maps outcomes to exit codes. One module per subcommand: `extract` one file
-//! (nianbao-extract), build a `dataset` (nianbao-dataset), `crawl` a site (nianbao-fetch); the
+//! (nianbao-extract), build a `dataset` (nianbao-dataset), `crawl` a site (nianbao-fetch), `review` a dataset as a static site (nianbao-review); the
 //! libraries take option structs and return values or typed errors.
 
 mod crawl;
 mod dataset;
 mod extract;
+mod review;
 
 use std::process::ExitCode;
 
@@ -36,6 +37,11 @@ enum Command {
     Dataset(dataset::DatasetArgs),
     /// Collect the reports of government sites, politely and resumably.
     Crawl(crawl::CrawlArgs),
+    /// Write a static HTML review of a dataset: overview, report list, one page per report.
+    ///
+    /// Exit codes: 0 written, 1 fatal (no dataset in the folder, nothing replaced), 2 bad
+    /// arguments.
+    Review(review::ReviewArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +50,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => extract::run(args),
         Command::Dataset(args) => dataset::run(args),
         Command::Crawl(args) => crawl::run(args),
+        Command::Review(args) => review::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! The two national templates as data: every canonical key with its row, column and value kind,
 //! read once from the embedded `keys.tsv` (the project's copy of `shared/schema/keys.tsv`).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// One of the national table formats.
@@ -145,9 +146,13 @@ pub fn all_keys() -> &'static [KeySpec] {
     KEYS.get_or_init(|| parse_keys(include_str!("../data/keys.tsv")))
 }
 
-/// The spec of one key, if it is canonical.
+/// The spec of one key, if it is canonical (a hash lookup: renderers call it for every cell).
 pub fn key_spec(key: &str) -> Option<&'static KeySpec> {
-    all_keys().iter().find(|k| k.key == key)
+    static INDEX: OnceLock<HashMap<&'static str, &'static KeySpec>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| all_keys().iter().map(|k| (k.key.as_str(), k)).collect())
+        .get(key)
+        .copied()
 }
 
 fn parse_keys(tsv: &str) -> Vec<KeySpec> {
