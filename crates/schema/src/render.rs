@@ -46,12 +46,6 @@ pub fn to_csv(report: &Report) -> String {
     out
 }
 
-/// Text from the document with its control characters (escape sequences, carriage returns, …)
-/// removed, so printing it cannot move the cursor or recolour a terminal.
-fn printable(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect()
-}
-
 /// `s` cut to at most `width` display columns, with `…` when cut.
 fn clip(s: &str, width: usize) -> String {
     if s.width() <= width {
