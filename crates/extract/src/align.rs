@@ -6,7 +6,9 @@
 //! 行政规范性文件 match), never by exact string. A row's values are the cells that follow its
 //! label: in a real table, the value cells of the label's row; in a flattened form, the next
 //! cells of the stream, where a blank cell is a blank value, not structure to skip. Cells that ran
-//! together into one digit run are handed to the solver ([`crate::solve`]).
+//! together into one digit run are handed to the solver ([`crate::solve`]), and so are the
+//! values of a printed row that has fewer of them than columns (its blank cells were left
+//! out, as text made of a PDF prints them): which columns they fill is for the rules to say.
 //!
 //! The template is detected per table from its headers: 本年制发件数 ⇒ 2021; 本年新制作数量 /
 //! 上一年项目数量 / 第二十条第（九）项 ⇒ 2019; table 三's （六） shape decides when table 二 is
@@ -165,6 +167,9 @@ pub enum Values {
     Run(usize),
     /// Fewer value cells than columns.
     Partial(Vec<usize>),
+    /// The values of one printed row that has fewer of them than columns, in order: its blank
+    /// cells were left out, so the columns they fill are not known.
+    Gapped(Vec<usize>),
 }
 
 /// A template row located in the document.
@@ -248,7 +253,7 @@ pub fn align(items: &[Item]) -> Alignment {
         match find_row(items, cursor, &spec) {
             Some(found) => {
                 cursor = match &found.values {
-                    Values::Cells(v) | Values::Partial(v) => {
+                    Values::Cells(v) | Values::Partial(v) | Values::Gapped(v) => {
                         v.last().copied().unwrap_or(found.label) + 1
                     }
                     Values::Run(r) => r + 1,
@@ -421,6 +426,9 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         if same_row.len() >= k {
             return Some(Values::Cells(pick_k(items, same_row, k)));
         }
+        if let Some(gapped) = gapped(items, &same_row) {
+            return Some(gapped);
+        }
     }
     let mut got = Vec::new();
     let mut skipped = 0;
@@ -453,6 +461,13 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         n if n == k => Some(Values::Cells(got)),
         _ => Some(Values::Partial(got)),
     }
+}
+
+/// The values of one printed row with fewer values than columns and no blank cell (a row that
+/// prints its blanks has its columns); `None` when it has none.
+fn gapped(items: &[Item], values: &[usize]) -> Option<Values> {
+    let printed = |&i: &usize| !matches!(items[i].value, crate::normalize::CellValue::Blank);
+    (!values.is_empty() && values.iter().all(printed)).then(|| Values::Gapped(values.to_vec()))
 }
 
 /// Chooses `k` of a row's value cells when it has more: blank cells at the end go first (a
@@ -534,6 +549,21 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
     }
     if got.is_empty() {
         return None;
+    }
+    let one_row = got
+        .iter()
+        .all(|&j| items[j].row.is_some() && items[j].row == items[got[0]].row);
+    if got.len() < 15 && one_row {
+        if let Some(values) = gapped(items, &got) {
+            return Some(vec![FoundRow {
+                spec: RowSpec {
+                    path: "table4",
+                    columns: specs.iter().flat_map(|s| s.columns.clone()).collect(),
+                },
+                label: anchor,
+                values,
+            }]);
+        }
     }
     let rows = specs
         .into_iter()
@@ -628,6 +658,21 @@ mod tests {
         let it = items(&doc);
         let spec = row_2021("table3.result.other.no_correction");
         assert!(find_row(&it, 0, spec).is_none());
+    }
+
+    #[test]
+    fn a_printed_row_with_fewer_values_than_columns_is_gapped() {
+        let doc = crate::read::text::read(
+            "一、本年新收政府信息公开申请数量   821   35   859\n\
+             二、上年结转政府信息公开申请数量   18           18\n\
+             （一）予以公开   258\n",
+        );
+        let it = items(&doc);
+        let found = find_row(&it, 0, row_2021("table3.new_received")).unwrap();
+        assert_eq!(found.values, Values::Gapped(vec![1, 2, 3]));
+        // Never the next row's values.
+        let found = find_row(&it, 4, row_2021("table3.carried_over")).unwrap();
+        assert_eq!(found.values, Values::Gapped(vec![5, 6]));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! From aligned rows to canonical cells: each value item read as a number, blank or dash and
 //! checked against its key's kind (counts are integers ≥ 0, 本年增/减 may be negative, amounts
 //! are decimals); units printed inside cells converted where the template fixes the unit; rows
-//! whose cells ran together solved as one table; every key of the template present exactly once.
+//! whose cells ran together, or that left their blank cells out, solved as one table; every key of the template present exactly once.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -61,6 +61,21 @@ pub fn read_cells(
                     run_raw.insert(spec.key.clone(), items[*i].text.to_string());
                 }
                 runs.push(RunRow::new(&row.spec, items[*i].text.to_string()));
+            }
+            Values::Gapped(idx) => {
+                // A dash is `-` to the solver; numbers as printed.
+                let values: Vec<&str> = idx
+                    .iter()
+                    .map(|&i| match items[i].value {
+                        CellValue::Dash => "-",
+                        _ => items[i].text.trim(),
+                    })
+                    .collect();
+                let run = RunRow::gapped(&row.spec, values);
+                for spec in &row.spec.columns {
+                    run_raw.insert(spec.key.clone(), run.run.clone());
+                }
+                runs.push(run);
             }
         }
     }
@@ -154,6 +169,15 @@ fn solve_runs(
         };
         let raw = run_raw.get(&key).cloned();
         let cell = match resolved {
+            // A column left without a value in a row printed without its blank cells.
+            Resolved::Value { raw: cell_raw, .. } if cell_raw.is_empty() => Cell {
+                key: key.clone(),
+                value: None,
+                status: Status::Blank,
+                raw: Some(cell_raw),
+                candidates: Vec::new(),
+                unit: None,
+            },
             Resolved::Value {
                 value,
                 raw: cell_raw,

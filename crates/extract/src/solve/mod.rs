@@ -9,6 +9,9 @@
 //! 1. **Split** ([`split_candidates`]): every run is cut into exactly one cell per column under
 //!    the cell grammar (no leading zeros, a sign only in signed columns, decimals and a 元/万元
 //!    unit only in amounts, surviving spaces are boundaries, a lone `-` is a dash read as 0).
+//!    A row printed without its blank cells ([`RunRow::gaps`]) is split by placing its values,
+//!    in order, in the columns, the others blank (read as 0); its row total (R3.2) applies
+//!    only where the total is printed, as in the checks.
 //! 2. **Row rules**: an equation whose cells all lie in one row (R3.2 row totals, R4.1 groups of
 //!    table 四), with cells read elsewhere (`known`) as constants, filters that row's splits while
 //!    they are enumerated.
@@ -38,13 +41,16 @@ use nianbao_schema::{Number, ValueKind};
 use search::{Nodes, Problem, SearchRow, Support};
 use split::{LocalEq, Prepared, Split, Unsplittable, SCALE};
 
-/// One printed row whose value cells ran together.
+/// One printed row whose value cells ran together, or whose blank cells were left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRow {
     /// The canonical key and value kind of every cell, left to right.
     pub columns: Vec<(String, ValueKind)>,
     /// The cells as printed: digits, spaces, `-`, `.`, a unit such as 元 or 万元.
     pub run: String,
+    /// The row is read with gaps: each space-separated value is one cell, in order, and the
+    /// columns left without one are blank (a row printed without its blank cells).
+    pub gaps: bool,
 }
 
 impl RunRow {
@@ -57,6 +63,19 @@ impl RunRow {
                 .map(|k| (k.key.clone(), k.kind))
                 .collect(),
             run: run.into(),
+            gaps: false,
+        }
+    }
+
+    /// The values printed for a template row whose blank cells were left out, in order.
+    pub fn gapped<'v>(
+        spec: &nianbao_schema::RowSpec,
+        values: impl IntoIterator<Item = &'v str>,
+    ) -> RunRow {
+        let values: Vec<&str> = values.into_iter().collect();
+        RunRow {
+            gaps: true,
+            ..RunRow::new(spec, values.join(" "))
         }
     }
 }
@@ -153,7 +172,7 @@ pub fn split_candidates(
     columns: &[ValueKind],
     limit: usize,
 ) -> Vec<Vec<(Number, String)>> {
-    let Ok(prep) = Prepared::new(run, columns) else {
+    let Ok(prep) = Prepared::new(run, columns, false) else {
         return Vec::new();
     };
     let steps = Budget::default().max_split_steps;
@@ -193,6 +212,8 @@ struct Compiled {
     terms: Vec<(usize, usize, i128)>,
     constant: i128,
     rows: Vec<usize>,
+    /// For a row total (R3.2): the total's place; the rule applies only where it is printed.
+    unless_blank: Option<(usize, usize)>,
 }
 
 /// What is known about one row.
@@ -273,7 +294,11 @@ impl<'a> Solver<'a> {
                 terms: Vec::new(),
                 constant: 0,
                 rows: Vec::new(),
+                unless_blank: None,
             };
+            if eq.rule == "R3.2" {
+                compiled.unless_blank = eq.rhs.first().and_then(|k| at.get(k.as_str()).copied());
+            }
             for (keys, sign) in [(&eq.lhs, 1), (&eq.rhs, -1)] {
                 for key in keys {
                     if let Some(&(r, c)) = at.get(key.as_str()) {
@@ -318,6 +343,7 @@ impl<'a> Solver<'a> {
                     id,
                     terms: eq.terms.iter().map(|&(_, c, s)| (c, s)).collect(),
                     constant: eq.constant,
+                    unless_blank: eq.unless_blank.map(|(_, c)| c),
                 })
                 .collect();
             let kinds: Vec<ValueKind> = row.columns.iter().map(|(_, k)| *k).collect();
@@ -325,7 +351,7 @@ impl<'a> Solver<'a> {
                 local,
                 ..RowState::default()
             };
-            match Prepared::new(&row.run, &kinds) {
+            match Prepared::new(&row.run, &kinds, row.gaps) {
                 Err(why) => {
                     st.opaque = Some(match why {
                         Unsplittable::Character(c) => format!("holds {c:?}, which no cell may"),
