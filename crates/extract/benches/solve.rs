@@ -69,6 +69,7 @@ fn table(t3: &str, t4: &str) -> Vec<RunRow> {
                 .map(|c| (format!("table3.{path}.{c}"), ValueKind::Count))
                 .collect(),
             run: run.to_string(),
+            gaps: false,
         })
         .collect();
     rows.push(RunRow {
@@ -80,6 +81,7 @@ fn table(t3: &str, t4: &str) -> Vec<RunRow> {
             })
             .collect(),
         run: t4.to_string(),
+        gaps: false,
     });
     rows
 }
