@@ -4,6 +4,8 @@
 # researchers' notebook against a dataset built from samples/. Installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# pdftotext (poppler-utils) makes the text forms of the corpus PDFs for the corpus test.
+command -v pdftotext || (apt-get update && apt-get install -y poppler-utils)
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace

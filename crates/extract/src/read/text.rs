@@ -6,10 +6,11 @@
 //!   (`\t三、` / `` / `本年度办理结果`). Two blank lines, or a line of prose, end the table.
 //! - **line per cell** (LibreOffice's text export, crawler dumps): every line is a paragraph,
 //!   and empty lines are kept as blank paragraphs, because there they stand for blank or
-//!   merged cells.
+//!   merged cells; except in text laid out on pages (form feeds: text made of a PDF), where
+//!   blank lines only separate blocks of text.
 //! - **rows printed as lines** (`pdftotext -layout`, converters that keep a row on one line:
 //!   `行政许可 97`, `（一）予以公开   50   0   0`): see [`RowLines`]; chosen when at least
-//!   [`MIN_ROW_LINES`] lines are such rows.
+//!   [`MIN_ROW_LINES`] lines are such rows, and no fewer than the lines of a lone value.
 
 use crate::assemble::{Assembler, CellSpan};
 use crate::document::{Block, Document, ReadLimits};
@@ -26,15 +27,19 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
     let max = limits.max_paragraphs;
     let lines: Vec<&str> = super::lines(text).take(max).collect();
     let tab_lines = lines.iter().filter(|l| l.starts_with('\t')).count();
-    // A lone value is a cell of a line-per-cell text as often as a row of one.
-    let row_lines = lines
-        .iter()
-        .filter_map(|l| row_line(l))
-        .filter(|r| !r.label.is_empty() || r.values.len() >= 2)
-        .count();
+    // A lone value is a cell of a line-per-cell text as often as a row of one: rows printed
+    // as lines are the text's form when they are at least as many as the lone values.
+    let (mut row_lines, mut lone_values) = (0, 0);
+    for row in lines.iter().filter_map(|l| row_line(l)) {
+        if row.label.is_empty() && row.values.len() == 1 {
+            lone_values += 1;
+        } else {
+            row_lines += 1;
+        }
+    }
     let mut doc = if tab_lines >= 8 && tab_lines * 10 >= lines.len() {
         read_tab_flattened(&lines, limits)
-    } else if row_lines >= MIN_ROW_LINES {
+    } else if row_lines >= MIN_ROW_LINES && row_lines >= lone_values {
         let mut out = Assembler::new(limits);
         let mut rows = RowLines::default();
         for line in &lines {
@@ -43,10 +48,15 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
         rows.finish(&mut out);
         out.finish()
     } else {
+        // Text with page breaks was laid out on pages (made of a PDF): its blank lines
+        // separate blocks of text, they are not blank cells.
+        let paged = text.contains('\u{c}');
         Document {
             blocks: lines
                 .iter()
-                .map(|l| Block::Paragraph(l.trim_end().to_string()))
+                .map(|l| l.trim_start_matches('\u{c}').trim_end())
+                .filter(|l| !(paged && l.is_empty()))
+                .map(|l| Block::Paragraph(l.to_string()))
                 .collect(),
             ..Document::default()
         }
