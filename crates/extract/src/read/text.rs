@@ -292,6 +292,10 @@ struct OpenRow<'a> {
     values: Vec<&'a str>,
     /// Label lines read after the values.
     lines_after: usize,
+    /// Whether the label may go on below the values: it began above them, the values' line
+    /// has none, or it is indented as in a table laid out in text (a label at the margin, as
+    /// in Markdown, is a line of its own).
+    wraps: bool,
 }
 
 /// Text in which a table row is printed as one line, its label followed by its values
@@ -305,8 +309,10 @@ struct OpenRow<'a> {
 ///    kept as cells of their own ahead of it.
 /// 3. A label **wrapped around its values** is gathered: lines without values before the row
 ///    line, from the last one that begins with an ordinal (`（二）部分公开…`), make up the start
-///    of the label when the row line's own label does not begin with an ordinal; lines right
-///    after it continue it when they start in the label's column and begin with no ordinal.
+///    of the label when the row line's own label does not begin with an ordinal; a row line
+///    without a label takes the line above it. A label begun above its values, absent from
+///    their line or indented (a table laid out in text) is continued by the lines right after
+///    it that start in the label's column and begin with no ordinal.
 ///    Fragments in other columns are kept as cells of their own.
 /// 4. Blank lines are not cells here: they end a row's label.
 #[derive(Default)]
@@ -339,7 +345,8 @@ impl<'a> RowLines<'a> {
             return;
         }
         if let Some(open) = &mut self.open {
-            let continues = open.lines_after < MAX_LABEL_LINES_AFTER
+            let continues = open.wraps
+                && open.lines_after < MAX_LABEL_LINES_AFTER
                 && frags
                     .last()
                     .zip(open.label.as_ref())
@@ -395,6 +402,7 @@ impl<'a> RowLines<'a> {
             (own.is_none() && self.pending[above].len() == 1).then_some(above)
         });
         let mut label: Option<Label> = None;
+        let mut wraps = own.is_none_or(|f| f.at > 0);
         if let (Some(start), false) = (start, own_begins) {
             let first = *self.pending[start].last().expect("a fragment");
             let aligned = own.is_none_or(|f| f.at.abs_diff(first.at) <= LABEL_ALIGN);
@@ -415,6 +423,7 @@ impl<'a> RowLines<'a> {
                     }
                 }
                 label = Some(gathered);
+                wraps = true;
             }
         }
         for frags in self.pending.drain(..) {
@@ -431,6 +440,7 @@ impl<'a> RowLines<'a> {
             label,
             values: row.values,
             lines_after: 0,
+            wraps,
         });
     }
 
