@@ -17,6 +17,7 @@
 use nianbao_schema::{RowSpec, Template};
 
 use crate::items::Item;
+use crate::normalize::CellValue;
 
 /// How a template row is recognised.
 struct RowMatcher {
@@ -116,6 +117,23 @@ const T4_HEADER_WORDS: &[&str] = &[
     "维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "复议", "诉讼",
 ];
 
+/// Column headers of table 二: values after one of them are that column's (a table printed
+/// column by column), not the values of the row label before it.
+const T2_COLUMN_HEADERS: &[&str] = &[
+    "制发件数",
+    "废止件数",
+    "现行有效",
+    "处理决定数量",
+    "收费金额",
+    "新制作数量",
+    "新公开数量",
+    "公开总数量",
+    "上一年项目",
+    "本年增减",
+    "采购项目数量",
+    "采购总金额",
+];
+
 /// The longest a table-二 label may be after its annotation is removed.
 const T2_LABEL_MAX: usize = 16;
 /// How far ahead of the previous row a row's label is looked for, in items.
@@ -165,7 +183,8 @@ pub enum Values {
     Cells(Vec<usize>),
     /// One run of digits for all columns (cells ran together).
     Run(usize),
-    /// Fewer value cells than columns.
+    /// Fewer value cells than columns before the next text: cells were lost, or other
+    /// rows' values are mixed in, so which columns these fill is not known.
     Partial(Vec<usize>),
     /// The values of one printed row that has fewer of them than columns, in order: its blank
     /// cells were left out, so the columns they fill are not known.
@@ -444,6 +463,9 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         }
         if item.value.is_value() && !item.run {
             got.push(j);
+        } else if got.is_empty() && T2_COLUMN_HEADERS.iter().any(|h| item.fold.contains(h)) {
+            // The values after a column header are that column's.
+            return None;
         } else if got.is_empty()
             && !strict
             && skipped < MAX_SKIPPED_TEXT
@@ -456,8 +478,14 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         }
         j += 1;
     }
+    // More values follow than the row has columns: the values of several rows are mixed (text
+    // made of a PDF prints a table's values by column), and which are this row's is not known.
+    let runs_on = items.get(j).is_some_and(|next| {
+        next.value.is_value() && !matches!(next.value, CellValue::Blank) && !next.run
+    });
     match got.len() {
         0 => None,
+        n if n == k && runs_on => Some(Values::Partial(Vec::new())),
         n if n == k => Some(Values::Cells(got)),
         _ => Some(Values::Partial(got)),
     }
@@ -466,7 +494,7 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
 /// The values of one printed row with fewer values than columns and no blank cell (a row that
 /// prints its blanks has its columns); `None` when it has none.
 fn gapped(items: &[Item], values: &[usize]) -> Option<Values> {
-    let printed = |&i: &usize| !matches!(items[i].value, crate::normalize::CellValue::Blank);
+    let printed = |&i: &usize| !matches!(items[i].value, CellValue::Blank);
     (!values.is_empty() && values.iter().all(printed)).then(|| Values::Gapped(values.to_vec()))
 }
 
@@ -474,7 +502,7 @@ fn gapped(items: &[Item], values: &[usize]) -> Option<Values> {
 /// merged value cell exported as blanks), then blank cells at the start (an empty label
 /// column), then the first `k` are kept.
 fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
-    let blank = |i: usize| matches!(items[i].value, crate::normalize::CellValue::Blank);
+    let blank = |i: usize| matches!(items[i].value, CellValue::Blank);
     while cells.len() > k && cells.last().is_some_and(|&i| blank(i)) {
         cells.pop();
     }
@@ -514,7 +542,7 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
     }
     let mut last_header = anchor;
     for (j, it) in items.iter().enumerate().skip(anchor + 1).take(120) {
-        if it.run || matches!(it.value, crate::normalize::CellValue::Number(..)) {
+        if it.run || matches!(it.value, CellValue::Number(..)) {
             break;
         }
         if !it.value.is_value() {
@@ -673,6 +701,26 @@ mod tests {
         // Never the next row's values.
         let found = find_row(&it, 4, row_2021("table3.carried_over")).unwrap();
         assert_eq!(found.values, Values::Gapped(vec![5, 6]));
+    }
+
+    #[test]
+    fn values_that_may_be_another_rows_are_not_taken() {
+        // More values than columns before the next text: rows printed by column.
+        let doc = lines("政府集中采购|6|251000|13|其他");
+        let it = items(&doc);
+        let spec = Template::V2019
+            .rows()
+            .iter()
+            .find(|r| r.path == "table2.art20_9.central_procurement")
+            .unwrap();
+        assert_eq!(
+            find_row(&it, 0, spec).unwrap().values,
+            Values::Partial(vec![])
+        );
+        // Values after a column header are that column's.
+        let doc = lines("政府集中采购|本年新制作数量|0|89");
+        let it = items(&doc);
+        assert!(find_row(&it, 0, spec).is_none());
     }
 
     #[test]

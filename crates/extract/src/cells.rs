@@ -43,18 +43,20 @@ pub fn read_cells(
     let mut run_raw: HashMap<String, String> = HashMap::new();
     for row in &alignment.rows {
         match &row.values {
-            Values::Cells(idx) | Values::Partial(idx) => {
-                if idx.len() < row.spec.columns.len() {
-                    warnings.push(format!(
-                        "{}: found {} of {} value cells; the rest are missing",
-                        row.spec.path,
-                        idx.len(),
-                        row.spec.columns.len()
-                    ));
-                }
+            Values::Cells(idx) => {
                 for (spec, &i) in row.spec.columns.iter().zip(idx) {
                     found[spec.index] = Some(read_cell(spec, &items[i], &mut warnings));
                 }
+            }
+            Values::Partial(idx) => {
+                let raw: Vec<&str> = idx.iter().map(|&i| items[i].text.as_ref()).collect();
+                warnings.push(format!(
+                    "{}: found {} of {} value cells ({:?}), in columns not known: the row is missing",
+                    row.spec.path,
+                    idx.len(),
+                    row.spec.columns.len(),
+                    raw.join(" ")
+                ));
             }
             Values::Run(i) => {
                 for spec in &row.spec.columns {

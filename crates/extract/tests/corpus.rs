@@ -286,9 +286,8 @@ fn score_text(truth: &Value, file: &Path) -> TextScore {
 
 /// The text `pdftotext` makes of every PDF of the corpus with a text layer, with `-layout`
 /// (rows printed as lines, blank cells as spaces) and without (reading order, blank cells
-/// gone). In `-layout` text no cell is a wrong value (a cell that cannot be read is missing or
-/// ambiguous, with the truth among its candidates, and the report warns) and most cells read;
-/// in plain text every error is flagged.
+/// gone). No cell is a wrong value: a cell that cannot be read is missing or ambiguous, with
+/// the truth among its candidates, and the report warns; and most cells of `-layout` text read.
 #[test]
 fn pdftotext_forms_are_right_or_flagged() {
     let Some(dir) = corpus() else { return };
@@ -334,9 +333,7 @@ fn pdftotext_forms_are_right_or_flagged() {
                     s.wrong.len()
                 );
                 let unread = s.cells - s.correct;
-                // Plain text has lost the rows: what it misplaces must at least be flagged.
-                let wrong_allowed = mode == "plain" && s.warned;
-                if (!s.wrong.is_empty() && !wrong_allowed) || (unread > 0 && !s.warned) {
+                if !s.wrong.is_empty() || (unread > 0 && !s.warned) {
                     failures.push(format!("{id}/{pdf} {mode}: wrong {:?}", s.wrong));
                 }
                 // Layout text keeps the rows: most of it reads (a guard against regressions;

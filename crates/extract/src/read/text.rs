@@ -10,7 +10,8 @@
 //!   blank lines only separate blocks of text.
 //! - **rows printed as lines** (`pdftotext -layout`, converters that keep a row on one line:
 //!   `行政许可 97`, `（一）予以公开   50   0   0`): see [`RowLines`]; chosen when at least
-//!   [`MIN_ROW_LINES`] lines are such rows, and no fewer than the lines of a lone value.
+//!   [`MIN_ROW_LINES`] lines are such rows with a label, and no fewer than the lines of a lone
+//!   value.
 
 use crate::assemble::{Assembler, CellSpan};
 use crate::document::{Block, Document, ReadLimits};
@@ -28,13 +29,14 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
     let lines: Vec<&str> = super::lines(text).take(max).collect();
     let tab_lines = lines.iter().filter(|l| l.starts_with('\t')).count();
     // A lone value is a cell of a line-per-cell text as often as a row of one: rows printed
-    // as lines are the text's form when they are at least as many as the lone values.
+    // as lines (with their labels) are the text's form when they are at least as many as the
+    // lone values.
     let (mut row_lines, mut lone_values) = (0, 0);
     for row in lines.iter().filter_map(|l| row_line(l)) {
-        if row.label.is_empty() && row.values.len() == 1 {
-            lone_values += 1;
-        } else {
+        if !row.label.is_empty() {
             row_lines += 1;
+        } else if row.values.len() == 1 {
+            lone_values += 1;
         }
     }
     let mut doc = if tab_lines >= 8 && tab_lines * 10 >= lines.len() {
@@ -608,6 +610,19 @@ mod tests {
         for no in ["形，不计", "1.5", "2023 年", "本年", "三"] {
             assert!(!starts_with_ordinal(no), "{no}");
         }
+    }
+
+    #[test]
+    fn paged_text_drops_its_blank_lines() {
+        let doc = read("规章\n\n13\n\u{c}\n60\n");
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Paragraph("规章".into()),
+                Block::Paragraph("13".into()),
+                Block::Paragraph("60".into()),
+            ]
+        );
     }
 
     #[test]
