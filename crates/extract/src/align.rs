@@ -114,7 +114,7 @@ const MATCHERS: &[RowMatcher] = &[
 
 /// Header words of table 四.
 const T4_HEADER_WORDS: &[&str] = &[
-    "维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "复议", "诉讼",
+    "维持", "纠正", "结果", "审结", "尚未", "其他", "总计", "合计", "起诉", "复议", "诉讼",
 ];
 
 /// Column headers of table 二: values after one of them are that column's (a table printed
@@ -262,6 +262,10 @@ pub fn align(items: &[Item]) -> Alignment {
     } else {
         t3_start.min(t2_start)
     };
+    // Table 三's rows end where table 四 begins (its header prints 总计 too).
+    let t3_end = (t3_start.min(items.len())..items.len())
+        .find(|&i| is_table4_header(&items[i]))
+        .unwrap_or(items.len());
     for spec in rows_spec
         .into_iter()
         .filter(|r| !r.path.starts_with("table4."))
@@ -269,7 +273,12 @@ pub fn align(items: &[Item]) -> Alignment {
         if spec.path == "table3.new_received" {
             cursor = cursor.max(t3_start.min(items.len()));
         }
-        match find_row(items, cursor, &spec) {
+        let within = if spec.path.starts_with("table3.") {
+            &items[..t3_end.max(cursor)]
+        } else {
+            items
+        };
+        match find_row(within, cursor, &spec) {
             Some(found) => {
                 cursor = match &found.values {
                     Values::Cells(v) | Values::Partial(v) | Values::Gapped(v) => {
@@ -513,6 +522,13 @@ fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
     cells
 }
 
+/// Whether an item is the heading or header of table 四 (行政复议 …).
+fn is_table4_header(it: &Item) -> bool {
+    let header = (it.fold.contains("行政复议") && it.fold_len <= 24)
+        || (it.before_run && it.fold.contains("复议后起诉"));
+    header && !it.value.is_value()
+}
+
 /// Table 四: its header (行政复议 … 结果维持 … 总计), then 15 values, in one row or in three
 /// groups of five with headings between them.
 fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<FoundRow>> {
@@ -523,12 +539,7 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         .cloned()
         .collect();
     let end = items.len().min(from + SEARCH_WINDOW);
-    let anchor = (from..end).find(|&i| {
-        let it = &items[i];
-        let header = (it.fold.contains("行政复议") && it.fold_len <= 24)
-            || (it.before_run && it.fold.contains("复议后起诉"));
-        header && !it.value.is_value()
-    })?;
+    let anchor = (from..end).find(|&i| is_table4_header(&items[i]))?;
     if items[anchor].before_run {
         // Run-together: the header and the 15 values ran into one segment and one run.
         return Some(vec![FoundRow {
@@ -575,6 +586,11 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         }
         j += 1;
     }
+    if got.len() < 15 {
+        if let Some(scattered) = scattered_table4(items, anchor) {
+            got = scattered;
+        }
+    }
     if got.is_empty() {
         return None;
     }
@@ -611,6 +627,40 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         })
         .collect();
     Some(rows)
+}
+
+/// Table 四's 15 values scattered among its header words (text made of a PDF prints the
+/// header's cells and the values in the order they were drawn): every number after the anchor
+/// up to the prose that follows the table, when there are exactly 15 and each group of five
+/// adds up (R4.1: the four results make the total) in that order; `None` otherwise.
+fn scattered_table4(items: &[Item], anchor: usize) -> Option<Vec<usize>> {
+    let mut got = Vec::new();
+    for (j, it) in items.iter().enumerate().skip(anchor + 1).take(120) {
+        if it.run {
+            return None;
+        }
+        match it.value {
+            CellValue::Number(..) | CellValue::Dash => got.push(j),
+            CellValue::Blank => {}
+            CellValue::Text => {
+                let header = T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w));
+                if !header || it.fold_len > 24 {
+                    break;
+                }
+            }
+        }
+    }
+    let value = |j: usize| match items[j].value {
+        CellValue::Number(n, _) => n.as_f64(),
+        _ => 0.0,
+    };
+    let adds_up = |got: &[usize]| {
+        got.chunks(5).all(|group| {
+            let results: f64 = group[..4].iter().map(|&j| value(j)).sum();
+            (results - value(group[4])).abs() < 1e-9
+        })
+    };
+    (got.len() == 15 && adds_up(&got)).then_some(got)
 }
 
 #[cfg(test)]
@@ -721,6 +771,33 @@ mod tests {
         let doc = lines("政府集中采购|本年新制作数量|0|89");
         let it = items(&doc);
         assert!(find_row(&it, 0, spec).is_none());
+    }
+
+    #[test]
+    fn table4_values_scattered_among_its_header_are_read_when_they_add_up() {
+        let doc = lines("四、政府信息公开行政复议、行政诉讼情况|行政复议|结果维持|2|结果|纠正|1|3|1|7|复议后起诉|0|0|0|0|0|总计|13|2|4|0|19|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let rows = find_table4(&it, 0, Template::V2021).unwrap();
+        let texts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| match &r.values {
+                Values::Cells(v) => v.iter().map(|&i| it[i].text.as_ref()).collect(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["2", "1", "3", "1", "7"],
+                vec!["0", "0", "0", "0", "0"],
+                vec!["13", "2", "4", "0", "19"]
+            ]
+        );
+        // Out of order (the groups do not add up): not read.
+        let doc = lines("行政复议|结果维持|72|64|178|37|尚未|12|1|1|6|总计|351|13|4|8|1|26|总计|20|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let rows = find_table4(&it, 0, Template::V2021).unwrap();
+        assert!(rows.iter().all(|r| !matches!(r.values, Values::Cells(_))));
     }
 
     #[test]
