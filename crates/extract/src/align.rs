@@ -270,8 +270,8 @@ pub fn align(items: &[Item]) -> Alignment {
         .into_iter()
         .filter(|r| !r.path.starts_with("table4."))
     {
-        if spec.path == "table3.new_received" {
-            cursor = cursor.max(t3_start.min(items.len()));
+        if spec.path == "table3.new_received" && t3_start < items.len() {
+            cursor = cursor.max(t3_start);
         }
         let within = if spec.path.starts_with("table3.") {
             &items[..t3_end.max(cursor)]
@@ -538,8 +538,9 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         .filter(|r| r.path.starts_with("table4."))
         .cloned()
         .collect();
-    let end = items.len().min(from + SEARCH_WINDOW);
-    let anchor = (from..end).find(|&i| is_table4_header(&items[i]))?;
+    // Its heading is looked for to the end: when table 三 could not be read, the cursor is
+    // still before it.
+    let anchor = (from..items.len()).find(|&i| is_table4_header(&items[i]))?;
     if items[anchor].before_run {
         // Run-together: the header and the 15 values ran into one segment and one run.
         return Some(vec![FoundRow {
