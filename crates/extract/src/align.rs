@@ -291,6 +291,10 @@ pub fn align(items: &[Item]) -> Alignment {
             None => out.missing_rows.push(spec.path),
         }
     }
+    let t2_end = t3_start.min(t3_end);
+    if t2_template.is_some() && t2_start < t2_end {
+        read_table2_by_column(items, t2_start..t2_end, template, &mut out);
+    }
     match find_table4(items, cursor, template) {
         Some(rows) => out.rows.extend(rows),
         None => out.missing_rows.extend([
@@ -520,6 +524,113 @@ fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
     }
     cells.truncate(k);
     cells
+}
+
+/// The column header of each table-二 column (by the key's last segment).
+const T2_COLUMNS: &[(&str, &str)] = &[
+    ("issued", "制发件数"),
+    ("repealed", "废止件数"),
+    ("in_force", "现行有效"),
+    ("new_made", "新制作数量"),
+    ("new_published", "新公开数量"),
+    ("total_published", "公开总数量"),
+    ("prev_year_items", "上一年项目"),
+    ("yearly_change", "本年增减"),
+    ("decisions", "处理决定数量"),
+    ("amount_wan_yuan", "收费金额"),
+    ("projects", "采购项目数量"),
+    ("amount", "采购总金额"),
+];
+
+/// Table 二 printed column by column (text made of a PDF lists a block's row labels, then
+/// each column header followed by that column's values, one per row):
+///
+/// 1. The blocks (第二十条第（X）项) none of whose rows were found by row are read, when each
+///    of their row labels is printed in the region.
+/// 2. A column header belongs to the first block from the current one that has that column
+///    still unread (本年处理决定数量 is printed for （五） and again for （六））.
+/// 3. The values right after it are its column's, one per row of the block in template order;
+///    a count other than the block's rows leaves the block unread.
+fn read_table2_by_column(
+    items: &[Item],
+    region: std::ops::Range<usize>,
+    template: Template,
+    out: &mut Alignment,
+) {
+    let mut blocks: Vec<Vec<&RowSpec>> = Vec::new();
+    for spec in template
+        .rows()
+        .iter()
+        .filter(|r| r.path.starts_with("table2."))
+    {
+        match blocks.last_mut() {
+            Some(b) if block_of(b[0].path) == block_of(spec.path) => b.push(spec),
+            _ => blocks.push(vec![spec]),
+        }
+    }
+    // Per block: per column, the value items of its rows; `None` once the block failed.
+    let mut read: Vec<Option<Vec<Option<Vec<usize>>>>> = blocks
+        .iter()
+        .map(|b| {
+            let unread = b.iter().all(|r| out.missing_rows.contains(&r.path));
+            let printed = b.iter().all(|r| {
+                matcher(r.path).is_some_and(|m| region.clone().any(|i| m.matches(&items[i])))
+            });
+            (unread && printed).then(|| vec![None; b[0].columns.len()])
+        })
+        .collect();
+    let mut current = 0;
+    for j in region.clone() {
+        let Some(&(column, _)) = T2_COLUMNS
+            .iter()
+            .find(|(_, header)| !items[j].value.is_value() && items[j].fold.contains(header))
+        else {
+            continue;
+        };
+        let place = (current..blocks.len()).find_map(|b| {
+            let c = blocks[b][0]
+                .columns
+                .iter()
+                .position(|k| column_of(&k.key) == column)?;
+            let open = read[b].as_ref().is_none_or(|cols| cols[c].is_none());
+            open.then_some((b, c))
+        });
+        let Some((b, c)) = place else { continue };
+        current = b;
+        let values: Vec<usize> = (j + 1..region.end)
+            .take_while(|&v| matches!(items[v].value, CellValue::Number(..) | CellValue::Dash))
+            .collect();
+        if let Some(cols) = &mut read[b] {
+            if values.len() == blocks[b].len() {
+                cols[c] = Some(values);
+            } else {
+                read[b] = None;
+            }
+        }
+    }
+    for (block, cols) in blocks.iter().zip(read) {
+        let Some(cols) = cols.and_then(|c| c.into_iter().collect::<Option<Vec<_>>>()) else {
+            continue;
+        };
+        for (r, spec) in block.iter().enumerate() {
+            out.missing_rows.retain(|p| *p != spec.path);
+            out.rows.push(FoundRow {
+                spec: (*spec).clone(),
+                label: cols[0][r],
+                values: Values::Cells(cols.iter().map(|c| c[r]).collect()),
+            });
+        }
+    }
+}
+
+/// The path of a row's block (`table2.art20_1` of `table2.art20_1.regulations`).
+fn block_of(path: &str) -> &str {
+    path.rsplit_once('.').map_or("", |(block, _)| block)
+}
+
+/// The column of a key (`issued` of `table2.art20_1.regulations.issued`).
+fn column_of(key: &str) -> &str {
+    key.rsplit_once('.').map_or("", |(_, column)| column)
 }
 
 /// Whether an item is the heading or header of table 四 (行政复议 …).
@@ -799,6 +910,37 @@ mod tests {
         let it = items(&doc);
         let rows = find_table4(&it, 0, Template::V2021).unwrap();
         assert!(rows.iter().all(|r| !matches!(r.values, Values::Cells(_))));
+    }
+
+    #[test]
+    fn table2_printed_by_column_is_read_by_column() {
+        let doc = lines("二、主动公开政府信息情况|第二十条第（一）项|信息内容|规章|行政规范性文件|第二十条第（五）项|信息内容|行政许可|第二十条第（六）项|信息内容|行政处罚|行政强制|第二十条第（八）项|信息内容|行政事业性收费|本年制发件数|0|62|本年废止件数|0|33|现行有效件数|0|440|本年处理决定数量|4529|本年处理决定数量|1100|65|本年收费金额（单位：万元）|18651.06|三、收到和处理政府信息公开申请情况");
+        let it = items(&doc);
+        let alignment = align(&it);
+        let read = |path: &str| -> Vec<&str> {
+            let row = alignment.rows.iter().find(|r| r.spec.path == path).unwrap();
+            match &row.values {
+                Values::Cells(v) => v.iter().map(|&i| it[i].text.as_ref()).collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(read("table2.art20_1.regulations"), vec!["0", "0", "0"]);
+        assert_eq!(
+            read("table2.art20_1.normative_docs"),
+            vec!["62", "33", "440"]
+        );
+        assert_eq!(read("table2.art20_5.licensing"), vec!["4529"]);
+        assert_eq!(read("table2.art20_6.penalty"), vec!["1100"]);
+        assert_eq!(read("table2.art20_6.coercion"), vec!["65"]);
+        assert_eq!(read("table2.art20_8.admin_fees"), vec!["18651.06"]);
+        // A column with a value too few leaves its block unread.
+        let doc = lines("第二十条第（一）项|规章|行政规范性文件|本年制发件数|0|本年废止件数|0|33|现行有效件数|0|440|三、收到和处理政府信息公开申请情况");
+        let it = items(&doc);
+        let alignment = align(&it);
+        assert!(alignment
+            .rows
+            .iter()
+            .all(|r| !r.spec.path.starts_with("table2.art20_1")));
     }
 
     #[test]
