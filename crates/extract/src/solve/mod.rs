@@ -9,9 +9,10 @@
 //! 1. **Split** ([`split_candidates`]): every run is cut into exactly one cell per column under
 //!    the cell grammar (no leading zeros, a sign only in signed columns, decimals and a 元/万元
 //!    unit only in amounts, surviving spaces are boundaries, a lone `-` is a dash read as 0).
-//!    A row printed without its blank cells ([`RunRow::gaps`]) is split by placing its values,
-//!    in order, in the columns, the others blank (read as 0); its row total (R3.2) applies
-//!    only where the total is printed, as in the checks.
+//!    A row printed without its blank cells ([`RunForm::Gapped`]) is split by placing its
+//!    values, in order, in the columns, the others blank (read as 0); its row total (R3.2)
+//!    applies only where the total is printed, as in the checks, when the row is known to be
+//!    whole, and must hold otherwise (a row that meets it in no placement is not read).
 //! 2. **Row rules**: an equation whose cells all lie in one row (R3.2 row totals, R4.1 groups of
 //!    table 四), with cells read elsewhere (`known`) as constants, filters that row's splits while
 //!    they are enumerated.
@@ -48,9 +49,24 @@ pub struct RunRow {
     pub columns: Vec<(String, ValueKind)>,
     /// The cells as printed: digits, spaces, `-`, `.`, a unit such as 元 or 万元.
     pub run: String,
-    /// The row is read with gaps: each space-separated value is one cell, in order, and the
-    /// columns left without one are blank (a row printed without its blank cells).
-    pub gaps: bool,
+    /// How the run's cells are delimited.
+    pub form: RunForm,
+}
+
+/// How the cells of a [`RunRow`] are delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunForm {
+    /// Digits that ran together: a surviving space is a boundary, the others were lost.
+    RanTogether,
+    /// A row printed without its blank cells: each space-separated value is one cell, in
+    /// order, and the columns left without one are blank.
+    Gapped {
+        /// Whether its total may be one of the blanks (the row is known to be whole, as a line
+        /// of a table laid out in text is): then its row total (R3.2) applies only where it is
+        /// printed. Otherwise the row total must hold, and a row whose values meet it in no
+        /// placement is not read.
+        blank_total: bool,
+    },
 }
 
 impl RunRow {
@@ -63,18 +79,20 @@ impl RunRow {
                 .map(|k| (k.key.clone(), k.kind))
                 .collect(),
             run: run.into(),
-            gaps: false,
+            form: RunForm::RanTogether,
         }
     }
 
-    /// The values printed for a template row whose blank cells were left out, in order.
+    /// The values printed for a template row whose blank cells were left out, in order
+    /// (see [`RunForm::Gapped`] for `blank_total`).
     pub fn gapped<'v>(
         spec: &nianbao_schema::RowSpec,
         values: impl IntoIterator<Item = &'v str>,
+        blank_total: bool,
     ) -> RunRow {
         let values: Vec<&str> = values.into_iter().collect();
         RunRow {
-            gaps: true,
+            form: RunForm::Gapped { blank_total },
             ..RunRow::new(spec, values.join(" "))
         }
     }
@@ -297,7 +315,11 @@ impl<'a> Solver<'a> {
                 unless_blank: None,
             };
             if eq.rule == "R3.2" {
-                compiled.unless_blank = eq.rhs.first().and_then(|k| at.get(k.as_str()).copied());
+                compiled.unless_blank = eq
+                    .rhs
+                    .first()
+                    .and_then(|k| at.get(k.as_str()).copied())
+                    .filter(|&(r, _)| rows[r].form == RunForm::Gapped { blank_total: true });
             }
             for (keys, sign) in [(&eq.lhs, 1), (&eq.rhs, -1)] {
                 for key in keys {
@@ -351,7 +373,8 @@ impl<'a> Solver<'a> {
                 local,
                 ..RowState::default()
             };
-            match Prepared::new(&row.run, &kinds, row.gaps) {
+            let gaps = matches!(row.form, RunForm::Gapped { .. });
+            match Prepared::new(&row.run, &kinds, gaps) {
                 Err(why) => {
                     st.opaque = Some(match why {
                         Unsplittable::Character(c) => format!("holds {c:?}, which no cell may"),
@@ -374,6 +397,10 @@ impl<'a> Solver<'a> {
                             "has more than {cap} splits meeting its own rules, or needs more \
                              than {steps} steps"
                         ));
+                    } else if st.splits.is_empty()
+                        && row.form == (RunForm::Gapped { blank_total: false })
+                    {
+                        st.opaque = Some("meets its row total in no placement".to_string());
                     } else if st.splits.is_empty() && !self.enumerate_all(&mut st, &prep) {
                         st.opaque = Some(format!(
                             "has no split meeting its own rules and more than {cap} in all"

@@ -13,7 +13,7 @@ fn row(keys: &[String], kinds: &[ValueKind], run: &str) -> RunRow {
     RunRow {
         columns: keys.iter().cloned().zip(kinds.iter().copied()).collect(),
         run: run.to_string(),
-        gaps: false,
+        form: RunForm::RanTogether,
     }
 }
 
@@ -702,7 +702,7 @@ fn gapped_cells_the_rules_cannot_place_are_ambiguous_with_blank_among_the_candid
         .iter()
         .find(|r| r.path == "table4.admin_review")
         .unwrap();
-    let rows = vec![RunRow::gapped(spec, ["2", "2"])];
+    let rows = vec![RunRow::gapped(spec, ["2", "2"], true)];
     let solution = run(&rows, &HashMap::new(), &[]);
     // 2 in one of the four result columns and 2 as the total: the total is settled.
     assert_eq!(
