@@ -117,23 +117,6 @@ const T4_HEADER_WORDS: &[&str] = &[
     "维持", "纠正", "结果", "审结", "尚未", "其他", "总计", "合计", "起诉", "复议", "诉讼",
 ];
 
-/// Column headers of table 二: values after one of them are that column's (a table printed
-/// column by column), not the values of the row label before it.
-const T2_COLUMN_HEADERS: &[&str] = &[
-    "制发件数",
-    "废止件数",
-    "现行有效",
-    "处理决定数量",
-    "收费金额",
-    "新制作数量",
-    "新公开数量",
-    "公开总数量",
-    "上一年项目",
-    "本年增减",
-    "采购项目数量",
-    "采购总金额",
-];
-
 /// The longest a table-二 label may be after its annotation is removed.
 const T2_LABEL_MAX: usize = 16;
 /// How far ahead of the previous row a row's label is looked for, in items.
@@ -476,7 +459,7 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         }
         if item.value.is_value() && !item.run {
             got.push(j);
-        } else if got.is_empty() && T2_COLUMN_HEADERS.iter().any(|h| item.fold.contains(h)) {
+        } else if got.is_empty() && T2_COLUMNS.iter().any(|(_, h)| item.fold.contains(h)) {
             // The values after a column header are that column's.
             return None;
         } else if got.is_empty()
@@ -526,7 +509,9 @@ fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
     cells
 }
 
-/// The column header of each table-二 column (by the key's last segment).
+/// The column header of each table-二 column (by the key's last segment). Values right after
+/// one are that column's (a table printed column by column), not those of the row label
+/// before it.
 const T2_COLUMNS: &[(&str, &str)] = &[
     ("issued", "制发件数"),
     ("repealed", "废止件数"),
@@ -568,16 +553,25 @@ fn read_table2_by_column(
             _ => blocks.push(vec![spec]),
         }
     }
-    // Per block: per column, the value items of its rows; `None` once the block failed.
-    let mut read: Vec<Option<Vec<Option<Vec<usize>>>>> = blocks
+    // Per block: whether it is read, and per column whether its header was seen and the
+    // value items of its rows.
+    let mut readable: Vec<bool> = blocks
         .iter()
         .map(|b| {
             let unread = b.iter().all(|r| out.missing_rows.contains(&r.path));
             let printed = b.iter().all(|r| {
                 matcher(r.path).is_some_and(|m| region.clone().any(|i| m.matches(&items[i])))
             });
-            (unread && printed).then(|| vec![None; b[0].columns.len()])
+            unread && printed
         })
+        .collect();
+    let mut seen: Vec<Vec<bool>> = blocks
+        .iter()
+        .map(|b| vec![false; b[0].columns.len()])
+        .collect();
+    let mut read: Vec<Vec<Option<Vec<usize>>>> = blocks
+        .iter()
+        .map(|b| vec![None; b[0].columns.len()])
         .collect();
     let mut current = 0;
     for j in region.clone() {
@@ -592,26 +586,27 @@ fn read_table2_by_column(
                 .columns
                 .iter()
                 .position(|k| column_of(&k.key) == column)?;
-            let open = read[b].as_ref().is_none_or(|cols| cols[c].is_none());
-            open.then_some((b, c))
+            (!seen[b][c]).then_some((b, c))
         });
         let Some((b, c)) = place else { continue };
         current = b;
+        seen[b][c] = true;
         let values: Vec<usize> = (j + 1..region.end)
             .take_while(|&v| matches!(items[v].value, CellValue::Number(..) | CellValue::Dash))
             .collect();
-        if let Some(cols) = &mut read[b] {
-            if values.len() == blocks[b].len() {
-                cols[c] = Some(values);
-            } else {
-                read[b] = None;
-            }
+        if values.len() == blocks[b].len() {
+            read[b][c] = Some(values);
+        } else {
+            readable[b] = false;
         }
     }
-    for (block, cols) in blocks.iter().zip(read) {
-        let Some(cols) = cols.and_then(|c| c.into_iter().collect::<Option<Vec<_>>>()) else {
+    for ((block, cols), readable) in blocks.iter().zip(read).zip(readable) {
+        let Some(cols) = cols.into_iter().collect::<Option<Vec<_>>>() else {
             continue;
         };
+        if !readable {
+            continue;
+        }
         for (r, spec) in block.iter().enumerate() {
             out.missing_rows.retain(|p| *p != spec.path);
             out.rows.push(FoundRow {
