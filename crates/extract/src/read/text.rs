@@ -280,6 +280,33 @@ impl Label {
         fragment.at.abs_diff(self.at) <= LABEL_ALIGN && !starts_with_ordinal(fragment.text)
     }
 
+    /// How the last fragment of a line continues this label, if it does: the fragment itself,
+    /// or its part that starts in the label's column after a single space, the part before
+    /// it being a piece of another column (`）不 出版物` under `3.要求提供公开`). Gives that
+    /// piece, if any, and the continuing part.
+    fn continuation<'a>(&self, last: &Fragment<'a>) -> Option<(Option<&'a str>, Fragment<'a>)> {
+        if self.continued_by(last) {
+            return Some((None, *last));
+        }
+        if last.at >= self.at {
+            return None;
+        }
+        let (byte, c) = last
+            .text
+            .char_indices()
+            .enumerate()
+            .find(|&(col, (_, c))| {
+                c.is_whitespace() && (last.at + col + 1).abs_diff(self.at) <= LABEL_ALIGN
+            })
+            .map(|(_, found)| found)?;
+        let rest = Fragment {
+            at: last.at + last.text[..byte].chars().count() + 1,
+            text: last.text[byte + c.len_utf8()..].trim_start(),
+        };
+        (!rest.text.is_empty() && self.continued_by(&rest))
+            .then(|| (Some(last.text[..byte].trim_end()), rest))
+    }
+
     fn extend(&mut self, fragment: &Fragment) {
         self.text.push_str(fragment.text.trim());
         self.lines += 1;
@@ -347,18 +374,16 @@ impl<'a> RowLines<'a> {
             return;
         }
         if let Some(open) = &mut self.open {
-            let continues = open.wraps
-                && open.lines_after < MAX_LABEL_LINES_AFTER
-                && frags
-                    .last()
-                    .zip(open.label.as_ref())
-                    .is_some_and(|(f, l)| l.continued_by(f));
-            if continues {
-                let (own, loose) = frags.split_last().expect("a fragment");
+            let continuation = frags
+                .last()
+                .zip(open.label.as_ref())
+                .and_then(|(f, l)| l.continuation(f))
+                .filter(|_| open.wraps && open.lines_after < MAX_LABEL_LINES_AFTER);
+            if let (Some((head, own)), Some(label)) = (continuation, &mut open.label) {
+                let loose = &frags[..frags.len() - 1];
                 open.loose.extend(loose.iter().map(|f| f.text.to_string()));
-                if let Some(label) = &mut open.label {
-                    label.extend(own);
-                }
+                open.loose.extend(head.map(str::to_string));
+                label.extend(&own);
                 open.lines_after += 1;
                 return;
             }
@@ -417,10 +442,12 @@ impl<'a> RowLines<'a> {
                     let (last, rest) = frags.split_last().expect("a fragment");
                     loose.extend(rest.iter().map(|f| f.text.to_string()));
                     if i > 0 {
-                        if gathered.continued_by(last) {
-                            gathered.extend(last);
-                        } else {
-                            loose.push(last.text.to_string());
+                        match gathered.continuation(last) {
+                            Some((head, own)) => {
+                                loose.extend(head.map(str::to_string));
+                                gathered.extend(&own);
+                            }
+                            None => loose.push(last.text.to_string()),
                         }
                     }
                 }
@@ -593,6 +620,21 @@ mod tests {
             vec!["行政规范性文件", "62", "33", "440"],
         ];
         assert_eq!(rows, want);
+    }
+
+    #[test]
+    fn a_label_continues_past_a_piece_of_another_column_on_its_line() {
+        let text = r#"一、本年新收政府信息公开申请数量   21    0    0
+二、上年结转政府信息公开申请数量   0    0    0
+（五 3.要求提供公开 0    0 0
+）不 出版物
+予处
+"#;
+        let doc = read(text);
+        assert_eq!(
+            blocks(&doc)[2],
+            vec!["（五", "）不", "3.要求提供公开出版物", "0", "0", "0"]
+        );
     }
 
     #[test]
