@@ -628,6 +628,19 @@ fn column_of(key: &str) -> &str {
     key.rsplit_once('.').map_or("", |(_, column)| column)
 }
 
+/// Whether an item is header text of table 四: short with a header word, or header words
+/// only, however many (a header row printed as one line).
+fn is_table4_header_text(it: &Item) -> bool {
+    if it.fold_len <= 24 {
+        return T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w));
+    }
+    let mut rest = it.fold.clone();
+    for word in T4_HEADER_WORDS {
+        rest = rest.replace(word, "");
+    }
+    !it.fold.is_empty() && rest.chars().count() <= 2
+}
+
 /// Whether an item is the heading or header of table 四 (行政复议 …).
 fn is_table4_header(it: &Item) -> bool {
     let header = (it.fold.contains("行政复议") && it.fold_len <= 24)
@@ -664,7 +677,7 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
             break;
         }
         if !it.value.is_value() {
-            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold_len <= 24 {
+            if is_table4_header_text(it) {
                 last_header = j;
             } else if it.fold_len > 24 && last_header > anchor {
                 // Prose after the header: the table had no values.
@@ -750,8 +763,7 @@ fn scattered_table4(items: &[Item], anchor: usize) -> Option<Vec<usize>> {
             CellValue::Number(..) | CellValue::Dash => got.push(j),
             CellValue::Blank => {}
             CellValue::Text => {
-                let header = T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w));
-                if !header || it.fold_len > 24 {
+                if !is_table4_header_text(it) {
                     break;
                 }
             }

@@ -207,10 +207,18 @@ fn wide_fragments(text: &str) -> Vec<Fragment<'_>> {
 /// a label too long). A lone value is a row (of a label wrapped around it).
 fn row_line(line: &str) -> Option<RowLine<'_>> {
     let line = line.trim_end();
-    let tokens: Vec<(usize, &str)> = line
+    let mut tokens: Vec<(usize, &str)> = line
         .split_whitespace()
         .map(|t| (t.as_ptr() as usize - line.as_ptr() as usize, t))
         .collect();
+    // A unit printed apart from its amount (`251000 元`) belongs to it.
+    if let [.., (at, number), (_, "元" | "万元")] = tokens[..] {
+        if matches!(parse_cell(number), CellValue::Number(..)) {
+            tokens.pop();
+            tokens.pop();
+            tokens.push((at, &line[at..]));
+        }
+    }
     let value = |t: &str| matches!(parse_cell(t), CellValue::Number(..) | CellValue::Dash);
     let n_values = tokens.iter().rev().take_while(|(_, t)| value(t)).count();
     let first = tokens.len() - n_values;
@@ -634,6 +642,16 @@ mod tests {
         assert_eq!(
             blocks(&doc)[2],
             vec!["（五", "）不", "3.要求提供公开出版物", "0", "0", "0"]
+        );
+    }
+
+    #[test]
+    fn a_unit_printed_apart_belongs_to_its_amount() {
+        let row = row_line("  政府集中采购     6     251000 元").unwrap();
+        assert_eq!(row.values, vec!["6", "251000 元"]);
+        assert_eq!(
+            parse_cell(row.values[1]),
+            CellValue::Number(nianbao_schema::Number::Int(251000), Some("元".into()))
         );
     }
 
