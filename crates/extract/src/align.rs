@@ -951,6 +951,21 @@ mod tests {
     }
 
     #[test]
+    fn table3_rows_are_not_looked_for_in_table4() {
+        // （七）总计's values were lost; table 四's 总计 header must not stand in for it.
+        let doc = lines("本年制发件数|一、本年新收政府信息公开申请数量|1|0|0|0|0|0|1|（七）总计|四、政府信息公开行政复议、行政诉讼情况|行政复议|结果维持|2|总计|1|3|1|7|0|0|0|0|0|13|2|4|0|19|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let alignment = align(&it);
+        assert!(alignment.missing_rows.contains(&"table3.result_total"));
+        let t4 = alignment
+            .rows
+            .iter()
+            .find(|r| r.spec.path == "table4.admin_review")
+            .unwrap();
+        assert_eq!(t4.values, Values::Cells(vec![13, 15, 16, 17, 18]));
+    }
+
+    #[test]
     fn template_is_detected_from_headers() {
         let doc = lines(
             "第二十条第（一）项|信息内容|本年新制作数量|本年新公开数量|对外公开总数量|规章|1|2|3",
