@@ -249,6 +249,11 @@ pub fn align(items: &[Item]) -> Alignment {
     let t3_end = (t3_start.min(items.len())..items.len())
         .find(|&i| is_table4_header(&items[i]))
         .unwrap_or(items.len());
+    let t3_rows: Vec<RowSpec> = rows_spec
+        .iter()
+        .filter(|r| r.path.starts_with("table3."))
+        .cloned()
+        .collect();
     for spec in rows_spec
         .into_iter()
         .filter(|r| !r.path.starts_with("table4."))
@@ -278,6 +283,12 @@ pub fn align(items: &[Item]) -> Alignment {
     if t2_template.is_some() && t2_start < t2_end {
         read_table2_by_column(items, t2_start..t2_end, template, &mut out);
     }
+    let t3_from = if t3_start < items.len() {
+        t3_start
+    } else {
+        t2_start
+    };
+    read_table3_rows_by_column(items, t3_from..t3_end, &t3_rows, &mut out);
     match find_table4(items, cursor, template) {
         Some(rows) => out.rows.extend(rows),
         None => out.missing_rows.extend([
@@ -615,6 +626,132 @@ fn read_table2_by_column(
                 values: Values::Cells(cols.iter().map(|c| c[r]).collect()),
             });
         }
+    }
+}
+
+/// Rows of table 三 whose values follow the first one's label as one run, printed by column
+/// (text made of a PDF prints a block of rows column by column, their labels elsewhere):
+///
+/// 1. A row not read, whose label is followed (after the rest of its text, if it wrapped) by a
+///    run of values longer than its columns and
+///    a multiple of them, and the template rows after it, not read either, as many as the run
+///    holds, are the candidates.
+/// 2. The readings: the first `j` rows row by row (in template order), the rest column by
+///    column, for every `j`; rows read by column must have their labels after the run, in
+///    order, before the next value (other labels and text between them aside).
+/// 3. A reading is taken when it is the only one in which every row total (R3.2) holds, and
+///    some row is not all zero; otherwise the rows stay unread.
+fn read_table3_rows_by_column(
+    items: &[Item],
+    region: std::ops::Range<usize>,
+    rows: &[RowSpec],
+    out: &mut Alignment,
+) {
+    let unread = |out: &Alignment, path: &str| {
+        out.missing_rows.contains(&path)
+            || out
+                .rows
+                .iter()
+                .any(|r| r.spec.path == path && r.values == Values::Partial(Vec::new()))
+    };
+    let value = |j: usize| match items[j].value {
+        CellValue::Number(n, _) => Some(n.as_f64()),
+        CellValue::Dash => Some(0.0),
+        _ => None,
+    };
+    let mut r = 0;
+    while r < rows.len() {
+        let spec = &rows[r];
+        let k = spec.columns.len();
+        let run = matcher(spec.path)
+            .filter(|_| unread(out, spec.path))
+            .and_then(|m| {
+                region.clone().find_map(|i| {
+                    if !m.matches(&items[i]) {
+                        return None;
+                    }
+                    // The rest of a wrapped label may stand between it and its values.
+                    let start = (i + 1..region.end)
+                        .take(MAX_SKIPPED_TEXT)
+                        .find(|&j| value(j).is_some() || is_any_label(&items[j]))?;
+                    let run: Vec<usize> = (start..region.end)
+                        .take_while(|&j| value(j).is_some())
+                        .collect();
+                    (run.len() > k && run.len().is_multiple_of(k)).then_some(run)
+                })
+            });
+        let Some(run) = run else {
+            r += 1;
+            continue;
+        };
+        let n = run.len() / k;
+        let block = &rows[r..rows.len().min(r + n)];
+        let after = run.last().map_or(region.end, |&j| j + 1);
+        // The row labels after the run, until the next value.
+        let labels_after: Vec<&str> = (after..region.end)
+            .take_while(|&j| value(j).is_none())
+            .filter_map(|j| MATCHERS.iter().find(|m| m.matches(&items[j])))
+            .map(|m| m.path)
+            .collect();
+        // Whether the labels of `rows` are among them, in order.
+        let labelled_after = |rows: &[RowSpec]| {
+            let mut labels = labels_after.iter();
+            rows.iter().all(|s| labels.any(|&p| p == s.path))
+        };
+        if block.len() < n
+            || block
+                .iter()
+                .any(|s| s.columns.len() != k || !unread(out, s.path))
+        {
+            r += 1;
+            continue;
+        }
+        let mut readings: Vec<Vec<Vec<usize>>> = Vec::new();
+        for by_row in 0..=n {
+            let rest = n - by_row;
+            let reading: Vec<Vec<usize>> = (0..n)
+                .map(|row| {
+                    (0..k)
+                        .map(|c| {
+                            if row < by_row {
+                                run[row * k + c]
+                            } else {
+                                run[by_row * k + c * rest + (row - by_row)]
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            if !labelled_after(&block[by_row.max(1).min(n)..]) {
+                continue;
+            }
+            let totals_hold = reading.iter().all(|cells| {
+                let sum: f64 = cells[..k - 1].iter().filter_map(|&j| value(j)).sum();
+                value(cells[k - 1]).is_some_and(|total| (sum - total).abs() < 1e-9)
+            });
+            if totals_hold && !readings.contains(&reading) {
+                readings.push(reading);
+            }
+        }
+        let some_value = run.iter().any(|&j| value(j).is_some_and(|v| v != 0.0));
+        let [reading] = &readings[..] else {
+            r += 1;
+            continue;
+        };
+        if !some_value {
+            r += 1;
+            continue;
+        }
+        for (spec, cells) in block.iter().zip(reading) {
+            out.missing_rows.retain(|p| *p != spec.path);
+            out.rows.retain(|f| f.spec.path != spec.path);
+            out.rows.push(FoundRow {
+                spec: spec.clone(),
+                label: cells[0],
+                values: Values::Cells(cells.clone()),
+            });
+        }
+        r += n;
     }
 }
 
@@ -963,6 +1100,33 @@ mod tests {
             .find(|r| r.spec.path == "table4.admin_review")
             .unwrap();
         assert_eq!(t4.values, Values::Cells(vec![13, 15, 16, 17, 18]));
+    }
+
+    #[test]
+    fn table3_rows_printed_by_column_are_read_when_only_one_reading_adds_up() {
+        // （二） row by row, then 1.属于国家秘密 and 2.其他法律… column by column.
+        let doc = lines("本年制发件数|一、本年新收政府信息公开申请数量|9|0|0|0|0|0|9|二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0|（一）予以公开|5|0|0|0|0|0|5|（二）部分公开|4|0|0|0|0|0|4|1|3|0|0|0|0|0|0|0|0|0|0|1|3|1.属于国家秘密|2.其他法律行政法规禁止公开|3.危及“三安全一稳定”");
+        let it = items(&doc);
+        let alignment = align(&it);
+        let read = |path: &str| -> Vec<&str> {
+            let row = alignment.rows.iter().find(|r| r.spec.path == path).unwrap();
+            match &row.values {
+                Values::Cells(v) => v.iter().map(|&i| it[i].text.as_ref()).collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            read("table3.result.partially_granted"),
+            vec!["4", "0", "0", "0", "0", "0", "4"]
+        );
+        assert_eq!(
+            read("table3.result.denied.state_secret"),
+            vec!["1", "0", "0", "0", "0", "0", "1"]
+        );
+        assert_eq!(
+            read("table3.result.denied.prohibited_by_law"),
+            vec!["3", "0", "0", "0", "0", "0", "3"]
+        );
     }
 
     #[test]
