@@ -1127,6 +1127,13 @@ mod tests {
             read("table3.result.denied.prohibited_by_law"),
             vec!["3", "0", "0", "0", "0", "0", "3"]
         );
+        // The same values with the other rows' labels not after them: not read.
+        let doc = lines("本年制发件数|一、本年新收政府信息公开申请数量|9|0|0|0|0|0|9|二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0|（一）予以公开|5|0|0|0|0|0|5|1.属于国家秘密|2.其他法律行政法规禁止公开|（二）部分公开|4|0|0|0|0|0|4|1|3|0|0|0|0|0|0|0|0|0|0|1|3|3.危及“三安全一稳定”");
+        let it = items(&doc);
+        let alignment = align(&it);
+        assert!(alignment
+            .missing_rows
+            .contains(&"table3.result.denied.state_secret"));
     }
 
     #[test]
