@@ -1,4 +1,4 @@
-//! Plain text → [`Document`]. Two layouts are told apart by their lines:
+//! Plain text → [`Document`]. Three layouts are told apart by their lines:
 //!
 //! - **tab-flattened** (`report.tab.txt`): each table cell is a line beginning with a TAB, a
 //!   blank line starts a new row, a bare TAB is a blank (or merged) cell, and a cell's text may
@@ -269,8 +269,8 @@ fn starts_with_ordinal(text: &str) -> bool {
 struct Label {
     /// The column the label's lines start at.
     at: usize,
+    /// The label's lines joined.
     text: String,
-    lines: usize,
 }
 
 impl Label {
@@ -278,7 +278,6 @@ impl Label {
         Label {
             at: fragment.at,
             text: fragment.text.to_string(),
-            lines: 1,
         }
     }
 
@@ -315,9 +314,9 @@ impl Label {
             .then(|| (Some(last.text[..byte].trim_end()), rest))
     }
 
+    /// Appends the next line's part of the label.
     fn extend(&mut self, fragment: &Fragment) {
         self.text.push_str(fragment.text.trim());
-        self.lines += 1;
     }
 }
 
