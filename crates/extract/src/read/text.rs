@@ -7,7 +7,8 @@
 //! - **line per cell** (LibreOffice's text export, crawler dumps): every line is a paragraph,
 //!   and empty lines are kept as blank paragraphs, because there they stand for blank or
 //!   merged cells; except in text laid out on pages (form feeds: text made of a PDF), where
-//!   blank lines only separate blocks of text.
+//!   blank lines only separate blocks of text and a line that prints a label and values is
+//!   cut into their cells.
 //! - **rows printed as lines** (`pdftotext -layout`, converters that keep a row on one line:
 //!   `行政许可 97`, `（一）予以公开   50   0   0`): see [`RowLines`]; chosen when at least
 //!   [`MIN_ROW_LINES`] lines are such rows with a label, and no fewer than the lines of a lone
@@ -51,15 +52,24 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
         out.finish()
     } else {
         // Text with page breaks was laid out on pages (made of a PDF): its blank lines
-        // separate blocks of text, they are not blank cells.
+        // separate blocks of text, they are not blank cells, and a line that prints a row
+        // (`行政事业性收费 18651.06`) is its label's cell and its values' cells.
         let paged = text.contains('\u{c}');
+        let mut blocks = Vec::with_capacity(lines.len());
+        for line in &lines {
+            let line = line.trim_start_matches('\u{c}').trim_end();
+            match row_line(line).filter(|r| paged && !r.label.is_empty()) {
+                Some(row) => {
+                    let label: Vec<&str> = row.label.iter().map(|f| f.text).collect();
+                    blocks.push(Block::Paragraph(label.join(" ")));
+                    blocks.extend(row.values.iter().map(|v| Block::Paragraph(v.to_string())));
+                }
+                None if paged && line.is_empty() => {}
+                None => blocks.push(Block::Paragraph(line.to_string())),
+            }
+        }
         Document {
-            blocks: lines
-                .iter()
-                .map(|l| l.trim_start_matches('\u{c}').trim_end())
-                .filter(|l| !(paged && l.is_empty()))
-                .map(|l| Block::Paragraph(l.to_string()))
-                .collect(),
+            blocks,
             ..Document::default()
         }
     };
@@ -672,14 +682,16 @@ mod tests {
     }
 
     #[test]
-    fn paged_text_drops_its_blank_lines() {
-        let doc = read("规章\n\n13\n\u{c}\n60\n");
+    fn paged_text_drops_its_blank_lines_and_cuts_its_rows() {
+        let doc = read("规章\n\n13\n\u{c}\n60\n行政事业性收费 18651.06\n");
         assert_eq!(
             doc.blocks,
             vec![
                 Block::Paragraph("规章".into()),
                 Block::Paragraph("13".into()),
                 Block::Paragraph("60".into()),
+                Block::Paragraph("行政事业性收费".into()),
+                Block::Paragraph("18651.06".into()),
             ]
         );
     }

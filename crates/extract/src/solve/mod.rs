@@ -411,8 +411,12 @@ impl<'a> Solver<'a> {
             }
             if let Some(why) = &st.opaque {
                 st.splits.clear();
+                let outcome = match row.form {
+                    RunForm::RanTogether => "its cells are left ambiguous",
+                    RunForm::Gapped { .. } => "its cells are not read",
+                };
                 self.warnings.push(format!(
-                    "{}: run {:?} {why}; its cells are left ambiguous",
+                    "{}: run {:?} {why}; {outcome}",
                     row_name(row),
                     row.run
                 ));
