@@ -1,7 +1,7 @@
 //! Markdown → [`Document`]: pipe tables (`| a | b |`, separator rows skipped) become grids, one
 //! per run of consecutive table lines; headings and other lines become paragraphs, except lines
 //! that print a table row as its label and values (`（一）予以公开 50 0 0 0 0 0 50`), which are
-//! read as the text reader reads them ([`super::text::RowLines`]). OCR renderings split one
+//! read as the text reader reads them (`text::RowLines`). OCR renderings split one
 //! printed table into many small ones with headings between them; the alignment reads across
 //! them.
 

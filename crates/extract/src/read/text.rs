@@ -10,7 +10,7 @@
 //!   blank lines only separate blocks of text and a line that prints a label and values is
 //!   cut into their cells.
 //! - **rows printed as lines** (`pdftotext -layout`, converters that keep a row on one line:
-//!   `行政许可 97`, `（一）予以公开   50   0   0`): see [`RowLines`]; chosen when at least
+//!   `行政许可 97`, `（一）予以公开   50   0   0`): see `RowLines`; chosen when at least
 //!   [`MIN_ROW_LINES`] lines are such rows with a label, and no fewer than the lines of a lone
 //!   value.
 
