@@ -809,8 +809,12 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         }]);
     }
     let mut last_header = anchor;
+    // The first number after the header (short text before it is header too: a header
+    // printed a character a line).
+    let mut first_number = None;
     for (j, it) in items.iter().enumerate().skip(anchor + 1).take(120) {
         if it.run || matches!(it.value, CellValue::Number(..)) {
+            first_number = Some(j);
             break;
         }
         if !it.value.is_value() {
@@ -822,7 +826,7 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
             }
         }
     }
-    let start = last_header + 1;
+    let start = first_number.unwrap_or(last_header + 1);
     let mut got: Vec<usize> = Vec::new();
     let mut skipped = 0;
     let mut j = start;
@@ -1049,6 +1053,11 @@ mod tests {
                 vec!["13", "2", "4", "0", "19"]
             ]
         );
+        // A header printed a character a line (`结 结` / `果 果`) before the values.
+        let doc = lines("行政复议|结 结|果 果|维 纠|2|1|3|1|7|0|0|0|0|0|13|2|4|0|19|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let rows = find_table4(&it, 0, Template::V2021).unwrap();
+        assert_eq!(rows[2].values, Values::Cells((14..19).collect()));
         // Out of order (the groups do not add up): not read.
         let doc = lines("行政复议|结果维持|72|64|178|37|尚未|12|1|1|6|总计|351|13|4|8|1|26|总计|20|五、存在的主要问题及改进情况");
         let it = items(&doc);

@@ -108,13 +108,15 @@ pub fn read_cells(
     CellsRead { cells, warnings }
 }
 
-/// Whether a row's row total can tell that `values` are the whole row: the row has a total
-/// column, and they are two or more printed values (numbers or dashes), not all zero.
+/// Whether a row's row total can tell that `values` are the whole row: a row of table 三
+/// (its values follow its own label; table 四's groups are cut from one list of values), and
+/// they are two or more printed values (numbers or dashes), not all zero.
 fn total_can_tell(spec: &RowSpec, items: &[Item], values: &[usize]) -> bool {
-    let has_total = spec
-        .columns
-        .last()
-        .is_some_and(|k| k.key.ends_with(".total"));
+    let has_total = spec.path.starts_with("table3.")
+        && spec
+            .columns
+            .last()
+            .is_some_and(|k| k.key.ends_with(".total"));
     let printed = values
         .iter()
         .all(|&i| matches!(items[i].value, CellValue::Number(..) | CellValue::Dash));

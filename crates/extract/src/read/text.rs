@@ -14,6 +14,8 @@
 //!   [`MIN_ROW_LINES`] lines are such rows with a label, and no fewer than the lines of a lone
 //!   value.
 
+use std::borrow::Cow;
+
 use crate::assemble::{Assembler, CellSpan};
 use crate::document::{Block, Document, ReadLimits};
 use crate::items::MAX_LABEL_CHARS;
@@ -45,6 +47,7 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
     } else if row_lines >= MIN_ROW_LINES && row_lines >= lone_values {
         let mut out = Assembler::new(limits);
         let mut rows = RowLines::default();
+        let lines = join_stacked_numbers(&lines);
         for line in &lines {
             rows.push(line, &mut out);
         }
@@ -249,6 +252,92 @@ fn row_line(line: &str) -> Option<RowLine<'_>> {
         label: fragments(label),
         values: tokens[first..].iter().map(|(_, t)| *t).collect(),
     })
+}
+
+/// Lines with numbers wrapped inside narrow cells joined: a row line between two lines of
+/// values only, whose values stand in the same columns above and below (`1` over `3` is 13)
+/// where the row has none, takes each such pair as one value at its place in the row. The
+/// lines above and below are dropped; other lines are kept as they are.
+fn join_stacked_numbers<'a>(lines: &[&'a str]) -> Vec<Cow<'a, str>> {
+    // A line of values only: each value's text and its character column.
+    let values_only = |line: &'a str| -> Option<Vec<(usize, &'a str)>> {
+        let row = row_line(line)?;
+        if !row.label.is_empty() {
+            return None;
+        }
+        let line = line.trim_end();
+        row.values
+            .iter()
+            .map(|v| {
+                let at = line[..v.as_ptr() as usize - line.as_ptr() as usize]
+                    .chars()
+                    .count();
+                v.bytes().all(|b| b.is_ascii_digit()).then_some((at, *v))
+            })
+            .collect()
+    };
+    let mut out: Vec<Cow<'a, str>> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let joined = (i + 2 < lines.len())
+            .then(|| {
+                stacked_row(
+                    lines[i + 1],
+                    values_only(lines[i])?,
+                    values_only(lines[i + 2])?,
+                )
+            })
+            .flatten();
+        match joined {
+            Some(row) => {
+                out.push(Cow::Owned(row));
+                i += 3;
+            }
+            None => {
+                out.push(Cow::Borrowed(lines[i]));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The row line `middle` with the numbers stacked over `above` and `below` put in; `None`
+/// when they do not pair up column by column or fall on the row's own values.
+fn stacked_row(
+    middle: &str,
+    above: Vec<(usize, &str)>,
+    below: Vec<(usize, &str)>,
+) -> Option<String> {
+    let row = row_line(middle)?;
+    if above.len() != below.len() || row.values.len() < 2 {
+        return None;
+    }
+    let middle = middle.trim_end();
+    let column = |v: &str| {
+        middle[..v.as_ptr() as usize - middle.as_ptr() as usize]
+            .chars()
+            .count()
+    };
+    let mut values: Vec<(usize, String)> = row
+        .values
+        .iter()
+        .map(|v| (column(v), v.to_string()))
+        .collect();
+    for ((at, top), (under, bottom)) in above.iter().zip(&below) {
+        let free = values
+            .iter()
+            .all(|(x, v)| !(*x..=*x + v.chars().count()).contains(at));
+        if at.abs_diff(*under) > 1 || !free {
+            return None;
+        }
+        values.push((*at, format!("{top}{bottom}")));
+    }
+    values.sort_by_key(|(at, _)| *at);
+    let first = row.values.first()?;
+    let label = &middle[..first.as_ptr() as usize - middle.as_ptr() as usize];
+    let texts: Vec<&str> = values.iter().map(|(_, v)| v.as_str()).collect();
+    Some(format!("{label}{}", texts.join("  ")))
 }
 
 /// Whether a label begins with an ordinal (`一、`, `（三）`, `(3)`, `2.`, `2、`): it begins a
@@ -662,6 +751,24 @@ mod tests {
             parse_cell(row.values[1]),
             CellValue::Number(nianbao_schema::Number::Int(251000), Some("元".into()))
         );
+    }
+
+    #[test]
+    fn numbers_wrapped_in_narrow_cells_are_joined() {
+        let lines = [
+            "                                  1       1",
+            "    2 1 3 1 7 0 0 0 0 0             2 4 0",
+            "                                  3       9",
+        ];
+        let joined = join_stacked_numbers(&lines);
+        assert_eq!(joined.len(), 1);
+        assert_eq!(
+            row_line(&joined[0]).unwrap().values,
+            vec!["2", "1", "3", "1", "7", "0", "0", "0", "0", "0", "13", "2", "4", "0", "19"]
+        );
+        // Values above and below that do not pair up are rows of their own.
+        let lines = ["  5", "规章  1  2", "      7"];
+        assert_eq!(join_stacked_numbers(&lines).len(), 3);
     }
 
     #[test]
