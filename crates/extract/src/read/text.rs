@@ -12,7 +12,8 @@
 //! - **rows printed as lines** (`pdftotext -layout`, converters that keep a row on one line:
 //!   `行政许可 97`, `（一）予以公开   50   0   0`): see `RowLines`; chosen when at least
 //!   [`MIN_ROW_LINES`] lines are such rows with a label, and no fewer than the lines of a lone
-//!   value.
+//!   value. Numbers wrapped inside narrow cells (a digit over a digit around a row line) are
+//!   joined first (`join_stacked_numbers`).
 
 use std::borrow::Cow;
 
