@@ -32,20 +32,9 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
     let max = limits.max_paragraphs;
     let lines: Vec<&str> = super::lines(text).take(max).collect();
     let tab_lines = lines.iter().filter(|l| l.starts_with('\t')).count();
-    // A lone value is a cell of a line-per-cell text as often as a row of one: rows printed
-    // as lines (with their labels) are the text's form when they are at least as many as the
-    // lone values.
-    let (mut row_lines, mut lone_values) = (0, 0);
-    for row in lines.iter().filter_map(|l| row_line(l)) {
-        if !row.label.is_empty() {
-            row_lines += 1;
-        } else if row.values.len() == 1 {
-            lone_values += 1;
-        }
-    }
     let mut doc = if tab_lines >= 8 && tab_lines * 10 >= lines.len() {
         read_tab_flattened(&lines, limits)
-    } else if row_lines >= MIN_ROW_LINES && row_lines >= lone_values {
+    } else if prints_rows_as_lines(&lines) {
         let mut out = Assembler::new(limits);
         let mut rows = RowLines::default();
         let lines = join_stacked_numbers(&lines);
@@ -83,6 +72,21 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
         ));
     }
     doc
+}
+
+/// Whether the text prints its table rows as lines: a lone value is a cell of a line-per-cell
+/// text as often as a row of one, so rows printed as lines (with their labels) must be at
+/// least [`MIN_ROW_LINES`] and as many as the lines of a lone value.
+fn prints_rows_as_lines(lines: &[&str]) -> bool {
+    let (mut row_lines, mut lone_values) = (0, 0);
+    for row in lines.iter().filter_map(|l| row_line(l)) {
+        if !row.label.is_empty() {
+            row_lines += 1;
+        } else if row.values.len() == 1 {
+            lone_values += 1;
+        }
+    }
+    row_lines >= MIN_ROW_LINES && row_lines >= lone_values
 }
 
 fn read_tab_flattened(lines: &[&str], limits: &ReadLimits) -> Document {
