@@ -719,3 +719,49 @@ fn gapped_cells_the_rules_cannot_place_are_ambiguous_with_blank_among_the_candid
         }
     );
 }
+
+#[test]
+fn gapped_rows_of_any_values_are_read_without_panic_and_keep_their_values_in_order() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let tokens = ["0", "1", "7", "12", "-", "250", "3.5", "元", "x"];
+    let specs = Template::V2021.rows();
+    for _ in 0..300 {
+        let first = next(specs.len() as u64) as usize;
+        let rows: Vec<RunRow> = (first..specs.len().min(first + 1 + next(4) as usize))
+            .map(|r| {
+                let spec = &specs[r];
+                let n = 1 + next(spec.columns.len() as u64) as usize;
+                let values: Vec<&str> = (0..n)
+                    .map(|_| tokens[next(tokens.len() as u64) as usize])
+                    .collect();
+                RunRow::gapped(spec, values, next(2) == 0)
+            })
+            .collect();
+        let solution = run(&rows, &HashMap::new(), &[]);
+        for row in &rows {
+            // The printed values of a row read in full are its values, in order.
+            let read: Option<Vec<String>> = row
+                .columns
+                .iter()
+                .map(|(k, _)| match &solution.cells[k] {
+                    Resolved::Value { raw, .. } => Some(raw.clone()),
+                    Resolved::Ambiguous { .. } => None,
+                })
+                .collect();
+            if let Some(read) = read {
+                let printed: Vec<&str> = read
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|r| !r.is_empty())
+                    .collect();
+                assert_eq!(printed.join(" "), row.run, "{:?}", row.run);
+            }
+        }
+    }
+}
