@@ -134,6 +134,8 @@ fn read_tab_flattened(lines: &[&str], limits: &ReadLimits) -> Document {
     out.finish()
 }
 
+/// The longest value printed in a row line, in bytes (`75394432.52万元` is 17).
+const MAX_VALUE_BYTES: usize = 24;
 /// Lines printed as table rows that make a text one of rows printed as lines.
 pub const MIN_ROW_LINES: usize = 3;
 /// Lines of a label that may follow the line of its values (a label wrapped around them).
@@ -225,6 +227,14 @@ fn wide_fragments(text: &str) -> Vec<Fragment<'_>> {
 /// a label too long). A lone value is a row (of a label wrapped around it).
 fn row_line(line: &str) -> Option<RowLine<'_>> {
     let line = line.trim_end();
+    // Most lines end in a word: one look at the last token settles them.
+    let last = line.rsplit(char::is_whitespace).next()?;
+    if last.len() > MAX_VALUE_BYTES
+        || !matches!(parse_cell(last), CellValue::Number(..) | CellValue::Dash)
+            && !matches!(last, "元" | "万元")
+    {
+        return None;
+    }
     let mut tokens: Vec<(usize, &str)> = line
         .split_whitespace()
         .map(|t| (t.as_ptr() as usize - line.as_ptr() as usize, t))
