@@ -4,8 +4,15 @@
 # then the researchers' notebook against a dataset built from samples/. Installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# tests/review.rs loads the review site in headless Chromium.
-command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+# System packages the tests need, installed once when missing: headless Chromium (tests/review.rs
+# loads the review site in it) and poppler-utils (pdftotext makes the text forms of the corpus
+# PDFs for the corpus test).
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update && apt-get install -y --no-install-recommends "${missing[@]}"
+fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use nianbao_extract::internals::{solve, Budget, RunRow};
+use nianbao_extract::internals::{solve, Budget, RunForm, RunRow};
 use nianbao_schema::checks::{equations, TABLE3_COLUMNS, TABLE4_GROUPS};
 use nianbao_schema::{Template, ValueKind};
 
@@ -69,6 +69,7 @@ fn table(t3: &str, t4: &str) -> Vec<RunRow> {
                 .map(|c| (format!("table3.{path}.{c}"), ValueKind::Count))
                 .collect(),
             run: run.to_string(),
+            form: RunForm::RanTogether,
         })
         .collect();
     rows.push(RunRow {
@@ -80,6 +81,7 @@ fn table(t3: &str, t4: &str) -> Vec<RunRow> {
             })
             .collect(),
         run: t4.to_string(),
+        form: RunForm::RanTogether,
     });
     rows
 }

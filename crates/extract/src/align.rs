@@ -6,7 +6,9 @@
 //! 行政规范性文件 match), never by exact string. A row's values are the cells that follow its
 //! label: in a real table, the value cells of the label's row; in a flattened form, the next
 //! cells of the stream, where a blank cell is a blank value, not structure to skip. Cells that ran
-//! together into one digit run are handed to the solver ([`crate::solve`]).
+//! together into one digit run are handed to the solver ([`crate::solve`]), and so are the
+//! values of a printed row that has fewer of them than columns (its blank cells were left
+//! out, as text made of a PDF prints them): which columns they fill is for the rules to say.
 //!
 //! The template is detected per table from its headers: 本年制发件数 ⇒ 2021; 本年新制作数量 /
 //! 上一年项目数量 / 第二十条第（九）项 ⇒ 2019; table 三's （六） shape decides when table 二 is
@@ -15,6 +17,7 @@
 use nianbao_schema::{RowSpec, Template};
 
 use crate::items::Item;
+use crate::normalize::CellValue;
 
 /// How a template row is recognised.
 struct RowMatcher {
@@ -111,7 +114,7 @@ const MATCHERS: &[RowMatcher] = &[
 
 /// Header words of table 四.
 const T4_HEADER_WORDS: &[&str] = &[
-    "维持", "纠正", "结果", "审结", "总计", "合计", "起诉", "复议", "诉讼",
+    "维持", "纠正", "结果", "审结", "尚未", "其他", "总计", "合计", "起诉", "复议", "诉讼",
 ];
 
 /// The longest a table-二 label may be after its annotation is removed.
@@ -163,8 +166,12 @@ pub enum Values {
     Cells(Vec<usize>),
     /// One run of digits for all columns (cells ran together).
     Run(usize),
-    /// Fewer value cells than columns.
+    /// Fewer value cells than columns before the next text: cells were lost, or other
+    /// rows' values are mixed in, so which columns these fill is not known.
     Partial(Vec<usize>),
+    /// The values of one printed row that has fewer of them than columns, in order: its blank
+    /// cells were left out, so the columns they fill are not known.
+    Gapped(Vec<usize>),
 }
 
 /// A template row located in the document.
@@ -238,17 +245,31 @@ pub fn align(items: &[Item]) -> Alignment {
     } else {
         t3_start.min(t2_start)
     };
+    // Table 三's rows end where table 四 begins (its header prints 总计 too).
+    let t3_end = (t3_start.min(items.len())..items.len())
+        .find(|&i| is_table4_header(&items[i]))
+        .unwrap_or(items.len());
+    let t3_rows: Vec<RowSpec> = rows_spec
+        .iter()
+        .filter(|r| r.path.starts_with("table3."))
+        .cloned()
+        .collect();
     for spec in rows_spec
         .into_iter()
         .filter(|r| !r.path.starts_with("table4."))
     {
-        if spec.path == "table3.new_received" {
-            cursor = cursor.max(t3_start.min(items.len()));
+        if spec.path == "table3.new_received" && t3_start < items.len() {
+            cursor = cursor.max(t3_start);
         }
-        match find_row(items, cursor, &spec) {
+        let within = if spec.path.starts_with("table3.") {
+            &items[..t3_end.max(cursor)]
+        } else {
+            items
+        };
+        match find_row(within, cursor, &spec) {
             Some(found) => {
                 cursor = match &found.values {
-                    Values::Cells(v) | Values::Partial(v) => {
+                    Values::Cells(v) | Values::Partial(v) | Values::Gapped(v) => {
                         v.last().copied().unwrap_or(found.label) + 1
                     }
                     Values::Run(r) => r + 1,
@@ -258,6 +279,16 @@ pub fn align(items: &[Item]) -> Alignment {
             None => out.missing_rows.push(spec.path),
         }
     }
+    let t2_end = t3_start.min(t3_end);
+    if t2_template.is_some() && t2_start < t2_end {
+        read_table2_by_column(items, t2_start..t2_end, template, &mut out);
+    }
+    let t3_from = if t3_start < items.len() {
+        t3_start
+    } else {
+        t2_start
+    };
+    read_table3_rows_by_column(items, t3_from..t3_end, &t3_rows, &mut out);
     match find_table4(items, cursor, template) {
         Some(rows) => out.rows.extend(rows),
         None => out.missing_rows.extend([
@@ -421,6 +452,9 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         if same_row.len() >= k {
             return Some(Values::Cells(pick_k(items, same_row, k)));
         }
+        if let Some(gapped) = gapped(items, &same_row) {
+            return Some(gapped);
+        }
     }
     let mut got = Vec::new();
     let mut skipped = 0;
@@ -436,6 +470,9 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         }
         if item.value.is_value() && !item.run {
             got.push(j);
+        } else if got.is_empty() && T2_COLUMNS.iter().any(|(_, h)| item.fold.contains(h)) {
+            // The values after a column header are that column's.
+            return None;
         } else if got.is_empty()
             && !strict
             && skipped < MAX_SKIPPED_TEXT
@@ -448,18 +485,31 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         }
         j += 1;
     }
+    // More values follow than the row has columns: the values of several rows are mixed (text
+    // made of a PDF prints a table's values by column), and which are this row's is not known.
+    let runs_on = items.get(j).is_some_and(|next| {
+        next.value.is_value() && !matches!(next.value, CellValue::Blank) && !next.run
+    });
     match got.len() {
         0 => None,
+        n if n == k && runs_on => Some(Values::Partial(Vec::new())),
         n if n == k => Some(Values::Cells(got)),
         _ => Some(Values::Partial(got)),
     }
+}
+
+/// The values of one printed row with fewer values than columns and no blank cell (a row that
+/// prints its blanks has its columns); `None` when it has none.
+fn gapped(items: &[Item], values: &[usize]) -> Option<Values> {
+    let printed = |&i: &usize| !matches!(items[i].value, CellValue::Blank);
+    (!values.is_empty() && values.iter().all(printed)).then(|| Values::Gapped(values.to_vec()))
 }
 
 /// Chooses `k` of a row's value cells when it has more: blank cells at the end go first (a
 /// merged value cell exported as blanks), then blank cells at the start (an empty label
 /// column), then the first `k` are kept.
 fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
-    let blank = |i: usize| matches!(items[i].value, crate::normalize::CellValue::Blank);
+    let blank = |i: usize| matches!(items[i].value, CellValue::Blank);
     while cells.len() > k && cells.last().is_some_and(|&i| blank(i)) {
         cells.pop();
     }
@@ -468,6 +518,271 @@ fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
     }
     cells.truncate(k);
     cells
+}
+
+/// The column header of each table-二 column (by the key's last segment). Values right after
+/// one are that column's (a table printed column by column), not those of the row label
+/// before it.
+const T2_COLUMNS: &[(&str, &str)] = &[
+    ("issued", "制发件数"),
+    ("repealed", "废止件数"),
+    ("in_force", "现行有效"),
+    ("new_made", "新制作数量"),
+    ("new_published", "新公开数量"),
+    ("total_published", "公开总数量"),
+    ("prev_year_items", "上一年项目"),
+    ("yearly_change", "本年增减"),
+    ("decisions", "处理决定数量"),
+    ("amount_wan_yuan", "收费金额"),
+    ("projects", "采购项目数量"),
+    ("amount", "采购总金额"),
+];
+
+/// Table 二 printed column by column (text made of a PDF lists a block's row labels, then
+/// each column header followed by that column's values, one per row):
+///
+/// 1. The blocks (第二十条第（X）项) none of whose rows were found by row are read, when each
+///    of their row labels is printed in the region.
+/// 2. A column header belongs to the first block from the current one that has that column
+///    still unread (本年处理决定数量 is printed for （五） and again for （六））.
+/// 3. The values right after it are its column's, one per row of the block in template order;
+///    a count other than the block's rows leaves the block unread.
+fn read_table2_by_column(
+    items: &[Item],
+    region: std::ops::Range<usize>,
+    template: Template,
+    out: &mut Alignment,
+) {
+    let mut blocks: Vec<Vec<&RowSpec>> = Vec::new();
+    for spec in template
+        .rows()
+        .iter()
+        .filter(|r| r.path.starts_with("table2."))
+    {
+        match blocks.last_mut() {
+            Some(b) if block_of(b[0].path) == block_of(spec.path) => b.push(spec),
+            _ => blocks.push(vec![spec]),
+        }
+    }
+    // Per block: whether it is read, and per column whether its header was seen and the
+    // value items of its rows.
+    let mut readable: Vec<bool> = blocks
+        .iter()
+        .map(|b| {
+            let unread = b.iter().all(|r| out.missing_rows.contains(&r.path));
+            let printed = b.iter().all(|r| {
+                matcher(r.path).is_some_and(|m| region.clone().any(|i| m.matches(&items[i])))
+            });
+            unread && printed
+        })
+        .collect();
+    let mut seen: Vec<Vec<bool>> = blocks
+        .iter()
+        .map(|b| vec![false; b[0].columns.len()])
+        .collect();
+    let mut read: Vec<Vec<Option<Vec<usize>>>> = blocks
+        .iter()
+        .map(|b| vec![None; b[0].columns.len()])
+        .collect();
+    let mut current = 0;
+    for j in region.clone() {
+        let Some(&(column, _)) = T2_COLUMNS
+            .iter()
+            .find(|(_, header)| !items[j].value.is_value() && items[j].fold.contains(header))
+        else {
+            continue;
+        };
+        let place = (current..blocks.len()).find_map(|b| {
+            let c = blocks[b][0]
+                .columns
+                .iter()
+                .position(|k| column_of(&k.key) == column)?;
+            (!seen[b][c]).then_some((b, c))
+        });
+        let Some((b, c)) = place else { continue };
+        current = b;
+        seen[b][c] = true;
+        let values: Vec<usize> = (j + 1..region.end)
+            .take_while(|&v| matches!(items[v].value, CellValue::Number(..) | CellValue::Dash))
+            .collect();
+        if values.len() == blocks[b].len() {
+            read[b][c] = Some(values);
+        } else {
+            readable[b] = false;
+        }
+    }
+    for ((block, cols), readable) in blocks.iter().zip(read).zip(readable) {
+        let Some(cols) = cols.into_iter().collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        if !readable {
+            continue;
+        }
+        for (r, spec) in block.iter().enumerate() {
+            out.missing_rows.retain(|p| *p != spec.path);
+            out.rows.push(FoundRow {
+                spec: (*spec).clone(),
+                label: cols[0][r],
+                values: Values::Cells(cols.iter().map(|c| c[r]).collect()),
+            });
+        }
+    }
+}
+
+/// Rows of table 三 whose values follow the first one's label as one run, printed by column
+/// (text made of a PDF prints a block of rows column by column, their labels elsewhere):
+///
+/// 1. A row not read, whose label is followed (after the rest of its text, if it wrapped) by a
+///    run of values longer than its columns and
+///    a multiple of them, and the template rows after it, not read either, as many as the run
+///    holds, are the candidates.
+/// 2. The readings: the first `j` rows row by row (in template order), the rest column by
+///    column, for every `j`; rows read by column must have their labels after the run, in
+///    order, before the next value (other labels and text between them aside).
+/// 3. A reading is taken when it is the only one in which every row total (R3.2) holds, and
+///    some row is not all zero; otherwise the rows stay unread.
+fn read_table3_rows_by_column(
+    items: &[Item],
+    region: std::ops::Range<usize>,
+    rows: &[RowSpec],
+    out: &mut Alignment,
+) {
+    let unread = |out: &Alignment, path: &str| {
+        out.missing_rows.contains(&path)
+            || out
+                .rows
+                .iter()
+                .any(|r| r.spec.path == path && r.values == Values::Partial(Vec::new()))
+    };
+    let value = |j: usize| match items[j].value {
+        CellValue::Number(n, _) => Some(n.as_f64()),
+        CellValue::Dash => Some(0.0),
+        _ => None,
+    };
+    let mut r = 0;
+    while r < rows.len() {
+        let spec = &rows[r];
+        let k = spec.columns.len();
+        let run = matcher(spec.path)
+            .filter(|_| unread(out, spec.path))
+            .and_then(|m| {
+                region.clone().find_map(|i| {
+                    if !m.matches(&items[i]) {
+                        return None;
+                    }
+                    // The rest of a wrapped label may stand between it and its values.
+                    let start = (i + 1..region.end)
+                        .take(MAX_SKIPPED_TEXT)
+                        .find(|&j| value(j).is_some() || is_any_label(&items[j]))?;
+                    let run: Vec<usize> = (start..region.end)
+                        .take_while(|&j| value(j).is_some())
+                        .collect();
+                    (run.len() > k && run.len().is_multiple_of(k)).then_some(run)
+                })
+            });
+        let Some(run) = run else {
+            r += 1;
+            continue;
+        };
+        let n = run.len() / k;
+        let block = &rows[r..rows.len().min(r + n)];
+        let after = run.last().map_or(region.end, |&j| j + 1);
+        // The row labels after the run, until the next value.
+        let labels_after: Vec<&str> = (after..region.end)
+            .take_while(|&j| value(j).is_none())
+            .filter_map(|j| MATCHERS.iter().find(|m| m.matches(&items[j])))
+            .map(|m| m.path)
+            .collect();
+        // Whether the labels of `rows` are among them, in order.
+        let labelled_after = |rows: &[RowSpec]| {
+            let mut labels = labels_after.iter();
+            rows.iter().all(|s| labels.any(|&p| p == s.path))
+        };
+        if block.len() < n
+            || block
+                .iter()
+                .any(|s| s.columns.len() != k || !unread(out, s.path))
+        {
+            r += 1;
+            continue;
+        }
+        let mut readings: Vec<Vec<Vec<usize>>> = Vec::new();
+        for by_row in 0..=n {
+            let rest = n - by_row;
+            let reading: Vec<Vec<usize>> = (0..n)
+                .map(|row| {
+                    (0..k)
+                        .map(|c| {
+                            if row < by_row {
+                                run[row * k + c]
+                            } else {
+                                run[by_row * k + c * rest + (row - by_row)]
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            if !labelled_after(&block[by_row.max(1).min(n)..]) {
+                continue;
+            }
+            let totals_hold = reading.iter().all(|cells| {
+                let sum: f64 = cells[..k - 1].iter().filter_map(|&j| value(j)).sum();
+                value(cells[k - 1]).is_some_and(|total| (sum - total).abs() < 1e-9)
+            });
+            if totals_hold && !readings.contains(&reading) {
+                readings.push(reading);
+            }
+        }
+        let some_value = run.iter().any(|&j| value(j).is_some_and(|v| v != 0.0));
+        let [reading] = &readings[..] else {
+            r += 1;
+            continue;
+        };
+        if !some_value {
+            r += 1;
+            continue;
+        }
+        for (spec, cells) in block.iter().zip(reading) {
+            out.missing_rows.retain(|p| *p != spec.path);
+            out.rows.retain(|f| f.spec.path != spec.path);
+            out.rows.push(FoundRow {
+                spec: spec.clone(),
+                label: cells[0],
+                values: Values::Cells(cells.clone()),
+            });
+        }
+        r += n;
+    }
+}
+
+/// The path of a row's block (`table2.art20_1` of `table2.art20_1.regulations`).
+fn block_of(path: &str) -> &str {
+    path.rsplit_once('.').map_or("", |(block, _)| block)
+}
+
+/// The column of a key (`issued` of `table2.art20_1.regulations.issued`).
+fn column_of(key: &str) -> &str {
+    key.rsplit_once('.').map_or("", |(_, column)| column)
+}
+
+/// Whether an item is header text of table 四: short with a header word, or header words
+/// only, however many (a header row printed as one line).
+fn is_table4_header_text(it: &Item) -> bool {
+    if it.fold_len <= 24 {
+        return T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w));
+    }
+    let mut rest = it.fold.clone();
+    for word in T4_HEADER_WORDS {
+        rest = rest.replace(word, "");
+    }
+    !it.fold.is_empty() && rest.chars().count() <= 2
+}
+
+/// Whether an item is the heading or header of table 四 (行政复议 …).
+fn is_table4_header(it: &Item) -> bool {
+    let header = (it.fold.contains("行政复议") && it.fold_len <= 24)
+        || (it.before_run && it.fold.contains("复议后起诉"));
+    header && !it.value.is_value()
 }
 
 /// Table 四: its header (行政复议 … 结果维持 … 总计), then 15 values, in one row or in three
@@ -479,13 +794,9 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         .filter(|r| r.path.starts_with("table4."))
         .cloned()
         .collect();
-    let end = items.len().min(from + SEARCH_WINDOW);
-    let anchor = (from..end).find(|&i| {
-        let it = &items[i];
-        let header = (it.fold.contains("行政复议") && it.fold_len <= 24)
-            || (it.before_run && it.fold.contains("复议后起诉"));
-        header && !it.value.is_value()
-    })?;
+    // Its heading is looked for to the end: when table 三 could not be read, the cursor is
+    // still before it.
+    let anchor = (from..items.len()).find(|&i| is_table4_header(&items[i]))?;
     if items[anchor].before_run {
         // Run-together: the header and the 15 values ran into one segment and one run.
         return Some(vec![FoundRow {
@@ -498,12 +809,16 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         }]);
     }
     let mut last_header = anchor;
+    // The first number after the header (short text before it is header too: a header
+    // printed a character a line).
+    let mut first_number = None;
     for (j, it) in items.iter().enumerate().skip(anchor + 1).take(120) {
-        if it.run || matches!(it.value, crate::normalize::CellValue::Number(..)) {
+        if it.run || matches!(it.value, CellValue::Number(..)) {
+            first_number = Some(j);
             break;
         }
         if !it.value.is_value() {
-            if T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w)) && it.fold_len <= 24 {
+            if is_table4_header_text(it) {
                 last_header = j;
             } else if it.fold_len > 24 && last_header > anchor {
                 // Prose after the header: the table had no values.
@@ -511,7 +826,7 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
             }
         }
     }
-    let start = last_header + 1;
+    let start = first_number.unwrap_or(last_header + 1);
     let mut got: Vec<usize> = Vec::new();
     let mut skipped = 0;
     let mut j = start;
@@ -532,8 +847,28 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         }
         j += 1;
     }
+    if got.len() < 15 {
+        if let Some(scattered) = scattered_table4(items, anchor) {
+            got = scattered;
+        }
+    }
     if got.is_empty() {
         return None;
+    }
+    let one_row = got
+        .iter()
+        .all(|&j| items[j].row.is_some() && items[j].row == items[got[0]].row);
+    if got.len() < 15 && one_row {
+        if let Some(values) = gapped(items, &got) {
+            return Some(vec![FoundRow {
+                spec: RowSpec {
+                    path: "table4",
+                    columns: specs.iter().flat_map(|s| s.columns.clone()).collect(),
+                },
+                label: anchor,
+                values,
+            }]);
+        }
     }
     let rows = specs
         .into_iter()
@@ -553,6 +888,39 @@ fn find_table4(items: &[Item], from: usize, template: Template) -> Option<Vec<Fo
         })
         .collect();
     Some(rows)
+}
+
+/// Table 四's 15 values scattered among its header words (text made of a PDF prints the
+/// header's cells and the values in the order they were drawn): every number after the anchor
+/// up to the prose that follows the table, when there are exactly 15 and each group of five
+/// adds up (R4.1: the four results make the total) in that order; `None` otherwise.
+fn scattered_table4(items: &[Item], anchor: usize) -> Option<Vec<usize>> {
+    let mut got = Vec::new();
+    for (j, it) in items.iter().enumerate().skip(anchor + 1).take(120) {
+        if it.run {
+            return None;
+        }
+        match it.value {
+            CellValue::Number(..) | CellValue::Dash => got.push(j),
+            CellValue::Blank => {}
+            CellValue::Text => {
+                if !is_table4_header_text(it) {
+                    break;
+                }
+            }
+        }
+    }
+    let value = |j: usize| match items[j].value {
+        CellValue::Number(n, _) => n.as_f64(),
+        _ => 0.0,
+    };
+    let adds_up = |got: &[usize]| {
+        got.chunks(5).all(|group| {
+            let results: f64 = group[..4].iter().map(|&j| value(j)).sum();
+            (results - value(group[4])).abs() < 1e-9
+        })
+    };
+    (got.len() == 15 && adds_up(&got)).then_some(got)
 }
 
 #[cfg(test)]
@@ -628,6 +996,153 @@ mod tests {
         let it = items(&doc);
         let spec = row_2021("table3.result.other.no_correction");
         assert!(find_row(&it, 0, spec).is_none());
+    }
+
+    #[test]
+    fn a_printed_row_with_fewer_values_than_columns_is_gapped() {
+        let doc = crate::read::text::read(
+            "一、本年新收政府信息公开申请数量   821   35   859\n\
+             二、上年结转政府信息公开申请数量   18           18\n\
+             （一）予以公开   258\n",
+        );
+        let it = items(&doc);
+        let found = find_row(&it, 0, row_2021("table3.new_received")).unwrap();
+        assert_eq!(found.values, Values::Gapped(vec![1, 2, 3]));
+        // Never the next row's values.
+        let found = find_row(&it, 4, row_2021("table3.carried_over")).unwrap();
+        assert_eq!(found.values, Values::Gapped(vec![5, 6]));
+    }
+
+    #[test]
+    fn values_that_may_be_another_rows_are_not_taken() {
+        // More values than columns before the next text: rows printed by column.
+        let doc = lines("政府集中采购|6|251000|13|其他");
+        let it = items(&doc);
+        let spec = Template::V2019
+            .rows()
+            .iter()
+            .find(|r| r.path == "table2.art20_9.central_procurement")
+            .unwrap();
+        assert_eq!(
+            find_row(&it, 0, spec).unwrap().values,
+            Values::Partial(vec![])
+        );
+        // Values after a column header are that column's.
+        let doc = lines("政府集中采购|本年新制作数量|0|89");
+        let it = items(&doc);
+        assert!(find_row(&it, 0, spec).is_none());
+    }
+
+    #[test]
+    fn table4_values_scattered_among_its_header_are_read_when_they_add_up() {
+        let doc = lines("四、政府信息公开行政复议、行政诉讼情况|行政复议|结果维持|2|结果|纠正|1|3|1|7|复议后起诉|0|0|0|0|0|总计|13|2|4|0|19|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let rows = find_table4(&it, 0, Template::V2021).unwrap();
+        let texts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| match &r.values {
+                Values::Cells(v) => v.iter().map(|&i| it[i].text.as_ref()).collect(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["2", "1", "3", "1", "7"],
+                vec!["0", "0", "0", "0", "0"],
+                vec!["13", "2", "4", "0", "19"]
+            ]
+        );
+        // A header printed a character a line (`结 结` / `果 果`) before the values.
+        let doc = lines("行政复议|结 结|果 果|维 纠|2|1|3|1|7|0|0|0|0|0|13|2|4|0|19|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let rows = find_table4(&it, 0, Template::V2021).unwrap();
+        assert_eq!(rows[2].values, Values::Cells((14..19).collect()));
+        // Out of order (the groups do not add up): not read.
+        let doc = lines("行政复议|结果维持|72|64|178|37|尚未|12|1|1|6|总计|351|13|4|8|1|26|总计|20|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let rows = find_table4(&it, 0, Template::V2021).unwrap();
+        assert!(rows.iter().all(|r| !matches!(r.values, Values::Cells(_))));
+    }
+
+    #[test]
+    fn table2_printed_by_column_is_read_by_column() {
+        let doc = lines("二、主动公开政府信息情况|第二十条第（一）项|信息内容|规章|行政规范性文件|第二十条第（五）项|信息内容|行政许可|第二十条第（六）项|信息内容|行政处罚|行政强制|第二十条第（八）项|信息内容|行政事业性收费|本年制发件数|0|62|本年废止件数|0|33|现行有效件数|0|440|本年处理决定数量|4529|本年处理决定数量|1100|65|本年收费金额（单位：万元）|18651.06|三、收到和处理政府信息公开申请情况");
+        let it = items(&doc);
+        let alignment = align(&it);
+        let read = |path: &str| -> Vec<&str> {
+            let row = alignment.rows.iter().find(|r| r.spec.path == path).unwrap();
+            match &row.values {
+                Values::Cells(v) => v.iter().map(|&i| it[i].text.as_ref()).collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(read("table2.art20_1.regulations"), vec!["0", "0", "0"]);
+        assert_eq!(
+            read("table2.art20_1.normative_docs"),
+            vec!["62", "33", "440"]
+        );
+        assert_eq!(read("table2.art20_5.licensing"), vec!["4529"]);
+        assert_eq!(read("table2.art20_6.penalty"), vec!["1100"]);
+        assert_eq!(read("table2.art20_6.coercion"), vec!["65"]);
+        assert_eq!(read("table2.art20_8.admin_fees"), vec!["18651.06"]);
+        // A column with a value too few leaves its block unread.
+        let doc = lines("第二十条第（一）项|规章|行政规范性文件|本年制发件数|0|本年废止件数|0|33|现行有效件数|0|440|三、收到和处理政府信息公开申请情况");
+        let it = items(&doc);
+        let alignment = align(&it);
+        assert!(alignment
+            .rows
+            .iter()
+            .all(|r| !r.spec.path.starts_with("table2.art20_1")));
+    }
+
+    #[test]
+    fn table3_rows_are_not_looked_for_in_table4() {
+        // （七）总计's values were lost; table 四's 总计 header must not stand in for it.
+        let doc = lines("本年制发件数|一、本年新收政府信息公开申请数量|1|0|0|0|0|0|1|（七）总计|四、政府信息公开行政复议、行政诉讼情况|行政复议|结果维持|2|总计|1|3|1|7|0|0|0|0|0|13|2|4|0|19|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let alignment = align(&it);
+        assert!(alignment.missing_rows.contains(&"table3.result_total"));
+        let t4 = alignment
+            .rows
+            .iter()
+            .find(|r| r.spec.path == "table4.admin_review")
+            .unwrap();
+        assert_eq!(t4.values, Values::Cells(vec![13, 15, 16, 17, 18]));
+    }
+
+    #[test]
+    fn table3_rows_printed_by_column_are_read_when_only_one_reading_adds_up() {
+        // （二） row by row, then 1.属于国家秘密 and 2.其他法律… column by column.
+        let doc = lines("本年制发件数|一、本年新收政府信息公开申请数量|9|0|0|0|0|0|9|二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0|（一）予以公开|5|0|0|0|0|0|5|（二）部分公开|4|0|0|0|0|0|4|1|3|0|0|0|0|0|0|0|0|0|0|1|3|1.属于国家秘密|2.其他法律行政法规禁止公开|3.危及“三安全一稳定”");
+        let it = items(&doc);
+        let alignment = align(&it);
+        let read = |path: &str| -> Vec<&str> {
+            let row = alignment.rows.iter().find(|r| r.spec.path == path).unwrap();
+            match &row.values {
+                Values::Cells(v) => v.iter().map(|&i| it[i].text.as_ref()).collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            read("table3.result.partially_granted"),
+            vec!["4", "0", "0", "0", "0", "0", "4"]
+        );
+        assert_eq!(
+            read("table3.result.denied.state_secret"),
+            vec!["1", "0", "0", "0", "0", "0", "1"]
+        );
+        assert_eq!(
+            read("table3.result.denied.prohibited_by_law"),
+            vec!["3", "0", "0", "0", "0", "0", "3"]
+        );
+        // The same values with the other rows' labels not after them: not read.
+        let doc = lines("本年制发件数|一、本年新收政府信息公开申请数量|9|0|0|0|0|0|9|二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0|（一）予以公开|5|0|0|0|0|0|5|1.属于国家秘密|2.其他法律行政法规禁止公开|（二）部分公开|4|0|0|0|0|0|4|1|3|0|0|0|0|0|0|0|0|0|0|1|3|3.危及“三安全一稳定”");
+        let it = items(&doc);
+        let alignment = align(&it);
+        assert!(alignment
+            .missing_rows
+            .contains(&"table3.result.denied.state_secret"));
     }
 
     #[test]

@@ -1,18 +1,19 @@
 //! From aligned rows to canonical cells: each value item read as a number, blank or dash and
 //! checked against its key's kind (counts are integers ≥ 0, 本年增/减 may be negative, amounts
 //! are decimals); units printed inside cells converted where the template fixes the unit; rows
-//! whose cells ran together solved as one table; every key of the template present exactly once.
+//! whose cells ran together, or that left their blank cells out, solved as one table; every key
+//! of the template present exactly once.
 
 use std::collections::{BTreeMap, HashMap};
 
 use nianbao_schema::{
-    all_keys, checks::equations, Cell, KeySpec, Number, Status, Template, ValueKind,
+    all_keys, checks::equations, Cell, KeySpec, Number, RowSpec, Status, Template, ValueKind,
 };
 
 use crate::align::{Alignment, Values};
 use crate::items::Item;
 use crate::normalize::CellValue;
-use crate::solve::{self, Budget, Resolved, RunRow};
+use crate::solve::{self, Budget, Resolved, RunForm, RunRow};
 
 /// The cells of a report and the warnings met while reading them.
 pub struct CellsRead {
@@ -43,24 +44,43 @@ pub fn read_cells(
     let mut run_raw: HashMap<String, String> = HashMap::new();
     for row in &alignment.rows {
         match &row.values {
-            Values::Cells(idx) | Values::Partial(idx) => {
-                if idx.len() < row.spec.columns.len() {
-                    warnings.push(format!(
-                        "{}: found {} of {} value cells; the rest are missing",
-                        row.spec.path,
-                        idx.len(),
-                        row.spec.columns.len()
-                    ));
-                }
+            Values::Cells(idx) => {
                 for (spec, &i) in row.spec.columns.iter().zip(idx) {
                     found[spec.index] = Some(read_cell(spec, &items[i], &mut warnings));
                 }
+            }
+            // Fewer values than columns before the next text: blank cells left out, or values
+            // of the row printed elsewhere. Placed by the solver when the row total can tell:
+            // it must hold, on two values or more, not all zero.
+            Values::Partial(idx) if total_can_tell(&row.spec, items, idx) => {
+                let run = RunRow::gapped(&row.spec, solver_texts(items, idx), false);
+                for spec in &row.spec.columns {
+                    run_raw.insert(spec.key.clone(), run.run.clone());
+                }
+                runs.push(run);
+            }
+            Values::Partial(idx) => {
+                let raw: Vec<&str> = idx.iter().map(|&i| items[i].text.as_ref()).collect();
+                warnings.push(format!(
+                    "{}: found {} of {} value cells ({:?}), in columns not known: the row is missing",
+                    row.spec.path,
+                    idx.len(),
+                    row.spec.columns.len(),
+                    raw.join(" ")
+                ));
             }
             Values::Run(i) => {
                 for spec in &row.spec.columns {
                     run_raw.insert(spec.key.clone(), items[*i].text.to_string());
                 }
                 runs.push(RunRow::new(&row.spec, items[*i].text.to_string()));
+            }
+            Values::Gapped(idx) => {
+                let run = RunRow::gapped(&row.spec, solver_texts(items, idx), true);
+                for spec in &row.spec.columns {
+                    run_raw.insert(spec.key.clone(), run.run.clone());
+                }
+                runs.push(run);
             }
         }
     }
@@ -86,6 +106,34 @@ pub fn read_cells(
         })
         .collect();
     CellsRead { cells, warnings }
+}
+
+/// Whether a row's row total can tell that `values` are the whole row: a row of table 三
+/// (its values follow its own label; table 四's groups are cut from one list of values), and
+/// they are two or more printed values (numbers or dashes), not all zero.
+fn total_can_tell(spec: &RowSpec, items: &[Item], values: &[usize]) -> bool {
+    let has_total = spec.path.starts_with("table3.")
+        && spec
+            .columns
+            .last()
+            .is_some_and(|k| k.key.ends_with(".total"));
+    let printed = values
+        .iter()
+        .all(|&i| matches!(items[i].value, CellValue::Number(..) | CellValue::Dash));
+    let non_zero = values
+        .iter()
+        .any(|&i| matches!(items[i].value, CellValue::Number(n, _) if n.as_f64() != 0.0));
+    has_total && values.len() >= 2 && printed && non_zero
+}
+
+/// Value items as the solver reads them: a dash is `-`, numbers as printed.
+fn solver_texts<'i>(items: &'i [Item], idx: &[usize]) -> Vec<&'i str> {
+    idx.iter()
+        .map(|&i| match items[i].value {
+            CellValue::Dash => "-",
+            _ => items[i].text.trim(),
+        })
+        .collect()
 }
 
 /// The keys a report of this template and layout prints, in `keys.tsv` order.
@@ -148,12 +196,26 @@ fn solve_runs(
         ));
     }
     let solved: BTreeMap<String, Resolved> = solution.cells;
+    let gapped: Vec<&String> = runs
+        .iter()
+        .filter(|r| matches!(r.form, RunForm::Gapped { .. }))
+        .flat_map(|r| r.columns.iter().map(|(k, _)| k))
+        .collect();
     for (key, resolved) in solved {
         let Some(spec) = nianbao_schema::key_spec(&key) else {
             continue;
         };
         let raw = run_raw.get(&key).cloned();
         let cell = match resolved {
+            // A column left without a value in a row printed without its blank cells.
+            Resolved::Value { raw: cell_raw, .. } if cell_raw.is_empty() => Cell {
+                key: key.clone(),
+                value: None,
+                status: Status::Blank,
+                raw: Some(cell_raw),
+                candidates: Vec::new(),
+                unit: None,
+            },
             Resolved::Value {
                 value,
                 raw: cell_raw,
@@ -165,6 +227,12 @@ fn solve_runs(
                 candidates: Vec::new(),
                 unit: None,
             },
+            // A row printed without its blank cells that could not be placed is not read.
+            Resolved::Ambiguous { candidates }
+                if candidates.is_empty() && gapped.contains(&&key) =>
+            {
+                Cell::missing(&key)
+            }
             Resolved::Ambiguous { candidates } => Cell {
                 key: key.clone(),
                 value: None,
@@ -238,5 +306,39 @@ fn read_cell(spec: &KeySpec, item: &Item, warnings: &mut Vec<String>) -> Cell {
                 ..base
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{align::align, items::items, read::text};
+
+    fn cell<'c>(cells: &'c [Cell], key: &str) -> &'c Cell {
+        cells.iter().find(|c| c.key == key).unwrap()
+    }
+
+    #[test]
+    fn a_row_whose_values_cannot_say_their_columns_is_ambiguous() {
+        // Text made of a PDF (a page break), blank cells gone: `26 26` meets the row total
+        // with 26 as the total and 26 in any one of the six applicant columns.
+        let doc = text::read(
+            "本年制发件数\n\n一、本年新收政府信息公开申请数量\n\n26\n\n26\n\u{c}二、上年结转政府信息公开申请数量\n",
+        );
+        let it = items(&doc);
+        let read = read_cells(&it, &align(&it), &Budget::default(), &[]);
+        let total = cell(&read.cells, "table3.new_received.total");
+        assert_eq!(total.value, Some(Number::Int(26)));
+        let person = cell(&read.cells, "table3.new_received.natural_person");
+        assert_eq!(person.status, Status::Ambiguous);
+        assert_eq!(person.candidates, vec![Number::Int(0), Number::Int(26)]);
+        // A lone zero says nothing about its row: not read.
+        let doc = text::read(
+            "本年制发件数\n\n一、本年新收政府信息公开申请数量\n\n0\n\u{c}二、上年结转政府信息公开申请数量\n",
+        );
+        let it = items(&doc);
+        let read = read_cells(&it, &align(&it), &Budget::default(), &[]);
+        let person = cell(&read.cells, "table3.new_received.natural_person");
+        assert_eq!(person.status, Status::Missing);
     }
 }

@@ -55,7 +55,7 @@ pub use nianbao_format::Format;
 #[doc(hidden)]
 pub mod internals {
     pub use crate::read::{docx, html, markdown, pdf, text};
-    pub use crate::solve::{solve, Budget, RunRow};
+    pub use crate::solve::{solve, Budget, RunForm, RunRow};
 
     /// Runs the solver on bytes the way the `solver` fuzz target reads them: the first byte
     /// picks the template (bit 0) and the layout of table 三 (bit 1); every following line is

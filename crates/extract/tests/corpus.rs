@@ -202,3 +202,152 @@ fn pdfs_without_a_usable_text_layer_are_refused_clearly() {
         );
     }
 }
+
+/// `pdftotext` (poppler-utils), which makes the text forms of the PDFs; `None` (the test is
+/// skipped) when it is not installed, except in CI, where that is a failure.
+fn pdftotext() -> Option<&'static str> {
+    let found = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if found {
+        return Some("pdftotext");
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but pdftotext is missing: install poppler-utils (apt-get install poppler-utils)"
+    );
+    eprintln!("skipping: pdftotext is not installed (poppler-utils)");
+    None
+}
+
+/// How the cells of a text form made of a PDF came out against the truth.
+#[derive(Default)]
+struct TextScore {
+    cells: usize,
+    correct: usize,
+    /// Ambiguous, with the truth among the candidates.
+    ambiguous: usize,
+    /// Missing (with a warning).
+    missing: usize,
+    /// A value that is not the truth (a number, blank or dash where another was printed, or
+    /// an ambiguous cell without the truth among its candidates).
+    wrong: Vec<String>,
+    warned: bool,
+}
+
+fn score_text(truth: &Value, file: &Path) -> TextScore {
+    let report = extract_file(file, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    let mut s = TextScore {
+        warned: !report.warnings.is_empty() || report.checks.iter().any(|c| !c.passed),
+        ..TextScore::default()
+    };
+    let unscored: Vec<&str> = truth["unscored"]
+        .as_array()
+        .map_or(vec![], |a| a.iter().filter_map(Value::as_str).collect());
+    let same = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-6,
+        _ => false,
+    };
+    for (key, want) in truth["cells"].as_object().expect("cells") {
+        if unscored.contains(&key.as_str()) {
+            continue;
+        }
+        s.cells += 1;
+        let want = want.as_f64();
+        let Some(cell) = report.cell(key) else {
+            s.missing += 1;
+            continue;
+        };
+        match cell.status {
+            // As score.py counts it: a truth null comes out as no value.
+            _ if same(cell.value.map(|v| v.as_f64()), want) && cell.status != Status::Number => {
+                s.correct += 1
+            }
+            Status::Missing => s.missing += 1,
+            Status::Ambiguous
+                if cell
+                    .candidates
+                    .iter()
+                    .any(|c| same(Some(c.as_f64()), want.or(Some(0.0)))) =>
+            {
+                s.ambiguous += 1
+            }
+            _ if same(cell.value.map(|v| v.as_f64()), want) => s.correct += 1,
+            _ => s.wrong.push(format!(
+                "{key}: want {want:?}, got {:?} {:?} ({:?})",
+                cell.status, cell.value, cell.raw
+            )),
+        }
+    }
+    s
+}
+
+/// The text `pdftotext` makes of every PDF of the corpus with a text layer, with `-layout`
+/// (rows printed as lines, blank cells as spaces) and without (reading order, blank cells
+/// gone). No cell is a wrong value: a cell that cannot be read is missing or ambiguous, with
+/// the truth among its candidates, and the report warns; and most cells of `-layout` text read.
+#[test]
+fn pdftotext_forms_are_right_or_flagged() {
+    let Some(dir) = corpus() else { return };
+    let Some(tool) = pdftotext() else { return };
+    let out = std::env::temp_dir().join(format!("nianbao-pdftotext-{}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap();
+    let mut failures = Vec::new();
+    let mut forms = 0;
+    let mut reports: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    reports.sort();
+    for report in reports {
+        let Ok(truth) = std::fs::read_to_string(report.join("truth.json")) else {
+            continue;
+        };
+        let truth: Value = serde_json::from_str(&truth).unwrap();
+        let id = report.file_name().unwrap().to_string_lossy().to_string();
+        for pdf in ["report.pdf", "derived.pdf", "rendered.pdf", "chromium.pdf"] {
+            let path = report.join(pdf);
+            if !path.is_file() {
+                continue;
+            }
+            for (mode, args) in [("layout", &["-layout"][..]), ("plain", &[][..])] {
+                let text = out.join(format!("{id}.{pdf}.{mode}.txt"));
+                let status = std::process::Command::new(tool)
+                    .args(args)
+                    .arg(&path)
+                    .arg(&text)
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "{tool} {}", path.display());
+                forms += 1;
+                let s = score_text(&truth, &text);
+                eprintln!(
+                    "{id}/{pdf} {mode}: {}/{} correct, {} ambiguous (truth among the candidates), {} missing, {} wrong",
+                    s.correct,
+                    s.cells,
+                    s.ambiguous,
+                    s.missing,
+                    s.wrong.len()
+                );
+                let unread = s.cells - s.correct;
+                if !s.wrong.is_empty() || (unread > 0 && !s.warned) {
+                    failures.push(format!("{id}/{pdf} {mode}: wrong {:?}", s.wrong));
+                }
+                // Layout text keeps the rows: most of it reads (a guard against regressions;
+                // the scores are printed above).
+                if mode == "layout" && (s.correct + s.ambiguous) * 100 < 85 * s.cells {
+                    failures.push(format!(
+                        "{id}/{pdf} layout: {unread} of {} cells not read",
+                        s.cells
+                    ));
+                }
+            }
+        }
+    }
+    std::fs::remove_dir_all(&out).ok();
+    assert!(forms > 0, "no PDFs in the corpus");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

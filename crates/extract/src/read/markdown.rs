@@ -1,8 +1,11 @@
 //! Markdown → [`Document`]: pipe tables (`| a | b |`, separator rows skipped) become grids, one
-//! per run of consecutive table lines; headings and other lines become paragraphs. OCR
-//! renderings split one printed table into many small ones with headings between them; the
-//! alignment reads across them.
+//! per run of consecutive table lines; headings and other lines become paragraphs, except lines
+//! that print a table row as its label and values (`（一）予以公开 50 0 0 0 0 0 50`), which are
+//! read as the text reader reads them (`text::RowLines`). OCR renderings split one
+//! printed table into many small ones with headings between them; the alignment reads across
+//! them.
 
+use super::text::RowLines;
 use crate::assemble::{Assembler, CellSpan};
 use crate::document::{Document, ReadLimits};
 
@@ -47,6 +50,7 @@ pub fn read(text: &str) -> Document {
 pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
     let mut out = Assembler::new(limits);
     let mut in_table = false;
+    let mut rows = RowLines::default();
     for line in super::lines(text) {
         let t = line.trim();
         if t.starts_with('|') {
@@ -54,6 +58,7 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
                 continue;
             }
             if !in_table {
+                rows.finish(&mut out);
                 out.open_table();
                 in_table = true;
             }
@@ -70,12 +75,9 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
             out.close_table();
             in_table = false;
         }
-        let t = t.trim_start_matches('#').trim();
-        if !t.is_empty() {
-            out.text(t);
-            out.line_break();
-        }
+        rows.push(line.trim_start().trim_start_matches('#'), &mut out);
     }
+    rows.finish(&mut out);
     out.finish()
 }
 
@@ -83,6 +85,43 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
 mod tests {
     use super::*;
     use crate::document::Block;
+
+    #[test]
+    fn rows_printed_as_lines_between_tables_are_rows() {
+        let md = "| 信息内容 | 本年处理决定数量 |\n|---|---|\n| 行政许可 | 97 |\n\n\
+                  ## 三、收到和处理政府信息公开申请情况\n\
+                  （一）予以公开   50   0   0   0   0   0   50\n\
+                  （二）部分公开（区分处理的，只计这一情形，不计其他情形） 3 0 0 0 0 0 3\n\
+                  正文\n";
+        let doc = read(md);
+        let rows: Vec<Vec<&str>> = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Table(g) => g.texts().last().cloned().unwrap(),
+                Block::Paragraph(p) => vec![p.as_str()],
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["行政许可", "97"],
+                vec!["三、收到和处理政府信息公开申请情况"],
+                vec!["（一）予以公开", "50", "0", "0", "0", "0", "0", "50"],
+                vec![
+                    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                    "3",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "3"
+                ],
+                vec!["正文"],
+            ]
+        );
+    }
 
     #[test]
     fn pipe_tables_and_headings() {

@@ -9,6 +9,10 @@
 //! 1. **Split** ([`split_candidates`]): every run is cut into exactly one cell per column under
 //!    the cell grammar (no leading zeros, a sign only in signed columns, decimals and a 元/万元
 //!    unit only in amounts, surviving spaces are boundaries, a lone `-` is a dash read as 0).
+//!    A row printed without its blank cells ([`RunForm::Gapped`]) is split by placing its
+//!    values, in order, in the columns, the others blank (read as 0); its row total (R3.2)
+//!    applies only where the total is printed, as in the checks, when the row is known to be
+//!    whole, and must hold otherwise (a row that meets it in no placement is not read).
 //! 2. **Row rules**: an equation whose cells all lie in one row (R3.2 row totals, R4.1 groups of
 //!    table 四), with cells read elsewhere (`known`) as constants, filters that row's splits while
 //!    they are enumerated.
@@ -38,13 +42,31 @@ use nianbao_schema::{Number, ValueKind};
 use search::{Nodes, Problem, SearchRow, Support};
 use split::{LocalEq, Prepared, Split, Unsplittable, SCALE};
 
-/// One printed row whose value cells ran together.
+/// One printed row whose value cells ran together, or whose blank cells were left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRow {
     /// The canonical key and value kind of every cell, left to right.
     pub columns: Vec<(String, ValueKind)>,
     /// The cells as printed: digits, spaces, `-`, `.`, a unit such as 元 or 万元.
     pub run: String,
+    /// How the run's cells are delimited.
+    pub form: RunForm,
+}
+
+/// How the cells of a [`RunRow`] are delimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunForm {
+    /// Digits that ran together: a surviving space is a boundary, the others were lost.
+    RanTogether,
+    /// A row printed without its blank cells: each space-separated value is one cell, in
+    /// order, and the columns left without one are blank.
+    Gapped {
+        /// Whether its total may be one of the blanks (the row is known to be whole, as a line
+        /// of a table laid out in text is): then its row total (R3.2) applies only where it is
+        /// printed. Otherwise the row total must hold, and a row whose values meet it in no
+        /// placement is not read.
+        blank_total: bool,
+    },
 }
 
 impl RunRow {
@@ -57,6 +79,21 @@ impl RunRow {
                 .map(|k| (k.key.clone(), k.kind))
                 .collect(),
             run: run.into(),
+            form: RunForm::RanTogether,
+        }
+    }
+
+    /// The values printed for a template row whose blank cells were left out, in order
+    /// (see [`RunForm::Gapped`] for `blank_total`).
+    pub fn gapped<'v>(
+        spec: &nianbao_schema::RowSpec,
+        values: impl IntoIterator<Item = &'v str>,
+        blank_total: bool,
+    ) -> RunRow {
+        let values: Vec<&str> = values.into_iter().collect();
+        RunRow {
+            form: RunForm::Gapped { blank_total },
+            ..RunRow::new(spec, values.join(" "))
         }
     }
 }
@@ -154,7 +191,7 @@ pub fn split_candidates(
     columns: &[ValueKind],
     limit: usize,
 ) -> Vec<Vec<(Number, String)>> {
-    let Ok(prep) = Prepared::new(run, columns) else {
+    let Ok(prep) = Prepared::new(run, columns, false) else {
         return Vec::new();
     };
     let steps = Budget::default().max_split_steps;
@@ -194,6 +231,8 @@ struct Compiled {
     terms: Vec<(usize, usize, i128)>,
     constant: i128,
     rows: Vec<usize>,
+    /// For a row total (R3.2): the total's place; the rule applies only where it is printed.
+    unless_blank: Option<(usize, usize)>,
 }
 
 /// What is known about one row.
@@ -274,7 +313,15 @@ impl<'a> Solver<'a> {
                 terms: Vec::new(),
                 constant: 0,
                 rows: Vec::new(),
+                unless_blank: None,
             };
+            if eq.rule == "R3.2" {
+                compiled.unless_blank = eq
+                    .rhs
+                    .first()
+                    .and_then(|k| at.get(k.as_str()).copied())
+                    .filter(|&(r, _)| rows[r].form == RunForm::Gapped { blank_total: true });
+            }
             for (keys, sign) in [(&eq.lhs, 1), (&eq.rhs, -1)] {
                 for key in keys {
                     if let Some(&(r, c)) = at.get(key.as_str()) {
@@ -319,6 +366,7 @@ impl<'a> Solver<'a> {
                     id,
                     terms: eq.terms.iter().map(|&(_, c, s)| (c, s)).collect(),
                     constant: eq.constant,
+                    unless_blank: eq.unless_blank.map(|(_, c)| c),
                 })
                 .collect();
             let kinds: Vec<ValueKind> = row.columns.iter().map(|(_, k)| *k).collect();
@@ -326,7 +374,8 @@ impl<'a> Solver<'a> {
                 local,
                 ..RowState::default()
             };
-            match Prepared::new(&row.run, &kinds) {
+            let gaps = matches!(row.form, RunForm::Gapped { .. });
+            match Prepared::new(&row.run, &kinds, gaps) {
                 Err(why) => {
                     st.opaque = Some(match why {
                         Unsplittable::Character(c) => format!("holds {c:?}, which no cell may"),
@@ -349,6 +398,10 @@ impl<'a> Solver<'a> {
                             "has more than {cap} splits meeting its own rules, or needs more \
                              than {steps} steps"
                         ));
+                    } else if st.splits.is_empty()
+                        && row.form == (RunForm::Gapped { blank_total: false })
+                    {
+                        st.opaque = Some("meets its row total in no placement".to_string());
                     } else if st.splits.is_empty() && !self.enumerate_all(&mut st, &prep) {
                         st.opaque = Some(format!(
                             "has no split meeting its own rules and more than {cap} in all"
@@ -359,8 +412,12 @@ impl<'a> Solver<'a> {
             }
             if let Some(why) = &st.opaque {
                 st.splits.clear();
+                let outcome = match row.form {
+                    RunForm::RanTogether => "its cells are left ambiguous",
+                    RunForm::Gapped { .. } => "its cells are not read",
+                };
                 self.warnings.push(format!(
-                    "{}: run {:?} {why}; its cells are left ambiguous",
+                    "{}: run {:?} {why}; {outcome}",
                     row_name(row),
                     row.run
                 ));

@@ -12,6 +12,11 @@
 //! characters in `k` cells without leading zeros sum to at least the value of the most even
 //! spread (a cell of `l ≥ 2` digits is at least 10^(l−1)) and to less than `k`·10^(P−k+1). The
 //! walk is capped both in splits kept and in steps taken.
+//!
+//! A row printed with its blank cells left out (`18 18` for seven columns) is read with
+//! **gaps**: every segment is exactly one cell, and a column may take an empty cell (a blank)
+//! at any segment boundary, so the splits are the ways to place the segments, in order, in
+//! the columns. A row total (R3.2) applies only where the total is printed, as the checks do.
 
 use nianbao_schema::{Number, ValueKind};
 
@@ -24,7 +29,8 @@ const FRACTION_DIGITS: u32 = 9;
 /// Runs longer than this (in characters) are not split at all.
 pub(crate) const MAX_RUN_CHARS: usize = 400;
 
-/// One cell of a split: its value, its exact fixed-point value and its printed text.
+/// One cell of a split: its value, its exact fixed-point value and its printed text (empty for
+/// a blank cell).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Piece {
     /// The value as the schema stores it.
@@ -53,6 +59,8 @@ pub(crate) struct LocalEq {
     pub terms: Vec<(usize, i128)>,
     /// The sum of the terms read elsewhere, with their signs.
     pub constant: i128,
+    /// A column whose blank cell makes the equation not apply (a row total left to derive).
+    pub unless_blank: Option<usize>,
 }
 
 /// The outcome of one enumeration.
@@ -84,6 +92,8 @@ struct Cut {
     fixed: i128,
     /// The cell is a lone dash.
     dash: bool,
+    /// The cell is empty (a blank, in a row read with gaps).
+    blank: bool,
 }
 
 /// A run prepared for splitting into given columns.
@@ -96,6 +106,8 @@ pub(crate) struct Prepared {
     feasible: Vec<Vec<bool>>,
     /// `rest[pos][col]`: the text from `pos` on can be split into columns `col..`.
     rest: Vec<Vec<bool>>,
+    /// Segments are whole cells and columns may be blank.
+    gaps: bool,
 }
 
 fn slot(kind: ValueKind) -> usize {
@@ -212,8 +224,13 @@ fn scan(
 }
 
 impl Prepared {
-    /// Prepares `run` for `kinds`; fails when no complete list of splits can be given.
-    pub(crate) fn new(run: &str, kinds: &[ValueKind]) -> Result<Prepared, Unsplittable> {
+    /// Prepares `run` for `kinds`, read with gaps when `gaps` is set; fails when no complete
+    /// list of splits can be given.
+    pub(crate) fn new(
+        run: &str,
+        kinds: &[ValueKind],
+        gaps: bool,
+    ) -> Result<Prepared, Unsplittable> {
         let segs = segments(run)?;
         let total: usize = segs.iter().map(Vec::len).sum();
         if total > MAX_RUN_CHARS {
@@ -238,12 +255,40 @@ impl Prepared {
             cells[s] = vec![Vec::new(); n + 1];
             long[s] = vec![Vec::new(); n + 1];
             for (start, &stop) in stops.iter().enumerate() {
+                // With gaps, a cell is a whole segment.
+                if gaps && start > 0 && stops[start - 1] != start {
+                    continue;
+                }
                 scan(&chars, start, stop, kind, |end, fixed, dash| {
+                    if gaps && end != stop {
+                        return;
+                    }
                     match fixed {
-                        Some(fixed) => cells[s][end].push(Cut { start, fixed, dash }),
+                        Some(fixed) => cells[s][end].push(Cut {
+                            start,
+                            fixed,
+                            dash,
+                            blank: false,
+                        }),
                         None => long[s][end].push(start),
                     };
                 });
+            }
+            if gaps {
+                // A blank at every segment boundary.
+                let boundaries = std::iter::once(0).chain(stops.iter().copied());
+                let mut last = None;
+                for at in boundaries {
+                    if last != Some(at) {
+                        cells[s][at].push(Cut {
+                            start: at,
+                            fixed: 0,
+                            dash: false,
+                            blank: true,
+                        });
+                        last = Some(at);
+                    }
+                }
             }
         }
         let cols = kinds.len();
@@ -253,7 +298,8 @@ impl Prepared {
         let mut with_long = vec![vec![false; cols + 1]; n + 1];
         feasible[0][0] = true;
         any[0][0] = true;
-        for pos in 1..=n {
+        // Position 0 holds only blanks (cells of gaps), which keep their start.
+        for pos in 0..=n {
             for col in 1..=cols {
                 let s = slot(kinds[col - 1]);
                 for c in &cells[s][pos] {
@@ -272,7 +318,7 @@ impl Prepared {
         }
         let mut rest = vec![vec![false; cols + 1]; n + 1];
         rest[n][cols] = true;
-        for end in (1..=n).rev() {
+        for end in (0..=n).rev() {
             for col in (1..=cols).rev() {
                 if rest[end][col] {
                     for c in &cells[slot(kinds[col - 1])][end] {
@@ -287,6 +333,7 @@ impl Prepared {
             cells,
             feasible,
             rest,
+            gaps,
         })
     }
 
@@ -302,7 +349,7 @@ impl Prepared {
         (0..self.kinds.len())
             .map(|col| {
                 let cells = &self.cells[slot(self.kinds[col])];
-                let mut places = (1..=n).flat_map(|end| {
+                let mut places = (0..=n).flat_map(|end| {
                     cells[end]
                         .iter()
                         .filter(move |c| self.feasible[c.start][col] && self.rest[end][col + 1])
@@ -330,8 +377,13 @@ impl Prepared {
             .collect();
         let blocks: Vec<Vec<(&LocalEq, i128)>> = (0..=cols)
             .map(|c| {
+                // The bound assumes every cell takes a character: not so with gaps.
                 eqs.iter()
-                    .filter_map(|eq| strict.then(|| block(eq, c, &self.kinds)).flatten())
+                    .filter_map(|eq| {
+                        (strict && !self.gaps)
+                            .then(|| block(eq, c, &self.kinds))
+                            .flatten()
+                    })
                     .collect()
             })
             .collect();
@@ -416,6 +468,12 @@ impl Walk<'_> {
         eq.constant + terms.map(|&(c, sign)| sign * self.value(c)).sum::<i128>()
     }
 
+    /// Whether `eq` does not apply: its total is a blank of this split.
+    fn void(&self, eq: &LocalEq) -> bool {
+        eq.unless_blank
+            .is_some_and(|c| self.cut[self.prep.kinds.len() - 1 - c].0.blank)
+    }
+
     /// Whether every block equation on the columns left of `c`, which must fill the first
     /// `chars` characters, can still hold.
     fn bounded(&self, c: usize, chars: usize) -> bool {
@@ -458,7 +516,7 @@ impl Walk<'_> {
             let before = self.violated.len();
             for i in 0..self.checks[c].len() {
                 let eq = self.checks[c][i];
-                if self.assigned(eq, 0) != 0 {
+                if self.assigned(eq, 0) != 0 && !self.void(eq) {
                     self.violated.push(eq.id);
                 }
             }
@@ -480,7 +538,7 @@ impl Walk<'_> {
             .map(|(&(cell, end), &kind)| {
                 let raw: String = self.prep.chars[cell.start..end].iter().collect();
                 let number = match kind {
-                    ValueKind::Amount if cell.dash => Number::Decimal(0.0),
+                    ValueKind::Amount if cell.dash || cell.blank => Number::Decimal(0.0),
                     ValueKind::Amount => {
                         let digits = raw.trim_end_matches(['万', '元']);
                         Number::Decimal(digits.parse().unwrap_or(f64::NAN))

@@ -13,6 +13,7 @@ fn row(keys: &[String], kinds: &[ValueKind], run: &str) -> RunRow {
     RunRow {
         columns: keys.iter().cloned().zip(kinds.iter().copied()).collect(),
         run: run.to_string(),
+        form: RunForm::RanTogether,
     }
 }
 
@@ -598,6 +599,7 @@ fn pruning_by_row_sums_loses_no_split() {
         id: 0,
         terms: (0..6).map(|c| (c, 1)).chain([(6, -1)]).collect(),
         constant: 0,
+        unless_blank: None,
     };
     let t4_sums: Vec<LocalEq> = (0..3)
         .map(|g| LocalEq {
@@ -607,6 +609,7 @@ fn pruning_by_row_sums_loses_no_split() {
                 .chain([(5 * g + 4, -1)])
                 .collect(),
             constant: 0,
+            unless_blank: None,
         })
         .collect();
     let mut kept = 0;
@@ -638,7 +641,7 @@ fn pruning_by_row_sums_loses_no_split() {
             continue;
         }
         tried += 1;
-        let prep = Prepared::new(&run, &vec![ValueKind::Count; cols]).unwrap();
+        let prep = Prepared::new(&run, &vec![ValueKind::Count; cols], false).unwrap();
         let all = prep.enumerate(eqs, false, usize::MAX, u64::MAX);
         let strict = prep.enumerate(eqs, true, usize::MAX, u64::MAX);
         let show = |s: &Split| s.pieces.iter().map(|p| p.raw.clone()).collect::<Vec<_>>();
@@ -656,4 +659,109 @@ fn pruning_by_row_sums_loses_no_split() {
         kept += got.len();
     }
     assert!(tried > 500 && kept > tried, "{tried} runs, {kept} splits");
+}
+
+#[test]
+fn a_row_without_its_blank_cells_places_its_values_in_order() {
+    let texts = |run: &str, eqs: &[LocalEq]| -> Vec<String> {
+        let prep = Prepared::new(run, &[ValueKind::Count; 3], true).unwrap();
+        let mut got: Vec<String> = prep
+            .enumerate(eqs, true, usize::MAX, u64::MAX)
+            .splits
+            .iter()
+            .map(show)
+            .collect();
+        got.sort();
+        got
+    };
+    assert_eq!(texts("7 3", &[]), vec!["7|3|", "7||3", "|7|3"]);
+    // Segments are whole cells: `10` is never 1|0.
+    assert_eq!(texts("10 2 5", &[]), vec!["10|2|5"]);
+    // A row total holds where it is printed and does not apply where it is blank.
+    let total = LocalEq {
+        id: 0,
+        terms: vec![(0, 1), (1, 1), (2, -1)],
+        constant: 0,
+        unless_blank: Some(2),
+    };
+    assert_eq!(
+        texts("7 3 10", std::slice::from_ref(&total)),
+        vec!["7|3|10"]
+    );
+    assert_eq!(texts("7 3", std::slice::from_ref(&total)), vec!["7|3|"]);
+    assert_eq!(
+        texts("7 7", std::slice::from_ref(&total)),
+        vec!["7|7|", "7||7", "|7|7"]
+    );
+}
+
+#[test]
+fn gapped_cells_the_rules_cannot_place_are_ambiguous_with_blank_among_the_candidates() {
+    let spec = Template::V2021
+        .rows()
+        .iter()
+        .find(|r| r.path == "table4.admin_review")
+        .unwrap();
+    let rows = vec![RunRow::gapped(spec, ["2", "2"], true)];
+    let solution = run(&rows, &HashMap::new(), &[]);
+    // 2 in one of the four result columns and 2 as the total: the total is settled.
+    assert_eq!(
+        solution.cells["table4.admin_review.total"],
+        Resolved::Value {
+            value: Number::Int(2),
+            raw: "2".into()
+        }
+    );
+    assert_eq!(
+        solution.cells["table4.admin_review.upheld"],
+        Resolved::Ambiguous {
+            candidates: vec![Number::Int(0), Number::Int(2)]
+        }
+    );
+}
+
+#[test]
+fn gapped_rows_of_any_values_are_read_without_panic_and_keep_their_values_in_order() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let tokens = ["0", "1", "7", "12", "-", "250", "3.5", "元", "x"];
+    let specs = Template::V2021.rows();
+    for _ in 0..300 {
+        let first = next(specs.len() as u64) as usize;
+        let rows: Vec<RunRow> = (first..specs.len().min(first + 1 + next(4) as usize))
+            .map(|r| {
+                let spec = &specs[r];
+                let n = 1 + next(spec.columns.len() as u64) as usize;
+                let values: Vec<&str> = (0..n)
+                    .map(|_| tokens[next(tokens.len() as u64) as usize])
+                    .collect();
+                RunRow::gapped(spec, values, next(2) == 0)
+            })
+            .collect();
+        let solution = run(&rows, &HashMap::new(), &[]);
+        for row in &rows {
+            // The printed values of a row read in full are its values, in order.
+            let read: Option<Vec<String>> = row
+                .columns
+                .iter()
+                .map(|(k, _)| match &solution.cells[k] {
+                    Resolved::Value { raw, .. } => Some(raw.clone()),
+                    Resolved::Ambiguous { .. } => None,
+                })
+                .collect();
+            if let Some(read) = read {
+                let printed: Vec<&str> = read
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|r| !r.is_empty())
+                    .collect();
+                assert_eq!(printed.join(" "), row.run, "{:?}", row.run);
+            }
+        }
+    }
 }
