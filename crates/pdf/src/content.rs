@@ -121,6 +121,28 @@ struct Subpath {
     closed: bool,
 }
 
+/// A marked-content span's `/ActualText`: the text its glyphs stand for.
+struct ActualText {
+    text: String,
+    /// Whether a glyph has carried the text already (the span's other glyphs are dropped).
+    shown: bool,
+}
+
+/// A PDF text string: UTF-16BE after a byte-order mark, else PDFDocEncoding (read as
+/// Latin-1, which it matches for the printable ASCII and most of the rest).
+fn text_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units: Vec<u16> = utf16
+                .chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| b as char).collect(),
+    }
+}
+
 /// Runs content streams into a page.
 pub(crate) struct Interpreter<'l> {
     limits: &'l PdfLimits,
@@ -128,6 +150,8 @@ pub(crate) struct Interpreter<'l> {
     fonts: &'l mut Fonts,
     operators: &'l mut u64,
     glyphs: &'l mut u64,
+    /// Open marked-content spans, with their actual text if they have one.
+    marked: Vec<Option<ActualText>>,
     /// The page being built.
     pub page: Page,
 }
@@ -137,6 +161,7 @@ struct Operands<'o, 'a> {
     numbers: [f32; 6],
     count: usize,
     other: Option<&'o Object<'a>>,
+    dict: Option<&'o Dict<'a>>,
 }
 
 impl Operands<'_, '_> {
@@ -172,6 +197,7 @@ impl<'l> Interpreter<'l> {
             fonts,
             operators,
             glyphs,
+            marked: Vec::new(),
             page,
         }
     }
@@ -201,6 +227,7 @@ impl<'l> Interpreter<'l> {
                 numbers: [0.0; 6],
                 count: 0,
                 other: None,
+                dict: None,
             };
             for operand in instruction.operands() {
                 match operand {
@@ -210,6 +237,7 @@ impl<'l> Interpreter<'l> {
                         }
                         ops.count += 1;
                     }
+                    Object::Dict(dict) => ops.dict = Some(dict),
                     other => {
                         if ops.other.is_none() {
                             ops.other = Some(other);
@@ -356,6 +384,21 @@ impl<'l> Interpreter<'l> {
                 }
                 b"n" => path.clear(),
                 b"BI" => self.page.images += 1,
+                b"BMC" | b"BDC" => {
+                    let actual = ops
+                        .dict
+                        .and_then(|d| d.get::<hayro_syntax::object::String<'_>>(b"ActualText"))
+                        .map(|t| ActualText {
+                            text: text_string(t.as_bytes()),
+                            shown: false,
+                        });
+                    if self.marked.len() < 1024 {
+                        self.marked.push(actual);
+                    }
+                }
+                b"EMC" => {
+                    self.marked.pop();
+                }
                 b"Do" => {
                     if let Some(Object::Name(name)) = ops.other {
                         self.run_xobject(name, resources, &state, depth)?;
@@ -429,9 +472,16 @@ impl<'l> Interpreter<'l> {
                 (state.size * (text_matrix[3].powi(2) + text_matrix[2].powi(2)).sqrt()).abs();
             let info = &mut self.fonts.info[font.index];
             info.glyphs += 1;
-            let (text, mapped) = match code.text {
-                Some(text) => (text, true),
-                None => {
+            // Inside a span with an actual text, its first glyph carries the text.
+            let actual = self.marked.iter_mut().rev().find_map(Option::as_mut);
+            let (text, mapped) = match (actual, code.text) {
+                (Some(actual), _) if actual.shown => (String::new(), true),
+                (Some(actual), _) => {
+                    actual.shown = true;
+                    (actual.text.clone(), true)
+                }
+                (None, Some(text)) => (text, true),
+                (None, None) => {
                     info.unmapped += 1;
                     ("\u{FFFD}".to_string(), false)
                 }

@@ -1,0 +1,336 @@
+//! PDF → [`Document`]: the text layer (`nianbao-pdf`: glyphs with positions, ruling lines),
+//! its ruled tables as grids and the rest as lines.
+//!
+//! 1. The PDF is read by [`nianbao_pdf::read`] within [`PdfLimits`] (decoded bytes, pages,
+//!    operators, glyphs, form depth); its errors are messages for a person.
+//! 2. A PDF without a usable text layer is refused, saying why: no glyphs at all (scanned
+//!    pages), or glyphs that nothing decodes (a font without a Unicode map, named), or CJK
+//!    text made of a handful of distinct characters. A scanned page among text pages, and a
+//!    font that fails on a few glyphs, are warnings.
+//! 3. On every page, ruled tables are found and filled ([`grid`]); the glyphs outside them
+//!    are grouped into lines ([`lines`]). Tables and lines are put in order from the top.
+//! 4. A table that ends its page and one that starts the next page with the same column edges
+//!    are one table (page headers and footers between them are kept as lines after it).
+//! 5. The blocks go through the [`Assembler`] the HTML and DOCX readers use, so spans and the
+//!    [`ReadLimits`] work alike. A line outside tables that ends in numbers is a table row
+//!    without rules (`（一）予以公开 5 0 0 0 0 0 5`): it is cut into its label and one
+//!    paragraph per number, the form of a table flattened one cell a line, which the
+//!    alignment reads.
+
+mod grid;
+mod lines;
+
+use crate::assemble::{Assembler, CellSpan};
+use crate::document::{Document, ReadLimits};
+use crate::items::MAX_LABEL_CHARS;
+use crate::normalize::{parse_cell, CellValue};
+
+use self::grid::{segments, tables, Table};
+use self::lines::{Line, Placed};
+
+pub use nianbao_pdf::PdfLimits;
+
+/// A line or a table of a page, in reading order.
+enum Item {
+    Line(Line),
+    Table(Table),
+}
+
+impl Item {
+    fn top(&self) -> f32 {
+        match self {
+            Item::Line(line) => line.top,
+            Item::Table(table) => table.top,
+        }
+    }
+}
+
+/// The share of a page's height at its top and bottom where headers and footers are.
+const MARGIN: f32 = 0.1;
+
+/// Reads a PDF's text layer, building no more than `within` allows; the error says, for a
+/// person, why it could not be read.
+pub fn read_with(
+    bytes: &[u8],
+    limits: &PdfLimits,
+    within: &ReadLimits,
+) -> Result<Document, String> {
+    // The parser does not panic; this reader's own code is guarded all the same.
+    let text = std::panic::catch_unwind(|| nianbao_pdf::read(bytes, limits))
+        .map_err(|_| "the PDF reader failed on this file".to_string())?
+        .map_err(|e| format!("the PDF could not be read: {e}"))?;
+    let mut warnings = check_fonts(&text)?;
+    let mut items: Vec<Item> = Vec::new();
+    let mut joinable = false;
+    for (n, page) in text.pages.iter().enumerate() {
+        if page.glyphs.is_empty() {
+            if page.images > 0 {
+                warnings.push(format!(
+                    "page {} is a scanned page (no text layer): it was not read",
+                    n + 1
+                ));
+            }
+            joinable = false;
+            continue;
+        }
+        let placed: Vec<Placed<'_>> = page
+            .glyphs
+            .iter()
+            .map(|glyph| Placed {
+                glyph,
+                top: page.height - glyph.y,
+            })
+            .collect();
+        let (found, rest) = tables(&segments(page), &placed);
+        let mut page_items: Vec<Item> = lines::lines(&rest).into_iter().map(Item::Line).collect();
+        page_items.extend(found.into_iter().map(Item::Table));
+        page_items.sort_by(|a, b| a.top().total_cmp(&b.top()));
+        let header = page.height * MARGIN;
+        let footer = page.height * (1.0 - MARGIN);
+        let first_table = page_items
+            .iter()
+            .position(|i| !matches!(i, Item::Line(l) if l.top < header));
+        let mut deferred = Vec::new();
+        let mut page_items = page_items.into_iter().enumerate().peekable();
+        if joinable {
+            // Headers above a table that continues the previous page's table go after it.
+            while let Some((i, item)) = page_items.next_if(|(i, _)| Some(*i) != first_table) {
+                let _ = i;
+                deferred.push(item);
+            }
+            if let Some((_, Item::Table(next))) = page_items.peek() {
+                let continues = last_table(&items).is_some_and(|t| same_columns(t, next));
+                if continues {
+                    let Some((_, Item::Table(next))) = page_items.next() else {
+                        unreachable!("peeked a table")
+                    };
+                    if let Some(table) = last_table_mut(&mut items) {
+                        table.rows.extend(next.rows);
+                    }
+                }
+            }
+        }
+        items.extend(deferred);
+        items.extend(page_items.map(|(_, item)| item));
+        // A table is continued on the next page when only footers follow it here.
+        joinable = items
+            .iter()
+            .rev()
+            .find(|i| !matches!(i, Item::Line(l) if l.top > footer))
+            .is_some_and(|i| matches!(i, Item::Table(_)));
+    }
+    let mut out = Assembler::new(within);
+    for item in items {
+        match item {
+            Item::Line(line) => push_line(&mut out, line.text.trim()),
+            Item::Table(table) => {
+                out.open_table();
+                for row in table.rows {
+                    out.start_row();
+                    for cell in row {
+                        out.open_cell(CellSpan::New {
+                            cols: cell.colspan,
+                            rows: cell.rowspan,
+                        });
+                        out.text(&cell.text);
+                        out.close_cell();
+                    }
+                }
+                out.close_table();
+            }
+        }
+    }
+    let mut doc = out.finish();
+    doc.images = text.pages.iter().map(|p| p.images).sum();
+    warnings.append(&mut doc.warnings);
+    doc.warnings = warnings;
+    Ok(doc)
+}
+
+/// The last item if it is a table, skipping the lines after it.
+fn last_table(items: &[Item]) -> Option<&Table> {
+    items.iter().rev().find_map(|i| match i {
+        Item::Table(t) => Some(t),
+        Item::Line(_) => None,
+    })
+}
+
+fn last_table_mut(items: &mut [Item]) -> Option<&mut Table> {
+    items.iter_mut().rev().find_map(|i| match i {
+        Item::Table(t) => Some(t),
+        Item::Line(_) => None,
+    })
+}
+
+/// Whether two tables have the same column edges.
+fn same_columns(a: &Table, b: &Table) -> bool {
+    a.columns.len() == b.columns.len()
+        && a
+            .columns
+            .iter()
+            .zip(&b.columns)
+            .all(|(x, y)| (x - y).abs() <= grid::SNAP)
+}
+
+/// Adds a line outside tables: a row without rules as its label and values, else the line.
+fn push_line(out: &mut Assembler, line: &str) {
+    match split_row(line) {
+        Some((label, values)) => {
+            for part in std::iter::once(label).chain(values) {
+                if !part.is_empty() {
+                    out.text(part);
+                    out.line_break();
+                }
+            }
+        }
+        None if !line.is_empty() => {
+            out.text(line);
+            out.line_break();
+        }
+        None => {}
+    }
+}
+
+/// The share of glyphs nothing decodes past which the text layer is refused.
+const MAX_UNMAPPED_SHARE: f64 = 0.05;
+
+/// Refuses a text layer that cannot be the report, naming why; the warnings for what can be
+/// read with losses.
+fn check_fonts(text: &nianbao_pdf::PdfText) -> Result<Vec<String>, String> {
+    let shown: usize = text.fonts.iter().map(|f| f.glyphs).sum();
+    let unmapped: usize = text.fonts.iter().map(|f| f.unmapped).sum();
+    if shown > 0 && unmapped as f64 > shown as f64 * MAX_UNMAPPED_SHARE {
+        let worst = text
+            .fonts
+            .iter()
+            .max_by_key(|f| f.unmapped)
+            .expect("glyphs were shown with a font");
+        return Err(format!(
+            "undecodable font {}: {} of its {} characters have no Unicode map (nor a known \
+             encoding); use the HTML page or a DOCX attachment",
+            worst.name, worst.unmapped, worst.glyphs
+        ));
+    }
+    let all: String = text
+        .pages
+        .iter()
+        .flat_map(|p| &p.glyphs)
+        .map(|g| g.text.as_str())
+        .collect();
+    check_text_layer(&all)?;
+    Ok(text
+        .fonts
+        .iter()
+        .filter(|f| f.unmapped > 0)
+        .map(|f| {
+            format!(
+                "font {}: {} characters could not be decoded and are shown as U+FFFD",
+                f.name, f.unmapped
+            )
+        })
+        .collect())
+}
+
+/// A table row printed as one line: its label (possibly empty) and the values at its end,
+/// separated by whitespace. `None` when the line does not end in values, when its label is
+/// too long to be a row label (prose that happens to end in a number), or when it is a
+/// single number.
+fn split_row(line: &str) -> Option<(&str, Vec<&str>)> {
+    // Whitespace-separated tokens with their offsets in the line.
+    let tokens: Vec<(usize, &str)> = line
+        .split_whitespace()
+        .map(|t| (t.as_ptr() as usize - line.as_ptr() as usize, t))
+        .collect();
+    let values = tokens
+        .iter()
+        .rev()
+        .take_while(|(_, t)| matches!(parse_cell(t), CellValue::Number(..) | CellValue::Dash))
+        .count();
+    let first = tokens.len() - values;
+    let numbers = tokens[first..]
+        .iter()
+        .filter(|(_, t)| matches!(parse_cell(t), CellValue::Number(..)))
+        .count();
+    // A lone dash ends prose as often as it fills a cell.
+    if numbers == 0 && values < 2 {
+        return None;
+    }
+    let label = tokens
+        .get(first)
+        .map_or(line, |(at, _)| line[..*at].trim_end());
+    if (label.is_empty() && values < 2) || label.chars().count() > MAX_LABEL_CHARS {
+        return None;
+    }
+    Some((label, tokens[first..].iter().map(|(_, t)| *t).collect()))
+}
+
+/// Fails on a text layer that cannot be the report: none at all (a scan), or CJK text made of
+/// a handful of distinct characters (fonts without a Unicode map decode every glyph alike).
+fn check_text_layer(text: &str) -> Result<(), String> {
+    let cjk: Vec<char> = text
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .collect();
+    if cjk.len() < 20 {
+        return Err(
+            "the PDF has no text layer (a scan?): OCR it, or use the HTML page or a DOCX attachment"
+                .into(),
+        );
+    }
+    let distinct = cjk.iter().collect::<std::collections::HashSet<_>>().len();
+    if cjk.len() >= 200 && distinct * 20 < cjk.len() {
+        return Err(format!(
+            "the PDF's text layer cannot be decoded (its fonts have no Unicode map: {} characters \
+             decode to {} distinct ones); use the HTML page or a DOCX attachment",
+            cjk.len(),
+            distinct
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_printed_as_lines_are_cut_into_label_and_values() {
+        assert_eq!(
+            split_row("（一）予以公开 1288 21 0 0 50 3 1362"),
+            Some((
+                "（一）予以公开",
+                vec!["1288", "21", "0", "0", "50", "3", "1362"]
+            ))
+        );
+        assert_eq!(
+            split_row("行政事业性收费 96171.6"),
+            Some(("行政事业性收费", vec!["96171.6"]))
+        );
+        assert_eq!(
+            split_row("10 1 0 0 0"),
+            Some(("", vec!["10", "1", "0", "0", "0"]))
+        );
+        assert_eq!(split_row("规章 — — —"), Some(("规章", vec!["—", "—", "—"])));
+        assert_eq!(split_row("情况如下 —"), None);
+        assert_eq!(split_row("规章 — 3 —"), Some(("规章", vec!["—", "3", "—"])));
+        assert_eq!(split_row("2023"), None);
+        assert_eq!(split_row("- 4-"), None);
+        assert_eq!(split_row("2023年全区受理政府信息公开申请 21件，"), None);
+        assert_eq!(
+            split_row("本年度，全区各级行政机关共收到各类政府信息公开申请，并依法依规在法定期限内予以答复处理的数量合计为 21"),
+            None
+        );
+    }
+
+    #[test]
+    fn unusable_text_layers_are_named() {
+        assert!(check_text_layer("").unwrap_err().contains("no text layer"));
+        let garbled = "国国国 国国国 登登 ".repeat(60);
+        assert!(check_text_layer(&garbled)
+            .unwrap_err()
+            .contains("Unicode map"));
+        let report = "本报告由办公室根据中华人民共和国政府信息公开条例要求编制，所列数据统计期限自一月起至年底止。";
+        assert!(check_text_layer(&report.repeat(10)).is_ok());
+    }
+
+}
