@@ -27,6 +27,9 @@ use crate::{FontInfo, Glyph, Orientation, Page, PdfError, PdfLimits, Rule};
 /// A filled rectangle thinner than this (page units, points) is a ruling line.
 pub const MAX_RULE_THICKNESS: f32 = 2.0;
 
+/// The most graphics states saved (`q`) at once; more saves are ignored.
+const MAX_SAVED_STATES: usize = 4096;
+
 /// An affine matrix `[a b c d e f]`; points are row vectors (`p × M`), as in PDF.
 type Matrix = [f32; 6];
 
@@ -247,11 +250,7 @@ impl<'l> Interpreter<'l> {
             }
             let operator: &[u8] = instruction.operator;
             match operator {
-                b"q" => {
-                    if stack.len() < 4096 {
-                        stack.push(state.clone());
-                    }
-                }
+                b"q" if stack.len() < MAX_SAVED_STATES => stack.push(state.clone()),
                 b"Q" => {
                     if let Some(saved) = stack.pop() {
                         state = saved;

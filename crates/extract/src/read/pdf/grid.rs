@@ -195,7 +195,8 @@ pub(super) fn tables<'g>(
                 let mut rowspan = 1;
                 while r + rowspan < rows
                     && (c..c + colspan).all(|k| {
-                        owner[(r + rowspan) * columns + k] == FREE && !horizontal_edge(r + rowspan, k)
+                        owner[(r + rowspan) * columns + k] == FREE
+                            && !horizontal_edge(r + rowspan, k)
                     })
                 {
                     rowspan += 1;
@@ -284,7 +285,7 @@ mod tests {
             // Drawn twice, a hair apart.
             v(300.8, 0.0, 60.0),
         ];
-        let glyphs = vec![
+        let glyphs = [
             glyph("标", 120.0, 15.0),
             glyph("题", 132.0, 15.0),
             glyph("行", 10.0, 45.0),
@@ -308,7 +309,11 @@ mod tests {
         let cells: Vec<Vec<(&str, usize, usize)>> = t
             .rows
             .iter()
-            .map(|r| r.iter().map(|c| (c.text.as_str(), c.colspan, c.rowspan)).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|c| (c.text.as_str(), c.colspan, c.rowspan))
+                    .collect()
+            })
             .collect();
         assert_eq!(
             cells,

@@ -46,7 +46,11 @@ pub(super) struct Line {
 /// The glyphs grouped into lines, top to bottom.
 pub(super) fn lines(glyphs: &[Placed<'_>]) -> Vec<Line> {
     let mut sorted: Vec<Placed<'_>> = glyphs.to_vec();
-    sorted.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.glyph.x.total_cmp(&b.glyph.x)));
+    sorted.sort_by(|a, b| {
+        a.top
+            .total_cmp(&b.top)
+            .then(a.glyph.x.total_cmp(&b.glyph.x))
+    });
     let mut groups: Vec<Vec<Placed<'_>>> = Vec::new();
     let mut baseline = f32::NEG_INFINITY;
     for g in sorted {
@@ -93,12 +97,17 @@ fn join_words(glyphs: &[Placed<'_>]) -> String {
 }
 
 /// The text of a cell's glyphs: its lines joined, with a space only between two Latin
-/// letters or digits (a CJK label wraps without one).
+/// words (a CJK label wraps without one, and so does a number in a narrow cell: `1`/`3` is
+/// 13).
 pub(super) fn cell_text(glyphs: &[Placed<'_>]) -> String {
     let mut text = String::new();
     for line in lines(glyphs) {
-        let joins_words = text.chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric())
-            && line.text.starts_with(|c: char| c.is_ascii_alphanumeric());
+        let end = text.chars().next_back();
+        let start = line.text.chars().next();
+        let joins_words = end.is_some_and(|c| c.is_ascii_alphanumeric())
+            && start.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !(end.is_some_and(|c| c.is_ascii_digit())
+                && start.is_some_and(|c| c.is_ascii_digit()));
         if joins_words {
             text.push(' ');
         }
@@ -136,7 +145,7 @@ pub(super) mod tests {
 
     #[test]
     fn lines_by_baseline_and_words_by_gaps() {
-        let glyphs = vec![
+        let glyphs = [
             glyph("1", 200.0, 101.0),
             glyph("规", 10.0, 100.0),
             glyph("章", 22.0, 100.0),
@@ -154,13 +163,15 @@ pub(super) mod tests {
 
     #[test]
     fn a_wrapped_cell_joins_without_a_space_unless_latin() {
-        let glyphs = vec![
+        let glyphs = [
             glyph("第", 10.0, 100.0),
             glyph("一", 22.0, 100.0),
             glyph("项", 10.0, 115.0),
         ];
         assert_eq!(cell_text(&placed(&glyphs)), "第一项");
-        let glyphs = vec![glyph("a", 10.0, 100.0), glyph("b", 10.0, 115.0)];
+        let glyphs = [glyph("a", 10.0, 100.0), glyph("b", 10.0, 115.0)];
         assert_eq!(cell_text(&placed(&glyphs)), "a b");
+        let glyphs = [glyph("1", 10.0, 100.0), glyph("3", 10.0, 115.0)];
+        assert_eq!(cell_text(&placed(&glyphs)), "13");
     }
 }

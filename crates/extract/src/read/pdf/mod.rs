@@ -165,8 +165,7 @@ fn last_table_mut(items: &mut [Item]) -> Option<&mut Table> {
 /// Whether two tables have the same column edges.
 fn same_columns(a: &Table, b: &Table) -> bool {
     a.columns.len() == b.columns.len()
-        && a
-            .columns
+        && a.columns
             .iter()
             .zip(&b.columns)
             .all(|(x, y)| (x - y).abs() <= grid::SNAP)
@@ -332,5 +331,4 @@ mod tests {
         let report = "本报告由办公室根据中华人民共和国政府信息公开条例要求编制，所列数据统计期限自一月起至年底止。";
         assert!(check_text_layer(&report.repeat(10)).is_ok());
     }
-
 }
