@@ -291,6 +291,7 @@ fn check_text_layer(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Block;
 
     #[test]
     fn rows_printed_as_lines_are_cut_into_label_and_values() {
@@ -330,5 +331,171 @@ mod tests {
             .contains("Unicode map"));
         let report = "本报告由办公室根据中华人民共和国政府信息公开条例要求编制，所列数据统计期限自一月起至年底止。";
         assert!(check_text_layer(&report.repeat(10)).is_ok());
+    }
+
+    /// A PDF of `objects` (numbered from 1; the first is the catalog).
+    fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend(body);
+            out.extend(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for offset in offsets {
+            out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+        }
+        out.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    /// One page of `content` with `/F1` STSong-Light through UniGB-UCS2-H, no font embedded.
+    fn stsong_page(content: &str, filter: &str, data: Option<Vec<u8>>) -> Vec<u8> {
+        let data = data.unwrap_or_else(|| content.as_bytes().to_vec());
+        let mut stream = format!("<< {filter} /Length {} >>\nstream\n", data.len()).into_bytes();
+        stream.extend(data);
+        stream.extend(b"\nendstream");
+        pdf(&[
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+               /Resources << /Font << /F1 5 0 R >> >> >>"
+                .to_vec(),
+            stream,
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H \
+               /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light \
+               /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> \
+               /DW 1000 >>] >>"
+                .to_vec(),
+        ])
+    }
+
+    /// Text at (x, y from the bottom), 10 points, as UCS-2 codes.
+    fn show(x: f32, y: f32, text: &str) -> String {
+        let hex: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
+        format!("BT /F1 10 Tf {x} {y} Td <{hex}> Tj ET\n")
+    }
+
+    /// A ruled table 二 block and prose around it: rows 760-740-720-700, columns 50-200-300-400-500;
+    /// the caption row has no inner verticals (one cell over four columns).
+    fn table_page() -> String {
+        let mut content = show(50.0, 800.0, "二、主动公开政府信息情况");
+        content += "0.5 w\n";
+        for y in [780, 760, 740, 720] {
+            content += &format!("50 {y} m 500 {y} l S\n");
+        }
+        for x in [50, 500] {
+            content += &format!("{x} 720 m {x} 780 l S\n");
+        }
+        for x in [200, 300, 400] {
+            content += &format!("{x} 720 m {x} 760 l S\n");
+        }
+        content += &show(200.0, 766.0, "第二十条第（一）项");
+        for (y, cells) in [
+            (
+                746.0,
+                ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            ),
+            (726.0, ["规章", "5", "0", "12"]),
+        ] {
+            for (x, text) in [55.0, 205.0, 305.0, 405.0].into_iter().zip(cells) {
+                content += &show(x, y, text);
+            }
+        }
+        // A wrapped label: two lines in one cell.
+        content += &show(50.0, 690.0, "以上数据统计期限自2023年1月1日至12月31日止，");
+        content += &show(50.0, 676.0, "（二）部分公开 3 0 0 0 0 0 3");
+        content
+    }
+
+    #[test]
+    fn a_cjk_cmap_pdf_without_embedded_fonts_reads_its_ruled_table() {
+        let doc = read_with(
+            &stsong_page(&table_page(), "", None),
+            &PdfLimits::default(),
+            &ReadLimits::default(),
+        )
+        .unwrap();
+        let paragraph = |t: &str| Block::Paragraph(t.to_string());
+        assert_eq!(doc.blocks[0], paragraph("二、主动公开政府信息情况"));
+        let Block::Table(grid) = &doc.blocks[1] else {
+            panic!("{:?}", doc.blocks[1]);
+        };
+        assert_eq!(
+            grid.texts(),
+            vec![
+                vec!["第二十条第（一）项"; 4],
+                vec!["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                vec!["规章", "5", "0", "12"],
+            ]
+        );
+        assert!(grid.is_origin(0, 0) && !grid.is_origin(0, 1));
+        assert_eq!(
+            doc.blocks[2..],
+            [
+                paragraph("以上数据统计期限自2023年1月1日至12月31日止，"),
+                paragraph("（二）部分公开"),
+                paragraph("3"),
+                paragraph("0"),
+                paragraph("0"),
+                paragraph("0"),
+                paragraph("0"),
+                paragraph("0"),
+                paragraph("3"),
+            ]
+        );
+        assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+    }
+
+    #[test]
+    fn scans_undecodable_fonts_bombs_and_broken_files_are_errors_that_say_so() {
+        let scan = stsong_page(
+            "q 100 0 0 100 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q",
+            "",
+            None,
+        );
+        let err = read_with(&scan, &PdfLimits::default(), &ReadLimits::default());
+        assert!(err.unwrap_err().contains("no text layer"));
+
+        // Codes of a simple font with no encoding, no ToUnicode and no program.
+        let undecodable = stsong_page(&table_page(), "", None);
+        let undecodable = String::from_utf8_lossy(&undecodable)
+            .replace(
+                "/Subtype /Type0",
+                "/Subtype /Type1 /FontDescriptor << /Flags 4 >>",
+            )
+            .into_bytes();
+        let err = read_with(&undecodable, &PdfLimits::default(), &ReadLimits::default());
+        assert!(
+            err.unwrap_err().contains("undecodable font STSong-Light"),
+            "{undecodable:?}"
+        );
+
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![b' '; 4 << 20]).unwrap();
+        let bomb = stsong_page("", "/Filter /FlateDecode", Some(z.finish().unwrap()));
+        let limits = PdfLimits {
+            max_decoded_bytes: 1 << 20,
+            ..PdfLimits::default()
+        };
+        let err = read_with(&bomb, &limits, &ReadLimits::default());
+        assert!(err.unwrap_err().contains("PDF bomb"));
+
+        let err = read_with(
+            b"%PDF-1.4\ngarbage",
+            &PdfLimits::default(),
+            &ReadLimits::default(),
+        );
+        assert!(err.unwrap_err().contains("structure is broken"));
     }
 }
