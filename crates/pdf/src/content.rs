@@ -55,7 +55,9 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 /// The fonts of a document, loaded once each.
 #[derive(Default)]
 pub(crate) struct Fonts {
-    loaded: HashMap<ObjectIdentifier, Rc<Font>>,
+    /// By object and the place of the dictionary's bytes: a font dictionary written inline in
+    /// a resource dictionary shares the object id of its container.
+    loaded: HashMap<(Option<ObjectIdentifier>, usize, usize), Rc<Font>>,
     /// What the document's fonts showed.
     pub info: Vec<FontInfo>,
 }
@@ -68,8 +70,9 @@ impl Fonts {
         resource: &str,
         budget: &mut Budget,
     ) -> Result<Rc<Font>, PdfError> {
-        let id = dict.obj_id();
-        if let Some(font) = id.and_then(|id| self.loaded.get(&id)) {
+        let data = dict.data();
+        let key = (dict.obj_id(), data.as_ptr() as usize, data.len());
+        if let Some(font) = self.loaded.get(&key) {
             return Ok(font.clone());
         }
         let index = self.info.len();
@@ -79,9 +82,7 @@ impl Fonts {
             glyphs: 0,
             unmapped: 0,
         });
-        if let Some(id) = id {
-            self.loaded.insert(id, font.clone());
-        }
+        self.loaded.insert(key, font.clone());
         Ok(font)
     }
 }

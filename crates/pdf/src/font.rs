@@ -9,11 +9,13 @@
 //!      (`UniGB-UCS2-H`, `UniGB-UTF16-H`, `GBK-EUC-H`, …);
 //!    - the embedded TrueType program's own `cmap`, inverted (glyph → Unicode), reached through
 //!      `/CIDToGIDMap` for Type0 fonts and through the code (or `0xF000 + code`) for simple ones;
+//!    - for Type0 fonts of the Adobe-GB1 collection, the CID's character ([`crate::gb1`]);
 //!    - for simple fonts, `/Encoding` (base encoding and `/Differences` glyph names).
 //!
 //!    A code nothing maps is a glyph with [`crate::Glyph::mapped`] false.
 //! 3. The width (glyph space, thousandths of text space, or Type3's `/FontMatrix`): `/W` by CID
-//!    with `/DW` for CID fonts, `/FirstChar` + `/Widths` with `/MissingWidth` for simple fonts.
+//!    with `/DW` for CID fonts (a Unicode or GB code of an Adobe-GB1 font finds its CID through
+//!    its character), `/FirstChar` + `/Widths` with `/MissingWidth` for simple fonts.
 
 use std::collections::HashMap;
 
@@ -22,6 +24,7 @@ use hayro_syntax::object::{Array, Dict, Name, Object, Stream};
 use crate::cmap::{CMap, Predefined};
 use crate::encoding::{glyph_name_text, BaseEncoding};
 use crate::filters::Budget;
+use crate::gb1;
 use crate::PdfError;
 
 /// How a string's bytes split into codes.
@@ -74,6 +77,8 @@ pub(crate) struct Font {
     /// Type0 fonts: the text of each CID through the embedded TrueType cmap.
     cid_text: HashMap<u32, char>,
     widths: Widths,
+    /// Whether the CIDs are Adobe-GB1's (`/CIDSystemInfo /Ordering (GB1)`).
+    gb1: bool,
     /// Whether glyphs advance downwards (`-V` CMaps).
     pub vertical: bool,
     /// Glyph space to text space: 0.001, or a Type3 font's `/FontMatrix` scale.
@@ -254,6 +259,10 @@ impl Font {
             }
         }
         ranges.sort_by_key(|r| r.0);
+        let gb1 = descendant
+            .get::<Dict<'_>>(b"CIDSystemInfo")
+            .and_then(|info| info.get::<hayro_syntax::object::String<'_>>(b"Ordering"))
+            .is_some_and(|ordering| ordering.as_bytes() == b"GB1");
         let mut cid_text = HashMap::new();
         // Parsing the font program is the slow part of loading: only without a ToUnicode map.
         if to_unicode.is_none() {
@@ -288,6 +297,7 @@ impl Font {
             simple: Vec::new(),
             cid_text,
             widths: Widths::Cid { ranges, default },
+            gb1,
             vertical,
             glyph_scale: 0.001,
         })
@@ -377,6 +387,7 @@ impl Font {
                 widths,
                 missing,
             },
+            gb1: false,
             vertical: false,
             glyph_scale,
         })
@@ -407,8 +418,21 @@ impl Font {
         let cid = match &self.codes {
             Codes::OneByte => None,
             Codes::Predefined(Predefined::Identity) => Some(code),
+            // A Unicode or GB code reaches its Adobe-GB1 CID through its character.
+            Codes::Predefined(kind) if self.gb1 => kind
+                .text(raw)
+                .and_then(|t| t.chars().next())
+                .and_then(gb1::cid),
             Codes::Predefined(_) => None,
             Codes::Embedded(cmap) => cmap.cid(code),
+        };
+        let cid_fallback = |cid: Option<u32>| {
+            let cid = cid?;
+            self.cid_text
+                .get(&cid)
+                .copied()
+                .or_else(|| self.gb1.then(|| gb1::unicode(cid)).flatten())
+                .map(String::from)
         };
         let text = self
             .to_unicode
@@ -417,13 +441,11 @@ impl Font {
             .filter(|t| usable(t))
             .or_else(|| match &self.codes {
                 Codes::OneByte => self.simple.get(code as usize).cloned().flatten(),
-                Codes::Predefined(kind) => kind.text(raw).filter(|t| usable(t)).or_else(|| {
-                    cid.and_then(|c| self.cid_text.get(&c))
-                        .map(|c| c.to_string())
-                }),
-                Codes::Embedded(_) => cid
-                    .and_then(|c| self.cid_text.get(&c))
-                    .map(|c| c.to_string()),
+                Codes::Predefined(kind) => kind
+                    .text(raw)
+                    .filter(|t| usable(t))
+                    .or_else(|| cid_fallback(cid)),
+                Codes::Embedded(_) => cid_fallback(cid),
             })
             .filter(|t| usable(t));
         let width = match &self.widths {

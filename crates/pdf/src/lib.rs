@@ -22,8 +22,9 @@
 //! 3. **Fonts** ([`font`], [`cmap`], [`encoding`]): codes are split by the font's codespace;
 //!    text comes from `/ToUnicode`, then the predefined CJK CMap (Unicode and GB encodings
 //!    decode from the code itself), then the embedded TrueType `cmap` inverted, then the
-//!    simple font's `/Encoding` and `/Differences` glyph names; widths from `/W` + `/DW` or
-//!    `/Widths`.
+//!    Adobe-GB1 CID → Unicode table (`data/`, from Adobe's cmap-resources via pdfminer.six),
+//!    then the simple font's `/Encoding` and `/Differences` glyph names; widths from `/W` +
+//!    `/DW` or `/Widths`.
 //! 4. **Content** ([`content`]): a content-stream interpreter tracks the CTM and the text
 //!    state and places every glyph; stroked horizontal/vertical segments and thin filled
 //!    rectangles become rules; form XObjects are followed to a bounded depth.
@@ -37,6 +38,7 @@ mod content;
 mod encoding;
 mod filters;
 mod font;
+mod gb1;
 
 use hayro_syntax::{LoadPdfError, Pdf};
 

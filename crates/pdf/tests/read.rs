@@ -42,14 +42,27 @@ fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
 
 /// A one-page PDF showing `content` with `/F1` a Type0 STSong-Light font (no embedded
 /// program, UniGB-UCS2-H) and `/F2` a Type1 font whose codes 65 and 66 are `uni4E00` and
-/// `seven`; `extra` objects follow (numbered from 7), e.g. XObjects named in `xobjects`.
+/// `seven`; `/F3` and `/F4` are STSong-Light through Identity-H (CIDs) and GBK-EUC-H, with
+/// `/W` giving the half-width CIDs 1-95 500; `extra` objects follow (numbered from 7), e.g. XObjects named in `xobjects`.
 fn one_page(content: &[u8], xobjects: &str, extra: &[Vec<u8>]) -> Vec<u8> {
+    let descendant = "[<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light \
+        /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 \
+        /W [1 95 500] >>]";
+    let gb1_identity = format!(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H \
+         /DescendantFonts {descendant} >>"
+    );
+    let gb1_gbk = format!(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /GBK-EUC-H \
+         /DescendantFonts {descendant} >>"
+    );
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-             /Resources << /Font << /F1 5 0 R /F2 6 0 R >> /XObject << {xobjects} >> >> >>"
+             /Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 {gb1_identity} /F4 {gb1_gbk} >> \
+             /XObject << {xobjects} >> >> >>"
         )
         .into_bytes(),
         stream("", content),
@@ -117,6 +130,29 @@ fn a_predefined_cjk_cmap_without_an_embedded_font_decodes_and_places_glyphs() {
     );
     assert!(glyphs.iter().all(|g| g.mapped && g.font == 0));
     assert_eq!(glyphs[0].width, 12.0);
+}
+
+#[test]
+fn adobe_gb1_cids_and_gbk_codes_decode_without_a_to_unicode_map() {
+    // CID 4162 is 一, CID 22 is 5 (half-width: 500 from /W); GBK D2BB is 一, 35 is 5.
+    let glyphs = glyphs(&one_page(
+        b"BT /F3 10 Tf 0 0 Td <10420016> Tj /F4 10 Tf 0 20 Td <D2BB35> Tj ET",
+        "",
+        &[],
+    ));
+    let texts: Vec<(&str, f32, f32)> = glyphs
+        .iter()
+        .map(|g| (g.text.as_str(), g.x, g.width))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("一", 0.0, 10.0),
+            ("5", 10.0, 5.0),
+            ("一", 0.0, 10.0),
+            ("5", 10.0, 5.0)
+        ]
+    );
 }
 
 #[test]
