@@ -142,12 +142,28 @@ pub(crate) fn decode_stream(
 /// The chunk decoders write at a time.
 const CHUNK: usize = 64 << 10;
 
-/// zlib (or, when the header is not zlib's, raw deflate) through the budget; damaged data
-/// gives what inflated before the damage.
-fn flate(data: &[u8], budget: &mut Budget) -> Result<Vec<u8>, PdfError> {
-    let zlib_header = data.len() >= 2
+/// Whether `data` starts with a zlib header.
+fn zlib_header(data: &[u8]) -> bool {
+    data.len() >= 2
         && data[0] & 0x0F == 8
-        && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0;
+        && (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 == 0
+}
+
+/// zlib (or, when the header is not zlib's, raw deflate) through the budget; damaged data
+/// gives what inflated before the damage. Whitespace before a zlib header (a `stream` keyword
+/// followed by a space, which the parser keeps in the data) is skipped.
+fn flate(data: &[u8], budget: &mut Budget) -> Result<Vec<u8>, PdfError> {
+    let blank = data
+        .iter()
+        .take(4)
+        .take_while(|b| b.is_ascii_whitespace())
+        .count();
+    let data = if !zlib_header(data) && zlib_header(&data[blank..]) {
+        &data[blank..]
+    } else {
+        data
+    };
+    let zlib_header = zlib_header(data);
     let mut reader: Box<dyn Read + '_> = if zlib_header {
         Box::new(flate2::read::ZlibDecoder::new(data))
     } else {
@@ -289,6 +305,12 @@ mod tests {
         let packed = zlib(&hello);
         assert_eq!(
             bytes(decode(&packed, &[Filter::Flate], false, &mut budget).unwrap()),
+            hello
+        );
+        // Whitespace before the zlib header is skipped.
+        let spaced = [b" \r\n".as_slice(), &packed].concat();
+        assert_eq!(
+            bytes(decode(&spaced, &[Filter::Flate], false, &mut budget).unwrap()),
             hello
         );
         assert_eq!(
