@@ -15,8 +15,9 @@
 //!    recursion, it repairs broken cross-reference tables, and it is small (smallvec and
 //!    rustc-hash; lopdf pulls in nom, crypto and rand crates). Both are maintained. What
 //!    decides it: it hands out a stream's raw bytes and filter list, so **this crate decodes
-//!    every stream it reads itself** ([`filters`]), under one byte budget. (Object streams
-//!    and cross-reference streams are still inflated by the parser.)
+//!    every stream it reads itself** ([`filters`]), under one byte budget. Object streams
+//!    and cross-reference streams are inflated by the parser, without a cap: they are measured
+//!    through the same budget before the parser sees the file ([`parser_streams`]).
 //! 2. **Streams** are decoded by [`filters`]: Flate, LZW, ASCII85, ASCIIHex and RunLength,
 //!    in any chain, each stage charged against [`PdfLimits::max_decoded_bytes`] as it writes.
 //! 3. **Fonts** ([`font`], [`cmap`], [`encoding`]): codes are split by the font's codespace;
@@ -39,6 +40,7 @@ mod encoding;
 mod filters;
 mod font;
 mod gb1;
+mod parser_streams;
 
 use hayro_syntax::{LoadPdfError, Pdf};
 
@@ -198,6 +200,8 @@ pub struct PdfText {
 
 /// Reads the text layer and rules of every page of a PDF, within `limits`.
 pub fn read(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
+    let mut budget = Budget::new(limits.max_decoded_bytes);
+    parser_streams::measure(bytes, &mut budget)?;
     let pdf = Pdf::new(bytes.to_vec()).map_err(|e| match e {
         LoadPdfError::Decryption(_) => PdfError::Encrypted,
         LoadPdfError::Invalid => PdfError::Broken,
@@ -209,7 +213,6 @@ pub fn read(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
             limit: limits.max_pages,
         });
     }
-    let mut budget = Budget::new(limits.max_decoded_bytes);
     let mut fonts = Fonts::default();
     let (mut operators, mut glyphs) = (0u64, 0u64);
     let mut out = Vec::with_capacity(pages.len());
