@@ -59,6 +59,19 @@ pub fn read_with(
     let text = std::panic::catch_unwind(|| nianbao_pdf::read(bytes, limits))
         .map_err(|_| "the PDF reader failed on this file".to_string())?
         .map_err(|e| format!("the PDF could not be read: {e}"))?;
+    if text.pages.iter().all(|p| p.glyphs.is_empty()) {
+        let images: usize = text.pages.iter().map(|p| p.images).sum();
+        return Err(if images > 0 {
+            format!(
+                "the PDF's pages are scanned pages (no text layer: {images} images, no text): \
+                 OCR it, or use the HTML page or a DOCX attachment"
+            )
+        } else {
+            "the PDF has no text layer (its pages show no text): use the HTML page or a DOCX \
+             attachment"
+                .to_string()
+        });
+    }
     let mut warnings = check_fonts(&text)?;
     let mut items: Vec<Item> = Vec::new();
     let mut joinable = false;
@@ -94,8 +107,7 @@ pub fn read_with(
         let mut page_items = page_items.into_iter().enumerate().peekable();
         if joinable {
             // Headers above a table that continues the previous page's table go after it.
-            while let Some((i, item)) = page_items.next_if(|(i, _)| Some(*i) != first_table) {
-                let _ = i;
+            while let Some((_, item)) = page_items.next_if(|(i, _)| Some(*i) != first_table) {
                 deferred.push(item);
             }
             if let Some((_, Item::Table(next))) = page_items.peek() {
@@ -358,25 +370,51 @@ mod tests {
         out
     }
 
-    /// One page of `content` with `/F1` STSong-Light through UniGB-UCS2-H, no font embedded.
-    fn stsong_page(content: &str, filter: &str, data: Option<Vec<u8>>) -> Vec<u8> {
-        let data = data.unwrap_or_else(|| content.as_bytes().to_vec());
-        let mut stream = format!("<< {filter} /Length {} >>\nstream\n", data.len()).into_bytes();
-        stream.extend(data);
-        stream.extend(b"\nendstream");
-        pdf(&[
+    /// Pages of `(filter, content)` with `/F1` STSong-Light through UniGB-UCS2-H, no font
+    /// embedded.
+    fn stsong_pdf(pages: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let font = 3 + 2 * pages.len();
+        let kids: Vec<String> = (0..pages.len())
+            .map(|i| format!("{} 0 R", 3 + 2 * i))
+            .collect();
+        let mut objects = vec![
             b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
-               /Resources << /Font << /F1 5 0 R >> >> >>"
-                .to_vec(),
-            stream,
+            format!(
+                "<< /Type /Pages /Kids [{}] /Count {} >>",
+                kids.join(" "),
+                pages.len()
+            )
+            .into_bytes(),
+        ];
+        for (i, (filter, data)) in pages.iter().enumerate() {
+            objects.push(
+                format!(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {} 0 R \
+                     /Resources << /Font << /F1 {font} 0 R >> >> >>",
+                    4 + 2 * i
+                )
+                .into_bytes(),
+            );
+            let mut stream =
+                format!("<< {filter} /Length {} >>\nstream\n", data.len()).into_bytes();
+            stream.extend(data);
+            stream.extend(b"\nendstream");
+            objects.push(stream);
+        }
+        objects.push(
             b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H \
                /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light \
                /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> \
-               /DW 1000 >>] >>"
+               /DW 1000 /W [1 95 500] >>] >>"
                 .to_vec(),
-        ])
+        );
+        pdf(&objects)
+    }
+
+    /// One page of `content` (or of `data` behind `filter`).
+    fn stsong_page(content: &str, filter: &str, data: Option<Vec<u8>>) -> Vec<u8> {
+        let data = data.unwrap_or_else(|| content.as_bytes().to_vec());
+        stsong_pdf(&[(filter, data)])
     }
 
     /// Text at (x, y from the bottom), 10 points, as UCS-2 codes.
@@ -456,6 +494,66 @@ mod tests {
         assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
     }
 
+    /// A ruled table of `rows` rows of three cells, from y 700 down by 20.
+    fn ruled_rows(rows: &[[&str; 3]]) -> String {
+        let bottom = 700 - 20 * rows.len();
+        let mut content = "0.5 w\n".to_string();
+        for y in (bottom..=700).step_by(20) {
+            content += &format!("50 {y} m 350 {y} l S\n");
+        }
+        for x in [50, 150, 250, 350] {
+            content += &format!("{x} {bottom} m {x} 700 l S\n");
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (x, text) in [55.0, 155.0, 255.0].into_iter().zip(row) {
+                content += &show(x, 700.0 - 20.0 * r as f32 - 14.0, text);
+            }
+        }
+        content
+    }
+
+    #[test]
+    fn a_table_continues_across_a_page_break_past_headers_and_footers() {
+        let first = show(50.0, 760.0, "标题")
+            + &ruled_rows(&[["项目", "甲", "乙"], ["一", "1", "2"]])
+            + &show(290.0, 40.0, "第1页");
+        let second = show(290.0, 800.0, "页眉")
+            + &ruled_rows(&[["二", "3", "4"]])
+            + &show(
+                50.0,
+                600.0,
+                "本年度报告中所列数据统计期限自1月1日起至12月31日止。",
+            );
+        let bytes = stsong_pdf(&[("", first.into_bytes()), ("", second.into_bytes())]);
+        let doc = read_with(&bytes, &PdfLimits::default(), &ReadLimits::default()).unwrap();
+        let Block::Table(grid) = &doc.blocks[1] else {
+            panic!("{:?}", doc.blocks);
+        };
+        assert_eq!(
+            grid.texts(),
+            vec![
+                vec!["项目", "甲", "乙"],
+                vec!["一", "1", "2"],
+                vec!["二", "3", "4"]
+            ]
+        );
+        let paragraphs: Vec<&Block> = doc
+            .blocks
+            .iter()
+            .filter(|b| !matches!(b, Block::Table(_)))
+            .collect();
+        assert_eq!(
+            paragraphs,
+            [
+                &Block::Paragraph("标题".into()),
+                &Block::Paragraph("第1页".into()),
+                &Block::Paragraph("页眉".into()),
+                &Block::Paragraph("本年度报告中所列数据统计期限自1月1日起至12月31日止。".into()),
+            ]
+        );
+        assert_eq!(doc.blocks.len(), 5);
+    }
+
     #[test]
     fn scans_undecodable_fonts_bombs_and_broken_files_are_errors_that_say_so() {
         let scan = stsong_page(
@@ -497,5 +595,44 @@ mod tests {
             &ReadLimits::default(),
         );
         assert!(err.unwrap_err().contains("structure is broken"));
+    }
+
+    /// Mutated PDFs (bytes flipped, runs cut and repeated, truncations) are read or refused,
+    /// never a panic: a small deterministic fuzz of the whole reader.
+    #[test]
+    fn mutated_pdfs_never_panic() {
+        let original = stsong_page(&table_page(), "", None);
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..500 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next() % 8 {
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = (next() as usize) % bytes.len();
+                match next() % 4 {
+                    0 => bytes[at] = next() as u8,
+                    1 => bytes.truncate(at.max(1)),
+                    2 => {
+                        let end = (at + (next() as usize) % 64).min(bytes.len());
+                        let run = bytes[at..end].to_vec();
+                        bytes.splice(at..at, run.repeat(1 + (next() as usize) % 4));
+                    }
+                    _ => {
+                        let end = (at + (next() as usize) % 16).min(bytes.len());
+                        bytes.drain(at..end);
+                    }
+                }
+            }
+            // The text layer first without the reader's guard, so a panic fails the test.
+            let _ = nianbao_pdf::read(&bytes, &PdfLimits::default());
+            let _ = read_with(&bytes, &PdfLimits::default(), &ReadLimits::default());
+        }
     }
 }
