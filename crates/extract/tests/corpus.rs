@@ -185,14 +185,22 @@ fn reports_without_standard_tables_give_no_cells_and_a_warning() {
 /// its truth: ruled tables are read from their geometry, rows without rules from their lines.
 #[test]
 fn text_layer_pdfs_extract_to_their_truth() {
-    check_forms(|_, name| name.ends_with(".pdf") && name != "scan.pdf", false);
+    check_forms(
+        |_, name| name.ends_with(".pdf") && name != "scan.pdf",
+        false,
+    );
 }
 
 /// A scanned PDF (pages that are images) is an error that says so.
 #[test]
 fn scanned_pdfs_are_refused_clearly() {
     let Some(dir) = corpus() else { return };
-    for id in ["pingtan-2019", "pingtan-2024", "qiaokou-xzspj-2021", "shanghai-bgt-2019"] {
+    for id in [
+        "pingtan-2019",
+        "pingtan-2024",
+        "qiaokou-xzspj-2021",
+        "shanghai-bgt-2019",
+    ] {
         let err = extract_file(&dir.join(id).join("scan.pdf"), &Limits::default())
             .unwrap_err()
             .to_string();
