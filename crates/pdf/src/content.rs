@@ -25,7 +25,7 @@ use crate::font::{font_name, Font};
 use crate::{FontInfo, Glyph, Orientation, Page, PdfError, PdfLimits, Rule};
 
 /// A filled rectangle thinner than this (page units, points) is a ruling line.
-pub const MAX_RULE_THICKNESS: f32 = 2.0;
+const MAX_RULE_THICKNESS: f32 = 2.0;
 
 /// The most graphics states saved (`q`) at once; more saves are ignored.
 const MAX_SAVED_STATES: usize = 4096;

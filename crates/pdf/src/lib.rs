@@ -47,8 +47,6 @@ use hayro_syntax::{LoadPdfError, Pdf};
 use crate::content::{Fonts, Interpreter};
 use crate::filters::Budget;
 
-pub use crate::content::MAX_RULE_THICKNESS;
-
 /// Limits on what reading a PDF may spend.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PdfLimits {
@@ -150,7 +148,8 @@ pub enum Orientation {
     Vertical,
 }
 
-/// A ruling line in page space.
+/// A ruling line in page space: a stroked horizontal or vertical segment, or a filled
+/// rectangle thinner than 2 points along its long side.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rule {
     /// Horizontal or vertical.
