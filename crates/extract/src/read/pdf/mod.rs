@@ -7,8 +7,8 @@
 //!    pages), or glyphs that nothing decodes (a font without a Unicode map, named), or CJK
 //!    text made of a handful of distinct characters. A scanned page among text pages, and a
 //!    font that fails on a few glyphs, are warnings.
-//! 3. On every page, ruled tables are found and filled ([`grid`]); the glyphs outside them
-//!    are grouped into lines ([`lines`]). Tables and lines are put in order from the top.
+//! 3. On every page, ruled tables are found and filled (`grid`); the glyphs outside them
+//!    are grouped into lines (`lines`). Tables and lines are put in order from the top.
 //! 4. A table that ends its page and one that starts the next page with the same column edges
 //!    are one table (page headers and footers between them are kept as lines after it).
 //! 5. The blocks go through the [`Assembler`] the HTML and DOCX readers use, so spans and the
