@@ -552,6 +552,8 @@ impl<'l> Interpreter<'l> {
                 from: from.min(to),
                 to: from.max(to),
             });
+        } else {
+            self.page.dropped_rules += 1;
         }
     }
 

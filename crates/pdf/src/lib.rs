@@ -66,7 +66,7 @@ pub struct PdfLimits {
     pub max_operators: u64,
     /// Glyphs kept, over all pages.
     pub max_glyphs: u64,
-    /// Rules kept per page (more are dropped).
+    /// Rules kept per page (more are dropped and counted in [`Page::dropped_rules`]).
     pub max_rules: usize,
     /// Form XObjects nested in one another.
     pub max_form_depth: usize,
@@ -181,6 +181,8 @@ pub struct Page {
     pub glyphs: Vec<Glyph>,
     /// The ruling lines.
     pub rules: Vec<Rule>,
+    /// Ruling lines left out past [`PdfLimits::max_rules`].
+    pub dropped_rules: usize,
     /// Images shown (image XObjects and inline images).
     pub images: usize,
 }

@@ -20,8 +20,9 @@ use super::lines::{cell_text, Placed};
 /// Coordinates closer than this (points) are one edge; rules closer than this meet.
 pub(super) const SNAP: f32 = 3.0;
 
-/// The most rules of one page considered for tables.
-const MAX_RULES: usize = 5_000;
+/// The most rules of one page looked at for tables (grouping them is quadratic); a page with
+/// more is read as lines.
+pub(super) const MAX_RULES: usize = 5_000;
 
 /// The most positions (rows × columns) of one table.
 const MAX_POSITIONS: usize = 100_000;
@@ -39,11 +40,15 @@ pub(super) struct Segment {
     pub to: f32,
 }
 
-/// The page's rules, top-down.
-pub(super) fn segments(page: &Page) -> Vec<Segment> {
-    page.rules
+/// The page's rules, top-down; `None` past [`MAX_RULES`], or when the text layer dropped
+/// some (a table built from some of its rules would have wrong spans).
+pub(super) fn segments(page: &Page) -> Option<Vec<Segment>> {
+    if page.rules.len() > MAX_RULES || page.dropped_rules > 0 {
+        return None;
+    }
+    let segments = page
+        .rules
         .iter()
-        .take(MAX_RULES)
         .map(|r| match r.orientation {
             Orientation::Horizontal => Segment {
                 horizontal: true,
@@ -58,7 +63,8 @@ pub(super) fn segments(page: &Page) -> Vec<Segment> {
                 to: page.height - r.from,
             },
         })
-        .collect()
+        .collect();
+    Some(segments)
 }
 
 /// A cell: its text and spans.

@@ -94,7 +94,16 @@ pub fn read_with(
                 top: page.height - glyph.y,
             })
             .collect();
-        let (found, rest) = tables(&segments(page), &placed);
+        let segments = segments(page).unwrap_or_else(|| {
+            warnings.push(format!(
+                "page {} has more ruling lines than are read ({}): its tables were read as \
+                 lines of text",
+                n + 1,
+                grid::MAX_RULES.min(limits.max_rules)
+            ));
+            Vec::new()
+        });
+        let (found, rest) = tables(&segments, &placed);
         let mut page_items: Vec<Item> = lines::lines(&rest).into_iter().map(Item::Line).collect();
         page_items.extend(found.into_iter().map(Item::Table));
         page_items.sort_by(|a, b| a.top().total_cmp(&b.top()));
@@ -552,6 +561,26 @@ mod tests {
             ]
         );
         assert_eq!(doc.blocks.len(), 5);
+    }
+
+    #[test]
+    fn a_page_whose_rules_were_cut_is_read_as_lines_with_a_warning() {
+        let limits = PdfLimits {
+            max_rules: 3,
+            ..PdfLimits::default()
+        };
+        let doc = read_with(
+            &stsong_page(&table_page(), "", None),
+            &limits,
+            &ReadLimits::default(),
+        )
+        .unwrap();
+        assert!(doc.blocks.iter().all(|b| matches!(b, Block::Paragraph(_))));
+        assert!(doc.blocks.contains(&Block::Paragraph("规章".into())));
+        assert_eq!(
+            doc.warnings,
+            ["page 1 has more ruling lines than are read (3): its tables were read as lines of text"]
+        );
     }
 
     #[test]
