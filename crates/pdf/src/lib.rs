@@ -64,7 +64,7 @@ pub struct PdfLimits {
     pub max_pages: usize,
     /// Content-stream operators run, over all pages.
     pub max_operators: u64,
-    /// Glyphs kept, over all pages.
+    /// Glyphs kept, over all pages (about 100 bytes each).
     pub max_glyphs: u64,
     /// Rules kept per page (more are dropped and counted in [`Page::dropped_rules`]).
     pub max_rules: usize,
@@ -78,7 +78,7 @@ impl Default for PdfLimits {
             max_decoded_bytes: 256 << 20,
             max_pages: 5_000,
             max_operators: 50_000_000,
-            max_glyphs: 10_000_000,
+            max_glyphs: 2_000_000,
             max_rules: 200_000,
             max_form_depth: 16,
         }

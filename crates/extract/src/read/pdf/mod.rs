@@ -45,6 +45,10 @@ impl Item {
     }
 }
 
+/// The most pairs of rules compared over a document to group them into tables (about a
+/// second of work); the pages past it are read as lines.
+const MAX_RULE_PAIRS: u64 = 200_000_000;
+
 /// The share of a page's height at its top and bottom where headers and footers are.
 const MARGIN: f32 = 0.1;
 
@@ -75,6 +79,7 @@ pub fn read_with(
     let mut warnings = check_fonts(&text)?;
     let mut items: Vec<Item> = Vec::new();
     let mut joinable = false;
+    let mut rule_pairs_left = MAX_RULE_PAIRS;
     for (n, page) in text.pages.iter().enumerate() {
         if page.glyphs.is_empty() {
             if page.images > 0 {
@@ -94,15 +99,33 @@ pub fn read_with(
                 top: page.height - glyph.y,
             })
             .collect();
-        let segments = segments(page).unwrap_or_else(|| {
-            warnings.push(format!(
-                "page {} has more ruling lines than are read ({}): its tables were read as \
-                 lines of text",
-                n + 1,
-                grid::MAX_RULES.min(limits.max_rules)
-            ));
-            Vec::new()
-        });
+        // Grouping rules compares every pair: a page's share of the document's budget.
+        let pairs = (page.rules.len() as u64).pow(2) / 2;
+        let segments = match segments(page) {
+            Some(segments) if pairs <= rule_pairs_left => {
+                rule_pairs_left -= pairs;
+                segments
+            }
+            Some(_) => {
+                warnings.push(format!(
+                    "the PDF has more ruling lines than are read ({} comparisons): the tables \
+                     from page {} on were read as lines of text",
+                    MAX_RULE_PAIRS,
+                    n + 1
+                ));
+                rule_pairs_left = 0;
+                Vec::new()
+            }
+            None => {
+                warnings.push(format!(
+                    "page {} has more ruling lines than are read ({}): its tables were read as \
+                     lines of text",
+                    n + 1,
+                    grid::MAX_RULES.min(limits.max_rules)
+                ));
+                Vec::new()
+            }
+        };
         let (found, rest) = tables(&segments, &placed);
         let mut page_items: Vec<Item> = lines::lines(&rest).into_iter().map(Item::Line).collect();
         page_items.extend(found.into_iter().map(Item::Table));
