@@ -147,13 +147,20 @@ fn text_string(bytes: &[u8]) -> String {
     }
 }
 
+/// What a document's pages have used of the limits so far.
+#[derive(Debug, Default)]
+pub(crate) struct Counts {
+    operators: u64,
+    glyphs: u64,
+    rules: usize,
+}
+
 /// Runs content streams into a page.
 pub(crate) struct Interpreter<'l> {
     limits: &'l PdfLimits,
     budget: &'l mut Budget,
     fonts: &'l mut Fonts,
-    operators: &'l mut u64,
-    glyphs: &'l mut u64,
+    counts: &'l mut Counts,
     /// Open marked-content spans, with their actual text if they have one.
     marked: Vec<Option<ActualText>>,
     /// The page being built.
@@ -191,16 +198,14 @@ impl<'l> Interpreter<'l> {
         limits: &'l PdfLimits,
         budget: &'l mut Budget,
         fonts: &'l mut Fonts,
-        operators: &'l mut u64,
-        glyphs: &'l mut u64,
+        counts: &'l mut Counts,
         page: Page,
     ) -> Self {
         Interpreter {
             limits,
             budget,
             fonts,
-            operators,
-            glyphs,
+            counts,
             marked: Vec::new(),
             page,
         }
@@ -221,8 +226,8 @@ impl<'l> Interpreter<'l> {
         let mut path: Vec<Subpath> = Vec::new();
         let mut iter = UntypedIter::new(content);
         while let Some(instruction) = iter.next() {
-            *self.operators += 1;
-            if *self.operators > self.limits.max_operators {
+            self.counts.operators += 1;
+            if self.counts.operators > self.limits.max_operators {
                 return Err(PdfError::TooManyOperators {
                     limit: self.limits.max_operators,
                 });
@@ -487,8 +492,8 @@ impl<'l> Interpreter<'l> {
                 }
             };
             if !text.chars().all(char::is_whitespace) {
-                *self.glyphs += 1;
-                if *self.glyphs > self.limits.max_glyphs {
+                self.counts.glyphs += 1;
+                if self.counts.glyphs > self.limits.max_glyphs {
                     return Err(PdfError::TooManyGlyphs {
                         limit: self.limits.max_glyphs,
                     });
@@ -545,7 +550,8 @@ impl<'l> Interpreter<'l> {
         if !(at.is_finite() && from.is_finite() && to.is_finite()) {
             return;
         }
-        if self.page.rules.len() < self.limits.max_rules {
+        if self.counts.rules < self.limits.max_rules {
+            self.counts.rules += 1;
             self.page.rules.push(Rule {
                 orientation,
                 at,

@@ -66,7 +66,8 @@ pub struct PdfLimits {
     pub max_operators: u64,
     /// Glyphs kept, over all pages (about 100 bytes each).
     pub max_glyphs: u64,
-    /// Rules kept per page (more are dropped and counted in [`Page::dropped_rules`]).
+    /// Rules kept, over all pages (16 bytes each; more are dropped and counted in
+    /// [`Page::dropped_rules`]).
     pub max_rules: usize,
     /// Form XObjects nested in one another.
     pub max_form_depth: usize,
@@ -78,8 +79,8 @@ impl Default for PdfLimits {
             max_decoded_bytes: 256 << 20,
             max_pages: 5_000,
             max_operators: 50_000_000,
-            max_glyphs: 2_000_000,
-            max_rules: 200_000,
+            max_glyphs: 1_000_000,
+            max_rules: 1_000_000,
             max_form_depth: 16,
         }
     }
@@ -223,7 +224,7 @@ pub fn read(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
         });
     }
     let mut fonts = Fonts::default();
-    let (mut operators, mut glyphs) = (0u64, 0u64);
+    let mut counts = content::Counts::default();
     let mut out = Vec::with_capacity(pages.len());
     for page in pages.iter() {
         let crop = page.intersected_crop_box();
@@ -239,14 +240,7 @@ pub fn read(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
                 content.push(b'\n');
             }
         }
-        let mut interpreter = Interpreter::new(
-            limits,
-            &mut budget,
-            &mut fonts,
-            &mut operators,
-            &mut glyphs,
-            blank,
-        );
+        let mut interpreter = Interpreter::new(limits, &mut budget, &mut fonts, &mut counts, blank);
         let origin = [1.0, 0.0, 0.0, 1.0, -crop.x0 as f32, -crop.y0 as f32];
         interpreter.run(&content, page.resources(), origin, 0)?;
         out.push(interpreter.page);
