@@ -194,7 +194,7 @@ fn containers_that_cannot_be_read_are_one_line_errors() {
                 b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
             ]
             .concat(),
-            "the PDF's structure is broken",
+            "the PDF nests objects deeper than 512 levels",
         ),
         (
             "truncated.docx",

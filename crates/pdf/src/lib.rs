@@ -38,7 +38,8 @@
 //!    state and places every glyph; stroked horizontal/vertical segments and thin filled
 //!    rectangles become rules; form XObjects are followed to a bounded depth.
 //!
-//! Limits ([`PdfLimits`]): decoded bytes, pages, operators, glyphs, rules, form depth. Past
+//! Limits ([`PdfLimits`]): decoded bytes, pages, operators, glyphs, rules, form depth; object
+//! nesting is bounded at the parser's own 512 levels (checked before parsing). Past
 //! one, [`read`] fails with a typed [`PdfError`].
 #![deny(missing_docs)]
 
@@ -120,6 +121,12 @@ pub enum PdfError {
     TooManyGlyphs {
         /// [`PdfLimits::max_glyphs`].
         limit: u64,
+    },
+    /// Arrays and dictionaries nest deeper than the parser follows.
+    #[error("the PDF nests objects deeper than {limit} levels")]
+    NestedTooDeep {
+        /// The parser's nesting limit.
+        limit: usize,
     },
     /// Form XObjects nest deeper than the limit (or call themselves).
     #[error("the PDF nests drawings (form XObjects) deeper than {limit} levels")]

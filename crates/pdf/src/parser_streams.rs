@@ -12,6 +12,10 @@
 //!    budget (a predictor only shrinks the data, so it is not applied): past the limit, the
 //!    file is refused before the parser inflates anything.
 //!
+//! 4. Outside stream data, the nesting of arrays and dictionaries is measured too: past
+//!    [`MAX_NESTING`] (the parser's own bound) the file is refused at once, where the
+//!    parser's repair of such a file would take seconds.
+//!
 //! Encrypted object streams cannot be measured this way (their data is ciphertext here).
 
 use hayro_syntax::object::{Dict, FromBytes, Name, Object};
@@ -23,9 +27,20 @@ use crate::PdfError;
 /// The longest stream dictionary looked for before a `stream` keyword.
 const MAX_DICT_BYTES: usize = 64 << 10;
 
-/// Measures the object and cross-reference streams of `bytes` through `budget`.
+/// The deepest nesting of arrays and dictionaries accepted (the parser's own limit).
+pub(crate) const MAX_NESTING: usize = 512;
+
+/// Measures the object and cross-reference streams of `bytes` through `budget`, and the
+/// nesting of the objects outside streams.
 pub(crate) fn measure(bytes: &[u8], budget: &mut Budget) -> Result<(), PdfError> {
     let endstream = memmem::Finder::new(b"endstream");
+    let too_deep = |data: &[u8]| {
+        if nesting(data) > MAX_NESTING {
+            Err(PdfError::NestedTooDeep { limit: MAX_NESTING })
+        } else {
+            Ok(())
+        }
+    };
     let mut outside = 0;
     for at in memmem::find_iter(bytes, b"stream") {
         if at < outside || bytes[..at].ends_with(b"end") {
@@ -43,6 +58,7 @@ pub(crate) fn measure(bytes: &[u8], budget: &mut Budget) -> Result<(), PdfError>
         let data_end = endstream
             .find(&bytes[data_start..])
             .map_or(bytes.len(), |p| data_start + p);
+        too_deep(&bytes[outside..at])?;
         outside = data_end;
         let Some(dict) = dictionary_before(&bytes[..at]) else {
             continue;
@@ -67,7 +83,52 @@ pub(crate) fn measure(bytes: &[u8], budget: &mut Budget) -> Result<(), PdfError>
         };
         decode(&bytes[data_start..data_end], &chain, false, budget)?;
     }
-    Ok(())
+    too_deep(&bytes[outside.min(bytes.len())..])
+}
+
+/// The deepest nesting of `[`…`]` and `<<`…`>>` in PDF syntax; string literals and comments
+/// are skipped.
+fn nesting(data: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < data.len() {
+        match data[i] {
+            b'(' => {
+                // A string literal: balanced parentheses, backslash escapes.
+                let mut level = 1;
+                i += 1;
+                while i < data.len() && level > 0 {
+                    match data[i] {
+                        b'\\' => i += 1,
+                        b'(' => level += 1,
+                        b')' => level -= 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'%' => {
+                while i < data.len() && data[i] != b'\n' && data[i] != b'\r' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' => depth += 1,
+            b'<' if data.get(i + 1) == Some(&b'<') => {
+                depth += 1;
+                i += 1;
+            }
+            b']' => depth = depth.saturating_sub(1),
+            b'>' if data.get(i + 1) == Some(&b'>') => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+        i += 1;
+    }
+    deepest
 }
 
 /// The `<< … >>` that ends `before` (whitespace aside), if it is found within
@@ -107,6 +168,25 @@ fn dictionary_before(before: &[u8]) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_outside_streams_is_measured() {
+        assert_eq!(nesting(b"<< /A [1 (a[[[b\\)) <0AFF>] % [[[[\n>>"), 2);
+        let deep = [&b"1 0 obj\n"[..], &b"[".repeat(600), b"\nendobj\n"].concat();
+        let mut budget = Budget::new(1 << 20);
+        assert_eq!(
+            measure(&deep, &mut budget),
+            Err(PdfError::NestedTooDeep { limit: 512 })
+        );
+        // Inside stream data brackets are not syntax.
+        let stream = [
+            &b"1 0 obj\n<< /Length 600 >>\nstream\n"[..],
+            &b"[".repeat(600),
+            b"\nendstream\nendobj\n",
+        ]
+        .concat();
+        assert_eq!(measure(&stream, &mut budget), Ok(()));
+    }
 
     #[test]
     fn the_dictionary_before_a_stream_is_found() {

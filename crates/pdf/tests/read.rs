@@ -313,10 +313,13 @@ fn a_bomb_in_any_filter_chain_stops_at_the_byte_limit() {
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     for (open, close) in [("<< /A ", ">>"), ("[", "]")] {
         let mut bytes = b"%PDF-1.4\n1 0 obj\n".to_vec();
-        bytes.extend(open.repeat(20_000).as_bytes());
-        bytes.extend(close.repeat(20_000).as_bytes());
+        bytes.extend(open.repeat(100_000).as_bytes());
+        bytes.extend(close.repeat(100_000).as_bytes());
         bytes.extend(b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
-        assert_eq!(read(&bytes, &PdfLimits::default()), Err(PdfError::Broken));
+        assert_eq!(
+            read(&bytes, &PdfLimits::default()),
+            Err(PdfError::NestedTooDeep { limit: 512 })
+        );
     }
     // Nesting inside a content stream only ends the stream early.
     let content = "[".repeat(100_000);
