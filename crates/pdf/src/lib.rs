@@ -19,8 +19,9 @@
 //!      CJK CMaps and needed a thread with a 64 MB stack against deep nesting;
 //!    - *size and speed*: hayro-syntax parses lazily (only the objects the pages need) and
 //!      depends on smallvec and rustc-hash; lopdf loads every object up front and pulls in nom,
-//!      crypto and rand crates. With it, a whole report (text layer, tables, alignment) takes
-//!      5–28 ms in release builds, `pdftotext -layout` 53–90 ms on the same files;
+//!      crypto and rand crates. With it, a whole corpus report (text layer, tables,
+//!      alignment, checks) takes 2–9 ms on one core in release builds, `pdftotext -layout`
+//!      16–37 ms (a process per file) on the same files (`crates/extract/benches/extract.rs`);
 //!    - *who decodes streams* (what decides it): hayro-syntax hands out a stream's raw bytes
 //!      and its filter list, so **this crate decodes every stream it reads itself**
 //!      (`filters`), under one byte budget. Object streams and cross-reference streams are

@@ -8,7 +8,9 @@
 //!    text made of a handful of distinct characters. A scanned page among text pages, and a
 //!    font that fails on a few glyphs, are warnings.
 //! 3. On every page, ruled tables are found and filled (`grid`); the glyphs outside them
-//!    are grouped into lines (`lines`). Tables and lines are put in order from the top.
+//!    are grouped into lines (`lines`). Tables and lines are put in order from the top. A page
+//!    with more rules than are read (or past the document's budget of rule comparisons) is
+//!    read as lines, with a warning: a table built from part of its rules would be wrong.
 //! 4. A table that ends its page and one that starts the next page with the same column edges
 //!    are one table (page headers and footers between them are kept as lines after it).
 //! 5. The blocks go through the [`Assembler`] the HTML and DOCX readers use, so spans and the
@@ -59,7 +61,7 @@ pub fn read_with(
     limits: &PdfLimits,
     within: &ReadLimits,
 ) -> Result<Document, String> {
-    // The parser does not panic; this reader's own code is guarded all the same.
+    // hayro-syntax does not panic; the text layer's own code is guarded all the same.
     let text = std::panic::catch_unwind(|| nianbao_pdf::read(bytes, limits))
         .map_err(|_| "the PDF reader failed on this file".to_string())?
         .map_err(|e| format!("the PDF could not be read: {e}"))?;
