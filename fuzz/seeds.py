@@ -42,17 +42,24 @@ def body(inner):
             % inner)
 
 
-def minimal_pdf(line):
+STSONG = (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H"
+          b" /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light"
+          b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >>"
+          b" /DW 1000 /W [1 95 500] >>] >>")
+
+
+def minimal_pdf(line, content=None, font=b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"):
     """A valid one-page PDF (xref offsets computed) that shows the ASCII `line` in a standard
-    font."""
-    content = b"BT /F1 12 Tf 72 712 Td (" + line.encode("ascii") + b") Tj ET"
+    font, or draws `content` with `font` as /F1."""
+    if content is None:
+        content = b"BT /F1 12 Tf 72 712 Td (" + line.encode("ascii") + b") Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        font,
     ]
     out = b"%PDF-1.4\n"
     offsets = []
@@ -63,6 +70,27 @@ def minimal_pdf(line):
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
+def ruled_table():
+    """A content stream: a 3 × 4 ruled table (the first row one spanned cell) of CJK and
+    digits in UCS-2 codes."""
+    def show(x, y, text):
+        return b"BT /F1 10 Tf %d %d Td <%s> Tj ET\n" % (x, y, text.encode("utf-16-be").hex().encode())
+    out = b"0.5 w\n"
+    for y in (780, 760, 740, 720):
+        out += b"50 %d m 500 %d l S\n" % (y, y)
+    for x in (50, 500):
+        out += b"%d 720 m %d 780 l S\n" % (x, x)
+    for x in (200, 300, 400):
+        out += b"%d 720 m %d 760 l S\n" % (x, x)
+    out += show(200, 766, "第二十条第（一）项")
+    for y, cells in ((746, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
+                     (726, ["规章", "5", "0", "12"])):
+        for x, text in zip((55, 205, 305, 405), cells):
+            out += show(x, y, text)
+    out += show(50, 700, "（二）部分公开 3 0 0 0 0 0 3")
     return out
 
 
@@ -137,6 +165,7 @@ def main():
                       b"endstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
     }
     pdfs["text.pdf"] = minimal_pdf("(1) granted 5 0 0 0 0 0 5")
+    pdfs["table.pdf"] = minimal_pdf("", ruled_table(), STSONG)
     for name, data in pdfs.items():
         put("pdf", name, data)
         put("extract", name, data)

@@ -195,7 +195,7 @@ fn containers_that_cannot_be_read_are_one_line_errors() {
                 b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
             ]
             .concat(),
-            "the PDF nests objects deeper than",
+            "the PDF nests objects deeper than 512 levels",
         ),
         (
             "truncated.docx",
@@ -262,6 +262,118 @@ fn a_zip_bomb_that_lies_about_its_size_is_stopped_while_inflating() {
         "{err}"
     );
     assert!(err.ends_with(":1 (zip bomb?)"), "{err}");
+}
+
+/// A one-page PDF whose content stream is `data` behind `/Filter filter`; `after_stream` is
+/// what follows the `stream` keyword (a line end, or a space before it).
+fn pdf_with_content(filter: &str, data: &[u8], after_stream: &str) -> Vec<u8> {
+    let mut content = format!(
+        "<< /Filter {filter} /Length {} >>\nstream{after_stream}",
+        data.len()
+    )
+    .into_bytes();
+    content.extend(data);
+    content.extend(b"\nendstream");
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec(),
+        content,
+    ];
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend(body);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(b"xref\n0 5\n0000000000 65535 f \n");
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!("trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+/// ASCII base-85 with its end marker.
+fn ascii85(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for chunk in data.chunks(4) {
+        let mut word = [0u8; 4];
+        word[..chunk.len()].copy_from_slice(chunk);
+        let mut value = u32::from_be_bytes(word);
+        if value == 0 && chunk.len() == 4 {
+            out.push(b'z');
+            continue;
+        }
+        let mut digits = [0u8; 5];
+        for d in digits.iter_mut().rev() {
+            *d = (value % 85) as u8 + b'!';
+            value /= 85;
+        }
+        out.extend(&digits[..chunk.len() + 1]);
+    }
+    out.extend(b"~>");
+    out
+}
+
+/// A PDF bomb in every filter chain is stopped while decoding, at the limit, with an error that
+/// says so; the same file reads within a limit it fits. A bomb after `stream` followed by a
+/// space (which the old reader's pre-scan missed while its parser inflated it) is not a
+/// stream to the parser: it is never decoded.
+#[test]
+fn a_pdf_bomb_in_any_filter_chain_is_stopped_while_decoding() {
+    let spaces = vec![b' '; 32 << 20];
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&spaces).unwrap();
+    let flate = z.finish().unwrap();
+    let hex: Vec<u8> = flate
+        .iter()
+        .flat_map(|b| format!("{b:02X}").into_bytes())
+        .chain(*b">")
+        .collect();
+    let lzw = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8)
+        .encode(&spaces)
+        .unwrap();
+    let run = [129u8, b' '].repeat(spaces.len() / 128);
+    let spaced = pdf_with_content("/FlateDecode", &flate, " \r\n");
+    let tight = Limits {
+        pdf: nianbao_extract::PdfLimits {
+            max_decoded_bytes: 4 << 20,
+            ..Default::default()
+        },
+        ..Limits::default()
+    };
+    let err = extract_bytes(&spaced, "bomb.pdf", &tight)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no text layer"), "{err}");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("/FlateDecode", flate.clone(), "\n"),
+        ("[/ASCII85Decode /FlateDecode]", ascii85(&flate), "\n"),
+        ("[/ASCIIHexDecode /FlateDecode]", hex, "\r\n"),
+        ("/LZWDecode", lzw, "\n"),
+        ("/RunLengthDecode", run, "\n"),
+    ];
+    for (filter, data, after_stream) in cases {
+        let bytes = pdf_with_content(filter, &data, after_stream);
+        let err = extract_bytes(&bytes, "bomb.pdf", &tight)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("decode to more than 4194304 bytes (a PDF bomb?)"),
+            "{filter} {after_stream:?}: {err}"
+        );
+        // Within the default limit the page decodes (and has no text).
+        let err = extract_bytes(&bytes, "bomb.pdf", &Limits::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no text layer"), "{filter}: {err}");
+    }
 }
 
 #[test]

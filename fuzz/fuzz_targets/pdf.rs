@@ -1,4 +1,5 @@
-//! The PDF reader: stream and nesting checks, then the text layer, on arbitrary bytes.
+//! The PDF reader (the nianbao-pdf text layer with its limits, then tables from ruling lines)
+//! on arbitrary bytes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -2,6 +2,9 @@
 //! `../shared/corpus` is there (read in place), the project's samples always. Criterion prints
 //! the time per report; reports/second is its inverse. The allocator is the binary's
 //! (mimalloc), so the numbers are what `nianbao extract` and `nianbao dataset` do.
+//!
+//! For the PDFs, the time `pdftotext -layout` (poppler) takes on the same files is printed
+//! first, when it is installed, for a side-by-side (a process per file, as a user runs it).
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +31,19 @@ fn inputs() -> Vec<(String, PathBuf)> {
         ("text-lo-2019", "shanghai-bgt-2019/derived.lo.txt"),
         ("text-run-together", "pingtan-2021/page.txt"),
         ("markdown-ocr", "shuyang-2025/ocr.md"),
+        ("pdf-wps-hongze-2023", "hongze-2023/report.pdf"),
+        ("pdf-wps-hongze-2024", "hongze-2024/report.pdf"),
+        ("pdf-wps-huaian-2024", "huaian-2024/report.pdf"),
+        ("pdf-lo-cjk-pingtan-2019", "pingtan-2019/rendered.pdf"),
+        ("pdf-lo-cjk-pingtan-2024", "pingtan-2024/rendered.pdf"),
+        ("pdf-lo-cjk-qiaokou-2021", "qiaokou-xzspj-2021/rendered.pdf"),
+        ("pdf-lo-cjk-shanghai-2019", "shanghai-bgt-2019/rendered.pdf"),
+        ("pdf-lo-nocjk-pingtan-2024", "pingtan-2024/derived.pdf"),
+        (
+            "pdf-lo-nocjk-shanghai-2019",
+            "shanghai-bgt-2019/derived.pdf",
+        ),
+        ("pdf-chromium-pingtan-2024", "pingtan-2024/chromium.pdf"),
     ]
     .iter()
     .map(|(name, rel)| (name.to_string(), corpus.join(rel)))
@@ -46,10 +62,37 @@ fn inputs() -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Prints the mean wall time of `pdftotext -layout FILE -` on each PDF input, if poppler is
+/// installed.
+fn print_pdftotext_times(inputs: &[(String, PathBuf)]) {
+    const RUNS: u32 = 20;
+    for (name, path) in inputs.iter().filter(|(name, _)| name.starts_with("pdf-")) {
+        let start = std::time::Instant::now();
+        for _ in 0..RUNS {
+            let run = std::process::Command::new("pdftotext")
+                .args(["-layout", &path.to_string_lossy(), "-"])
+                .stdout(std::process::Stdio::null())
+                .status();
+            if !run.is_ok_and(|s| s.success()) {
+                eprintln!("pdftotext not available: no side-by-side");
+                return;
+            }
+        }
+        let mean = start.elapsed() / RUNS;
+        eprintln!(
+            "pdftotext -layout {name}: {:.2} ms ({:.0} reports/s)",
+            mean.as_secs_f64() * 1e3,
+            1.0 / mean.as_secs_f64()
+        );
+    }
+}
+
 fn extract(c: &mut Criterion) {
     let limits = Limits::default();
+    let inputs = inputs();
+    print_pdftotext_times(&inputs);
     let mut group = c.benchmark_group("extract");
-    for (name, path) in inputs() {
+    for (name, path) in inputs {
         let bytes = std::fs::read(&path).expect("read input");
         group.throughput(Throughput::Elements(1));
         group.bench_function(&name, |b| {

@@ -22,7 +22,7 @@
 //!
 //! Every step is bounded by [`Limits`], whatever the input: its size, the DOCX container
 //! (entries, inflated size, compression ratio, XML depth; DTD entities are never expanded), a
-//! PDF's streams (inflated size, object nesting; the parser's panics are caught), the
+//! PDF (decoded bytes in every filter chain, pages, operators, glyphs, nested drawings), the
 //! document built (paragraphs, and table cells, text, rows, columns, spans, cell length and
 //! nesting, with one budget per document) and the solver's work. A container past a limit is
 //! an error; what the document limits cut is a warning of the report.

@@ -181,23 +181,31 @@ fn reports_without_standard_tables_give_no_cells_and_a_warning() {
     }
 }
 
-/// Text-layer PDFs (a table row printed as one line, row labels wrapped over lines) extract to
-/// their truth.
+/// Every text-layer PDF (WPS, LibreOffice with and without CJK fonts, Chromium) extracts to
+/// its truth: ruled tables are read from their geometry, rows without rules from their lines.
 #[test]
 fn text_layer_pdfs_extract_to_their_truth() {
-    check_forms(|_, name| name == "report.pdf", false);
+    check_forms(
+        |_, name| name.ends_with(".pdf") && name != "scan.pdf",
+        false,
+    );
 }
 
-/// A PDF whose fonts have no Unicode map (LibreOffice's CJK output) is an error that says so.
+/// A scanned PDF (pages that are images) is an error that says so.
 #[test]
-fn pdfs_without_a_usable_text_layer_are_refused_clearly() {
+fn scanned_pdfs_are_refused_clearly() {
     let Some(dir) = corpus() else { return };
-    for id in ["pingtan-2024", "shanghai-bgt-2019"] {
-        let err = extract_file(&dir.join(id).join("derived.pdf"), &Limits::default())
+    for id in [
+        "pingtan-2019",
+        "pingtan-2024",
+        "qiaokou-xzspj-2021",
+        "shanghai-bgt-2019",
+    ] {
+        let err = extract_file(&dir.join(id).join("scan.pdf"), &Limits::default())
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("derived.pdf") && err.contains("Unicode map"),
+            err.contains("scan.pdf") && err.contains("no text layer"),
             "{err}"
         );
     }

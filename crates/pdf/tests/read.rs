@@ -1,0 +1,347 @@
+//! The text layer of generated PDFs: glyph positions (CTM, text matrix, TJ, Tc, Tw, Tz, rise),
+//! fonts without embedded programs (STSong-Light through UniGB-UCS2-H), simple fonts'
+//! encodings, rules, images, and the limits (bombs in every filter chain, deep nesting,
+//! self-calling forms, page count).
+
+use std::io::Write;
+
+use nianbao_pdf::{read, Glyph, Orientation, PdfError, PdfLimits, Rule};
+
+/// A PDF of `objects` (numbered from 1; the first is the catalog) with a cross-reference table.
+fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend(body);
+        out.extend(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A stream object.
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend(data);
+    out.extend(b"\nendstream");
+    out
+}
+
+/// A one-page PDF showing `content` with `/F1` a Type0 STSong-Light font (no embedded
+/// program, UniGB-UCS2-H) and `/F2` a Type1 font whose codes 65 and 66 are `uni4E00` and
+/// `seven`; `/F3` and `/F4` are STSong-Light through Identity-H (CIDs) and GBK-EUC-H, with
+/// `/W` giving the half-width CIDs 1-95 500; `extra` objects follow (numbered from 7), e.g. XObjects named in `xobjects`.
+fn one_page(content: &[u8], xobjects: &str, extra: &[Vec<u8>]) -> Vec<u8> {
+    let descendant = "[<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light \
+        /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 \
+        /W [1 95 500] >>]";
+    let gb1_identity = format!(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H \
+         /DescendantFonts {descendant} >>"
+    );
+    let gb1_gbk = format!(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /GBK-EUC-H \
+         /DescendantFonts {descendant} >>"
+    );
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+             /Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 {gb1_identity} /F4 {gb1_gbk} >> \
+             /XObject << {xobjects} >> >> >>"
+        )
+        .into_bytes(),
+        stream("", content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H \
+           /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light \
+           /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 \
+           /FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 \
+           /FontBBox [0 -143 1000 857] /ItalicAngle 0 /Ascent 857 /Descent -143 /CapHeight 857 \
+           /StemV 91 >> >>] >>"
+            .to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Custom /FirstChar 65 /LastChar 66 \
+           /Widths [1000 500] /Encoding << /Differences [65 /uni4E00 /seven] >> >>"
+            .to_vec(),
+    ];
+    objects.extend_from_slice(extra);
+    pdf(&objects)
+}
+
+/// UCS-2 hex of text, as UniGB-UCS2-H codes.
+fn ucs2(text: &str) -> String {
+    let hex: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
+    format!("<{hex}>")
+}
+
+fn glyphs(bytes: &[u8]) -> Vec<Glyph> {
+    let text = read(bytes, &PdfLimits::default()).unwrap();
+    text.pages.into_iter().flat_map(|p| p.glyphs).collect()
+}
+
+fn placed(glyphs: &[Glyph]) -> Vec<(&str, f32, f32, f32)> {
+    glyphs
+        .iter()
+        .map(|g| (g.text.as_str(), g.x, g.y, g.size))
+        .collect()
+}
+
+#[test]
+fn a_predefined_cjk_cmap_without_an_embedded_font_decodes_and_places_glyphs() {
+    let content = format!(
+        "BT /F1 12 Tf 100 700 Td {} Tj [{} -500 {}] TJ ET\n\
+         BT /F1 12 Tf 2 Tc 50 Tz 5 Ts 100 600 Td {} Tj ET\n\
+         q 2 0 0 2 10 20 cm BT /F1 10 Tf 1 0 0 1 50 100 Tm {} Tj ET Q",
+        ucs2("一二"),
+        ucs2("三"),
+        ucs2("四"),
+        ucs2("五6"),
+        ucs2("七"),
+    );
+    let glyphs = glyphs(&one_page(content.as_bytes(), "", &[]));
+    assert_eq!(
+        placed(&glyphs),
+        [
+            ("一", 100.0, 700.0, 12.0),
+            ("二", 112.0, 700.0, 12.0),
+            ("三", 124.0, 700.0, 12.0),
+            // TJ -500 moves right by half the font size.
+            ("四", 142.0, 700.0, 12.0),
+            // Tz 50 halves the advance, Tc adds 2 (scaled too), Ts raises the baseline.
+            ("五", 100.0, 605.0, 12.0),
+            ("6", 107.0, 605.0, 12.0),
+            // The CTM scales and moves the text matrix; the rise (text state is graphics
+            // state, kept across BT) is scaled too.
+            ("七", 110.0, 230.0, 20.0),
+        ]
+    );
+    assert!(glyphs.iter().all(|g| g.mapped && g.font == 0));
+    assert_eq!(glyphs[0].width, 12.0);
+}
+
+#[test]
+fn adobe_gb1_cids_and_gbk_codes_decode_without_a_to_unicode_map() {
+    // CID 4162 is 一, CID 22 is 5 (half-width: 500 from /W); GBK D2BB is 一, 35 is 5.
+    let glyphs = glyphs(&one_page(
+        b"BT /F3 10 Tf 0 0 Td <10420016> Tj /F4 10 Tf 0 20 Td <D2BB35> Tj ET",
+        "",
+        &[],
+    ));
+    let texts: Vec<(&str, f32, f32)> = glyphs
+        .iter()
+        .map(|g| (g.text.as_str(), g.x, g.width))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("一", 0.0, 10.0),
+            ("5", 10.0, 5.0),
+            ("一", 0.0, 10.0),
+            ("5", 10.0, 5.0)
+        ]
+    );
+}
+
+#[test]
+fn simple_fonts_decode_through_differences_glyph_names() {
+    let glyphs = glyphs(&one_page(b"BT /F2 10 Tf 0 0 Td (ABA) Tj ET", "", &[]));
+    assert_eq!(
+        placed(&glyphs),
+        [
+            ("一", 0.0, 0.0, 10.0),
+            ("7", 10.0, 0.0, 10.0),
+            ("一", 15.0, 0.0, 10.0)
+        ]
+    );
+}
+
+#[test]
+fn undecodable_codes_are_marked_and_counted() {
+    let text = read(
+        &one_page(b"BT /F2 10 Tf (A\\310) Tj ET", "", &[]),
+        &PdfLimits::default(),
+    )
+    .unwrap();
+    let g = &text.pages[0].glyphs;
+    assert_eq!((g[1].text.as_str(), g[1].mapped), ("\u{FFFD}", false));
+    assert_eq!(text.fonts[0].name, "Custom");
+    assert_eq!((text.fonts[0].glyphs, text.fonts[0].unmapped), (2, 1));
+}
+
+#[test]
+fn rules_come_from_strokes_and_thin_fills_in_page_space() {
+    let content = b"0.5 w 10 800 m 200 800 l S\n\
+        10 700 190 50 re S\n\
+        10 600 190 1 re f\n\
+        10 500 100 100 re f\n\
+        q 2 0 0 2 0 0 cm 5 5 0.5 40 re f Q\n\
+        10 400 m 50 440 l S\n\
+        10 300 m 60 300 l 80 320 100 300 c S";
+    let text = read(&one_page(content, "", &[]), &PdfLimits::default()).unwrap();
+    let rules = &text.pages[0].rules;
+    let h = |at, from, to| Rule {
+        orientation: Orientation::Horizontal,
+        at,
+        from,
+        to,
+    };
+    let v = |at, from, to| Rule {
+        orientation: Orientation::Vertical,
+        at,
+        from,
+        to,
+    };
+    assert_eq!(
+        rules,
+        &[
+            h(800.0, 10.0, 200.0),
+            h(700.0, 10.0, 200.0),
+            v(200.0, 700.0, 750.0),
+            h(750.0, 10.0, 200.0),
+            v(10.0, 700.0, 750.0),
+            h(600.5, 10.0, 200.0),
+            v(10.5, 10.0, 90.0),
+        ]
+    );
+}
+
+#[test]
+fn images_and_forms_are_followed() {
+    let form = stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 100 100] /Matrix [1 0 0 1 50 50] \
+         /Resources << /Font << /F1 5 0 R >> >>",
+        format!("BT /F1 10 Tf 0 0 Td {} Tj ET", ucs2("表")).as_bytes(),
+    );
+    let image = stream(
+        "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8",
+        b"\x00",
+    );
+    let content = b"q 2 0 0 2 0 0 cm /Fm Do Q /Im Do BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI";
+    let text = read(
+        &one_page(content, "/Fm 7 0 R /Im 8 0 R", &[form, image]),
+        &PdfLimits::default(),
+    )
+    .unwrap();
+    let page = &text.pages[0];
+    assert_eq!(placed(&page.glyphs), [("表", 100.0, 100.0, 20.0)]);
+    assert_eq!(page.images, 2);
+}
+
+#[test]
+fn forms_that_draw_each_other_stop() {
+    let form = |other: usize| {
+        stream(
+            &format!(
+                "/Type /XObject /Subtype /Form /BBox [0 0 1 1] \
+                 /Resources << /XObject << /Fm {other} 0 R >> >>"
+            ),
+            b"/Fm Do /Fm Do",
+        )
+    };
+    let bytes = one_page(b"/Fm Do", "/Fm 7 0 R", &[form(8), form(7)]);
+    // The parser refuses to resolve a reference cycle (7 → 8 → 7) by itself...
+    assert!(read(&bytes, &PdfLimits::default()).is_ok());
+    // ...and nesting deeper than the limit is an error.
+    let limits = PdfLimits {
+        max_form_depth: 1,
+        ..PdfLimits::default()
+    };
+    assert_eq!(read(&bytes, &limits), Err(PdfError::TooDeep { limit: 1 }));
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+#[test]
+fn a_bomb_in_any_filter_chain_stops_at_the_byte_limit() {
+    let zeros = vec![b' '; 2 << 20];
+    let flate = zlib(&zeros);
+    let hex: Vec<u8> = flate
+        .iter()
+        .flat_map(|b| format!("{b:02X}").into_bytes())
+        .chain(*b">")
+        .collect();
+    let mut lzw = weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
+    let lzw = lzw.encode(&zeros).unwrap();
+    let run = [129u8, b' '].repeat(20_000);
+    let limits = PdfLimits {
+        max_decoded_bytes: 1 << 20,
+        ..PdfLimits::default()
+    };
+    for (filter, data) in [
+        ("/FlateDecode", flate.clone()),
+        ("[/ASCIIHexDecode /FlateDecode]", hex),
+        ("/LZWDecode", lzw),
+        ("/RunLengthDecode", run),
+    ] {
+        let content = stream(&format!("/Filter {filter}"), &data);
+        let mut bytes = one_page(b"", "", &[]);
+        // The page's content is object 4: replace it with the bomb.
+        let plain = stream("", b"");
+        let at = bytes
+            .windows(plain.len())
+            .position(|w| w == plain.as_slice())
+            .unwrap();
+        bytes.splice(at..at + plain.len(), content);
+        assert_eq!(
+            read(&bytes, &limits),
+            Err(PdfError::TooManyBytes { limit: 1 << 20 }),
+            "{filter}"
+        );
+        // Within a larger limit the same page reads.
+        assert!(read(&bytes, &PdfLimits::default()).is_ok(), "{filter}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    for (open, close) in [("<< /A ", ">>"), ("[", "]")] {
+        let mut bytes = b"%PDF-1.4\n1 0 obj\n".to_vec();
+        bytes.extend(open.repeat(100_000).as_bytes());
+        bytes.extend(close.repeat(100_000).as_bytes());
+        bytes.extend(b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+        assert_eq!(
+            read(&bytes, &PdfLimits::default()),
+            Err(PdfError::NestedTooDeep { limit: 512 })
+        );
+    }
+    // Nesting inside a content stream only ends the stream early.
+    let content = "[".repeat(100_000);
+    assert!(read(
+        &one_page(content.as_bytes(), "", &[]),
+        &PdfLimits::default()
+    )
+    .is_ok());
+}
+
+#[test]
+fn too_many_pages_are_refused() {
+    let limits = PdfLimits {
+        max_pages: 0,
+        ..PdfLimits::default()
+    };
+    assert_eq!(
+        read(&one_page(b"", "", &[]), &limits),
+        Err(PdfError::TooManyPages { pages: 1, limit: 0 })
+    );
+    assert_eq!(
+        read(b"%PDF-1.7\ngarbage", &PdfLimits::default()),
+        Err(PdfError::Broken)
+    );
+}
