@@ -202,3 +202,10 @@ fn pdfs_without_a_usable_text_layer_are_refused_clearly() {
         );
     }
 }
+
+/// Word 97–2003 binary documents (LibreOffice's `.doc` of the rendered reports) extract to
+/// their truth.
+#[test]
+fn word_binary_documents_extract_to_their_truth() {
+    check_forms(|_, name| name == "rendered.doc", false);
+}

@@ -1,0 +1,143 @@
+//! Word 97–2003 `.doc` (and WPS `.wps` in the same format) → [`Document`]: nianbao-doc reads the
+//! binary file into paragraphs and tables with cell spans, and the shared [`Assembler`] builds
+//! the grids, as for DOCX: a cell `cols` wide is a `gridSpan`, a vertical-merge restart opens a
+//! cell that the continuations below extend (`vMerge`), leading empty columns are `gridBefore`.
+
+use nianbao_doc::{Block, DocError, DocLimits, VerticalMerge, WordDocument};
+
+use super::ReadError;
+use crate::assemble::{Assembler, CellSpan};
+use crate::document::{Document, ReadLimits};
+
+/// Reads a Word binary document, building no more than `within` allows.
+pub fn read_with(
+    bytes: &[u8],
+    limits: &DocLimits,
+    within: &ReadLimits,
+) -> Result<Document, ReadError> {
+    let word = nianbao_doc::read(bytes, limits).map_err(|e| match e {
+        DocError::NotWord(_) | DocError::OldWord(_) => ReadError::LegacyOffice(e.to_string()),
+        DocError::Encrypted => ReadError::Encrypted(e.to_string()),
+        DocError::OverLimit(_) => ReadError::OverLimit(e.to_string()),
+        DocError::NotCompoundFile(_) | DocError::Broken(_) => ReadError::Broken(e.to_string()),
+    })?;
+    Ok(assemble(&word, within))
+}
+
+/// Builds the common document from the Word document's blocks.
+fn assemble(word: &WordDocument, within: &ReadLimits) -> Document {
+    let mut out = Assembler::new(within);
+    for block in &word.blocks {
+        match block {
+            Block::Paragraph(text) => {
+                lines(&mut out, text);
+                out.line_break();
+            }
+            Block::Table(table) => {
+                out.open_table();
+                for row in &table.rows {
+                    out.start_row();
+                    if row.leading > 0 {
+                        out.skip_cells(row.leading);
+                    }
+                    for cell in &row.cells {
+                        out.open_cell(match cell.vertical {
+                            VerticalMerge::Continue => CellSpan::ContinueAbove { cols: cell.cols },
+                            VerticalMerge::None | VerticalMerge::Restart => CellSpan::New {
+                                cols: cell.cols,
+                                rows: 1,
+                            },
+                        });
+                        if cell.vertical != VerticalMerge::Continue {
+                            lines(&mut out, &cell.text);
+                        }
+                        out.close_cell();
+                    }
+                }
+                out.close_table();
+            }
+        }
+    }
+    let mut doc = out.finish();
+    doc.images = word.objects;
+    doc
+}
+
+/// Gives the assembler text whose lines are separated by `\n`.
+fn lines(out: &mut Assembler, text: &str) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.line_break();
+        }
+        out.text(line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Block as DocBlock;
+    use nianbao_doc::{Cell, Row, Table};
+
+    fn cell(text: &str, cols: usize, vertical: VerticalMerge) -> Cell {
+        Cell {
+            text: text.into(),
+            cols,
+            vertical,
+        }
+    }
+
+    #[test]
+    fn spans_and_merges_become_the_grid() {
+        let word = WordDocument {
+            blocks: vec![
+                Block::Paragraph("标题\n副标题".into()),
+                Block::Table(Table {
+                    rows: vec![
+                        Row {
+                            leading: 0,
+                            cells: vec![
+                                cell("三、", 1, VerticalMerge::Restart),
+                                cell("申请人情况", 2, VerticalMerge::None),
+                            ],
+                        },
+                        Row {
+                            leading: 0,
+                            cells: vec![
+                                cell("", 1, VerticalMerge::Continue),
+                                cell("自然人", 1, VerticalMerge::None),
+                                cell("7\n件", 1, VerticalMerge::None),
+                            ],
+                        },
+                        Row {
+                            leading: 1,
+                            cells: vec![cell("x", 2, VerticalMerge::None)],
+                        },
+                    ],
+                }),
+            ],
+            objects: 2,
+        };
+        let doc = assemble(&word, &ReadLimits::default());
+        assert_eq!(
+            doc.blocks[..2],
+            [
+                DocBlock::Paragraph("标题".into()),
+                DocBlock::Paragraph("副标题".into())
+            ]
+        );
+        let DocBlock::Table(g) = &doc.blocks[2] else {
+            panic!("{:?}", doc.blocks)
+        };
+        assert_eq!(
+            g.texts(),
+            vec![
+                vec!["三、", "申请人情况", "申请人情况"],
+                vec!["三、", "自然人", "7\n件"],
+                vec!["", "x", "x"]
+            ]
+        );
+        assert_eq!(g.rows[1][0].origin, (0, 0));
+        assert_eq!(doc.images, 2);
+    }
+}
