@@ -39,12 +39,6 @@ enum FieldPart {
     Result,
 }
 
-/// A row being read: its cells' texts so far.
-#[derive(Default)]
-struct OpenRow {
-    cells: Vec<String>,
-}
-
 /// A table being read: its rows with their definitions.
 #[derive(Default)]
 struct OpenTable {
@@ -57,7 +51,8 @@ pub fn build(chars: &[TextChar], papx: &ParagraphIndex, word: &[u8], data: &[u8]
     let mut para = String::new();
     let mut fields: Vec<FieldPart> = Vec::new();
     let mut deep_fields = 0usize;
-    let mut row = OpenRow::default();
+    // The texts of the cells of the row being read.
+    let mut row: Vec<String> = Vec::new();
     let mut table: Option<OpenTable> = None;
     for c in chars {
         match c.ch {
@@ -89,13 +84,13 @@ pub fn build(chars: &[TextChar], papx: &ParagraphIndex, word: &[u8], data: &[u8]
                     push_paragraph(&mut doc, &mut para);
                 } else if c.ch == CELL_END && marks.row_end {
                     let t = table.get_or_insert_with(OpenTable::default);
-                    let cells = std::mem::take(&mut row.cells);
+                    let cells = std::mem::take(&mut row);
                     para.clear();
                     t.rows
                         .push((cells, RowDef::of(papx.grpprl(c.fc, word, data))));
                 } else if c.ch == CELL_END && marks.depth == 1 {
                     table.get_or_insert_with(OpenTable::default);
-                    row.cells.push(std::mem::take(&mut para));
+                    row.push(std::mem::take(&mut para));
                 } else {
                     // A paragraph inside a cell, or a cell or row of a nested table: a line
                     // of the cell.
@@ -128,10 +123,9 @@ fn push_paragraph(doc: &mut WordDocument, para: &mut String) {
 
 /// Ends a table: cells left without an end-of-row mark make a last row; every cell's width in
 /// columns comes from the grid of all the rows' cell edges.
-fn close_table(doc: &mut WordDocument, mut t: OpenTable, row: &mut OpenRow) {
-    if !row.cells.is_empty() {
-        t.rows
-            .push((std::mem::take(&mut row.cells), RowDef::default()));
+fn close_table(doc: &mut WordDocument, mut t: OpenTable, row: &mut Vec<String>) {
+    if !row.is_empty() {
+        t.rows.push((std::mem::take(row), RowDef::default()));
     }
     let mut edges: Vec<i32> = t
         .rows

@@ -27,8 +27,6 @@ const CLX_INDEX: usize = 33;
 /// What the reader needs from the FIB.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fib {
-    /// `nFib`: the version of the format that wrote the file.
-    pub n_fib: u16,
     /// `lid`: the language the document was written in (the application's language).
     pub lid: u16,
     /// `lidFE`: the East Asian language of the document, when it has one.
@@ -138,7 +136,6 @@ impl Fib {
             })
         };
         Ok(Fib {
-            n_fib,
             lid,
             lid_fe,
             table_stream,

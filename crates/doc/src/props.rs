@@ -17,8 +17,6 @@ const SPRM_P_F_IN_TABLE: u16 = 0x2416;
 const SPRM_P_F_TTP: u16 = 0x2417;
 /// `sprmPItap`: the table depth of the paragraph.
 const SPRM_P_ITAP: u16 = 0x6649;
-/// `sprmPFInnerTtp`: the paragraph is the end-of-row mark of a nested table.
-const SPRM_P_F_INNER_TTP: u16 = 0x244C;
 /// `sprmTDefTable`: the cells of a row (edges and TC80s).
 const SPRM_T_DEF_TABLE: u16 = 0xD608;
 /// `sprmPChgTabs`: its operand has a size of its own kind.
@@ -170,8 +168,6 @@ pub struct TableMarks {
     pub depth: u32,
     /// Whether the paragraph is the end-of-row mark of a top-level table.
     pub row_end: bool,
-    /// Whether the paragraph is the end-of-row mark of a nested table.
-    pub inner_row_end: bool,
 }
 
 impl TableMarks {
@@ -185,7 +181,6 @@ impl TableMarks {
             match sprm {
                 SPRM_P_F_IN_TABLE => in_table = flag,
                 SPRM_P_F_TTP => marks.row_end = flag,
-                SPRM_P_F_INNER_TTP => marks.inner_row_end = flag,
                 SPRM_P_ITAP => itap = u32_at(operand, 0),
                 _ => {}
             }
@@ -329,8 +324,7 @@ pub(crate) mod tests {
             TableMarks::of(&grpprl),
             TableMarks {
                 depth: 2,
-                row_end: false,
-                inner_row_end: false
+                row_end: false
             }
         );
         let row = RowDef::of(&grpprl);
