@@ -118,9 +118,11 @@ impl Default for DocLimits {
     fn default() -> Self {
         DocLimits {
             max_stream_bytes: 64 << 20,
-            max_chars: 16 << 20,
+            // 8 bytes a character while it is read: 32 MiB at most.
+            max_chars: 4 << 20,
             max_pieces: 1 << 16,
-            max_property_pages: 1 << 16,
+            // 8 MiB of pages, some 400,000 paragraphs.
+            max_property_pages: 1 << 14,
         }
     }
 }
