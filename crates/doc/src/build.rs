@@ -39,10 +39,27 @@ enum FieldPart {
     Result,
 }
 
-/// A table being read: its rows with their definitions.
+/// Deepest table nesting followed; deeper tables are read as part of the table at this depth.
+const MAX_TABLE_DEPTH: usize = 64;
+
+/// A table being read: its rows with their definitions, the row being read and the blocks of
+/// its open cell.
 #[derive(Default)]
 struct OpenTable {
-    rows: Vec<(Vec<String>, RowDef)>,
+    rows: Vec<(Vec<Vec<Block>>, RowDef)>,
+    row: Vec<Vec<Block>>,
+    cell: Vec<Block>,
+}
+
+/// What a paragraph mark ends, once the tables are at its depth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MarkKind {
+    /// A paragraph (of the body, or inside a cell).
+    Paragraph,
+    /// A cell.
+    Cell,
+    /// A row: the mark carries the row's definition.
+    Row,
 }
 
 /// Builds the document from the main text.
@@ -51,9 +68,8 @@ pub fn build(chars: &[TextChar], papx: &ParagraphIndex, word: &[u8], data: &[u8]
     let mut para = String::new();
     let mut fields: Vec<FieldPart> = Vec::new();
     let mut deep_fields = 0usize;
-    // The texts of the cells of the row being read.
-    let mut row: Vec<String> = Vec::new();
-    let mut table: Option<OpenTable> = None;
+    // The open tables, outermost first.
+    let mut tables: Vec<OpenTable> = Vec::new();
     for c in chars {
         match c.ch {
             FIELD_BEGIN => {
@@ -76,26 +92,38 @@ pub fn build(chars: &[TextChar], papx: &ParagraphIndex, word: &[u8], data: &[u8]
                 }
             }
             PARAGRAPH_END | CELL_END => {
-                let marks = TableMarks::of(papx.grpprl(c.fc, word, data));
-                if marks.depth == 0 {
-                    if let Some(t) = table.take() {
-                        close_table(&mut doc, t, &mut row);
-                    }
-                    push_paragraph(&mut doc, &mut para);
-                } else if c.ch == CELL_END && marks.row_end {
-                    let t = table.get_or_insert_with(OpenTable::default);
-                    let cells = std::mem::take(&mut row);
-                    para.clear();
-                    t.rows
-                        .push((cells, RowDef::of(papx.grpprl(c.fc, word, data))));
-                } else if c.ch == CELL_END && marks.depth == 1 {
-                    table.get_or_insert_with(OpenTable::default);
-                    row.push(std::mem::take(&mut para));
-                } else {
-                    // A paragraph inside a cell, or a cell or row of a nested table: a line
-                    // of the cell.
-                    table.get_or_insert_with(OpenTable::default);
-                    para.push('\n');
+                let grpprl = papx.grpprl(c.fc, word, data);
+                let marks = TableMarks::of(grpprl);
+                let depth = (marks.depth as usize).min(MAX_TABLE_DEPTH);
+                // Tables deeper than the mark have ended; tables it is inside of have begun.
+                while tables.len() > depth {
+                    close_table(&mut doc, &mut tables);
+                }
+                while tables.len() < depth {
+                    tables.push(OpenTable::default());
+                }
+                let kind = match (c.ch, depth) {
+                    (_, 0) => MarkKind::Paragraph,
+                    (CELL_END, 1) if marks.row_end => MarkKind::Row,
+                    (PARAGRAPH_END, 2..) if marks.inner_row_end => MarkKind::Row,
+                    (PARAGRAPH_END, 2..) if marks.inner_cell_end => MarkKind::Cell,
+                    (CELL_END, _) => MarkKind::Cell,
+                    _ => MarkKind::Paragraph,
+                };
+                let paragraph = std::mem::take(&mut para);
+                match tables.last_mut() {
+                    None => push_paragraph(&mut doc.blocks, paragraph),
+                    Some(t) => match kind {
+                        MarkKind::Paragraph => push_paragraph(&mut t.cell, paragraph),
+                        MarkKind::Cell => {
+                            push_paragraph(&mut t.cell, paragraph);
+                            t.row.push(std::mem::take(&mut t.cell));
+                        }
+                        MarkKind::Row => {
+                            let cells = std::mem::take(&mut t.row);
+                            t.rows.push((cells, RowDef::of(grpprl)));
+                        }
+                    },
                 }
             }
             _ if fields.contains(&FieldPart::Instruction) => {}
@@ -107,25 +135,32 @@ pub fn build(chars: &[TextChar], papx: &ParagraphIndex, word: &[u8], data: &[u8]
             ch => para.push(ch),
         }
     }
-    if let Some(t) = table.take() {
-        close_table(&mut doc, t, &mut row);
+    while !tables.is_empty() {
+        close_table(&mut doc, &mut tables);
     }
-    push_paragraph(&mut doc, &mut para);
+    push_paragraph(&mut doc.blocks, para);
     doc
 }
 
-fn push_paragraph(doc: &mut WordDocument, para: &mut String) {
+/// Adds a paragraph to `blocks`, unless it is blank.
+fn push_paragraph(blocks: &mut Vec<Block>, para: String) {
     if !para.trim().is_empty() {
-        doc.blocks.push(Block::Paragraph(std::mem::take(para)));
+        blocks.push(Block::Paragraph(para));
     }
-    para.clear();
 }
 
-/// Ends a table: cells left without an end-of-row mark make a last row; every cell's width in
-/// columns comes from the grid of all the rows' cell edges.
-fn close_table(doc: &mut WordDocument, mut t: OpenTable, row: &mut Vec<String>) {
-    if !row.is_empty() {
-        t.rows.push((std::mem::take(row), RowDef::default()));
+/// Ends the innermost open table and adds it to the cell that holds it, or to the body. Cells
+/// left without an end-of-row mark make a last row; every cell's width in columns comes from
+/// the grid of all the rows' cell edges.
+fn close_table(doc: &mut WordDocument, tables: &mut Vec<OpenTable>) {
+    let Some(mut t) = tables.pop() else {
+        return;
+    };
+    if !t.cell.is_empty() {
+        t.row.push(std::mem::take(&mut t.cell));
+    }
+    if !t.row.is_empty() {
+        t.rows.push((std::mem::take(&mut t.row), RowDef::default()));
     }
     let mut edges: Vec<i32> = t
         .rows
@@ -145,10 +180,10 @@ fn close_table(doc: &mut WordDocument, mut t: OpenTable, row: &mut Vec<String>) 
     let rows = t
         .rows
         .into_iter()
-        .map(|(texts, def)| {
-            let mut cells: Vec<Cell> = Vec::with_capacity(texts.len());
+        .map(|(contents, def)| {
+            let mut cells: Vec<Cell> = Vec::with_capacity(contents.len());
             let mut leading = 0;
-            for (i, text) in texts.into_iter().enumerate() {
+            for (i, blocks) in contents.into_iter().enumerate() {
                 let (cols, vertical, merged_left) = match def.cells.get(i) {
                     Some(d) => {
                         if i == 0 {
@@ -162,13 +197,10 @@ fn close_table(doc: &mut WordDocument, mut t: OpenTable, row: &mut Vec<String>) 
                 match cells.last_mut() {
                     Some(previous) if merged_left => {
                         previous.cols += cols;
-                        if !text.trim().is_empty() {
-                            previous.text.push('\n');
-                            previous.text.push_str(&text);
-                        }
+                        previous.blocks.extend(blocks);
                     }
                     _ => cells.push(Cell {
-                        text,
+                        blocks,
                         cols,
                         vertical,
                     }),
@@ -177,7 +209,11 @@ fn close_table(doc: &mut WordDocument, mut t: OpenTable, row: &mut Vec<String>) 
             Row { leading, cells }
         })
         .collect();
-    doc.blocks.push(Block::Table(Table { rows }));
+    let table = Block::Table(Table { rows });
+    match tables.last_mut() {
+        Some(outer) => outer.cell.push(table),
+        None => doc.blocks.push(table),
+    }
 }
 
 #[cfg(test)]
@@ -220,6 +256,21 @@ mod tests {
         g
     }
 
+    /// A row's cells as (text, columns, vertical merge).
+    fn summary(row: &Row) -> Vec<(String, usize, VerticalMerge)> {
+        row.cells
+            .iter()
+            .map(|c| (c.text(), c.cols, c.vertical))
+            .collect()
+    }
+
+    fn want(cells: &[(&str, usize, VerticalMerge)]) -> Vec<(String, usize, VerticalMerge)> {
+        cells
+            .iter()
+            .map(|(t, c, v)| (t.to_string(), *c, *v))
+            .collect()
+    }
+
     fn marks_at(text: &str, mark: char) -> Vec<usize> {
         text.chars()
             .enumerate()
@@ -247,30 +298,20 @@ mod tests {
         let Block::Table(t) = &doc.blocks[1] else {
             panic!("{:?}", doc.blocks)
         };
-        let row1: Vec<(&str, usize, VerticalMerge)> = t.rows[0]
-            .cells
-            .iter()
-            .map(|c| (c.text.as_str(), c.cols, c.vertical))
-            .collect();
         assert_eq!(
-            row1,
-            vec![
+            summary(&t.rows[0]),
+            want(&[
                 ("三、", 1, VerticalMerge::Restart),
                 ("申请", 2, VerticalMerge::None)
-            ]
+            ])
         );
-        let row2: Vec<(&str, usize, VerticalMerge)> = t.rows[1]
-            .cells
-            .iter()
-            .map(|c| (c.text.as_str(), c.cols, c.vertical))
-            .collect();
         assert_eq!(
-            row2,
-            vec![
+            summary(&t.rows[1]),
+            want(&[
                 ("", 1, VerticalMerge::Continue),
                 ("自然人", 1, VerticalMerge::None),
                 ("7\n甲", 1, VerticalMerge::None)
-            ]
+            ])
         );
         assert_eq!(doc.blocks[2], Block::Paragraph("后".into()));
     }
@@ -289,12 +330,56 @@ mod tests {
         let Block::Table(t) = &doc.blocks[0] else {
             panic!("{:?}", doc.blocks)
         };
-        let cells: Vec<(&str, usize)> = t.rows[0]
-            .cells
-            .iter()
-            .map(|c| (c.text.as_str(), c.cols))
+        assert_eq!(
+            summary(&t.rows[0]),
+            want(&[
+                ("合并", 2, VerticalMerge::None),
+                ("x", 1, VerticalMerge::None)
+            ])
+        );
+    }
+
+    #[test]
+    fn a_nested_table_is_a_block_of_its_cell() {
+        // An outer 1×1 table whose cell holds a 1×2 table, then a paragraph.
+        let text = "前\ra\rb\r\r说明\x07\x07";
+        let ends: Vec<usize> = text
+            .chars()
+            .enumerate()
+            .filter(|(_, c)| *c == '\r' || *c == '\x07')
+            .map(|(i, _)| i)
             .collect();
-        assert_eq!(cells, vec![("合并", 2), ("x", 1)]);
+        let inner = |extra: &[u8]| {
+            let mut g = IN_TABLE.to_vec();
+            g.extend([0x49, 0x66, 2, 0, 0, 0]);
+            g.extend(extra);
+            g
+        };
+        let mut inner_row_end = inner(&[0x4C, 0x24, 1]);
+        inner_row_end.extend(def_table(&[0, 50, 100], &[0, 0]));
+        let props = vec![
+            (ends[0], vec![]),
+            (ends[1], inner(&[0x4B, 0x24, 1])),
+            (ends[2], inner(&[0x4B, 0x24, 1])),
+            (ends[3], inner_row_end),
+            (ends[4], IN_TABLE.to_vec()),
+            (ends[5], row_end(&[0, 100], &[0])),
+        ];
+        let doc = doc_of(text, &props);
+        assert_eq!(doc.blocks[0], Block::Paragraph("前".into()));
+        let Block::Table(outer) = &doc.blocks[1] else {
+            panic!("{:?}", doc.blocks)
+        };
+        let cell = &outer.rows[0].cells[0];
+        let Block::Table(inner) = &cell.blocks[0] else {
+            panic!("{:?}", cell.blocks)
+        };
+        assert_eq!(
+            summary(&inner.rows[0]),
+            want(&[("a", 1, VerticalMerge::None), ("b", 1, VerticalMerge::None)])
+        );
+        assert_eq!(cell.blocks[1], Block::Paragraph("说明".into()));
+        assert_eq!(doc.blocks.len(), 2);
     }
 
     #[test]

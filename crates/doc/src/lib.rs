@@ -39,10 +39,12 @@
 //!    paragraph (inside a cell, a line of the cell), 0x07 ends a cell (and, with `sprmPFTtp`,
 //!    a row), 0x0B is a line break, 0x0C a page break; fields (0x13 instruction 0x14 result
 //!    0x15) keep their result; pictures and objects (0x01, 0x08) are counted and dropped.
-//!    Nested tables are read as lines of the cell that holds them. A table's grid is the union
-//!    of all its rows' cell edges: a cell spans the grid columns between its edges (LibreOffice
-//!    writes a merged cell as one wide cell), cells flagged `fMerged` fold into the cell on
-//!    their left, and `vertMerge` marks restarts and continuations of vertical merges.
+//!    Nested tables (`sprmPItap` above 1, their cells and rows ended by 0x0D with
+//!    `sprmPFInnerTableCell`/`sprmPFInnerTtp`) are blocks of the cell that holds them. A
+//!    table's grid is the union of all its rows' cell edges: a cell spans the grid columns
+//!    between its edges (LibreOffice writes a merged cell as one wide cell), cells flagged
+//!    `fMerged` fold into the cell on their left, and `vertMerge` marks restarts and
+//!    continuations of vertical merges.
 
 #![deny(missing_docs)]
 
@@ -93,12 +95,28 @@ pub struct Row {
 /// A cell of a row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
-    /// The text: the cell's paragraphs joined by `\n`.
-    pub text: String,
+    /// The cell's paragraphs and nested tables, in reading order.
+    pub blocks: Vec<Block>,
     /// Grid columns the cell covers (more than 1 for a horizontally merged cell).
     pub cols: usize,
     /// How the cell joins the cell above.
     pub vertical: VerticalMerge,
+}
+
+impl Cell {
+    /// The text of the cell's paragraphs (not of its nested tables), joined by `\n`.
+    pub fn text(&self) -> String {
+        let mut text = String::new();
+        for block in &self.blocks {
+            if let Block::Paragraph(p) = block {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(p);
+            }
+        }
+        text
+    }
 }
 
 /// Limits that keep hostile input bounded. Past a limit the document is refused.

@@ -17,6 +17,10 @@ const SPRM_P_F_IN_TABLE: u16 = 0x2416;
 const SPRM_P_F_TTP: u16 = 0x2417;
 /// `sprmPItap`: the table depth of the paragraph.
 const SPRM_P_ITAP: u16 = 0x6649;
+/// `sprmPFInnerTableCell`: the paragraph is the end-of-cell mark of a nested table.
+const SPRM_P_F_INNER_TABLE_CELL: u16 = 0x244B;
+/// `sprmPFInnerTtp`: the paragraph is the end-of-row mark of a nested table.
+const SPRM_P_F_INNER_TTP: u16 = 0x244C;
 /// `sprmTDefTable`: the cells of a row (edges and TC80s).
 const SPRM_T_DEF_TABLE: u16 = 0xD608;
 /// `sprmPChgTabs`: its operand has a size of its own kind.
@@ -168,6 +172,10 @@ pub struct TableMarks {
     pub depth: u32,
     /// Whether the paragraph is the end-of-row mark of a top-level table.
     pub row_end: bool,
+    /// Whether the paragraph ends a cell of a nested table.
+    pub inner_cell_end: bool,
+    /// Whether the paragraph is the end-of-row mark of a nested table.
+    pub inner_row_end: bool,
 }
 
 impl TableMarks {
@@ -181,6 +189,8 @@ impl TableMarks {
             match sprm {
                 SPRM_P_F_IN_TABLE => in_table = flag,
                 SPRM_P_F_TTP => marks.row_end = flag,
+                SPRM_P_F_INNER_TABLE_CELL => marks.inner_cell_end = flag,
+                SPRM_P_F_INNER_TTP => marks.inner_row_end = flag,
                 SPRM_P_ITAP => itap = u32_at(operand, 0),
                 _ => {}
             }
@@ -324,7 +334,7 @@ pub(crate) mod tests {
             TableMarks::of(&grpprl),
             TableMarks {
                 depth: 2,
-                row_end: false
+                ..TableMarks::default()
             }
         );
         let row = RowDef::of(&grpprl);

@@ -99,7 +99,7 @@ fn the_fixtures_read_to_paragraphs_and_tables_with_merges() {
     // included).
     assert_eq!(tables.len(), 3, "{tables:?}");
     let row = &tables[0].rows[2];
-    let texts: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+    let texts: Vec<String> = row.cells.iter().map(|c| c.text()).collect();
     assert_eq!(texts, vec!["规章", "0", "0", "3"]);
     // The heading of table 二 spans its four columns.
     assert_eq!(tables[0].rows[0].cells[0].cols, 4);

@@ -27,10 +27,19 @@ pub fn read_with(
 /// Builds the common document from the Word document's blocks.
 fn assemble(word: &WordDocument, within: &ReadLimits) -> Document {
     let mut out = Assembler::new(within);
-    for block in &word.blocks {
+    blocks(&mut out, &word.blocks);
+    let mut doc = out.finish();
+    doc.images = word.objects;
+    doc
+}
+
+/// Gives the assembler paragraphs and tables; a table inside a cell is a nested table, which
+/// the assembler makes a layout table of.
+fn blocks(out: &mut Assembler, blocks: &[Block]) {
+    for block in blocks {
         match block {
             Block::Paragraph(text) => {
-                lines(&mut out, text);
+                lines(out, text);
                 out.line_break();
             }
             Block::Table(table) => {
@@ -41,15 +50,12 @@ fn assemble(word: &WordDocument, within: &ReadLimits) -> Document {
                         out.skip_cells(row.leading);
                     }
                     for cell in &row.cells {
-                        out.open_cell(match cell.vertical {
-                            VerticalMerge::Continue => CellSpan::ContinueAbove { cols: cell.cols },
-                            VerticalMerge::None | VerticalMerge::Restart => CellSpan::New {
-                                cols: cell.cols,
-                                rows: 1,
-                            },
-                        });
-                        if cell.vertical != VerticalMerge::Continue {
-                            lines(&mut out, &cell.text);
+                        let cols = cell.cols;
+                        if cell.vertical == VerticalMerge::Continue {
+                            out.open_cell(CellSpan::ContinueAbove { cols });
+                        } else {
+                            out.open_cell(CellSpan::New { cols, rows: 1 });
+                            self::blocks(out, &cell.blocks);
                         }
                         out.close_cell();
                     }
@@ -58,9 +64,6 @@ fn assemble(word: &WordDocument, within: &ReadLimits) -> Document {
             }
         }
     }
-    let mut doc = out.finish();
-    doc.images = word.objects;
-    doc
 }
 
 /// Gives the assembler text whose lines are separated by `\n`.
@@ -81,7 +84,7 @@ mod tests {
 
     fn cell(text: &str, cols: usize, vertical: VerticalMerge) -> Cell {
         Cell {
-            text: text.into(),
+            blocks: vec![Block::Paragraph(text.into())],
             cols,
             vertical,
         }
