@@ -5,13 +5,14 @@
 //!
 //! # Why a reader of our own
 //!
-//! The Rust `.doc` readers on crates.io (in 2026) either flatten the document to plain text
-//! (tables lost: `rs-chunks`, the text extractors of `kreuzberg`/`xberg`), or convert the whole
-//! file into an Office Open XML package for a full document model (`extend-docx`, `kakemono`,
-//! `docling`), pulling in large dependency trees and their own compound-file parsers. nianbao
-//! needs only the main text and the table structure (cells, rows, horizontal and vertical
-//! merges), read within limits from hostile input, so this crate reads just that (~1,000
-//! lines) on top of the maintained, widely used `cfb` crate (MIT) for the OLE2 container.
+//! The Rust crates on crates.io that read `.doc` (as of this writing) come inside large
+//! multi-format converters and extraction libraries (`kreuzberg`, `xberg`, `docling`,
+//! `kakemono`; `extend-docx` turns the `.doc` into an Office Open XML package for its DOCX
+//! model) or text chunkers (`rs-chunks`), most with compound-file parsers of their own and
+//! stringly errors. None is a small reader that gives the table structure nianbao needs (rows,
+//! cells, horizontal and vertical merges) within limits, with typed errors. So this crate reads
+//! just the main text and its tables (about 1,100 lines) on top of the maintained, widely used
+//! `cfb` crate (MIT) for the OLE2 container.
 //!
 //! # The steps
 //!
