@@ -212,8 +212,8 @@ fn word_binary_documents_extract_to_their_truth() {
 }
 
 /// The `.doc` fixtures of nianbao-doc (LibreOffice's `.doc` of the project's own DOCX samples,
-/// committed) extract to the samples' truth, and so do `.doc` files converted afresh when
-/// LibreOffice (`soffice`) is installed. These need no corpus.
+/// committed) extract to the samples' truth, also named `.wps`, and so do `.doc` files
+/// converted afresh when LibreOffice (`soffice`) is installed. These need no corpus.
 #[test]
 fn word_binary_samples_extract_to_their_truth() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -224,7 +224,11 @@ fn word_binary_samples_extract_to_their_truth() {
                 .unwrap(),
         )
         .unwrap();
-        let mut files = vec![root.join(format!("crates/doc/tests/fixtures/{sample}.doc"))];
+        let doc = root.join(format!("crates/doc/tests/fixtures/{sample}.doc"));
+        // A WPS file in the Word binary format is the same bytes under another name.
+        let wps = std::env::temp_dir().join(format!("{sample}-{}.wps", std::process::id()));
+        std::fs::copy(&doc, &wps).unwrap();
+        let mut files = vec![doc, wps.clone()];
         if let Some(dir) = &fresh {
             files.push(convert_to_doc(
                 &root.join(format!("samples/{sample}.docx")),
@@ -242,6 +246,7 @@ fn word_binary_samples_extract_to_their_truth() {
             );
             assert!(s.correct > 150, "{}: {} correct", file.display(), s.correct);
         }
+        std::fs::remove_file(wps).unwrap();
     }
     if let Some(dir) = fresh {
         std::fs::remove_dir_all(dir).unwrap();

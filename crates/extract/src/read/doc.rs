@@ -91,6 +91,25 @@ mod tests {
     }
 
     #[test]
+    fn compound_files_that_are_not_word_documents_are_legacy_office_errors() {
+        use std::io::Write;
+        let mut xls = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        xls.create_stream("Workbook")
+            .unwrap()
+            .write_all(b"\x09\x08")
+            .unwrap();
+        xls.flush().unwrap();
+        let bytes = xls.into_inner().into_inner();
+        let err = super::super::read(&bytes, &crate::Limits::default()).unwrap_err();
+        assert_eq!(err.kind(), "legacy_office");
+        assert!(err.to_string().contains("spreadsheet"), "{err}");
+        let mut garbage = nianbao_doc::OLE2_MAGIC.to_vec();
+        garbage.extend([0u8; 600]);
+        let err = super::super::read(&garbage, &crate::Limits::default()).unwrap_err();
+        assert_eq!(err.kind(), "broken", "{err}");
+    }
+
+    #[test]
     fn spans_and_merges_become_the_grid() {
         let word = WordDocument {
             blocks: vec![
