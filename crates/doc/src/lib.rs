@@ -171,16 +171,8 @@ pub enum DocError {
     OverLimit(String),
 }
 
-/// The signature of an OLE2 compound file.
-pub const OLE2_MAGIC: &[u8; 8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
-
 /// Reads a Word binary document from its bytes, within `limits`.
 pub fn read(bytes: &[u8], limits: &DocLimits) -> Result<WordDocument, DocError> {
-    if !bytes.starts_with(OLE2_MAGIC) {
-        return Err(DocError::NotCompoundFile(
-            "the file does not start with the OLE2 signature".into(),
-        ));
-    }
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| DocError::NotCompoundFile(e.to_string()))?;
     if !file.is_stream("/WordDocument") {

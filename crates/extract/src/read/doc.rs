@@ -103,7 +103,7 @@ mod tests {
         let err = super::super::read(&bytes, &crate::Limits::default()).unwrap_err();
         assert_eq!(err.kind(), "legacy_office");
         assert!(err.to_string().contains("spreadsheet"), "{err}");
-        let mut garbage = nianbao_doc::OLE2_MAGIC.to_vec();
+        let mut garbage = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
         garbage.extend([0u8; 600]);
         let err = super::super::read(&garbage, &crate::Limits::default()).unwrap_err();
         assert_eq!(err.kind(), "broken", "{err}");
