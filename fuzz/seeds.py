@@ -111,6 +111,13 @@ def main():
         else:
             put("text", name, data)
 
+    # Word 97-2003: nianbao-doc's fixtures (LibreOffice's .doc of the samples); the extract
+    # target reads them through the OLE2 sniff and the doc reader.
+    fixtures = os.path.join(HERE, "..", "crates", "doc", "tests", "fixtures")
+    for name in sorted(os.listdir(fixtures)):
+        with open(os.path.join(fixtures, name), "rb") as f:
+            put("extract", name, f.read())
+
     html = {
         "nested.html": "<table><tr><td>" * 40 + "x" + "</td></tr></table>" * 40,
         "spans.html": "<table><tr><td colspan=1000000 rowspan=100000>a<td rowspan=3>b"

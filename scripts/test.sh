@@ -5,11 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # System packages the tests need, installed once when missing: headless Chromium (tests/review.rs
-# loads the review site in it) and poppler-utils (pdftotext makes the text forms of the corpus
-# PDFs for the corpus test).
+# loads the review site in it), poppler-utils (pdftotext makes the text forms of the corpus PDFs
+# for the corpus test) and LibreOffice Writer (converts the samples' DOCX to .doc for the Word
+# binary reader's tests; about a minute to install).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v soffice >/dev/null || missing+=(libreoffice-writer)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update && apt-get install -y --no-install-recommends "${missing[@]}"
 fi

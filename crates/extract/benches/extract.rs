@@ -24,6 +24,8 @@ fn inputs() -> Vec<(String, PathBuf)> {
         ("html-flat-2019", "shanghai-bgt-2019/derived.flat.html"),
         ("docx-2021", "pingtan-2024/derived.docx"),
         ("docx-2019", "shanghai-bgt-2019/derived.docx"),
+        ("doc-2021", "pingtan-2024/rendered.doc"),
+        ("doc-2019", "shanghai-bgt-2019/rendered.doc"),
         ("text-tab-qiaokou", "qiaokou-xzspj-2021/report.tab.txt"),
         ("text-tab-2021", "pingtan-2024/derived.tab.txt"),
         ("text-tab-2019", "shanghai-bgt-2019/derived.tab.txt"),

@@ -4,9 +4,9 @@
 //! The pipeline runs one way, one module per step:
 //!
 //! 1. [`read()`] is the one entry point of the readers: `nianbao_format` sniffs the container
-//!    from the bytes (zip, PDF, markup, text), never the name, and decodes text (BOM, UTF-8,
-//!    declared charset, detection); the reader of the format (`read/html.rs`, `docx.rs`,
-//!    `text.rs`, `markdown.rs`, `pdf.rs`) produces the common [`Document`]: paragraphs and
+//!    from the bytes (zip, PDF, OLE2, markup, text), never the name, and decodes text (BOM,
+//!    UTF-8, declared charset, detection); the reader of the format (`read/html.rs`, `docx.rs`,
+//!    `doc.rs` on nianbao-doc, `text.rs`, `markdown.rs`, `pdf.rs`) produces the common [`Document`]: paragraphs and
 //!    tables in reading order, tables as grids with spans expanded. What cannot be read is a
 //!    typed [`ReadError`].
 //! 2. `items` flattens the document into one sequence of cells, the form in which a table
@@ -22,7 +22,8 @@
 //!
 //! Every step is bounded by [`Limits`], whatever the input: its size, the DOCX container
 //! (entries, inflated size, compression ratio, XML depth; DTD entities are never expanded), a
-//! PDF (decoded bytes in every filter chain, pages, operators, glyphs, nested drawings), the
+//! Word binary file (stream sizes, characters, pieces, property pages), a PDF (decoded bytes
+//! in every filter chain, pages, operators, glyphs, nested drawings), the
 //! document built (paragraphs, and table cells, text, rows, columns, spans, cell length and
 //! nesting, with one budget per document) and the solver's work. A container past a limit is
 //! an error; what the document limits cut is a warning of the report.
@@ -49,12 +50,13 @@ pub use crate::read::docx::DocxLimits;
 pub use crate::read::pdf::PdfLimits;
 pub use crate::read::{read, Read, ReadError};
 pub use crate::solve::Budget as SolverBudget;
+pub use nianbao_doc::DocLimits;
 pub use nianbao_format::Format;
 
 /// Internals the fuzz targets and the hostile-input suite drive directly. Not a stable API.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::read::{docx, html, markdown, pdf, text};
+    pub use crate::read::{doc, docx, html, markdown, pdf, text};
     pub use crate::solve::{solve, Budget, RunForm, RunRow};
 
     /// Runs the solver on bytes the way the `solver` fuzz target reads them: the first byte
@@ -138,6 +140,8 @@ pub struct Limits {
     pub docx: read::docx::DocxLimits,
     /// Limits on PDFs.
     pub pdf: read::pdf::PdfLimits,
+    /// Limits on Word 97–2003 binary documents (`.doc`, `.wps`).
+    pub doc: nianbao_doc::DocLimits,
     /// Limits on what the readers build: paragraphs, and tables' cells, text, rows, columns,
     /// spans, cell length and nesting.
     pub read: document::ReadLimits,
@@ -151,6 +155,7 @@ impl Default for Limits {
             max_input_bytes: 64 << 20,
             docx: read::docx::DocxLimits::default(),
             pdf: read::pdf::PdfLimits::default(),
+            doc: nianbao_doc::DocLimits::default(),
             read: document::ReadLimits::default(),
             solver: solve::Budget::default(),
         }

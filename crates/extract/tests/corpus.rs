@@ -2,7 +2,8 @@
 //! report with a `truth.json` must extract to its truth, cell by cell, with `score.py`
 //! semantics (a truth null must come out as value null; numbers equal within 1e-6; template and
 //! year right). The corpus is read in place, never copied. Without it the test fails in CI
-//! (`CI` set) and is skipped elsewhere.
+//! (`CI` set) and is skipped elsewhere. The `.doc` forms of the project's own samples are
+//! scored the same way here, corpus or not.
 
 use std::path::{Path, PathBuf};
 
@@ -358,4 +359,84 @@ fn pdftotext_forms_are_right_or_flagged() {
     std::fs::remove_dir_all(&out).ok();
     assert!(forms > 0, "no PDFs in the corpus");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Word 97–2003 binary documents (LibreOffice's `.doc` of the rendered reports) extract to
+/// their truth.
+#[test]
+fn word_binary_documents_extract_to_their_truth() {
+    check_forms(|_, name| name == "rendered.doc", false);
+}
+
+/// The `.doc` fixtures of nianbao-doc (LibreOffice's `.doc` of the project's own DOCX samples,
+/// committed) extract to the samples' truth, also named `.wps`, and so do `.doc` files
+/// converted afresh when LibreOffice (`soffice`) is installed. These need no corpus.
+#[test]
+fn word_binary_samples_extract_to_their_truth() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let fresh = tempdir_for_conversion();
+    for sample in ["county-2023-v2021", "bureau-2020-v2019"] {
+        let truth: Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join(format!("samples/{sample}.docx.truth.json")))
+                .unwrap(),
+        )
+        .unwrap();
+        let doc = root.join(format!("crates/doc/tests/fixtures/{sample}.doc"));
+        // A WPS file in the Word binary format is the same bytes under another name.
+        let wps = std::env::temp_dir().join(format!("{sample}-{}.wps", std::process::id()));
+        std::fs::copy(&doc, &wps).unwrap();
+        let mut files = vec![doc, wps.clone()];
+        if let Some(dir) = &fresh {
+            files.push(convert_to_doc(
+                &root.join(format!("samples/{sample}.docx")),
+                dir,
+            ));
+        }
+        for file in files {
+            let s = score(&truth, &file);
+            assert!(
+                s.wrong.is_empty() && s.missing.is_empty() && s.ambiguous == 0,
+                "{}: wrong {:?} missing {:?}",
+                file.display(),
+                s.wrong,
+                s.missing
+            );
+            assert!(s.correct > 150, "{}: {} correct", file.display(), s.correct);
+        }
+        std::fs::remove_file(wps).unwrap();
+    }
+    if let Some(dir) = fresh {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+/// A fresh folder for LibreOffice's output, when `soffice` is installed.
+fn tempdir_for_conversion() -> Option<PathBuf> {
+    let found = std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("soffice not installed: only the committed .doc fixtures are read");
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("nianbao-doc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    Some(dir)
+}
+
+/// Converts a DOCX to `.doc` with LibreOffice into `dir`; the path of the `.doc`.
+fn convert_to_doc(docx: &Path, dir: &Path) -> PathBuf {
+    let status = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", "doc", "--outdir"])
+        .arg(dir)
+        .arg(docx)
+        // A profile of its own, so that a running LibreOffice does not take the job.
+        .env("HOME", dir)
+        .status()
+        .unwrap();
+    assert!(status.success(), "soffice failed on {}", docx.display());
+    let out = dir.join(docx.with_extension("doc").file_name().unwrap());
+    assert!(out.is_file(), "soffice wrote no {}", out.display());
+    out
 }

@@ -14,8 +14,8 @@ pub mod decode;
 
 use sha2::{Digest, Sha256};
 
-/// A document format nianbao knows of: the ones it reads, and the legacy ones a crawl stores
-/// for later but the extractor refuses by name.
+/// A document format nianbao knows of: the ones it reads, and the ones a crawl stores for later
+/// but the extractor refuses by name (spreadsheets).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// An HTML page or fragment.
@@ -28,22 +28,26 @@ pub enum Format {
     Text,
     /// A PDF.
     Pdf,
-    /// A legacy Office binary file (OLE2 compound file: Word 97–2003 `.doc`, Kingsoft `.wps`,
-    /// `.xls`): not read yet.
-    LegacyOffice,
+    /// A Word 97–2003 binary document (`.doc`), or a Kingsoft WPS `.wps` file, which current WPS
+    /// Office writes in the same format: an OLE2 compound file with a `WordDocument` stream.
+    Doc,
+    /// An Excel 97–2003 spreadsheet (`.xls`, also an OLE2 compound file): stored by a crawl, not
+    /// read.
+    Xls,
     /// An Office Open XML spreadsheet: stored by a crawl, not read.
     Xlsx,
 }
 
 impl Format {
     /// Every format, in the order of the table.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Html,
         Format::Docx,
         Format::Markdown,
         Format::Text,
         Format::Pdf,
-        Format::LegacyOffice,
+        Format::Doc,
+        Format::Xls,
         Format::Xlsx,
     ];
 
@@ -118,7 +122,7 @@ struct Spec {
 }
 
 /// The format table, in the order of [`Format`].
-const TABLE: [Spec; 7] = [
+const TABLE: [Spec; 8] = [
     Spec {
         name: "html",
         extensions: &["html", "htm", "shtml", "xhtml"],
@@ -160,16 +164,25 @@ const TABLE: [Spec; 7] = [
         attachment: true,
     },
     Spec {
-        name: "legacy-office",
-        extensions: &["doc", "wps", "xls"],
+        name: "doc",
+        extensions: &["doc", "wps"],
         media_types: &[
             "application/msword",
             "application/vnd.ms-works",
             "application/kswps",
             "application/wps-office.wps",
-            "application/vnd.ms-excel",
+            "application/wps-office.doc",
         ],
-        magic: &[b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"],
+        // The OLE2 signature: an `.xls` has it too, and is told apart by its streams when read.
+        magic: &[OLE2_MAGIC],
+        read: true,
+        attachment: true,
+    },
+    Spec {
+        name: "xls",
+        extensions: &["xls"],
+        media_types: &["application/vnd.ms-excel"],
+        magic: &[],
         read: false,
         attachment: true,
     },
@@ -183,6 +196,9 @@ const TABLE: [Spec; 7] = [
     },
 ];
 
+/// The signature of an OLE2 compound file (`.doc`, `.wps`, `.xls`).
+const OLE2_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
 /// What the first bytes say, before any decoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sniffed {
@@ -190,6 +206,8 @@ pub enum Sniffed {
     Zip,
     /// A PDF.
     Pdf,
+    /// An OLE2 compound file (a Word 97–2003 `.doc` or WPS `.wps`, or an `.xls`).
+    Ole2,
     /// Probably markup.
     Markup,
     /// Text or unknown.
@@ -202,11 +220,6 @@ pub enum NotDocument {
     /// Nothing but white space.
     #[error("empty file")]
     Empty,
-    /// A legacy Office binary file.
-    #[error(
-        "this is a legacy Office file (.doc/.wps/.xls), which is not supported; save it as DOCX"
-    )]
-    LegacyOffice,
     /// An RTF file.
     #[error("this is an RTF file, which is not supported; save it as DOCX")]
     Rtf,
@@ -231,16 +244,13 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, NotDocument> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(NotDocument::Empty);
     }
-    // The OLE2 signature's first four bytes are enough to refuse.
-    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return Err(NotDocument::LegacyOffice);
-    }
     if let Some((_, what)) = magic.iter().find(|(m, _)| bytes.starts_with(m)) {
         return Err(*what);
     }
     match Format::from_magic(bytes) {
         Some(Format::Docx) => return Ok(Sniffed::Zip),
         Some(Format::Pdf) => return Ok(Sniffed::Pdf),
+        Some(Format::Doc) => return Ok(Sniffed::Ole2),
         _ => {}
     }
     // The header may follow some junk (the format allows 1,024 bytes of it).
@@ -338,8 +348,8 @@ mod tests {
         assert!(NotDocument::Image("PNG").to_string().contains("PNG"));
         assert_eq!(sniff(b"  \n").unwrap_err().to_string(), "empty file");
         assert_eq!(
-            sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"),
-            Err(NotDocument::LegacyOffice)
+            sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest").unwrap(),
+            Sniffed::Ole2
         );
         assert_eq!(sniff(b"PK\x03\x04rest").unwrap(), Sniffed::Zip);
         assert_eq!(sniff(b"<!DOCTYPE html><html>").unwrap(), Sniffed::Markup);
@@ -355,7 +365,8 @@ mod tests {
     fn the_table_answers_by_extension_media_type_and_magic() {
         assert_eq!(Format::from_extension("PDF"), Some(Format::Pdf));
         assert_eq!(Format::from_extension("shtml"), Some(Format::Html));
-        assert_eq!(Format::from_extension("wps"), Some(Format::LegacyOffice));
+        assert_eq!(Format::from_extension("wps"), Some(Format::Doc));
+        assert_eq!(Format::from_extension("XLS"), Some(Format::Xls));
         assert_eq!(Format::from_extension("exe"), None);
         assert_eq!(
             Format::from_media_type("application/PDF; charset=binary"),
@@ -363,14 +374,14 @@ mod tests {
         );
         assert_eq!(
             Format::from_magic(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"),
-            Some(Format::LegacyOffice)
+            Some(Format::Doc)
         );
         assert_eq!(Format::from_magic(b"PK\x03\x04"), Some(Format::Docx));
         for format in Format::ALL {
             assert_eq!(format.spec().name, format.name());
             assert_eq!(Format::from_extension(format.extensions()[0]), Some(format));
         }
-        assert!(Format::Pdf.is_read() && !Format::LegacyOffice.is_read());
+        assert!(Format::Pdf.is_read() && Format::Doc.is_read() && !Format::Xls.is_read());
     }
 
     #[test]

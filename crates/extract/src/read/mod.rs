@@ -4,6 +4,7 @@
 //! document within the [`Limits`]. Adding a format means a module here, a row in
 //! `nianbao_format`'s table and an arm in [`read`].
 
+pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod markdown;
@@ -30,7 +31,7 @@ pub struct Read {
 /// is for counting.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    /// The bytes are not a document nianbao reads (empty, an image, a legacy Office file, …).
+    /// The bytes are not a document nianbao reads (empty, an image, an archive, …).
     #[error(transparent)]
     NotDocument(#[from] NotDocument),
     /// Larger than [`Limits::max_input_bytes`].
@@ -47,6 +48,10 @@ pub enum ReadError {
     /// A container past a limit: a zip or PDF bomb, too many entries, nesting too deep.
     #[error("{0}")]
     OverLimit(String),
+    /// An Office binary file that is not a Word 97–2003 document (an `.xls`, a WPS or Works
+    /// file of an older format, a Word 6/95 document).
+    #[error("{0}")]
+    LegacyOffice(String),
     /// A damaged or malformed container.
     #[error("{0}")]
     Broken(String),
@@ -67,12 +72,12 @@ impl ReadError {
     pub fn kind(&self) -> &'static str {
         match self {
             ReadError::NotDocument(NotDocument::Empty) => "empty",
-            ReadError::NotDocument(NotDocument::LegacyOffice) => "legacy_office",
             ReadError::NotDocument(NotDocument::Rtf) => "rtf",
             ReadError::NotDocument(NotDocument::Image(_)) => "image",
             ReadError::NotDocument(NotDocument::Archive(_)) => "archive",
             ReadError::TooLarge { .. } => "too_large",
             ReadError::Binary => "binary",
+            ReadError::LegacyOffice(_) => "legacy_office",
             ReadError::OverLimit(_) => "over_limit",
             ReadError::Broken(_) => "broken",
             ReadError::Encrypted(_) => "encrypted",
@@ -100,6 +105,10 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
         Sniffed::Zip => Ok(binary(
             docx::read_with(bytes, &limits.docx, &limits.read)?,
             Format::Docx,
+        )),
+        Sniffed::Ole2 => Ok(binary(
+            doc::read_with(bytes, &limits.doc, &limits.read)?,
+            Format::Doc,
         )),
         Sniffed::Pdf => Ok(binary(
             pdf::read_with(bytes, &limits.pdf, &limits.read)?,
