@@ -2,6 +2,8 @@
 //! stored, what is never requested, the delay between requests, retries, kill -9 and resume, and
 //! the conditional requests of a re-crawl. Nothing leaves 127.0.0.1.
 
+#[path = "../crates/fetch/tests/cms_support/mod.rs"]
+mod cms_support;
 mod crawl_support;
 
 use std::collections::{BTreeMap, HashSet};
@@ -1071,4 +1073,197 @@ fn off_site_links_and_redirects_are_recorded_not_followed() {
         .unwrap();
     assert_eq!(referrer, linking.url("/"));
     assert_eq!(title, "2023年政府信息公开工作年度报告.pdf");
+}
+
+/// A crawl command for a CMS imitation site, from its root, without delay.
+fn cms_crawl(site: &cms_support::Site, dir: &Path) -> Command {
+    let mut cmd = nianbao();
+    cmd.arg("crawl")
+        .arg(format!("{}/", site.base))
+        .arg("--out")
+        .arg(dir);
+    cmd.args(["--delay", "0", "--timeout", "5", "--contact", CONTACT]);
+    cmd
+}
+
+/// The report items of a CMS imitation site (the odd ones; the even ones are notices).
+fn cms_reports(site: &cms_support::Site) -> Vec<String> {
+    site.item_urls().into_iter().step_by(2).collect()
+}
+
+/// `nianbao crawl SITE_ROOT` on a CMS family's imitation, then `nianbao dataset`: the listing is
+/// read through `adapter` (named in the summary and the state), exactly the report items are
+/// stored and become dataset rows, the removed reports are recorded as removed, and nothing
+/// outside the site nor off the listing (the news column) is asked for, no request malformed.
+fn crawls_a_cms_site(family: cms_support::Family, adapter: &str) {
+    let site = cms_support::Site::start(family);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let out = run_expecting(cms_crawl(&site, &dir), DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Hosts are keyed by name (politeness is per machine), without the port.
+    let host = "127.0.0.1";
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("site {host}:")))
+        .unwrap_or_else(|| panic!("{family:?}: no site line\n{stderr}"));
+    assert!(
+        line.contains(&format!("listing by {adapter} ("))
+            && line.ends_with("4 reports: 2017 1, 2019 1, 2021 1, 2023 1"),
+        "{family:?}: {line}"
+    );
+
+    let want = cms_reports(&site);
+    let mut stored: Vec<String> = nianbao_store::crawled_documents(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    stored.sort();
+    let mut sorted = want.clone();
+    sorted.sort();
+    assert_eq!(stored, sorted, "{family:?}: the reports, nothing else");
+
+    let hits = site.hits();
+    assert!(
+        hits.iter().all(|h| h.status != 400),
+        "{family:?}: a malformed request: {hits:#?}"
+    );
+    assert!(
+        hits.iter().all(|h| !h.path.starts_with("/xwzx/")),
+        "{family:?}: the news column is not disclosure"
+    );
+    let conn = db(&dir);
+    let hosts: Vec<String> = conn
+        .prepare("SELECT DISTINCT host FROM urls")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(hosts, [host], "{family:?}: no URL off the site");
+    assert_eq!(
+        column(&dir, &site.column_url(), "adapter").as_deref(),
+        Some(adapter),
+        "{family:?}: the column page names its adapter"
+    );
+    let answers: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM urls WHERE adapter = ?1 AND kind = 'listing'",
+            [adapter],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(answers >= 2, "{family:?}: the column and its list answers");
+    for path in [cms_support::SOFT_404, cms_support::REFRESH_STUB] {
+        let url = format!("{}{path}", site.base);
+        assert_eq!(
+            column(&dir, &url, "kind").as_deref(),
+            Some("removed"),
+            "{url}"
+        );
+    }
+
+    let data = tmp.path().join("data");
+    let out = nianbao()
+        .args(["dataset", "--quiet", "--format", "csv", "--out"])
+        .arg(&data)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{family:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reports = std::fs::read_to_string(data.join("reports.csv")).unwrap();
+    let reports = reports.trim_start_matches('\u{feff}');
+    let header: Vec<&str> = reports.lines().next().unwrap().split(',').collect();
+    let source = header.iter().position(|h| *h == "source_url").unwrap();
+    let mut rows: Vec<String> = reports
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(source).unwrap().to_string())
+        .collect();
+    rows.sort();
+    assert_eq!(rows, sorted, "{family:?}: one dataset row per report");
+}
+
+#[test]
+fn crawls_a_hanweb_jpage_site() {
+    crawls_a_cms_site(cms_support::Family::HanwebJpage, "hanweb-jpage");
+}
+
+#[test]
+fn crawls_a_hanweb_col_site() {
+    crawls_a_cms_site(cms_support::Family::HanwebCol, "hanweb-col");
+}
+
+#[test]
+fn crawls_a_trs_site() {
+    crawls_a_cms_site(cms_support::Family::Trs, "trs");
+}
+
+#[test]
+fn crawls_a_jpaas_site() {
+    crawls_a_cms_site(cms_support::Family::Jpaas, "jpaas");
+}
+
+#[test]
+fn crawls_a_gkmlpt_site() {
+    crawls_a_cms_site(cms_support::Family::Gkmlpt, "gkmlpt");
+}
+
+#[test]
+fn crawls_a_fujian_site() {
+    crawls_a_cms_site(cms_support::Family::Fujian, "fujian");
+}
+
+#[test]
+fn crawls_an_anhui_site() {
+    crawls_a_cms_site(cms_support::Family::Anhui, "anhui");
+}
+
+/// A POST listing stopped halfway (`--max-pages`) goes on in the next invocation from the requests
+/// stored in the state: every request, POSTs included, is made once over both invocations.
+#[test]
+fn a_post_listing_resumes_from_its_stored_requests() {
+    let site = cms_support::Site::start(cms_support::Family::Fujian);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    // The root, its two removed reports, the column, the first POST.
+    let mut cmd = cms_crawl(&site, &dir);
+    cmd.args(["--max-pages", "5"]);
+    run_expecting(cmd, DONE);
+    let pending_posts: i64 = db(&dir)
+        .query_row(
+            "SELECT count(*) FROM urls WHERE pending = 1 AND url LIKE 'POST %' AND request IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(pending_posts > 0, "further POST pages wait in the state");
+    let out = run_expecting(cms_crawl(&site, &dir), DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("crawl run 1 (resumed)"), "{stderr}");
+    let hits = site.hits();
+    let mut seen = HashSet::new();
+    for hit in hits.iter().filter(|h| h.path != "/robots.txt") {
+        assert!(
+            seen.insert((hit.method.clone(), hit.path.clone(), hit.body.clone())),
+            "asked twice: {hit:?}"
+        );
+    }
+    let posts = hits.iter().filter(|h| h.method == "POST").count();
+    assert_eq!(posts, 3, "the three pages of the listing");
+    let mut stored: Vec<String> = nianbao_store::crawled_documents(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    stored.sort();
+    let mut want = cms_reports(&site);
+    want.sort();
+    assert_eq!(stored, want);
 }

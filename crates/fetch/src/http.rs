@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
+use crate::listing::{ListRequest, Method};
+
 /// The HTTP client of a crawl.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -176,6 +178,33 @@ impl Fetcher {
         if let Some(date) = &validators.last_modified {
             request = request.header(header::IF_MODIFIED_SINCE, date);
         }
+        self.send(request, url).await
+    }
+
+    /// Sends one list request of a CMS listing: a GET, or a POST with its form body
+    /// (`application/x-www-form-urlencoded`), with the column page as `Referer`.
+    pub async fn list(&self, list: &ListRequest) -> Result<Response, FetchError> {
+        let request = match list.method {
+            Method::Get => self.client.get(list.url.clone()),
+            Method::Post => self
+                .client
+                .post(list.url.clone())
+                .header(
+                    header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded; charset=UTF-8",
+                )
+                .body(list.body()),
+        };
+        let request = request.header(header::REFERER, list.column.as_str());
+        self.send(request, &list.url).await
+    }
+
+    /// Sends a built request for `url` and reads its answer.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        url: &Url,
+    ) -> Result<Response, FetchError> {
         let mut response = request
             .send()
             .await

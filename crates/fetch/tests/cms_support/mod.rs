@@ -6,7 +6,10 @@
 //! the unit of a jpaas build, the SID of gkmlpt, …), so a request the adapter gets wrong fails
 //! the test instead of quietly returning nothing. Every request is logged.
 //!
-//! The crawl-loop integration can serve these sites to `nianbao crawl` as they are.
+//! For `nianbao crawl SITE_ROOT`, every site also has a root page `/` (a news link the crawl must
+//! leave alone, the report column under 政府信息公开年报, and two report links that are gone: a
+//! soft 404 and a refresh stub to the root), and its items: odd items are report pages (the
+//! GBK sample report of `samples/`, retitled), even ones notices.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -79,6 +82,53 @@ pub fn item_title(i: u32) -> String {
 
 fn item_date(i: u32) -> String {
     format!("2024-01-{i:02}")
+}
+
+/// The path of the root's link to a removed report (a 200 saying 页面不存在).
+pub const SOFT_404: &str = "/zwgk/2018nb.html";
+/// The path of the root's link to a report moved away (a refresh stub to the root).
+pub const REFRESH_STUB: &str = "/zwgk/2017nb.html";
+
+/// The GBK sample report whose title each report item takes.
+const SAMPLE: &[u8] = include_bytes!("../../../../samples/county-2023-v2021.html");
+const SAMPLE_TITLE: &str = "示例县人民政府2023年政府信息公开工作年度报告";
+
+/// The page of item `i`: the sample report (GBK) retitled for an odd item, a notice otherwise.
+fn item_page(i: u32) -> (StatusCode, &'static str, Vec<u8>) {
+    if i % 2 == 1 {
+        let (text, _, _) = encoding_rs::GBK.decode(SAMPLE);
+        let text = text.replace(SAMPLE_TITLE, &item_title(i));
+        let bytes = encoding_rs::GBK.encode(&text).0.into_owned();
+        return (StatusCode::OK, "text/html; charset=gb2312", bytes);
+    }
+    let body = format!(
+        r#"<html><head><title>{t}</title></head><body><h1>{t}</h1><p>各有关单位：现将有关事项通知如下。</p><a href="/">首页</a></body></html>"#,
+        t = item_title(i)
+    );
+    (StatusCode::OK, HTML, body.into_bytes())
+}
+
+/// The pages every site has besides its listing: the root, the items, the removed reports.
+fn common(family: Family, r: &Req<'_>) -> Option<(StatusCode, &'static str, Vec<u8>)> {
+    if *r.method != Method::GET {
+        return None;
+    }
+    if let Some(i) = (1..=ITEMS).find(|&i| family.item_path(i) == r.path) {
+        return Some(item_page(i));
+    }
+    let column = family.column().replace('&', "&amp;");
+    let body = match r.path {
+        "/" => format!(
+            r#"<html><head><title>某县人民政府</title></head><body>
+<div class="nav"><a href="/xwzx/index.html">新闻中心</a> <a href="{column}">政府信息公开年报</a></div>
+<ul><li><a href="{SOFT_404}">某县2018年政府信息公开工作年度报告</a></li>
+<li><a href="{REFRESH_STUB}">某县2017年政府信息公开工作年度报告</a></li></ul></body></html>"#
+        ),
+        SOFT_404 => "<html><head><title>提示信息</title></head><body><p>对不起，您访问的页面不存在或已被删除！</p><a href=\"/\">返回首页</a></body></html>".to_string(),
+        REFRESH_STUB => "<html><head><meta http-equiv=\"refresh\" content=\"0;url=/\"></head><body></body></html>".to_string(),
+        _ => return None,
+    };
+    Some((StatusCode::OK, HTML, body.into_bytes()))
 }
 
 /// One request as the server saw it.
@@ -188,7 +238,10 @@ async fn handle(State(state): State<Arc<SiteState>>, request: Request) -> Respon
         query: &query,
         form: &form,
     };
-    let (status, content_type, text) = answer(state.family, &req);
+    let (status, content_type, text) = common(state.family, &req).unwrap_or_else(|| {
+        let (status, content_type, text) = answer(state.family, &req);
+        (status, content_type, text.into_bytes())
+    });
     state.log.lock().unwrap().push(Hit {
         method: method.to_string(),
         path: path_and_query,
