@@ -1267,3 +1267,50 @@ fn a_post_listing_resumes_from_its_stored_requests() {
     want.sort();
     assert_eq!(stored, want);
 }
+
+/// A site without a report column, and one whose report column lists nothing, are named in the
+/// summary with what they lacked, not passed over in silence.
+#[test]
+fn the_summary_names_sites_without_a_column_or_without_items() {
+    let servers = Servers::new();
+    let bare = servers.serve(
+        "127.0.0.40",
+        0,
+        Arc::new(|path: &str, _: &axum::http::HeaderMap, _| match path {
+            "/" => Reply::html(r#"<title>某县人民政府</title><a href="/xwzx/">新闻中心</a>"#),
+            _ => Reply::status(404),
+        }),
+    );
+    let empty = servers.serve(
+        "127.0.0.41",
+        0,
+        Arc::new(|path: &str, _: &axum::http::HeaderMap, _| match path {
+            "/" => Reply::html(
+                r#"<title>某县人民政府</title><a href="/zwgk/gknb/index.html">政府信息公开年报</a>"#,
+            ),
+            "/zwgk/gknb/index.html" => Reply::html(
+                r#"<title>政府信息公开年报</title><ul class="list"></ul>
+                   <script>createPageHTML(1, 0, "index", "html");</script>"#,
+            ),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let mut cmd = nianbao();
+    cmd.args(crawl_args(&[bare.url("/"), empty.url("/")], &dir, &[]));
+    let out = run_expecting(cmd, DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "site 127.0.0.40: listing by links (1 page); no reports: no report column or no items found\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "site 127.0.0.41: listing by trs (1 page); no reports: the listing had no report items\n"
+        ),
+        "{stderr}"
+    );
+}

@@ -263,12 +263,12 @@ fn summary(report: &crawl::Report) -> String {
 /// lacked.
 fn site_line(site: &SiteSummary) -> String {
     let mechanism = if site.adapters.is_empty() {
-        format!("listing by links ({} pages)", site.listings)
+        format!("listing by links ({})", pages(site.listings))
     } else {
         let adapters = site
             .adapters
             .iter()
-            .map(|(a, n)| format!("{} ({n} pages)", a.as_str()))
+            .map(|(a, n)| format!("{} ({})", a.as_str(), pages(*n)))
             .collect::<Vec<_>>()
             .join(", ");
         format!("listing by {adapters}")
@@ -290,6 +290,15 @@ fn site_line(site: &SiteSummary) -> String {
         "no reports: the listing had no report items".to_string()
     };
     format!("site {}: {mechanism}; {found}\n", site.host)
+}
+
+/// `1 page`, `N pages`.
+fn pages(n: u64) -> String {
+    if n == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{n} pages")
+    }
 }
 
 /// The live status line on stderr (only when stderr is a terminal and without `--quiet`):

@@ -399,6 +399,64 @@ mod tests {
         assert_eq!(ok.body.len(), 2_000);
     }
 
+    #[tokio::test]
+    async fn list_requests_post_a_form_with_the_column_as_referer() {
+        use crate::listing::AdapterName;
+        use axum::http::HeaderMap;
+        let app = axum::Router::new().fallback(
+            |method: axum::http::Method, headers: HeaderMap, body: String| async move {
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-")
+                        .to_string()
+                };
+                format!(
+                    "{method}|{}|{}|{body}",
+                    header("content-type"),
+                    header("referer")
+                )
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let fetcher = Fetcher::new(&FetcherOptions {
+            user_agent: "test".into(),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(5),
+            max_body_bytes: 1000,
+        })
+        .unwrap();
+        let column = Url::parse(&format!("{base}/col/index.html")).unwrap();
+        let post = ListRequest {
+            adapter: AdapterName::Fujian,
+            method: Method::Post,
+            url: Url::parse(&format!("{base}/fjdzapp/search")).unwrap(),
+            form: vec![("page".into(), "2".into()), ("q".into(), "年报".into())],
+            page: 2,
+            column: column.clone(),
+        };
+        let answer = fetcher.list(&post).await.unwrap();
+        assert_eq!(
+            String::from_utf8(answer.body).unwrap(),
+            format!(
+                "POST|application/x-www-form-urlencoded; charset=UTF-8|{column}|page=2&q=%E5%B9%B4%E6%8A%A5"
+            )
+        );
+        let get = ListRequest {
+            method: Method::Get,
+            form: Vec::new(),
+            ..post
+        };
+        let answer = fetcher.list(&get).await.unwrap();
+        assert_eq!(
+            String::from_utf8(answer.body).unwrap(),
+            format!("GET|-|{column}|")
+        );
+    }
+
     #[test]
     fn retry_after_forms() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);

@@ -992,6 +992,82 @@ mod tests {
     }
 
     #[test]
+    fn list_requests_are_stored_by_key_and_sites_summarised() {
+        use crate::listing::{AdapterName, ListRequest, Method};
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = State::open(dir.path()).unwrap();
+        let (run, _) = state
+            .begin_run(&[queued("http://a.gov.cn/col/", 0)])
+            .unwrap();
+        let column = state.next_job("a.gov.cn").unwrap().unwrap();
+        let post = |page: u32| {
+            let request = ListRequest {
+                adapter: AdapterName::Fujian,
+                method: Method::Post,
+                url: url::Url::parse("http://a.gov.cn/fjdzapp/search").unwrap(),
+                form: vec![("page".into(), page.to_string())],
+                page,
+                column: url::Url::parse("http://a.gov.cn/col/").unwrap(),
+            };
+            let mut q = queued(request.url.as_str(), 1);
+            q.target.request = Some(request);
+            q
+        };
+        let links = [
+            post(2),
+            post(3),
+            post(2),
+            queued("http://a.gov.cn/2023nb.html", 0),
+        ];
+        let listing = Record {
+            kind: UrlKind::Listing,
+            adapter: Some(AdapterName::Fujian),
+            ..Record::default()
+        };
+        let recorded = state.record(run, &column, &listing, &links, 100).unwrap();
+        assert_eq!(
+            recorded.queued, 3,
+            "two POST pages of one URL, and a report"
+        );
+        let report = state.next_job("a.gov.cn").unwrap().unwrap();
+        assert!(report.request.is_none());
+        let done = |kind, title: &str| Record {
+            kind,
+            title: Some(title.to_string()),
+            ..Record::default()
+        };
+        state
+            .record(
+                run,
+                &report,
+                &done(UrlKind::Report, "某县2023年政府信息公开工作年度报告"),
+                &[],
+                100,
+            )
+            .unwrap();
+        for page in [2, 3] {
+            let job = state.next_job("a.gov.cn").unwrap().unwrap();
+            assert_eq!(job.request, post(page).target.request);
+            assert_eq!(job.url, post(page).target.request.unwrap().key());
+            state.record(run, &job, &listing, &[], 100).unwrap();
+        }
+        assert!(state.next_job("a.gov.cn").unwrap().is_none());
+        let sites = state.site_summaries(run).unwrap();
+        assert_eq!(
+            sites,
+            [SiteSummary {
+                host: "a.gov.cn".into(),
+                listings: 3,
+                adapters: vec![(AdapterName::Fujian, 3)],
+                reports_by_year: vec![(Some(2023), 1)],
+            }]
+        );
+        assert_eq!(sites[0].reports(), 1);
+        assert_eq!(title_year("2022年度报告"), Some(2022));
+        assert_eq!(title_year("年度报告"), None);
+    }
+
+    #[test]
     fn an_older_state_gets_the_new_columns() {
         let dir = tempfile::tempdir().unwrap();
         let conn = Connection::open(dir.path().join(STATE_FILE)).unwrap();
