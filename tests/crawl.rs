@@ -1075,14 +1075,16 @@ fn off_site_links_and_redirects_are_recorded_not_followed() {
     assert_eq!(title, "2023年政府信息公开工作年度报告.pdf");
 }
 
-/// A crawl command for a CMS imitation site, from its root, without delay.
-fn cms_crawl(site: &cms_support::Site, dir: &Path) -> Command {
+/// A crawl command for a CMS imitation site, from its root, with `delay` seconds between
+/// requests.
+fn cms_crawl(site: &cms_support::Site, dir: &Path, delay: f64) -> Command {
     let mut cmd = nianbao();
     cmd.arg("crawl")
         .arg(format!("{}/", site.base))
         .arg("--out")
         .arg(dir);
-    cmd.args(["--delay", "0", "--timeout", "5", "--contact", CONTACT]);
+    cmd.args(["--delay", &delay.to_string()]);
+    cmd.args(["--timeout", "5", "--contact", CONTACT]);
     cmd
 }
 
@@ -1099,7 +1101,7 @@ fn crawls_a_cms_site(family: cms_support::Family, adapter: &str) {
     let site = cms_support::Site::start(family);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("crawl");
-    let out = run_expecting(cms_crawl(&site, &dir), DONE);
+    let out = run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Hosts are keyed by name (politeness is per machine), without the port.
     let host = "127.0.0.1";
@@ -1233,7 +1235,7 @@ fn a_post_listing_resumes_from_its_stored_requests() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("crawl");
     // The root, its two removed reports, the column, the first POST.
-    let mut cmd = cms_crawl(&site, &dir);
+    let mut cmd = cms_crawl(&site, &dir, 0.0);
     cmd.args(["--max-pages", "5"]);
     run_expecting(cmd, DONE);
     let pending_posts: i64 = db(&dir)
@@ -1244,7 +1246,7 @@ fn a_post_listing_resumes_from_its_stored_requests() {
         )
         .unwrap();
     assert!(pending_posts > 0, "further POST pages wait in the state");
-    let out = run_expecting(cms_crawl(&site, &dir), DONE);
+    let out = run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("crawl run 1 (resumed)"), "{stderr}");
     let hits = site.hits();
@@ -1313,4 +1315,72 @@ fn the_summary_names_sites_without_a_column_or_without_items() {
         ),
         "{stderr}"
     );
+}
+
+/// A crawl of a Hanweb jpage site killed (`kill -9`) after its first POST to the data proxy goes
+/// on from the requests stored in the state: nothing recorded is asked again, and every report is
+/// stored once.
+#[test]
+fn a_post_listing_resumes_after_kill_9() {
+    let site = cms_support::Site::start(cms_support::Family::HanwebJpage);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let mut child = cms_crawl(&site, &dir, 0.2)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !site.hits().iter().any(|h| h.method == "POST") {
+        assert!(Instant::now() < deadline, "crawl too slow");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "crawl ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let done: HashSet<String> = {
+        let conn = db(&dir);
+        let mut stmt = conn
+            .prepare("SELECT url FROM urls WHERE pending = 0")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let pending_posts: i64 = db(&dir)
+        .query_row(
+            "SELECT count(*) FROM urls WHERE pending = 1 AND url LIKE 'POST %' AND request IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(pending_posts > 0, "a POST page waits in the state");
+    let before = site.hits().len();
+    let out = run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("(resumed)"), "{stderr}");
+    for hit in &site.hits()[before..] {
+        let url = format!("{}{}", site.base, hit.path);
+        let key = match hit.method.as_str() {
+            "POST" => format!("POST {url} {}", hit.body),
+            _ => url,
+        };
+        assert!(!done.contains(&key), "{key} was asked again after resuming");
+    }
+    let posts = site.hits().iter().filter(|h| h.method == "POST").count();
+    assert!(
+        (2..=3).contains(&posts),
+        "two pages, one maybe in flight twice"
+    );
+    let mut stored: Vec<String> = nianbao_store::crawled_documents(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    stored.sort();
+    let mut want = cms_reports(&site);
+    want.sort();
+    assert_eq!(stored, want);
 }
