@@ -1165,6 +1165,9 @@ fn crawls_a_cms_site(family: cms_support::Family, adapter: &str) {
             "{url}"
         );
     }
+    let moved = format!("{}{}", site.base, cms_support::MOVED);
+    assert_eq!(column(&dir, &moved, "kind").as_deref(), Some("redirect"));
+    assert_eq!(column(&dir, &moved, "final_url"), Some(want[0].clone()));
 
     let data = tmp.path().join("data");
     let out = nianbao()
@@ -1234,9 +1237,9 @@ fn a_post_listing_resumes_from_its_stored_requests() {
     let site = cms_support::Site::start(cms_support::Family::Fujian);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("crawl");
-    // The root, its two removed reports, the column, the first POST.
+    // The root, its two removed reports, a moved one and where it moved, the column.
     let mut cmd = cms_crawl(&site, &dir, 0.0);
-    cmd.args(["--max-pages", "5"]);
+    cmd.args(["--max-pages", "6"]);
     run_expecting(cmd, DONE);
     let pending_posts: i64 = db(&dir)
         .query_row(

@@ -31,7 +31,7 @@ use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Tar
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
 use crate::limits::is_out_of_descriptors;
 use crate::listing::columns::ColumnKind;
-use crate::listing::removed::is_removed_page;
+use crate::listing::removed::{is_removed_page, meta_refresh};
 use crate::listing::{self, ListItem, ListRequest};
 use crate::page::{Link, Page};
 use crate::progress::Observer;
@@ -701,38 +701,18 @@ async fn read_response(
             }
             Ok((record, links))
         }
-        300..=399 => {
-            let mut record = Record {
-                kind: UrlKind::Redirect,
-                ..base
-            };
-            record.final_url = response.location.as_ref().map(Url::to_string);
-            let links = match response.location {
-                Some(_) if job.redirects >= MAX_REDIRECTS => {
-                    record.error = Some((
-                        "redirects".into(),
-                        format!("more than {MAX_REDIRECTS} redirects in a row"),
-                    ));
-                    record.bound = Some(Bound::Redirects);
-                    Vec::new()
-                }
-                Some(location) => vec![Target {
-                    url: location,
-                    title: job.referrer_title.clone().unwrap_or_default(),
-                    hint: job.hint,
-                    prio: 0,
-                    depth: job.depth,
-                    listing_page: job.listing_page,
-                    redirects: job.redirects + 1,
-                    request: None,
-                }],
-                None => {
-                    record.error = Some(("http".into(), format!("{status} without Location")));
-                    Vec::new()
-                }
-            };
-            Ok((record, links))
-        }
+        300..=399 => match response.location {
+            Some(location) => Ok(redirect(job, location, base)),
+            None => {
+                let record = Record {
+                    kind: UrlKind::Redirect,
+                    final_url: None,
+                    error: Some(("http".into(), format!("{status} without Location"))),
+                    ..base
+                };
+                Ok((record, Vec::new()))
+            }
+        },
         _ => {
             let reason = reqwest::StatusCode::from_u16(status)
                 .ok()
@@ -749,6 +729,35 @@ async fn read_response(
             ))
         }
     }
+}
+
+/// The record of a redirect (an HTTP one, or a refresh stub) to `location`, and its target
+/// (none past [`MAX_REDIRECTS`] in a row).
+fn redirect(job: &Job, location: Url, base: Record) -> (Record, Vec<Target>) {
+    let mut record = Record {
+        kind: UrlKind::Redirect,
+        final_url: Some(location.to_string()),
+        ..base
+    };
+    if job.redirects >= MAX_REDIRECTS {
+        record.error = Some((
+            "redirects".into(),
+            format!("more than {MAX_REDIRECTS} redirects in a row"),
+        ));
+        record.bound = Some(Bound::Redirects);
+        return (record, Vec::new());
+    }
+    let target = Target {
+        url: location,
+        title: job.referrer_title.clone().unwrap_or_default(),
+        hint: job.hint,
+        prio: 0,
+        depth: job.depth,
+        listing_page: job.listing_page,
+        redirects: job.redirects + 1,
+        request: None,
+    };
+    (record, vec![target])
 }
 
 /// Stores `bytes` (on a blocking thread), waiting up to [`EXHAUSTED_PATIENCE`] seconds while the
@@ -819,6 +828,14 @@ fn read_body(
             ..base
         };
         return Ok((record, Vec::new()));
+    }
+    // A stub without links whose refresh sends the visitor to another page (not the root nor an
+    // error page: that is a removed page) is a redirect.
+    if let Some(location) =
+        meta_refresh(&decoded.text, url).filter(|location| page.links.is_empty() && location != url)
+    {
+        debug!(url = %url, to = %location, "a refresh stub");
+        return Ok(redirect(job, location, base));
     }
     if is_report_page(&page) {
         let stored = put_patiently(&ctx.store, &body, "html")?;

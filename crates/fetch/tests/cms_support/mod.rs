@@ -7,9 +7,10 @@
 //! the test instead of quietly returning nothing. Every request is logged.
 //!
 //! For `nianbao crawl SITE_ROOT`, every site also has a root page `/` (a news link the crawl must
-//! leave alone, the report column under 政府信息公开年报, and two report links that are gone: a
-//! soft 404 and a refresh stub to the root), and its items: odd items are report pages (the
-//! GBK sample report of `samples/`, retitled), even ones notices.
+//! leave alone, the report column under 政府信息公开年报, two report links that are gone: a soft
+//! 404 and a refresh stub to the root, and an old address whose refresh stub leads to the first
+//! report), and its items: odd items are report pages (the GBK sample report of `samples/`,
+//! retitled), even ones notices.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -89,6 +90,9 @@ pub const SOFT_404: &str = "/zwgk/2018nb.html";
 /// The path of the root's link to a report moved away (a refresh stub to the root).
 pub const REFRESH_STUB: &str = "/zwgk/2017nb.html";
 
+/// The path of the root's link to a report's old address (a refresh stub to item 1).
+pub const MOVED: &str = "/zwgk/2023nb.html";
+
 /// The GBK sample report whose title each report item takes.
 const SAMPLE: &[u8] = include_bytes!("../../../../samples/county-2023-v2021.html");
 const SAMPLE_TITLE: &str = "示例县人民政府2023年政府信息公开工作年度报告";
@@ -122,10 +126,15 @@ fn common(family: Family, r: &Req<'_>) -> Option<(StatusCode, &'static str, Vec<
             r#"<html><head><title>某县人民政府</title></head><body>
 <div class="nav"><a href="/xwzx/index.html">新闻中心</a> <a href="{column}">政府信息公开年报</a></div>
 <ul><li><a href="{SOFT_404}">某县2018年政府信息公开工作年度报告</a></li>
-<li><a href="{REFRESH_STUB}">某县2017年政府信息公开工作年度报告</a></li></ul></body></html>"#
+<li><a href="{REFRESH_STUB}">某县2017年政府信息公开工作年度报告</a></li>
+<li><a href="{MOVED}">某县2023年政府信息公开工作年度报告</a></li></ul></body></html>"#
         ),
         SOFT_404 => "<html><head><title>提示信息</title></head><body><p>对不起，您访问的页面不存在或已被删除！</p><a href=\"/\">返回首页</a></body></html>".to_string(),
         REFRESH_STUB => "<html><head><meta http-equiv=\"refresh\" content=\"0;url=/\"></head><body></body></html>".to_string(),
+        MOVED => format!(
+            r#"<html><head><meta http-equiv="refresh" content="0; url={}"></head><body></body></html>"#,
+            family.item_path(1)
+        ),
         _ => return None,
     };
     Some((StatusCode::OK, HTML, body.into_bytes()))
