@@ -1058,6 +1058,73 @@ mod tests {
         }
     }
 
+    #[test]
+    fn report_columns_come_before_other_navigation() {
+        let url = Url::parse("http://a.gov.cn/").unwrap();
+        let html = r#"<title>某县人民政府</title><a href="/zwgk/">政务公开</a>
+            <a href="/xxgk/xznb/">乡镇（街道）年报</a><a href="/zwgk/bmnb/">部门年报</a>
+            <a href="/zwgk/zfxxgknb/">政府信息公开年报</a><a href="/xwzx/">新闻中心</a>"#;
+        let page = crate::page::parse(html, &url);
+        let mut targets = listing_targets(&page, &url, 0, 0, 3);
+        prefer_report_columns(&mut targets, &url, html, 0, 3);
+        let prio = |path: &str| {
+            targets
+                .iter()
+                .find(|t| t.url.path() == path)
+                .map(|t| t.prio)
+        };
+        assert_eq!(prio("/zwgk/zfxxgknb/"), Some(1));
+        assert_eq!(prio("/zwgk/bmnb/"), Some(1));
+        assert_eq!(prio("/xxgk/xznb/"), Some(1));
+        assert_eq!(prio("/zwgk/"), Some(2));
+        assert_eq!(prio("/xwzx/"), None);
+        // At the depth limit, navigation is not followed, report columns included.
+        let mut deep = Vec::new();
+        prefer_report_columns(&mut deep, &url, html, 3, 3);
+        assert!(deep.is_empty());
+    }
+
+    #[test]
+    fn list_requests_are_pagination_pages_further_from_the_column() {
+        use crate::listing::{AdapterName, Method};
+        let column = Url::parse("http://a.gov.cn/col/").unwrap();
+        let request = |page: u32| ListRequest {
+            adapter: AdapterName::Anhui,
+            method: Method::Get,
+            url: Url::parse(&format!("http://a.gov.cn/site/label/8888?pageIndex={page}")).unwrap(),
+            form: Vec::new(),
+            page,
+            column: column.clone(),
+        };
+        let job = Job {
+            id: 1,
+            url: column.to_string(),
+            host: "a.gov.cn".into(),
+            depth: 2,
+            listing_page: 1,
+            redirects: 0,
+            hint: Hint::Page,
+            referrer_title: None,
+            held: None,
+            request: None,
+        };
+        let from_column = request_targets(&[request(2), request(3)], "年报", &job, 1);
+        let hops: Vec<(u32, u32, i64)> = from_column
+            .iter()
+            .map(|t| (t.depth, t.listing_page, t.prio))
+            .collect();
+        assert_eq!(hops, [(2, 2, 1), (2, 3, 1)]);
+        assert_eq!(from_column[0].request, Some(request(2)));
+        // An answer to page 3 asking for page 4: one page further.
+        let answer = Job {
+            listing_page: 3,
+            request: Some(request(3)),
+            ..job
+        };
+        let next = request_targets(&[request(4)], "年报", &answer, 3);
+        assert_eq!(next[0].listing_page, 4);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn jobs_bound_the_requests_in_flight_over_all_hosts() {
         let in_flight = Arc::new(InFlight::default());
