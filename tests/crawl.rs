@@ -1387,3 +1387,32 @@ fn a_post_listing_resumes_after_kill_9() {
     want.sort();
     assert_eq!(stored, want);
 }
+
+/// List requests are pagination: `--max-listing-pages 1` lets the column page and one data-proxy
+/// page through, leaves the last page out and names the bound.
+#[test]
+fn list_requests_count_toward_max_listing_pages() {
+    let site = cms_support::Site::start(cms_support::Family::HanwebJpage);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let mut cmd = cms_crawl(&site, &dir, 0.0);
+    cmd.args(["--max-listing-pages", "1"]);
+    let out = run_expecting(cmd, DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bound reached: 127.0.0.1: listing pages"),
+        "{stderr}"
+    );
+    let posts = site.hits().iter().filter(|h| h.method == "POST").count();
+    assert_eq!(posts, 1, "page 2 only");
+    let mut stored: Vec<String> = nianbao_store::crawled_documents(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    stored.sort();
+    // Items 1, 3 (the column page) and 5 (page 2); item 7 is on page 3.
+    let mut want: Vec<String> = cms_reports(&site).into_iter().take(3).collect();
+    want.sort();
+    assert_eq!(stored, want);
+}

@@ -10,7 +10,13 @@
 //! (retrying transient failures), reads the page on a blocking thread, stores what is kept, and
 //! records the result and the links it yielded in one transaction. Whatever goes wrong with one
 //! URL (an HTTP error, a stored copy gone missing, a failed write) is recorded on that URL and the
-//! crawl goes on; only the crawl state itself failing stops it. When a record queues URLs for a
+//! crawl goes on; only the crawl state itself failing stops it.
+//!
+//! A listing page is also given to [`listing::detect`]: the items of a CMS listing are discovered
+//! as links of the page, and its list requests are queued as frontier rows of their own (keyed by
+//! [`ListRequest::key`], so the POST pages of one URL are distinct), as pagination. A list
+//! request is fetched through its host's gate like any URL; its answer goes to [`listing::parse`]
+//! and is recorded as a listing with the adapter that read it. When a record queues URLs for a
 //! host without a worker, a worker is started for it. The frontier stays on disk, so memory does
 //! not grow with it.
 
