@@ -1126,13 +1126,13 @@ fn crawls_a_cms_site(family: cms_support::Family, adapter: &str) {
     sorted.sort();
     assert_eq!(stored, sorted, "{family:?}: the reports, nothing else");
 
-    let hits = site.hits();
+    let first = site.hits();
     assert!(
-        hits.iter().all(|h| h.status != 400),
-        "{family:?}: a malformed request: {hits:#?}"
+        first.iter().all(|h| h.status != 400),
+        "{family:?}: a malformed request: {first:#?}"
     );
     assert!(
-        hits.iter().all(|h| !h.path.starts_with("/xwzx/")),
+        first.iter().all(|h| !h.path.starts_with("/xwzx/")),
         "{family:?}: the news column is not disclosure"
     );
     let conn = db(&dir);
@@ -1168,6 +1168,30 @@ fn crawls_a_cms_site(family: cms_support::Family, adapter: &str) {
     let moved = format!("{}{}", site.base, cms_support::MOVED);
     assert_eq!(column(&dir, &moved, "kind").as_deref(), Some("redirect"));
     assert_eq!(column(&dir, &moved, "final_url"), Some(want[0].clone()));
+
+    // A second run walks the listing again (its requests queued anew) and finds nothing new.
+    let before = site.hits().len();
+    let out = run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("crawl run 2: ") && stderr.contains(" 0 new, 0 changed documents"),
+        "{family:?}: {stderr}"
+    );
+    assert!(stderr.contains(line), "{family:?}: {stderr}");
+    let requests = |hits: &[cms_support::Hit]| {
+        let mut all: Vec<(String, String, String)> = hits
+            .iter()
+            .map(|h| (h.method.clone(), h.path.clone(), h.body.clone()))
+            .collect();
+        all.sort();
+        all
+    };
+    let hits = site.hits();
+    assert_eq!(
+        requests(&hits[before..]),
+        requests(&hits[..before]),
+        "{family:?}: the same requests, list requests included"
+    );
 
     let data = tmp.path().join("data");
     let out = nianbao()
