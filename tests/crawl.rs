@@ -1440,3 +1440,25 @@ fn list_requests_count_toward_max_listing_pages() {
     want.sort();
     assert_eq!(stored, want);
 }
+
+/// A list request is robots-checked like any URL: with the Fujian search disallowed, no POST is
+/// made and the requests are recorded as disallowed.
+#[test]
+fn robots_txt_can_disallow_a_list_request() {
+    let site = cms_support::Site::with_robots(
+        cms_support::Family::Fujian,
+        Some("User-agent: *\nDisallow: /fjdzapp/\n"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
+    assert!(site.hits().iter().all(|h| h.method != "POST"));
+    let disallowed: i64 = db(&dir)
+        .query_row(
+            "SELECT count(*) FROM urls WHERE kind = 'disallowed' AND url LIKE 'POST %'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(disallowed > 0);
+}

@@ -163,12 +163,19 @@ pub struct Site {
 
 struct SiteState {
     family: Family,
+    /// The site's robots.txt (a 404 when `None`).
+    robots: Option<&'static str>,
     log: Mutex<Vec<Hit>>,
 }
 
 impl Site {
     /// Starts the site of a family on loopback.
     pub fn start(family: Family) -> Site {
+        Site::with_robots(family, None)
+    }
+
+    /// Starts the site of a family on loopback, with a robots.txt when one is given.
+    pub fn with_robots(family: Family, robots: Option<&'static str>) -> Site {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -176,6 +183,7 @@ impl Site {
             .unwrap();
         let state = Arc::new(SiteState {
             family,
+            robots,
             log: Mutex::new(Vec::new()),
         });
         let addr = runtime.block_on(serve(state.clone()));
@@ -247,10 +255,16 @@ async fn handle(State(state): State<Arc<SiteState>>, request: Request) -> Respon
         query: &query,
         form: &form,
     };
-    let (status, content_type, text) = common(state.family, &req).unwrap_or_else(|| {
-        let (status, content_type, text) = answer(state.family, &req);
-        (status, content_type, text.into_bytes())
-    });
+    let robots = state
+        .robots
+        .filter(|_| path == "/robots.txt")
+        .map(|robots| (StatusCode::OK, "text/plain", robots.as_bytes().to_vec()));
+    let (status, content_type, text) = robots
+        .or_else(|| common(state.family, &req))
+        .unwrap_or_else(|| {
+            let (status, content_type, text) = answer(state.family, &req);
+            (status, content_type, text.into_bytes())
+        });
     state.log.lock().unwrap().push(Hit {
         method: method.to_string(),
         path: path_and_query,
