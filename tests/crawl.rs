@@ -2,6 +2,8 @@
 //! stored, what is never requested, the delay between requests, retries, kill -9 and resume, and
 //! the conditional requests of a re-crawl. Nothing leaves 127.0.0.1.
 
+#[path = "../crates/fetch/tests/cms_support/mod.rs"]
+mod cms_support;
 mod crawl_support;
 
 use std::collections::{BTreeMap, HashSet};
@@ -1071,4 +1073,392 @@ fn off_site_links_and_redirects_are_recorded_not_followed() {
         .unwrap();
     assert_eq!(referrer, linking.url("/"));
     assert_eq!(title, "2023年政府信息公开工作年度报告.pdf");
+}
+
+/// A crawl command for a CMS imitation site, from its root, with `delay` seconds between
+/// requests.
+fn cms_crawl(site: &cms_support::Site, dir: &Path, delay: f64) -> Command {
+    let mut cmd = nianbao();
+    cmd.arg("crawl")
+        .arg(format!("{}/", site.base))
+        .arg("--out")
+        .arg(dir);
+    cmd.args(["--delay", &delay.to_string()]);
+    cmd.args(["--timeout", "5", "--contact", CONTACT]);
+    cmd
+}
+
+/// The report items of a CMS imitation site (the odd ones; the even ones are notices).
+fn cms_reports(site: &cms_support::Site) -> Vec<String> {
+    site.item_urls().into_iter().step_by(2).collect()
+}
+
+/// `nianbao crawl SITE_ROOT` on a CMS family's imitation, then `nianbao dataset`: the listing is
+/// read through `adapter` (named in the summary and the state), exactly the report items are
+/// stored and become dataset rows, the removed reports are recorded as removed, and nothing
+/// outside the site nor off the listing (the news column) is asked for, no request malformed.
+fn crawls_a_cms_site(family: cms_support::Family, adapter: &str) {
+    let site = cms_support::Site::start(family);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let out = run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Hosts are keyed by name (politeness is per machine), without the port.
+    let host = "127.0.0.1";
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("site {host}:")))
+        .unwrap_or_else(|| panic!("{family:?}: no site line\n{stderr}"));
+    assert!(
+        line.contains(&format!("listing by {adapter} ("))
+            && line.ends_with("4 reports: 2017 1, 2019 1, 2021 1, 2023 1"),
+        "{family:?}: {line}"
+    );
+
+    let want = cms_reports(&site);
+    let mut stored: Vec<String> = nianbao_store::crawled_documents(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    stored.sort();
+    let mut sorted = want.clone();
+    sorted.sort();
+    assert_eq!(stored, sorted, "{family:?}: the reports, nothing else");
+
+    let first = site.hits();
+    assert!(
+        first.iter().all(|h| h.status != 400),
+        "{family:?}: a malformed request: {first:#?}"
+    );
+    assert!(
+        first.iter().all(|h| !h.path.starts_with("/xwzx/")),
+        "{family:?}: the news column is not disclosure"
+    );
+    let conn = db(&dir);
+    let hosts: Vec<String> = conn
+        .prepare("SELECT DISTINCT host FROM urls")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(hosts, [host], "{family:?}: no URL off the site");
+    assert_eq!(
+        column(&dir, &site.column_url(), "adapter").as_deref(),
+        Some(adapter),
+        "{family:?}: the column page names its adapter"
+    );
+    let answers: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM urls WHERE adapter = ?1 AND kind = 'listing'",
+            [adapter],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(answers >= 2, "{family:?}: the column and its list answers");
+    for path in [cms_support::SOFT_404, cms_support::REFRESH_STUB] {
+        let url = format!("{}{path}", site.base);
+        assert_eq!(
+            column(&dir, &url, "kind").as_deref(),
+            Some("removed"),
+            "{url}"
+        );
+    }
+    let moved = format!("{}{}", site.base, cms_support::MOVED);
+    assert_eq!(column(&dir, &moved, "kind").as_deref(), Some("redirect"));
+    assert_eq!(column(&dir, &moved, "final_url"), Some(want[0].clone()));
+
+    // A second run walks the listing again (its requests queued anew) and finds nothing new.
+    let before = site.hits().len();
+    let out = run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("crawl run 2: ") && stderr.contains(" 0 new, 0 changed documents"),
+        "{family:?}: {stderr}"
+    );
+    assert!(stderr.contains(line), "{family:?}: {stderr}");
+    let requests = |hits: &[cms_support::Hit]| {
+        let mut all: Vec<(String, String, String)> = hits
+            .iter()
+            .map(|h| (h.method.clone(), h.path.clone(), h.body.clone()))
+            .collect();
+        all.sort();
+        all
+    };
+    let hits = site.hits();
+    assert_eq!(
+        requests(&hits[before..]),
+        requests(&hits[..before]),
+        "{family:?}: the same requests, list requests included"
+    );
+
+    let data = tmp.path().join("data");
+    let out = nianbao()
+        .args(["dataset", "--quiet", "--format", "csv", "--out"])
+        .arg(&data)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{family:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reports = std::fs::read_to_string(data.join("reports.csv")).unwrap();
+    let reports = reports.trim_start_matches('\u{feff}');
+    let header: Vec<&str> = reports.lines().next().unwrap().split(',').collect();
+    let source = header.iter().position(|h| *h == "source_url").unwrap();
+    let mut rows: Vec<String> = reports
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(source).unwrap().to_string())
+        .collect();
+    rows.sort();
+    assert_eq!(rows, sorted, "{family:?}: one dataset row per report");
+}
+
+#[test]
+fn crawls_a_hanweb_jpage_site() {
+    crawls_a_cms_site(cms_support::Family::HanwebJpage, "hanweb-jpage");
+}
+
+#[test]
+fn crawls_a_hanweb_col_site() {
+    crawls_a_cms_site(cms_support::Family::HanwebCol, "hanweb-col");
+}
+
+#[test]
+fn crawls_a_trs_site() {
+    crawls_a_cms_site(cms_support::Family::Trs, "trs");
+}
+
+#[test]
+fn crawls_a_jpaas_site() {
+    crawls_a_cms_site(cms_support::Family::Jpaas, "jpaas");
+}
+
+#[test]
+fn crawls_a_gkmlpt_site() {
+    crawls_a_cms_site(cms_support::Family::Gkmlpt, "gkmlpt");
+}
+
+#[test]
+fn crawls_a_fujian_site() {
+    crawls_a_cms_site(cms_support::Family::Fujian, "fujian");
+}
+
+#[test]
+fn crawls_an_anhui_site() {
+    crawls_a_cms_site(cms_support::Family::Anhui, "anhui");
+}
+
+/// A POST listing stopped halfway (`--max-pages`) goes on in the next invocation from the requests
+/// stored in the state: every request, POSTs included, is made once over both invocations.
+#[test]
+fn a_post_listing_resumes_from_its_stored_requests() {
+    let site = cms_support::Site::start(cms_support::Family::Fujian);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    // The root, its two removed reports, a moved one and where it moved, the column.
+    let mut cmd = cms_crawl(&site, &dir, 0.0);
+    cmd.args(["--max-pages", "6"]);
+    run_expecting(cmd, DONE);
+    let pending_posts: i64 = db(&dir)
+        .query_row(
+            "SELECT count(*) FROM urls WHERE pending = 1 AND url LIKE 'POST %' AND request IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(pending_posts > 0, "further POST pages wait in the state");
+    let out = run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("crawl run 1 (resumed)"), "{stderr}");
+    let hits = site.hits();
+    let mut seen = HashSet::new();
+    for hit in hits.iter().filter(|h| h.path != "/robots.txt") {
+        assert!(
+            seen.insert((hit.method.clone(), hit.path.clone(), hit.body.clone())),
+            "asked twice: {hit:?}"
+        );
+    }
+    let posts = hits.iter().filter(|h| h.method == "POST").count();
+    assert_eq!(posts, 3, "the three pages of the listing");
+    let mut stored: Vec<String> = nianbao_store::crawled_documents(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    stored.sort();
+    let mut want = cms_reports(&site);
+    want.sort();
+    assert_eq!(stored, want);
+}
+
+/// A site without a report column, and one whose report column lists nothing, are named in the
+/// summary with what they lacked, not passed over in silence.
+#[test]
+fn the_summary_names_sites_without_a_column_or_without_items() {
+    let servers = Servers::new();
+    let bare = servers.serve(
+        "127.0.0.40",
+        0,
+        Arc::new(|path: &str, _: &axum::http::HeaderMap, _| match path {
+            "/" => Reply::html(r#"<title>某县人民政府</title><a href="/xwzx/">新闻中心</a>"#),
+            _ => Reply::status(404),
+        }),
+    );
+    let empty = servers.serve(
+        "127.0.0.41",
+        0,
+        Arc::new(|path: &str, _: &axum::http::HeaderMap, _| match path {
+            "/" => Reply::html(
+                r#"<title>某县人民政府</title><a href="/zwgk/gknb/index.html">政府信息公开年报</a>"#,
+            ),
+            "/zwgk/gknb/index.html" => Reply::html(
+                r#"<title>政府信息公开年报</title><ul class="list"></ul>
+                   <script>createPageHTML(1, 0, "index", "html");</script>"#,
+            ),
+            _ => Reply::status(404),
+        }),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let mut cmd = nianbao();
+    cmd.args(crawl_args(&[bare.url("/"), empty.url("/")], &dir, &[]));
+    let out = run_expecting(cmd, DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "site 127.0.0.40: listing by links (1 page); no reports: no report column or no items found\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "site 127.0.0.41: listing by trs (1 page); no reports: the listing had no report items\n"
+        ),
+        "{stderr}"
+    );
+}
+
+/// A crawl of a Hanweb jpage site killed (`kill -9`) after its first POST to the data proxy goes
+/// on from the requests stored in the state: nothing recorded is asked again, and every report is
+/// stored once.
+#[test]
+fn a_post_listing_resumes_after_kill_9() {
+    let site = cms_support::Site::start(cms_support::Family::HanwebJpage);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let mut child = cms_crawl(&site, &dir, 0.2)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !site.hits().iter().any(|h| h.method == "POST") {
+        assert!(Instant::now() < deadline, "crawl too slow");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "crawl ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let done: HashSet<String> = {
+        let conn = db(&dir);
+        let mut stmt = conn
+            .prepare("SELECT url FROM urls WHERE pending = 0")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let pending_posts: i64 = db(&dir)
+        .query_row(
+            "SELECT count(*) FROM urls WHERE pending = 1 AND url LIKE 'POST %' AND request IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(pending_posts > 0, "a POST page waits in the state");
+    let before = site.hits().len();
+    let out = run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("(resumed)"), "{stderr}");
+    for hit in &site.hits()[before..] {
+        let url = format!("{}{}", site.base, hit.path);
+        let key = match hit.method.as_str() {
+            "POST" => format!("POST {url} {}", hit.body),
+            _ => url,
+        };
+        assert!(!done.contains(&key), "{key} was asked again after resuming");
+    }
+    let posts = site.hits().iter().filter(|h| h.method == "POST").count();
+    assert!(
+        (2..=3).contains(&posts),
+        "two pages, one maybe in flight twice"
+    );
+    let mut stored: Vec<String> = nianbao_store::crawled_documents(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    stored.sort();
+    let mut want = cms_reports(&site);
+    want.sort();
+    assert_eq!(stored, want);
+}
+
+/// List requests are pagination: `--max-listing-pages 1` lets the column page and one data-proxy
+/// page through, leaves the last page out and names the bound.
+#[test]
+fn list_requests_count_toward_max_listing_pages() {
+    let site = cms_support::Site::start(cms_support::Family::HanwebJpage);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    let mut cmd = cms_crawl(&site, &dir, 0.0);
+    cmd.args(["--max-listing-pages", "1"]);
+    let out = run_expecting(cmd, DONE);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bound reached: 127.0.0.1: listing pages"),
+        "{stderr}"
+    );
+    let posts = site.hits().iter().filter(|h| h.method == "POST").count();
+    assert_eq!(posts, 1, "page 2 only");
+    let mut stored: Vec<String> = nianbao_store::crawled_documents(&dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.url)
+        .collect();
+    stored.sort();
+    // Items 1, 3 (the column page) and 5 (page 2); item 7 is on page 3.
+    let mut want: Vec<String> = cms_reports(&site).into_iter().take(3).collect();
+    want.sort();
+    assert_eq!(stored, want);
+}
+
+/// A list request is robots-checked like any URL: with the Fujian search disallowed, no POST is
+/// made and the requests are recorded as disallowed.
+#[test]
+fn robots_txt_can_disallow_a_list_request() {
+    let site = cms_support::Site::with_robots(
+        cms_support::Family::Fujian,
+        Some("User-agent: *\nDisallow: /fjdzapp/\n"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("crawl");
+    run_expecting(cms_crawl(&site, &dir, 0.0), DONE);
+    assert!(site.hits().iter().all(|h| h.method != "POST"));
+    let disallowed: i64 = db(&dir)
+        .query_row(
+            "SELECT count(*) FROM urls WHERE kind = 'disallowed' AND url LIKE 'POST %'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(disallowed > 0);
 }

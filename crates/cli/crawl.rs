@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao_fetch::progress::{Observer, Silent};
-use nianbao_fetch::state::UrlKind;
+use nianbao_fetch::state::{SiteSummary, UrlKind};
 use nianbao_fetch::{crawl, http, limits, scope};
 use url::Url;
 
@@ -231,6 +231,9 @@ fn summary(report: &crawl::Report) -> String {
         c.pending,
         if report.finished { "" } else { " (run unfinished: the same command continues it)" },
     );
+    for site in &report.sites {
+        s += &site_line(site);
+    }
     for redirect in &c.seed_redirects {
         s += &format!(
             "warning: start URL {} redirects to {}, outside the crawl: not followed (--allow-host names its host)\n",
@@ -254,6 +257,48 @@ fn summary(report: &crawl::Report) -> String {
         }
     }
     s
+}
+
+/// One site's line of the summary: its listing mechanism and its reports by year, or what it
+/// lacked.
+fn site_line(site: &SiteSummary) -> String {
+    let mechanism = if site.adapters.is_empty() {
+        format!("listing by links ({})", pages(site.listings))
+    } else {
+        let adapters = site
+            .adapters
+            .iter()
+            .map(|(a, n)| format!("{} ({})", a.as_str(), pages(*n)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("listing by {adapters}")
+    };
+    let found = if site.reports() > 0 {
+        let years = site
+            .reports_by_year
+            .iter()
+            .map(|(year, n)| match year {
+                Some(year) => format!("{year} {n}"),
+                None => format!("no year {n}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("{} reports: {years}", site.reports())
+    } else if site.adapters.is_empty() {
+        "no reports: no report column or no items found".to_string()
+    } else {
+        "no reports: the listing had no report items".to_string()
+    };
+    format!("site {}: {mechanism}; {found}\n", site.host)
+}
+
+/// `1 page`, `N pages`.
+fn pages(n: u64) -> String {
+    if n == 1 {
+        "1 page".to_string()
+    } else {
+        format!("{n} pages")
+    }
 }
 
 /// The live status line on stderr (only when stderr is a terminal and without `--quiet`):

@@ -10,7 +10,13 @@
 //! (retrying transient failures), reads the page on a blocking thread, stores what is kept, and
 //! records the result and the links it yielded in one transaction. Whatever goes wrong with one
 //! URL (an HTTP error, a stored copy gone missing, a failed write) is recorded on that URL and the
-//! crawl goes on; only the crawl state itself failing stops it. When a record queues URLs for a
+//! crawl goes on; only the crawl state itself failing stops it.
+//!
+//! A listing page is also given to [`listing::detect`]: the items of a CMS listing are discovered
+//! as links of the page, and its list requests are queued as frontier rows of their own (keyed by
+//! [`ListRequest::key`], so the POST pages of one URL are distinct), as pagination. A list
+//! request is fetched through its host's gate like any URL; its answer goes to [`listing::parse`]
+//! and is recorded as a listing with the adapter that read it. When a record queues URLs for a
 //! host without a worker, a worker is started for it. The frontier stays on disk, so memory does
 //! not grow with it.
 
@@ -30,11 +36,15 @@ use crate::classify::{attachment_ext, ext_for_content_type, is_html, sniff_docum
 use crate::discover::{is_report_page, listing_targets, report_targets, Hint, Target};
 use crate::http::{FetchError, Fetcher, FetcherOptions, Response, Validators};
 use crate::limits::is_out_of_descriptors;
+use crate::listing::columns::ColumnKind;
+use crate::listing::removed::{is_removed_page, meta_refresh};
+use crate::listing::{self, ListItem, ListRequest};
+use crate::page::{Link, Page};
 use crate::progress::Observer;
 use crate::robots::{agent_token, Robots};
 use crate::scope::{host_key, normalize, Scope};
 use crate::state::{
-    Bound, Job, OffsiteLink, Queued, Record, RunCounts, RunDocument, State, UrlKind,
+    Bound, Job, OffsiteLink, Queued, Record, RunCounts, RunDocument, SiteSummary, State, UrlKind,
 };
 use nianbao_format::decode::decode_http;
 use nianbao_store::raw::{RawStore, Stored};
@@ -81,6 +91,8 @@ pub struct Report {
     pub documents: Vec<RunDocument>,
     /// Counts for the summary.
     pub counts: RunCounts,
+    /// Per site: its listing mechanism and its reports by year.
+    pub sites: Vec<SiteSummary>,
 }
 
 /// Crawls from `seeds` into the crawl folder `dir`, telling `observer` how it goes.
@@ -107,6 +119,7 @@ pub async fn crawl(
                 depth: 0,
                 listing_page: 0,
                 redirects: 0,
+                request: None,
             };
             Some(Queued {
                 host,
@@ -177,6 +190,7 @@ pub async fn crawl(
                 finished: db.state.finish_run(run)?,
                 documents: db.state.run_documents(run)?,
                 counts: db.state.run_counts(run)?,
+                sites: db.state.site_summaries(run)?,
             })
         })
         .await
@@ -347,7 +361,11 @@ async fn host_worker(ctx: Arc<Ctx>, key: String) {
 /// Fetches one URL and records what came of it. Only a failure of the crawl state is an error:
 /// anything else that goes wrong is recorded on the URL.
 async fn process(ctx: &Arc<Ctx>, host: &Host, mut job: Job) -> anyhow::Result<()> {
-    let (mut record, links, permit) = match Url::parse(&job.url) {
+    let url = match &job.request {
+        Some(request) => Ok(request.url.clone()),
+        None => Url::parse(&job.url),
+    };
+    let (mut record, links, permit) = match url {
         Ok(url) => visit(ctx, host, &mut job, &url).await?,
         Err(e) => (
             error_record("url", format!("not a URL: {e}")),
@@ -454,7 +472,7 @@ async fn visit<'c>(
         .as_ref()
         .map(|h| h.validators.clone())
         .unwrap_or_default();
-    let fetched = fetch_politely(ctx, host, url, &validators).await;
+    let fetched = fetch_politely(ctx, host, url, &validators, job.request.as_ref()).await;
     let work = ctx.work_permits.acquire().await?;
     let (mut record, links) = match fetched.result {
         Ok(response) => match read_response(ctx, job, url, response).await {
@@ -494,14 +512,16 @@ struct Fetched<'c> {
 /// How long a request waits for file descriptors to be freed before it fails.
 const EXHAUSTED_PATIENCE: u32 = 60;
 
-/// Fetches `url` through the host's gate, retrying transient failures with bounded exponential
-/// backoff (or the server's `Retry-After`). A request that finds the process out of file
-/// descriptors is tried again a second later, without counting as an attempt.
+/// Fetches `url` (a GET, or `list`'s request when there is one) through the host's gate, retrying
+/// transient failures with bounded exponential backoff (or the server's `Retry-After`). A request
+/// that finds the process out of file descriptors is tried again a second later, without counting
+/// as an attempt.
 async fn fetch_politely<'c>(
     ctx: &'c Ctx,
     host: &Host,
     url: &Url,
     validators: &Validators,
+    list: Option<&ListRequest>,
 ) -> Fetched<'c> {
     let mut attempt = 0;
     let mut exhausted = 0;
@@ -510,8 +530,16 @@ async fn fetch_politely<'c>(
         let mut pacer = host.gate.lock().await;
         tokio::time::sleep_until(pacer.next).await;
         let permit = ctx.jobs.acquire().await.ok();
-        debug!(url = %url, attempt, "GET");
-        let result = ctx.fetcher.get(url, validators).await;
+        let result = match list {
+            Some(list) => {
+                debug!(url = %url, attempt, adapter = list.adapter.as_str(), page = list.page, "{}", list.method.as_str());
+                ctx.fetcher.list(list).await
+            }
+            None => {
+                debug!(url = %url, attempt, "GET");
+                ctx.fetcher.get(url, validators).await
+            }
+        };
         // The delay runs from the end of this answer (body included) to the next request.
         pacer.next = Instant::now() + pacer.delay;
         if let Err(FetchError::Exhausted(message)) = &result {
@@ -587,7 +615,7 @@ async fn fetch_robots(ctx: &Ctx, host: &Host, url: &Url) -> anyhow::Result<Robot
         let gate = ctx.host(&host_key(&robots_url).unwrap_or_else(|| host.key.clone()));
         // The permit is held (with the body) until the rules are parsed.
         let Fetched { result, permit, .. } =
-            fetch_politely(ctx, &gate, &robots_url, &Validators::default()).await;
+            fetch_politely(ctx, &gate, &robots_url, &Validators::default(), None).await;
         let _permit = permit;
         return Ok(match result {
             Ok(r) => match r.location.filter(|_| (300..400).contains(&r.status)) {
@@ -679,37 +707,18 @@ async fn read_response(
             }
             Ok((record, links))
         }
-        300..=399 => {
-            let mut record = Record {
-                kind: UrlKind::Redirect,
-                ..base
-            };
-            record.final_url = response.location.as_ref().map(Url::to_string);
-            let links = match response.location {
-                Some(_) if job.redirects >= MAX_REDIRECTS => {
-                    record.error = Some((
-                        "redirects".into(),
-                        format!("more than {MAX_REDIRECTS} redirects in a row"),
-                    ));
-                    record.bound = Some(Bound::Redirects);
-                    Vec::new()
-                }
-                Some(location) => vec![Target {
-                    url: location,
-                    title: job.referrer_title.clone().unwrap_or_default(),
-                    hint: job.hint,
-                    prio: 0,
-                    depth: job.depth,
-                    listing_page: job.listing_page,
-                    redirects: job.redirects + 1,
-                }],
-                None => {
-                    record.error = Some(("http".into(), format!("{status} without Location")));
-                    Vec::new()
-                }
-            };
-            Ok((record, links))
-        }
+        300..=399 => match response.location {
+            Some(location) => Ok(redirect(job, location, base)),
+            None => {
+                let record = Record {
+                    kind: UrlKind::Redirect,
+                    final_url: None,
+                    error: Some(("http".into(), format!("{status} without Location"))),
+                    ..base
+                };
+                Ok((record, Vec::new()))
+            }
+        },
         _ => {
             let reason = reqwest::StatusCode::from_u16(status)
                 .ok()
@@ -726,6 +735,35 @@ async fn read_response(
             ))
         }
     }
+}
+
+/// The record of a redirect (an HTTP one, or a refresh stub) to `location`, and its target
+/// (none past [`MAX_REDIRECTS`] in a row).
+fn redirect(job: &Job, location: Url, base: Record) -> (Record, Vec<Target>) {
+    let mut record = Record {
+        kind: UrlKind::Redirect,
+        final_url: Some(location.to_string()),
+        ..base
+    };
+    if job.redirects >= MAX_REDIRECTS {
+        record.error = Some((
+            "redirects".into(),
+            format!("more than {MAX_REDIRECTS} redirects in a row"),
+        ));
+        record.bound = Some(Bound::Redirects);
+        return (record, Vec::new());
+    }
+    let target = Target {
+        url: location,
+        title: job.referrer_title.clone().unwrap_or_default(),
+        hint: job.hint,
+        prio: 0,
+        depth: job.depth,
+        listing_page: job.listing_page,
+        redirects: job.redirects + 1,
+        request: None,
+    };
+    (record, vec![target])
 }
 
 /// Stores `bytes` (on a blocking thread), waiting up to [`EXHAUSTED_PATIENCE`] seconds while the
@@ -753,6 +791,11 @@ fn read_body(
     base: Record,
 ) -> anyhow::Result<(Record, Vec<Target>)> {
     let content_type = base.content_type.as_deref();
+    if let Some(request) = &job.request {
+        // JSON and XML answers are UTF-8 in practice; the page's decoding rules serve.
+        let text = decode_http(&body, content_type).text;
+        return Ok(list_answer(ctx, job, request, &text, base));
+    }
     let sniffed = sniff_document(&body);
     if sniffed.is_some() || !is_html(content_type) {
         let ext = attachment_ext(url.as_str())
@@ -781,8 +824,25 @@ fn read_body(
         ));
     }
     let decoded = decode_http(&body, content_type);
-    let page = crate::page::parse(&decoded.text, url);
+    let mut page = crate::page::parse(&decoded.text, url);
     let title = page.title.clone();
+    if is_removed_page(base.status.unwrap_or(200), &title, &decoded.text) {
+        debug!(url = %url, "a removed page (soft 404 or refresh stub)");
+        let record = Record {
+            kind: UrlKind::Removed,
+            title: Some(title),
+            ..base
+        };
+        return Ok((record, Vec::new()));
+    }
+    // A stub without links whose refresh sends the visitor to another page (not the root nor an
+    // error page: that is a removed page) is a redirect.
+    if let Some(location) =
+        meta_refresh(&decoded.text, url).filter(|location| page.links.is_empty() && location != url)
+    {
+        debug!(url = %url, to = %location, "a refresh stub");
+        return Ok(redirect(job, location, base));
+    }
     if is_report_page(&page) {
         let stored = put_patiently(&ctx.store, &body, "html")?;
         let record = Record {
@@ -795,21 +855,141 @@ fn read_body(
         };
         return Ok((record, report_targets(&page, job.depth)));
     }
-    let targets = listing_targets(
+    let detected = listing::detect(url, &decoded.text);
+    let mut requests = Vec::new();
+    if let Some((adapter, list)) = &detected {
+        info!(url = %url, adapter = adapter.as_str(), items = list.items.len(), requests = list.next.len(), "CMS listing");
+        add_items(&mut page, &list.items);
+        requests = request_targets(&list.next, &title, job, 1);
+    }
+    let mut targets = listing_targets(
         &page,
         url,
         job.depth,
         job.listing_page,
         ctx.config.max_depth,
     );
+    prefer_report_columns(
+        &mut targets,
+        url,
+        &decoded.text,
+        job.depth,
+        ctx.config.max_depth,
+    );
+    // The requests first: a TRS page met both as a request and as a generated page is queued
+    // once, as the request (so the adapter reads it).
+    requests.append(&mut targets);
     Ok((
         Record {
             kind: UrlKind::Listing,
             title: Some(title),
+            adapter: detected.map(|(adapter, _)| adapter),
             ..base
         },
-        targets,
+        requests,
     ))
+}
+
+/// Reads the answer to a list request: its items go through discovery as links of the column
+/// page (whose title the request carries), its further requests are queued. An HTML answer (a
+/// TRS page, a Hanweb column page, a fragment) is also a page whose own links are discovered as
+/// any listing's, so an item the adapter does not know is still found. A listing: nothing is
+/// stored.
+fn list_answer(
+    ctx: &Ctx,
+    job: &Job,
+    request: &ListRequest,
+    text: &str,
+    base: Record,
+) -> (Record, Vec<Target>) {
+    let list = listing::parse(request, text);
+    info!(url = %request.url, adapter = request.adapter.as_str(), page = request.page, items = list.items.len(), requests = list.next.len(), "list answer");
+    let title = job.referrer_title.clone().unwrap_or_default();
+    let (mut page, page_url) = if is_html(base.content_type.as_deref()) {
+        (crate::page::parse(text, &request.url), &request.url)
+    } else {
+        (Page::default(), &request.column)
+    };
+    if page.title.is_empty() {
+        page.title = title.clone();
+    }
+    add_items(&mut page, &list.items);
+    let mut targets = request_targets(&list.next, &title, job, request.page);
+    targets.extend(listing_targets(
+        &page,
+        page_url,
+        job.depth,
+        job.listing_page,
+        ctx.config.max_depth,
+    ));
+    let record = Record {
+        kind: UrlKind::Listing,
+        adapter: Some(request.adapter),
+        ..base
+    };
+    (record, targets)
+}
+
+/// Adds a listing's items to a page's links (as `Link { url, text: title }`), each once.
+fn add_items(page: &mut Page, items: &[ListItem]) {
+    for item in items {
+        if !page.links.iter().any(|l| l.url == item.url) {
+            page.links.push(Link {
+                url: item.url.clone(),
+                text: item.title.clone(),
+            });
+        }
+    }
+}
+
+/// The targets of a listing's further requests, met on `job` (which is page `current` of its
+/// listing): pagination, at the column's depth, each as many listing pages further as its page
+/// number is past `current`.
+fn request_targets(next: &[ListRequest], title: &str, job: &Job, current: u32) -> Vec<Target> {
+    next.iter()
+        .map(|request| Target {
+            url: request.url.clone(),
+            title: title.to_string(),
+            hint: Hint::Page,
+            prio: 1,
+            depth: job.depth,
+            listing_page: job.listing_page + request.page.saturating_sub(current).max(1),
+            redirects: 0,
+            request: Some(request.clone()),
+        })
+        .collect()
+}
+
+/// Puts the report columns of a page (政府信息公开年报, 部门 and 乡镇 年报) before its other
+/// navigation, adding those discovery left out while the depth allows.
+fn prefer_report_columns(
+    targets: &mut Vec<Target>,
+    url: &Url,
+    html: &str,
+    depth: u32,
+    max_depth: u32,
+) {
+    for column in listing::columns::report_columns(url, html) {
+        let prio = if column.kind == ColumnKind::Disclosure {
+            2
+        } else {
+            1
+        };
+        match targets.iter_mut().find(|t| t.url == column.url) {
+            Some(target) => target.prio = target.prio.min(prio),
+            None if depth < max_depth => targets.push(Target {
+                url: column.url,
+                title: column.text,
+                hint: Hint::Page,
+                prio,
+                depth: depth + 1,
+                listing_page: 0,
+                redirects: 0,
+                request: None,
+            }),
+            None => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -882,6 +1062,73 @@ mod tests {
                 max_body_bytes: 1 << 20,
             },
         }
+    }
+
+    #[test]
+    fn report_columns_come_before_other_navigation() {
+        let url = Url::parse("http://a.gov.cn/").unwrap();
+        let html = r#"<title>某县人民政府</title><a href="/zwgk/">政务公开</a>
+            <a href="/xxgk/xznb/">乡镇（街道）年报</a><a href="/zwgk/bmnb/">部门年报</a>
+            <a href="/zwgk/zfxxgknb/">政府信息公开年报</a><a href="/xwzx/">新闻中心</a>"#;
+        let page = crate::page::parse(html, &url);
+        let mut targets = listing_targets(&page, &url, 0, 0, 3);
+        prefer_report_columns(&mut targets, &url, html, 0, 3);
+        let prio = |path: &str| {
+            targets
+                .iter()
+                .find(|t| t.url.path() == path)
+                .map(|t| t.prio)
+        };
+        assert_eq!(prio("/zwgk/zfxxgknb/"), Some(1));
+        assert_eq!(prio("/zwgk/bmnb/"), Some(1));
+        assert_eq!(prio("/xxgk/xznb/"), Some(1));
+        assert_eq!(prio("/zwgk/"), Some(2));
+        assert_eq!(prio("/xwzx/"), None);
+        // At the depth limit, navigation is not followed, report columns included.
+        let mut deep = Vec::new();
+        prefer_report_columns(&mut deep, &url, html, 3, 3);
+        assert!(deep.is_empty());
+    }
+
+    #[test]
+    fn list_requests_are_pagination_pages_further_from_the_column() {
+        use crate::listing::{AdapterName, Method};
+        let column = Url::parse("http://a.gov.cn/col/").unwrap();
+        let request = |page: u32| ListRequest {
+            adapter: AdapterName::Anhui,
+            method: Method::Get,
+            url: Url::parse(&format!("http://a.gov.cn/site/label/8888?pageIndex={page}")).unwrap(),
+            form: Vec::new(),
+            page,
+            column: column.clone(),
+        };
+        let job = Job {
+            id: 1,
+            url: column.to_string(),
+            host: "a.gov.cn".into(),
+            depth: 2,
+            listing_page: 1,
+            redirects: 0,
+            hint: Hint::Page,
+            referrer_title: None,
+            held: None,
+            request: None,
+        };
+        let from_column = request_targets(&[request(2), request(3)], "年报", &job, 1);
+        let hops: Vec<(u32, u32, i64)> = from_column
+            .iter()
+            .map(|t| (t.depth, t.listing_page, t.prio))
+            .collect();
+        assert_eq!(hops, [(2, 2, 1), (2, 3, 1)]);
+        assert_eq!(from_column[0].request, Some(request(2)));
+        // An answer to page 3 asking for page 4: one page further.
+        let answer = Job {
+            listing_page: 3,
+            request: Some(request(3)),
+            ..job
+        };
+        let next = request_targets(&[request(4)], "年报", &answer, 3);
+        assert_eq!(next[0].listing_page, 4);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

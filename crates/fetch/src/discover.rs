@@ -20,6 +20,7 @@ use regex::Regex;
 use url::Url;
 
 use crate::classify::{attachment_ext, is_disclosure_link, is_report_column, is_report_title};
+use crate::listing::ListRequest;
 use crate::page::{Link, Page};
 
 /// What a link is expected to lead to.
@@ -67,6 +68,9 @@ pub struct Target {
     pub listing_page: u32,
     /// Redirects followed to reach it.
     pub redirects: u32,
+    /// The list request of a CMS listing this target stands for (its answer is read by
+    /// [`crate::listing::parse`]); `None` for a link.
+    pub request: Option<ListRequest>,
 }
 
 /// Pages at most generated from one announced page count.
@@ -140,6 +144,7 @@ pub fn listing_targets(
                     depth,
                     listing_page: listing_page + hops,
                     redirects: 0,
+                    request: None,
                 });
             }
         }
@@ -161,6 +166,7 @@ fn target(link: &Link, page: &Page, hint: Hint, prio: i64, depth: u32) -> Target
         depth,
         listing_page: 0,
         redirects: 0,
+        request: None,
     }
 }
 

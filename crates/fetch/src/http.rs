@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
+use crate::listing::{ListRequest, Method};
+
 /// The HTTP client of a crawl.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -176,6 +178,33 @@ impl Fetcher {
         if let Some(date) = &validators.last_modified {
             request = request.header(header::IF_MODIFIED_SINCE, date);
         }
+        self.send(request, url).await
+    }
+
+    /// Sends one list request of a CMS listing: a GET, or a POST with its form body
+    /// (`application/x-www-form-urlencoded`), with the column page as `Referer`.
+    pub async fn list(&self, list: &ListRequest) -> Result<Response, FetchError> {
+        let request = match list.method {
+            Method::Get => self.client.get(list.url.clone()),
+            Method::Post => self
+                .client
+                .post(list.url.clone())
+                .header(
+                    header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded; charset=UTF-8",
+                )
+                .body(list.body()),
+        };
+        let request = request.header(header::REFERER, list.column.as_str());
+        self.send(request, &list.url).await
+    }
+
+    /// Sends a built request for `url` and reads its answer.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        url: &Url,
+    ) -> Result<Response, FetchError> {
         let mut response = request
             .send()
             .await
@@ -368,6 +397,64 @@ mod tests {
         let url = Url::parse(&format!("{base}/stream")).unwrap();
         let ok = fetcher.get(&url, &Validators::default()).await.unwrap();
         assert_eq!(ok.body.len(), 2_000);
+    }
+
+    #[tokio::test]
+    async fn list_requests_post_a_form_with_the_column_as_referer() {
+        use crate::listing::AdapterName;
+        use axum::http::HeaderMap;
+        let app = axum::Router::new().fallback(
+            |method: axum::http::Method, headers: HeaderMap, body: String| async move {
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-")
+                        .to_string()
+                };
+                format!(
+                    "{method}|{}|{}|{body}",
+                    header("content-type"),
+                    header("referer")
+                )
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let fetcher = Fetcher::new(&FetcherOptions {
+            user_agent: "test".into(),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(5),
+            max_body_bytes: 1000,
+        })
+        .unwrap();
+        let column = Url::parse(&format!("{base}/col/index.html")).unwrap();
+        let post = ListRequest {
+            adapter: AdapterName::Fujian,
+            method: Method::Post,
+            url: Url::parse(&format!("{base}/fjdzapp/search")).unwrap(),
+            form: vec![("page".into(), "2".into()), ("q".into(), "年报".into())],
+            page: 2,
+            column: column.clone(),
+        };
+        let answer = fetcher.list(&post).await.unwrap();
+        assert_eq!(
+            String::from_utf8(answer.body).unwrap(),
+            format!(
+                "POST|application/x-www-form-urlencoded; charset=UTF-8|{column}|page=2&q=%E5%B9%B4%E6%8A%A5"
+            )
+        );
+        let get = ListRequest {
+            method: Method::Get,
+            form: Vec::new(),
+            ..post
+        };
+        let answer = fetcher.list(&get).await.unwrap();
+        assert_eq!(
+            String::from_utf8(answer.body).unwrap(),
+            format!("GET|-|{column}|")
+        );
     }
 
     #[test]

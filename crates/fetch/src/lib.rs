@@ -29,6 +29,8 @@
 //! * [`crawl`]: the loop: a worker per host name, one request at a time per host with a delay
 //!   from the end of one answer to the next request, backoff and `Retry-After`, at most `jobs`
 //!   requests in flight over all hosts; trap bounds (listing pages, URLs per host, redirects);
+//!   CMS list requests (GET or form POST) queued and fetched like links, their answers read by
+//!   [`listing::parse`]; removed pages (soft 404s, refresh stubs) recorded as such;
 //! * [`limits`]: the file-descriptor limit and the default number of requests in flight;
 //! * [`progress`]: what a crawl reports while it runs, to an observer the caller gives (the CLI
 //!   draws its status line with it; the library prints nothing).

@@ -18,6 +18,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use crate::discover::{Hint, Target};
 use crate::http::Validators;
+use crate::listing::{AdapterName, ListRequest, Method};
 use nianbao_store::raw::Stored;
 use nianbao_store::DocumentKind;
 pub use nianbao_store::STATE_FILE;
@@ -40,10 +41,13 @@ pub enum UrlKind {
     Disallowed,
     /// The fetch failed (see the error columns).
     Error,
+    /// Gone although the server answered: a soft 404 (“页面不存在” with a 200) or a refresh stub
+    /// to the site root or an error page (neither stored nor followed).
+    Removed,
 }
 
 impl UrlKind {
-    const ALL: [UrlKind; 7] = [
+    const ALL: [UrlKind; 8] = [
         UrlKind::Report,
         UrlKind::Attachment,
         UrlKind::Listing,
@@ -51,6 +55,7 @@ impl UrlKind {
         UrlKind::Redirect,
         UrlKind::Disallowed,
         UrlKind::Error,
+        UrlKind::Removed,
     ];
 
     /// The name stored in the crawl state.
@@ -63,6 +68,7 @@ impl UrlKind {
             UrlKind::Redirect => "redirect",
             UrlKind::Disallowed => "disallowed",
             UrlKind::Error => "error",
+            UrlKind::Removed => "removed",
         }
     }
 
@@ -112,7 +118,9 @@ CREATE TABLE IF NOT EXISTS urls(
     attempts INTEGER,
     checked_at TEXT,
     listing_page INTEGER NOT NULL DEFAULT 0,
-    redirects INTEGER NOT NULL DEFAULT 0
+    redirects INTEGER NOT NULL DEFAULT 0,
+    request TEXT,
+    adapter TEXT
 );
 CREATE INDEX IF NOT EXISTS frontier ON urls(host, prio, id) WHERE pending = 1;
 CREATE TABLE IF NOT EXISTS documents(
@@ -147,9 +155,11 @@ CREATE TABLE IF NOT EXISTS bounds(
 ";
 
 /// Columns added to `urls` after its first version, added to older crawl folders on open.
-const ADDED_URL_COLUMNS: [(&str, &str); 2] = [
+const ADDED_URL_COLUMNS: [(&str, &str); 4] = [
     ("listing_page", "INTEGER NOT NULL DEFAULT 0"),
     ("redirects", "INTEGER NOT NULL DEFAULT 0"),
+    ("request", "TEXT"),
+    ("adapter", "TEXT"),
 ];
 
 /// A limit that keeps a crawl out of a trap; a host that reaches one is named in the summary.
@@ -208,6 +218,8 @@ pub struct Job {
     pub referrer_title: Option<String>,
     /// The copy held from an earlier run, if any.
     pub held: Option<Held>,
+    /// The list request this row stands for (then `url` is its [`ListRequest::key`]).
+    pub request: Option<ListRequest>,
 }
 
 /// A stored copy of a URL, revalidated with a conditional request.
@@ -252,6 +264,8 @@ pub struct Record {
     pub bound: Option<Bound>,
     /// Report and attachment links (or a redirect) to hosts outside the crawl's scope.
     pub offsite: Vec<OffsiteLink>,
+    /// The CMS adapter that read this listing page or list answer.
+    pub adapter: Option<AdapterName>,
 }
 
 /// A link the crawl found but may not follow: its host is outside the scope.
@@ -309,6 +323,36 @@ pub struct RunDocument {
     pub path: String,
     /// Link text or title.
     pub title: Option<String>,
+}
+
+/// What a run found on one site (host key), for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteSummary {
+    /// The host key.
+    pub host: String,
+    /// Listing pages and list answers read.
+    pub listings: u64,
+    /// The CMS adapters that served its listings, with the listing pages and answers each read
+    /// (empty: its listings were plain links).
+    pub adapters: Vec<(AdapterName, u64)>,
+    /// Reports found (report pages, and attachments linked from a listing), by the year their
+    /// title names (`None`: no year), in year order.
+    pub reports_by_year: Vec<(Option<u32>, u64)>,
+}
+
+impl SiteSummary {
+    /// Reports found in all.
+    pub fn reports(&self) -> u64 {
+        self.reports_by_year.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// The year a report title names (`2023年…`, `2023年度…`).
+fn title_year(title: &str) -> Option<u32> {
+    static YEAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid regex")
+    });
+    YEAR.captures(title)?[1].parse().ok()
 }
 
 /// Counts for the summary of a run.
@@ -434,7 +478,7 @@ impl State {
     pub fn next_job(&self, host: &str) -> rusqlite::Result<Option<Job>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT u.id, u.url, u.depth, u.hint, u.referrer_title, u.kind, u.etag, u.last_modified, d.path, u.content_type,
-                    u.listing_page, u.redirects, u.host
+                    u.listing_page, u.redirects, u.host, u.request
              FROM urls u LEFT JOIN documents d ON d.url_id = u.id AND d.sha256 = u.sha256
              WHERE u.pending = 1 AND u.host = ?1 ORDER BY u.prio, u.id LIMIT 1",
         )?;
@@ -465,6 +509,9 @@ impl State {
                 hint: Hint::from_name(&r.get::<_, String>(3)?),
                 referrer_title: r.get(4)?,
                 held,
+                request: r
+                    .get::<_, Option<String>>(13)?
+                    .and_then(|text| ListRequest::decode(&text)),
             })
         })
         .optional()
@@ -540,7 +587,7 @@ impl State {
         tx.execute(
             "UPDATE urls SET pending = 0, run_done = ?2, kind = ?3, status = ?4, error_kind = ?5, error = ?6,
                  final_url = ?7, content_type = coalesce(?8, content_type), title = coalesce(?9, title),
-                 attempts = ?10, checked_at = ?11
+                 attempts = ?10, checked_at = ?11, adapter = coalesce(?12, adapter)
              WHERE id = ?1",
             params![
                 job.id,
@@ -553,7 +600,8 @@ impl State {
                 rec.content_type,
                 rec.title,
                 rec.attempts,
-                fetched_at
+                fetched_at,
+                rec.adapter.map(AdapterName::as_str)
             ],
         )?;
         if let Some(bound) = rec.bound {
@@ -588,6 +636,69 @@ impl State {
             *self.queued_per_host.entry(key).or_default() += 1;
         }
         Ok(out)
+    }
+
+    /// Per site (host key, in order), what run `run` found: its listing mechanism and its
+    /// reports by year.
+    pub fn site_summaries(&self, run: i64) -> rusqlite::Result<Vec<SiteSummary>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT u.host, u.kind, u.adapter, coalesce(u.referrer_title, u.title), u.title, r.kind
+             FROM urls u LEFT JOIN urls r ON r.id = u.referrer
+             WHERE u.run_done = ?1 ORDER BY u.host, u.id",
+        )?;
+        let rows = stmt.query_map([run], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut sites: Vec<SiteSummary> = Vec::new();
+        for row in rows {
+            let (host, kind, adapter, link_title, title, referrer_kind) = row?;
+            if sites.last().is_none_or(|s| s.host != host) {
+                sites.push(SiteSummary {
+                    host,
+                    ..SiteSummary::default()
+                });
+            }
+            let Some(site) = sites.last_mut() else {
+                continue;
+            };
+            let kind = kind.as_deref().and_then(UrlKind::from_name);
+            let report = match kind {
+                Some(UrlKind::Listing) => {
+                    site.listings += 1;
+                    if let Some(adapter) = adapter.as_deref().and_then(AdapterName::from_name) {
+                        match site.adapters.iter_mut().find(|(a, _)| *a == adapter) {
+                            Some((_, n)) => *n += 1,
+                            None => site.adapters.push((adapter, 1)),
+                        }
+                    }
+                    false
+                }
+                Some(UrlKind::Report) => true,
+                Some(UrlKind::Attachment) => referrer_kind.as_deref() != Some("report"),
+                _ => false,
+            };
+            if report {
+                let year = [title, link_title]
+                    .iter()
+                    .flatten()
+                    .find_map(|t| title_year(t));
+                match site.reports_by_year.iter_mut().find(|(y, _)| *y == year) {
+                    Some((_, n)) => *n += 1,
+                    None => site.reports_by_year.push((year, 1)),
+                }
+            }
+        }
+        for site in &mut sites {
+            site.reports_by_year.sort();
+        }
+        Ok(sites)
     }
 
     /// The documents added in run `run`, oldest first.
@@ -706,10 +817,19 @@ fn count_at(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
     Ok(u64::try_from(row.get::<_, i64>(i)?).unwrap_or(0))
 }
 
+/// The frontier key of a target: its URL, or its list request's [`ListRequest::key`] (a POST's
+/// URL is the same for every page of its listing).
+fn frontier_key(target: &Target) -> String {
+    match &target.request {
+        Some(request) => request.key(),
+        None => target.url.to_string(),
+    }
+}
+
 /// Whether `q` is already queued (or done) in run `run`.
 fn seen_again(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Result<bool> {
     tx.prepare_cached("SELECT EXISTS(SELECT 1 FROM urls WHERE url = ?1 AND run_seen >= ?2)")?
-        .query_row(params![q.target.url.as_str(), run], |r| r.get(0))
+        .query_row(params![frontier_key(&q.target), run], |r| r.get(0))
 }
 
 fn note_bound(
@@ -726,10 +846,21 @@ fn note_bound(
 /// Queues one URL in run `run` unless it (or its folder/index twin, see
 /// [`crate::scope::index_twins`]) was already queued in this run; returns whether it was.
 fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Result<bool> {
-    for twin in crate::scope::index_twins(&q.target.url) {
+    let posted = q
+        .target
+        .request
+        .as_ref()
+        .is_some_and(|r| r.method == Method::Post);
+    let twins = if posted {
+        Vec::new()
+    } else {
+        crate::scope::index_twins(&q.target.url)
+    };
+    for twin in twins {
         let twin = Queued {
             target: Target {
                 url: twin,
+                request: None,
                 ..q.target.clone()
             },
             ..q.clone()
@@ -739,15 +870,15 @@ fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Resu
         }
     }
     let changed = tx.prepare_cached(
-        "INSERT INTO urls(url, host, pending, prio, depth, hint, referrer, referrer_title, run_seen, listing_page, redirects)
-         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        "INSERT INTO urls(url, host, pending, prio, depth, hint, referrer, referrer_title, run_seen, listing_page, redirects, request)
+         VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT(url) DO UPDATE SET pending = 1, run_seen = excluded.run_seen,
              prio = excluded.prio, depth = excluded.depth, listing_page = excluded.listing_page,
-             redirects = excluded.redirects
+             redirects = excluded.redirects, request = excluded.request
          WHERE urls.run_seen < excluded.run_seen",
     )?
     .execute(params![
-            q.target.url.as_str(),
+            frontier_key(&q.target),
             q.host,
             q.target.prio,
             q.target.depth,
@@ -756,7 +887,8 @@ fn queue(tx: &rusqlite::Transaction<'_>, run: i64, q: &Queued) -> rusqlite::Resu
             (!q.target.title.is_empty()).then_some(&q.target.title),
             run,
             q.target.listing_page,
-            q.target.redirects
+            q.target.redirects,
+            q.target.request.as_ref().map(ListRequest::encode)
         ],
     )?;
     Ok(changed == 1)
@@ -778,6 +910,7 @@ mod tests {
                 depth: 0,
                 listing_page: 0,
                 redirects: 0,
+                request: None,
             },
             referrer: None,
         }
@@ -856,6 +989,82 @@ mod tests {
             .record(run, &job, &Record::default(), &links, 100)
             .unwrap();
         assert_eq!(recorded.queued, 1, "only /xxgk/ is new");
+    }
+
+    #[test]
+    fn list_requests_are_stored_by_key_and_sites_summarised() {
+        use crate::listing::{AdapterName, ListRequest, Method};
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = State::open(dir.path()).unwrap();
+        let (run, _) = state
+            .begin_run(&[queued("http://a.gov.cn/col/", 0)])
+            .unwrap();
+        let column = state.next_job("a.gov.cn").unwrap().unwrap();
+        let post = |page: u32| {
+            let request = ListRequest {
+                adapter: AdapterName::Fujian,
+                method: Method::Post,
+                url: url::Url::parse("http://a.gov.cn/fjdzapp/search").unwrap(),
+                form: vec![("page".into(), page.to_string())],
+                page,
+                column: url::Url::parse("http://a.gov.cn/col/").unwrap(),
+            };
+            let mut q = queued(request.url.as_str(), 1);
+            q.target.request = Some(request);
+            q
+        };
+        let links = [
+            post(2),
+            post(3),
+            post(2),
+            queued("http://a.gov.cn/2023nb.html", 0),
+        ];
+        let listing = Record {
+            kind: UrlKind::Listing,
+            adapter: Some(AdapterName::Fujian),
+            ..Record::default()
+        };
+        let recorded = state.record(run, &column, &listing, &links, 100).unwrap();
+        assert_eq!(
+            recorded.queued, 3,
+            "two POST pages of one URL, and a report"
+        );
+        let report = state.next_job("a.gov.cn").unwrap().unwrap();
+        assert!(report.request.is_none());
+        let done = |kind, title: &str| Record {
+            kind,
+            title: Some(title.to_string()),
+            ..Record::default()
+        };
+        state
+            .record(
+                run,
+                &report,
+                &done(UrlKind::Report, "某县2023年政府信息公开工作年度报告"),
+                &[],
+                100,
+            )
+            .unwrap();
+        for page in [2, 3] {
+            let job = state.next_job("a.gov.cn").unwrap().unwrap();
+            assert_eq!(job.request, post(page).target.request);
+            assert_eq!(job.url, post(page).target.request.unwrap().key());
+            state.record(run, &job, &listing, &[], 100).unwrap();
+        }
+        assert!(state.next_job("a.gov.cn").unwrap().is_none());
+        let sites = state.site_summaries(run).unwrap();
+        assert_eq!(
+            sites,
+            [SiteSummary {
+                host: "a.gov.cn".into(),
+                listings: 3,
+                adapters: vec![(AdapterName::Fujian, 3)],
+                reports_by_year: vec![(Some(2023), 1)],
+            }]
+        );
+        assert_eq!(sites[0].reports(), 1);
+        assert_eq!(title_year("2022年度报告"), Some(2022));
+        assert_eq!(title_year("年度报告"), None);
     }
 
     #[test]

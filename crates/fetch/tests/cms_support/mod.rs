@@ -6,7 +6,11 @@
 //! the unit of a jpaas build, the SID of gkmlpt, …), so a request the adapter gets wrong fails
 //! the test instead of quietly returning nothing. Every request is logged.
 //!
-//! The crawl-loop integration can serve these sites to `nianbao crawl` as they are.
+//! For `nianbao crawl SITE_ROOT`, every site also has a root page `/` (a news link the crawl must
+//! leave alone, the report column under 政府信息公开年报, two report links that are gone: a soft
+//! 404 and a refresh stub to the root, and an old address whose refresh stub leads to the first
+//! report), and its items: odd items are report pages (the GBK sample report of `samples/`,
+//! retitled), even ones notices.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -81,6 +85,61 @@ fn item_date(i: u32) -> String {
     format!("2024-01-{i:02}")
 }
 
+/// The path of the root's link to a removed report (a 200 saying 页面不存在).
+pub const SOFT_404: &str = "/zwgk/2018nb.html";
+/// The path of the root's link to a report moved away (a refresh stub to the root).
+pub const REFRESH_STUB: &str = "/zwgk/2017nb.html";
+
+/// The path of the root's link to a report's old address (a refresh stub to item 1).
+pub const MOVED: &str = "/zwgk/2023nb.html";
+
+/// The GBK sample report whose title each report item takes.
+const SAMPLE: &[u8] = include_bytes!("../../../../samples/county-2023-v2021.html");
+const SAMPLE_TITLE: &str = "示例县人民政府2023年政府信息公开工作年度报告";
+
+/// The page of item `i`: the sample report (GBK) retitled for an odd item, a notice otherwise.
+fn item_page(i: u32) -> (StatusCode, &'static str, Vec<u8>) {
+    if i % 2 == 1 {
+        let (text, _, _) = encoding_rs::GBK.decode(SAMPLE);
+        let text = text.replace(SAMPLE_TITLE, &item_title(i));
+        let bytes = encoding_rs::GBK.encode(&text).0.into_owned();
+        return (StatusCode::OK, "text/html; charset=gb2312", bytes);
+    }
+    let body = format!(
+        r#"<html><head><title>{t}</title></head><body><h1>{t}</h1><p>各有关单位：现将有关事项通知如下。</p><a href="/">首页</a></body></html>"#,
+        t = item_title(i)
+    );
+    (StatusCode::OK, HTML, body.into_bytes())
+}
+
+/// The pages every site has besides its listing: the root, the items, the removed reports.
+fn common(family: Family, r: &Req<'_>) -> Option<(StatusCode, &'static str, Vec<u8>)> {
+    if *r.method != Method::GET {
+        return None;
+    }
+    if let Some(i) = (1..=ITEMS).find(|&i| family.item_path(i) == r.path) {
+        return Some(item_page(i));
+    }
+    let column = family.column().replace('&', "&amp;");
+    let body = match r.path {
+        "/" => format!(
+            r#"<html><head><title>某县人民政府</title></head><body>
+<div class="nav"><a href="/xwzx/index.html">新闻中心</a> <a href="{column}">政府信息公开年报</a></div>
+<ul><li><a href="{SOFT_404}">某县2018年政府信息公开工作年度报告</a></li>
+<li><a href="{REFRESH_STUB}">某县2017年政府信息公开工作年度报告</a></li>
+<li><a href="{MOVED}">某县2023年政府信息公开工作年度报告</a></li></ul></body></html>"#
+        ),
+        SOFT_404 => "<html><head><title>提示信息</title></head><body><p>对不起，您访问的页面不存在或已被删除！</p><a href=\"/\">返回首页</a></body></html>".to_string(),
+        REFRESH_STUB => "<html><head><meta http-equiv=\"refresh\" content=\"0;url=/\"></head><body></body></html>".to_string(),
+        MOVED => format!(
+            r#"<html><head><meta http-equiv="refresh" content="0; url={}"></head><body></body></html>"#,
+            family.item_path(1)
+        ),
+        _ => return None,
+    };
+    Some((StatusCode::OK, HTML, body.into_bytes()))
+}
+
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -104,12 +163,19 @@ pub struct Site {
 
 struct SiteState {
     family: Family,
+    /// The site's robots.txt (a 404 when `None`).
+    robots: Option<&'static str>,
     log: Mutex<Vec<Hit>>,
 }
 
 impl Site {
     /// Starts the site of a family on loopback.
     pub fn start(family: Family) -> Site {
+        Site::with_robots(family, None)
+    }
+
+    /// Starts the site of a family on loopback, with a robots.txt when one is given.
+    pub fn with_robots(family: Family, robots: Option<&'static str>) -> Site {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -117,6 +183,7 @@ impl Site {
             .unwrap();
         let state = Arc::new(SiteState {
             family,
+            robots,
             log: Mutex::new(Vec::new()),
         });
         let addr = runtime.block_on(serve(state.clone()));
@@ -188,7 +255,16 @@ async fn handle(State(state): State<Arc<SiteState>>, request: Request) -> Respon
         query: &query,
         form: &form,
     };
-    let (status, content_type, text) = answer(state.family, &req);
+    let robots = state
+        .robots
+        .filter(|_| path == "/robots.txt")
+        .map(|robots| (StatusCode::OK, "text/plain", robots.as_bytes().to_vec()));
+    let (status, content_type, text) = robots
+        .or_else(|| common(state.family, &req))
+        .unwrap_or_else(|| {
+            let (status, content_type, text) = answer(state.family, &req);
+            (status, content_type, text.into_bytes())
+        });
     state.log.lock().unwrap().push(Hit {
         method: method.to_string(),
         path: path_and_query,
