@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 venv=${NIANBAO_VENV:-target/venv-examples}
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install -q -r examples/requirements.txt
-cargo build -q
+# The binary as `cargo test --workspace` builds it (same features: a plain `cargo build` would
+# resolve polars' features differently and build it a second time).
+cargo test --workspace --no-run -q
 data=target/samples-dataset
 target/debug/nianbao dataset samples --out "$data" --quiet
 "$venv/bin/python" examples/explore.py "$data" --charts "$data/charts"

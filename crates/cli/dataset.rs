@@ -7,7 +7,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
 use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Exit code: the tables were written, but some documents could not be read.
 const EXIT_SOME_FAILED: u8 = 3;
@@ -54,17 +58,60 @@ pub fn run(args: &DatasetArgs) -> anyhow::Result<ExitCode> {
             TableFormat::Csv => nianbao_dataset::Format::Csv,
         },
         jobs: args.jobs,
-        show_progress: !args.quiet && std::io::stderr().is_terminal(),
         limits: nianbao_extract::Limits {
             max_input_bytes: args.max_input_bytes,
             ..nianbao_extract::Limits::default()
         },
     };
-    let summary = nianbao_dataset::build(&options)?;
+    let summary = if !args.quiet && std::io::stderr().is_terminal() {
+        nianbao_dataset::build(&options, &ProgressLine::new())?
+    } else {
+        nianbao_dataset::build(&options, &nianbao_dataset::progress::Silent)?
+    };
     eprintln!("{summary}");
     Ok(if summary.failed > 0 {
         ExitCode::from(EXIT_SOME_FAILED)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The progress bar on stderr: documents done of total, rate, ETA and failures.
+struct ProgressLine {
+    bar: ProgressBar,
+    failed: AtomicUsize,
+}
+
+impl ProgressLine {
+    fn new() -> ProgressLine {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} {per_sec} ETA {eta} {msg}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        ProgressLine {
+            bar,
+            failed: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl nianbao_dataset::progress::Observer for ProgressLine {
+    fn started(&self, documents: usize) {
+        self.bar.set_length(documents as u64);
+        self.bar.enable_steady_tick(Duration::from_millis(200));
+    }
+
+    fn done(&self, failed: bool) {
+        if failed {
+            let n = self.failed.fetch_add(1, Ordering::Relaxed) + 1;
+            self.bar.set_message(format!("{n} failed"));
+        }
+        self.bar.inc(1);
+    }
+
+    fn finished(&self) {
+        self.bar.finish_and_clear();
+    }
 }

@@ -15,7 +15,8 @@
 //! - [`tables`] holds the columns of `reports`, `cells`, `checks`, `wide`, `facts` and `panel`;
 //! - [`sink`] writes each table to a temporary file and renames them all into place when all
 //!   are complete;
-//! - [`progress`] and [`summary`] report to a person on stderr.
+//! - [`progress`] tells the caller's observer how the run goes, [`summary`] counts what it
+//!   did; the library prints nothing.
 //!
 //! [`build`] takes [`Options`] and returns a [`Summary`] (documents read, failed, …) or a fatal
 //! [`Error`] (an input that does not exist, an output that cannot be written), in which case no
@@ -55,14 +56,13 @@ pub struct Options {
     pub format: Format,
     /// Worker threads for extraction (`None`: all cores).
     pub jobs: Option<usize>,
-    /// Whether to draw a progress bar on stderr.
-    pub show_progress: bool,
     /// The extractor's limits (largest document, containers, tables, solver).
     pub limits: nianbao_extract::Limits,
 }
 
-/// Builds the dataset and returns its counts (the caller prints them).
-pub fn build(options: &Options) -> Result<Summary, Error> {
+/// Builds the dataset and returns its counts (the caller prints them), telling `observer` how it
+/// goes.
+pub fn build(options: &Options, observer: &dyn progress::Observer) -> Result<Summary, Error> {
     let started = Instant::now();
     let inputs = inputs::collect(&options.inputs)?;
     std::fs::create_dir_all(&options.out).map_err(|source| Error::Output {
@@ -73,13 +73,13 @@ pub fn build(options: &Options) -> Result<Summary, Error> {
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .map_err(Error::Threads)?;
-    let progress = progress::Progress::new(inputs.documents.len(), options.show_progress);
+    observer.started(inputs.documents.len());
     let output = pipeline::Output {
         dir: &options.out,
         format: options.format,
     };
-    let result = pipeline::build(inputs.documents, &output, &options.limits, &pool, &progress);
-    progress.finish();
+    let result = pipeline::build(inputs.documents, &output, &options.limits, &pool, observer);
+    observer.finished();
     let mut summary = result?;
     summary.skipped = inputs.skipped;
     summary.elapsed = started.elapsed();

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::extract::{extract, Outcome};
 use crate::inputs::Document;
 use crate::narrative;
-use crate::progress::Progress;
+use crate::progress::Observer;
 use crate::sink::{Format, Sink};
 use crate::summary::Summary;
 use crate::tables::{CellsTable, ChecksTable, FactsTable, PanelTable, ReportsTable, WideTable};
@@ -37,7 +37,7 @@ pub fn build(
     output: &Output,
     limits: &Limits,
     pool: &rayon::ThreadPool,
-    progress: &Progress,
+    progress: &dyn Observer,
 ) -> Result<Summary> {
     let mut collector = Collector::create(output)?;
     let mut documents = documents.into_iter().peekable();
