@@ -30,6 +30,7 @@
 mod align;
 mod assemble;
 mod cells;
+mod confidence;
 mod document;
 mod facts;
 mod items;
@@ -249,6 +250,7 @@ pub fn report_from_document_with(
         );
     }
     let checks = run_checks(&read.cells);
+    warnings.extend(confidence::warnings(&read.cells, &read.confidence));
     Report {
         source,
         report: meta,
