@@ -7,14 +7,14 @@
 use std::collections::HashMap;
 
 use nianbao_schema::checks::{equations, operand};
-use nianbao_schema::Cell;
+use nianbao_schema::{Cell, Check};
 
 /// Below this confidence (0 to 1) a scanned cell is flagged.
 pub const LOW_CONFIDENCE: f32 = 0.8;
 
 /// The warnings about the scanned cells of a report (`confidence`: by key; empty for a
-/// document that was not scanned).
-pub fn warnings(cells: &[Cell], confidence: &[(String, f32)]) -> Vec<String> {
+/// document that was not scanned) and the checks run on it.
+pub fn warnings(cells: &[Cell], checks: &[Check], confidence: &[(String, f32)]) -> Vec<String> {
     let mut out = Vec::new();
     if confidence.is_empty() {
         return out;
@@ -29,7 +29,15 @@ pub fn warnings(cells: &[Cell], confidence: &[(String, f32)]) -> Vec<String> {
     }
     let by_key: HashMap<&str, &Cell> = cells.iter().map(|c| (c.key.as_str(), c)).collect();
     let single_other = by_key.contains_key("table3.result.other.total.total");
+    let failed = |rule: &str, scope: &str| {
+        checks
+            .iter()
+            .any(|c| !c.passed && c.rule == rule && c.scope == scope)
+    };
     for eq in equations(cells.iter().map(|c| c.key.as_str()), single_other) {
+        if !failed(eq.rule, &eq.scope) {
+            continue;
+        }
         let value = |k: &String| by_key.get(k.as_str()).and_then(|c| operand(c));
         let sum = |keys: &[String]| -> Option<f64> {
             keys.iter().map(|k| value(k).map(|o| o.value)).sum()
@@ -37,9 +45,6 @@ pub fn warnings(cells: &[Cell], confidence: &[(String, f32)]) -> Vec<String> {
         let (Some(lhs), Some(rhs)) = (sum(&eq.lhs), sum(&eq.rhs)) else {
             continue;
         };
-        if (lhs - rhs).abs() <= 1e-6 {
-            continue;
-        }
         let scanned: Vec<(&String, f32, bool)> = eq
             .lhs
             .iter()
@@ -127,7 +132,8 @@ mod tests {
                 )
             })
             .collect();
-        let w = warnings(&cells, &confidence);
+        let checks = nianbao_schema::run_checks(&cells);
+        let w = warnings(&cells, &checks, &confidence);
         assert!(
             w.iter().any(|w| w.starts_with(
                 "table4.admin_review.corrected: read from a scan with confidence 0.50"
@@ -139,6 +145,6 @@ mod tests {
                 .any(|w| w.contains("would restore it as 3 instead of 8")),
             "{w:?}"
         );
-        assert!(warnings(&cells, &[]).is_empty());
+        assert!(warnings(&cells, &checks, &[]).is_empty());
     }
 }

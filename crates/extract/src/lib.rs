@@ -48,9 +48,15 @@ pub use crate::document::{Block, Document, Grid, GridCell, ReadLimits};
 pub use crate::facts::{narrative, Measure, Narrative, Section, Statement};
 pub use crate::read::docx::DocxLimits;
 pub use crate::read::pdf::PdfLimits;
+#[cfg(feature = "ocr")]
+pub use crate::read::scan::{
+    decode_image, read_scanned_page, read_scanned_pages, ScanError, ScannedPage,
+};
 pub use crate::read::{read, Read, ReadError};
 pub use crate::solve::Budget as SolverBudget;
 pub use nianbao_format::Format;
+#[cfg(feature = "ocr")]
+pub use nianbao_ocr::GrayImage;
 
 /// Internals the fuzz targets and the hostile-input suite drive directly. Not a stable API.
 #[doc(hidden)]
@@ -250,7 +256,7 @@ pub fn report_from_document_with(
         );
     }
     let checks = run_checks(&read.cells);
-    warnings.extend(confidence::warnings(&read.cells, &read.confidence));
+    warnings.extend(confidence::warnings(&read.cells, &checks, &read.confidence));
     Report {
         source,
         report: meta,
