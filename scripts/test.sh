@@ -7,4 +7,15 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+# Scanned reports (the `ocr` feature): Tesseract 5 with chi_sim at run time, poppler's pdftoppm
+# for the tests' page images.
+if ! command -v tesseract >/dev/null || ! command -v pdftoppm >/dev/null \
+    || ! tesseract --list-langs 2>&1 | grep -qx chi_sim; then
+    apt-get update
+    apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim poppler-utils
+fi
+cargo clippy -p nianbao-extract --features ocr --all-targets -- -D warnings
+OMP_THREAD_LIMIT=1 cargo test -p nianbao-ocr
+OMP_THREAD_LIMIT=1 cargo test -p nianbao-format --features ocr
+OMP_THREAD_LIMIT=1 cargo test -p nianbao-extract --features ocr --test ocr -- --nocapture
 bash examples/run-notebook.sh

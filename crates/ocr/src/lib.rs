@@ -24,7 +24,7 @@
 //!    numbers, `chi_sim` when `eng` reads no confident number). A cell without ink is blank
 //!    with confidence 1; otherwise its confidence is the lowest of its lines'.
 //! 10. **Read the text outside the tables**: rows of ink between tables are cut into lines the
-//!    same way and recognised with `chi_sim`.
+//!     same way and recognised with `chi_sim`.
 //!
 //! # The engine, measured
 //!
@@ -36,8 +36,6 @@ pub mod engine;
 mod image;
 mod lines;
 mod table;
-
-use std::time::Instant;
 
 pub use engine::{Engine, Recognised};
 pub use image::{otsu_threshold, GrayImage};
@@ -326,11 +324,4 @@ impl Reader<'_> {
             columns: found.cols,
         })
     }
-}
-
-/// Times `read_page` (a helper for benches and tests: seconds taken).
-pub fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
-    let start = Instant::now();
-    let out = f();
-    (out, start.elapsed().as_secs_f64())
 }

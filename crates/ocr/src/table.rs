@@ -25,7 +25,7 @@ pub struct TableBox {
     pub rows: usize,
     /// Columns of the lattice.
     pub cols: usize,
-    /// Top and bottom rows of pixels of the table.
+    /// The top row of pixels.
     pub top: usize,
     /// The bottom row of pixels.
     pub bottom: usize,

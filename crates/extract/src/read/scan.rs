@@ -167,15 +167,14 @@ fn grid(table: &Table) -> Grid {
         .map(|r| (0..table.columns).map(|c| filler(r, c)).collect())
         .collect();
     for cell in table.rows.iter().flatten() {
-        for r in cell.row..(cell.row + cell.row_span).min(rows.len()) {
-            for c in cell.col..(cell.col + cell.col_span).min(table.columns) {
-                rows[r][c] = GridCell {
-                    text: cell.text.clone(),
-                    origin: (cell.row, cell.col),
-                    filler: false,
-                    confidence: Some(cell.confidence),
-                };
-            }
+        let covered = rows.iter_mut().skip(cell.row).take(cell.row_span);
+        for position in covered.flat_map(|r| r.iter_mut().skip(cell.col).take(cell.col_span)) {
+            *position = GridCell {
+                text: cell.text.clone(),
+                origin: (cell.row, cell.col),
+                filler: false,
+                confidence: Some(cell.confidence),
+            };
         }
     }
     Grid { rows }
