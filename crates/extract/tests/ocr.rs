@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use nianbao_extract::{
@@ -26,9 +27,15 @@ fn report_dir(id: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(REPORTS).join(id)
 }
 
+/// Calls of `pages`, so that tests running at once use folders of their own.
+static CALLS: AtomicUsize = AtomicUsize::new(0);
 /// The pages of a report's scan at 200 dpi, gray, through `pdftoppm` (binary PGM).
 fn pages(id: &str) -> Vec<ScannedPage> {
-    let dir = std::env::temp_dir().join(format!("nianbao-ocr-test-{id}-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "nianbao-ocr-test-{id}-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let status = Command::new("pdftoppm")
         .args(["-r", "200", "-gray"])
@@ -116,9 +123,10 @@ fn score(id: &str, report: &Report) -> Score {
     s
 }
 
-/// CPU seconds used by this process so far (user + system), from `/proc/self/stat`.
+/// CPU seconds used by this thread so far (user + system), from `/proc/thread-self/stat`: the
+/// other tests run on threads of their own.
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
     let fields: Vec<&str> = stat
         .rsplit_once(')')
         .unwrap()
@@ -130,7 +138,8 @@ fn cpu_seconds() -> f64 {
     ticks / 100.0
 }
 
-/// The peak resident memory of this process, in MiB.
+/// The peak resident memory of this process, in MiB (the tests running at the same time
+/// included).
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let kib: f64 = status

@@ -259,17 +259,66 @@ impl Reader<'_> {
 
     fn recognise(
         &mut self,
-        (top, bottom, left, right): (usize, usize, usize, usize),
+        band: (usize, usize, usize, usize),
         chinese_only: bool,
     ) -> Result<Recognised, OcrError> {
         self.take_line()?;
+        let (top, bottom, left, right) = band;
         let pad = (self.ppi / 20) as usize;
         let line = self.image.crop(left, top, right, bottom).padded(pad);
-        Ok(if chinese_only {
+        Ok(if chinese_only || !self.looks_like_digits(band) {
             self.engine.recognise_text(&line, self.ppi)
         } else {
             self.engine.recognise_line(&line, self.ppi)
         })
+    }
+
+    /// Whether a band's glyphs could all be digits: each connected piece of ink is as tall as
+    /// the band and at most ¾ as wide, or a small mark (a point, a comma). Chinese characters
+    /// have flat or wide pieces. A wrong yes costs a second recognition, never a wrong text.
+    fn looks_like_digits(&self, (top, bottom, left, right): (usize, usize, usize, usize)) -> bool {
+        let (w, h) = (right - left, bottom - top);
+        let mut seen = vec![false; w * h];
+        let mut stack = Vec::new();
+        for start in 0..w * h {
+            if seen[start] || !self.ink.at(left + start % w, top + start / w) {
+                continue;
+            }
+            seen[start] = true;
+            stack.push(start);
+            let (mut x0, mut x1, mut y0, mut y1) = (w, 0, h, 0);
+            while let Some(i) = stack.pop() {
+                let (x, y) = (i % w, i / w);
+                (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+                for (dx, dy) in [
+                    (-1, 0),
+                    (1, 0),
+                    (0, -1),
+                    (0, 1),
+                    (-1, -1),
+                    (1, 1),
+                    (-1, 1),
+                    (1, -1),
+                ] {
+                    let (nx, ny) = (x as isize + dx, y as isize + dy);
+                    if nx < 0 || ny < 0 || nx as usize >= w || ny as usize >= h {
+                        continue;
+                    }
+                    let j = ny as usize * w + nx as usize;
+                    if !seen[j] && self.ink.at(left + nx as usize, top + ny as usize) {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+            let (pw, ph) = (x1 - x0 + 1, y1 - y0 + 1);
+            let digit = ph * 10 >= h * 6 && pw * 4 <= h * 3;
+            let mark = ph * 10 <= h * 3 && pw * 2 <= h;
+            if !digit && !mark {
+                return false;
+            }
+        }
+        true
     }
 
     /// The lines of text between rows `top` and `bottom`, outside tables.
