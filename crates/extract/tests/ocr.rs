@@ -292,3 +292,18 @@ fn a_misread_unsure_digit_is_flagged_with_the_value_that_restores_its_sum_but_ke
         report.warnings
     );
 }
+
+#[test]
+fn a_scanned_pdf_is_read_from_its_page_images() {
+    let id = "qiaokou-xzspj-2021";
+    let bytes = std::fs::read(report_dir(id).join("scan.pdf")).unwrap();
+    let report = extract_bytes(&bytes, "scan.pdf", &Limits::default()).unwrap();
+    assert_eq!(report.source.format, "pdf");
+    let s = score(id, &report);
+    println!(
+        "{id} through read(): {}/{} correct, silent {}",
+        s.correct, s.cells, s.silent
+    );
+    assert_eq!(s.silent, 0);
+    assert!(s.correct * 100 >= s.cells * 95, "{:?}", s.wrong);
+}

@@ -120,10 +120,21 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
             docx::read_with(bytes, &limits.docx, &limits.read)?,
             Format::Docx,
         )),
-        Sniffed::Pdf => Ok(binary(
-            pdf::read_with(bytes, &limits.pdf, &limits.read)?,
-            Format::Pdf,
-        )),
+        Sniffed::Pdf => match pdf::read_with(bytes, &limits.pdf, &limits.read) {
+            // A scan: its page images are read by OCR.
+            #[cfg(feature = "ocr")]
+            Err(ReadError::NoTextLayer(why)) => {
+                let pages = scan::scanned_pdf_pages(bytes)?;
+                if pages.is_empty() {
+                    return Err(ReadError::NoTextLayer(why));
+                }
+                Ok(binary(
+                    scan::read_scanned_pages(&pages, &limits.read)?,
+                    Format::Pdf,
+                ))
+            }
+            read => Ok(binary(read?, Format::Pdf)),
+        },
         #[cfg(feature = "ocr")]
         Sniffed::Image => {
             let page = scan::decode_image(bytes)?;

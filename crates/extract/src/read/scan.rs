@@ -3,8 +3,10 @@
 //! becomes a grid whose cells keep their recognition confidence; each line of text outside the
 //! tables a paragraph.
 //!
-//! Scanned PDFs: an image-only page holds its scan as one image XObject; handing those images
-//! to [`read_scanned_pages`] is left to the PDF reader (`nianbao-pdf`).
+//! Scanned PDFs: a PDF without a text layer whose pages each hold their scan as an image
+//! XObject (8-bit gray or RGB, Flate or DCT) is read from those images ([`scanned_pdf_pages`],
+//! through lopdf, the parser pdf-extract uses). When the PDF reader moves to `nianbao-pdf`, that
+//! crate should hand its page images to [`read_scanned_pages`] instead.
 
 use std::cell::RefCell;
 
@@ -110,6 +112,149 @@ fn decode_jpeg(bytes: &[u8]) -> Result<ScannedPage, ScanError> {
         image: gray_image(width, height, pixels)?,
         ppi: assumed_ppi(width, height),
     })
+}
+
+/// The most pages of a scanned PDF read; the rest are not (a warning says so).
+pub const MAX_SCANNED_PAGES: usize = 200;
+
+/// The scan of each page of an image-only PDF, in page order: its largest image XObject.
+/// Pages without one are skipped; an empty list means the PDF holds no scan.
+pub fn scanned_pdf_pages(bytes: &[u8]) -> Result<Vec<ScannedPage>, ScanError> {
+    // lopdf may panic on hostile input, as pdf.rs guards too.
+    std::panic::catch_unwind(|| pdf_page_images(bytes))
+        .unwrap_or_else(|_| Err(bad("the PDF's images cannot be parsed")))
+}
+
+fn pdf_page_images(bytes: &[u8]) -> Result<Vec<ScannedPage>, ScanError> {
+    use std::io::Read as _;
+    let document = lopdf::Document::load_mem(bytes).map_err(bad)?;
+    let mut pages = Vec::new();
+    for (_, page) in document.get_pages().into_iter().take(MAX_SCANNED_PAGES) {
+        let Ok(images) = document.get_page_images(page) else {
+            continue;
+        };
+        let Some(image) = images.into_iter().max_by_key(|i| i.width * i.height) else {
+            continue;
+        };
+        let (width, height) = (image.width.max(0) as usize, image.height.max(0) as usize);
+        let pixels = width.saturating_mul(height);
+        let limit = nianbao_ocr::Limits::default().max_pixels;
+        if pixels > limit {
+            return Err(OcrError::OverLimit {
+                what: "pixels",
+                size: pixels,
+                limit,
+            }
+            .into());
+        }
+        let filters = image.filters.unwrap_or_default();
+        if filters.iter().any(|f| f == "DCTDecode") {
+            pages.push(decode_jpeg(image.content)?);
+            continue;
+        }
+        let channels = match image.color_space.as_deref() {
+            Some("DeviceGray") => 1,
+            Some("DeviceRGB") => 3,
+            other => return Err(bad(format!("a scan in the colour space {other:?}"))),
+        };
+        let predictor = image
+            .origin_dict
+            .get(b"DecodeParms")
+            .and_then(|p| p.as_dict())
+            .and_then(|p| p.get(b"Predictor"))
+            .and_then(|p| p.as_i64())
+            .unwrap_or(1);
+        let png_rows = predictor >= 10;
+        if image.bits_per_component != Some(8)
+            || !(predictor == 1 || png_rows)
+            || filters.iter().any(|f| f != "FlateDecode")
+        {
+            return Err(bad(
+                "a scan in an encoding not read (only 8-bit Flate, plain or with PNG predictors, or DCT)",
+            ));
+        }
+        let row = width * channels;
+        let expected = (row + usize::from(png_rows)) * height;
+        let mut raw = Vec::with_capacity(expected);
+        if filters.is_empty() {
+            raw.extend_from_slice(&image.content[..expected.min(image.content.len())]);
+        } else {
+            flate2::read::ZlibDecoder::new(image.content)
+                .take(expected as u64)
+                .read_to_end(&mut raw)
+                .map_err(bad)?;
+        }
+        if raw.len() < expected {
+            return Err(bad("a page image shorter than its size"));
+        }
+        if png_rows {
+            raw = unfilter_png_rows(&raw, row, channels)?;
+        }
+        let gray = if channels == 1 {
+            raw
+        } else {
+            raw.chunks(3).map(|p| luma(p[0], p[1], p[2])).collect()
+        };
+        // The resolution from the page's width in points, when the page declares it.
+        let ppi = document
+            .get_dictionary(page)
+            .ok()
+            .and_then(|d| d.get(b"MediaBox").ok())
+            .and_then(|b| b.as_array().ok())
+            .and_then(|b| Some(b.get(2)?.as_float().ok()? - b.first()?.as_float().ok()?))
+            .filter(|points| *points > 72.0)
+            .map_or_else(
+                || assumed_ppi(width, height),
+                |points| (width as f64 / (f64::from(points) / 72.0)).round() as u32,
+            );
+        pages.push(ScannedPage {
+            image: gray_image(width, height, gray)?,
+            ppi,
+        });
+    }
+    Ok(pages)
+}
+
+/// Undoes PNG row filters (PDF predictors 10–15): each row is a filter byte and `row` bytes of
+/// `bpp`-byte pixels.
+fn unfilter_png_rows(raw: &[u8], row: usize, bpp: usize) -> Result<Vec<u8>, ScanError> {
+    let mut out: Vec<u8> = Vec::with_capacity(raw.len() / (row + 1) * row);
+    for (r, line) in raw.chunks_exact(row + 1).enumerate() {
+        let start = out.len();
+        for (i, &x) in line[1..].iter().enumerate() {
+            let a = if i >= bpp { out[start + i - bpp] } else { 0 };
+            let b = if r > 0 { out[start - row + i] } else { 0 };
+            let c = if r > 0 && i >= bpp {
+                out[start - row + i - bpp]
+            } else {
+                0
+            };
+            let predicted = match line[0] {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => {
+                    let p = i16::from(a) + i16::from(b) - i16::from(c);
+                    let (pa, pb, pc) = (
+                        (p - i16::from(a)).abs(),
+                        (p - i16::from(b)).abs(),
+                        (p - i16::from(c)).abs(),
+                    );
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
+                }
+                other => return Err(bad(format!("PNG row filter {other}"))),
+            };
+            out.push(x.wrapping_add(predicted));
+        }
+    }
+    Ok(out)
 }
 
 /// Reads scanned pages, in order, into one document within `limits`.
