@@ -15,7 +15,7 @@ if ! command -v tesseract >/dev/null || ! command -v pdftoppm >/dev/null \
     apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim poppler-utils
 fi
 cargo clippy -p nianbao-extract --features ocr --all-targets -- -D warnings
-OMP_THREAD_LIMIT=1 cargo test -p nianbao-ocr
-OMP_THREAD_LIMIT=1 cargo test -p nianbao-format --features ocr
-OMP_THREAD_LIMIT=1 cargo test -p nianbao-extract --features ocr --test ocr -- --nocapture
+cargo test -p nianbao-ocr
+cargo test -p nianbao-format --features ocr
+cargo test -p nianbao-extract --features ocr --test ocr -- --nocapture
 bash examples/run-notebook.sh

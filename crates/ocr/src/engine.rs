@@ -43,6 +43,17 @@ impl Api {
             what: why,
             what_to_install: INSTALL,
         };
+        // Debian's Tesseract runs OpenMP loops of up to 10 threads even on a one-line image,
+        // whose helpers spin: 7 s of wall time a page instead of 1 on 2 cores. OpenMP reads its
+        // thread limit once, when libgomp loads with Tesseract, from the environment (a limit
+        // the user set is kept). Set before any recognition thread exists in the CLI; a
+        // program that reads the environment on other threads meanwhile should set it itself.
+        static LIMIT_OPENMP: std::sync::Once = std::sync::Once::new();
+        LIMIT_OPENMP.call_once(|| {
+            if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+                std::env::set_var("OMP_THREAD_LIMIT", "1");
+            }
+        });
         // SAFETY: loading Tesseract runs its initialisers, which have no preconditions.
         let library = [
             "libtesseract.so.5",
