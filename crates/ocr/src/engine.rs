@@ -1,7 +1,26 @@
 //! The recognition engine: Tesseract 5's C API, opened at run time (`libtesseract.so.5`), one
 //! single-line recognition per cell. Two models are loaded: `eng` (fast, reads digits) and
-//! `chi_sim` (labels); a cell is read with `eng` first and with `chi_sim` when `eng` does not
-//! return a confident number.
+//! `chi_sim` (labels); a line whose ink could be digits is read with `eng` first, and with
+//! `chi_sim` when `eng` does not return a confident number; other lines with `chi_sim` only.
+//!
+//! # Why Tesseract, measured (2 shared cores, 2026-12-02)
+//!
+//! Both engines were given the same 337 line images that this crate cuts from the two pages of
+//! `pingtan-2019/scan.pdf` (200 dpi gray): 198 numbers, 137 labels and prose lines.
+//!
+//! | engine | numbers right | labels | CPU per line | per page |
+//! |---|---|---|---|---|
+//! | Tesseract 5.3 (Debian), `eng` for numbers, `chi_sim` (tessdata_fast) for text | 198/198 | misreads some brackets and a character (`不巴公开` for `不予公开`) | 2.5 ms numbers, ≈ 11 ms text | ≈ 1.0 s |
+//! | PP-OCRv4 recognition (`ch_PP-OCRv4_rec_infer.onnx` of the PyPI `rapidocr-onnxruntime` 1.4.4, ONNX Runtime 1.32, one thread) | 198/198 (the same text) | cleaner (full-width brackets, `不予`) | 13.3 ms numbers, 18.9 ms text | ≈ 2.6 s |
+//!
+//! Digits are what the checks stand on, and both read every one right; labels only have to be
+//! matched to template rows by keywords, which the alignment's fuzzy matching does through
+//! Tesseract's misreads (all 796 cells of the corpus's four scans come out right). Tesseract is
+//! about 2.5 times faster here (under the 1 s a page aimed at), installs from Debian with its
+//! models (`tesseract-ocr`, `tesseract-ocr-chi-sim`), needs no model file shipped or found, and
+//! is opened at run time through its stable C API, so building needs neither Tesseract nor
+//! libclang (the bindgen-based bindings, `leptess`/`tesseract-sys`, need `libclang-dev` and
+//! Leptonica headers at build time). Its licence is Apache-2.0; `libloading` is ISC.
 
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::ptr::NonNull;
