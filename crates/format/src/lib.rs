@@ -230,7 +230,7 @@ pub enum NotDocument {
     Image(&'static str),
     /// A PNG or JPEG scan, given to a build without OCR.
     #[error(
-        "this is a {0} image (a scan?): scans are read by a build with OCR, `cargo build --release --features ocr`"
+        "this is a {0} image, not a document this build reads: scans are read by a build with OCR (`cargo build --release --features ocr`)"
     )]
     ScanWithoutOcr(&'static str),
     /// A compressed archive.
