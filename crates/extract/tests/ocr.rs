@@ -307,3 +307,43 @@ fn a_scanned_pdf_is_read_from_its_page_images() {
     assert_eq!(s.silent, 0);
     assert!(s.correct * 100 >= s.cells * 95, "{:?}", s.wrong);
 }
+
+#[test]
+fn a_jpeg_page_is_read_through_the_one_entry_point() {
+    let dir = std::env::temp_dir().join(format!("nianbao-ocr-jpeg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let status = Command::new("pdftoppm")
+        .args([
+            "-r",
+            "200",
+            "-gray",
+            "-jpeg",
+            "-f",
+            "2",
+            "-l",
+            "2",
+            "-singlefile",
+        ])
+        .arg(report_dir("pingtan-2024").join("scan.pdf"))
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(status.success());
+    let jpeg = std::fs::read(dir.join("page.jpg")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let read = nianbao_extract::read(&jpeg, &Limits::default()).unwrap();
+    assert_eq!(read.format, Format::Image);
+    let grids = read
+        .document
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, nianbao_extract::Block::Table(_)))
+        .count();
+    assert!(grids >= 1, "{:?}", read.document);
+    // Every cell of a scanned grid carries a confidence.
+    for block in &read.document.blocks {
+        if let nianbao_extract::Block::Table(grid) = block {
+            assert!(grid.rows.iter().flatten().all(|c| c.confidence.is_some()));
+        }
+    }
+}

@@ -184,7 +184,8 @@ pub fn read_page(
         image,
         ink: &ink,
         ppi: ppi as u32,
-        lines_left: limits.max_lines,
+        lines: 0,
+        max_lines: limits.max_lines,
     };
     let mut blocks = Vec::new();
     let mut from = 0;
@@ -206,17 +207,22 @@ struct Reader<'a> {
     image: &'a GrayImage,
     ink: &'a image::Binary,
     ppi: u32,
-    lines_left: usize,
+    /// Lines recognised so far.
+    lines: usize,
+    max_lines: usize,
 }
 
 impl Reader<'_> {
     /// Counts one more line against the limit.
     fn take_line(&mut self) -> Result<(), OcrError> {
-        self.lines_left = self.lines_left.checked_sub(1).ok_or(OcrError::OverLimit {
-            what: "lines of text",
-            size: usize::MAX,
-            limit: 0,
-        })?;
+        self.lines += 1;
+        if self.lines > self.max_lines {
+            return Err(OcrError::OverLimit {
+                what: "lines of text",
+                size: self.lines,
+                limit: self.max_lines,
+            });
+        }
         Ok(())
     }
 

@@ -201,3 +201,57 @@ fn table(hs: &[&HorizontalLine], vs: &[&VerticalLine], tolerance: usize) -> Opti
         cells,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(y: usize, x0: usize, x1: usize) -> HorizontalLine {
+        HorizontalLine { y, x0, x1 }
+    }
+
+    fn v(x: usize, y0: usize, y1: usize) -> VerticalLine {
+        VerticalLine { x, y0, y1 }
+    }
+
+    #[test]
+    fn a_missing_inner_line_is_a_span_and_separate_grids_are_separate_tables() {
+        // A 2×3 table whose top-left cell spans two rows (no line under it) and whose top
+        // right spans two columns (no line between them); a second table below.
+        let horizontal = [
+            h(100, 100, 400),
+            h(150, 200, 400),
+            h(200, 100, 400),
+            h(300, 100, 200),
+            h(350, 100, 200),
+        ];
+        let vertical = [
+            v(100, 100, 200),
+            v(200, 100, 200),
+            v(300, 150, 200),
+            v(400, 100, 200),
+            v(100, 300, 350),
+            v(200, 300, 350),
+        ];
+        let found = tables(&horizontal, &vertical, 3);
+        assert_eq!(found.len(), 2);
+        let t = &found[0];
+        assert_eq!((t.rows, t.cols, t.top, t.bottom), (2, 3, 100, 200));
+        let spans: Vec<_> = t
+            .cells
+            .iter()
+            .map(|c| (c.row, c.col, c.row_span, c.col_span))
+            .collect();
+        assert_eq!(
+            spans,
+            [(0, 0, 2, 1), (0, 1, 1, 2), (1, 1, 1, 1), (1, 2, 1, 1)]
+        );
+        assert_eq!(t.cells[0].rect, (100, 100, 200, 200));
+        assert_eq!((found[1].rows, found[1].cols), (1, 1));
+    }
+
+    #[test]
+    fn lines_that_meet_no_other_line_make_no_table() {
+        assert!(tables(&[h(10, 0, 500)], &[v(600, 0, 100)], 3).is_empty());
+    }
+}
