@@ -4,18 +4,17 @@
 # researchers' notebook against a dataset built from samples/. Installs what it needs itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo fmt --all -- --check
-cargo clippy --workspace --all-targets -- -D warnings
-cargo test --workspace
 # Scanned reports (the `ocr` feature): Tesseract 5 with chi_sim at run time, poppler's pdftoppm
-# for the tests' page images.
+# for the tests' page images. First: nianbao-ocr's own tests run among the workspace's.
 if ! command -v tesseract >/dev/null || ! command -v pdftoppm >/dev/null \
     || ! tesseract --list-langs 2>&1 | grep -qx chi_sim; then
     apt-get update
     apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim poppler-utils
 fi
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace
 cargo clippy -p nianbao-extract --features ocr --all-targets -- -D warnings
-cargo test -p nianbao-ocr
 cargo test -p nianbao-format --features ocr
 cargo test -p nianbao-extract --features ocr --test ocr -- --nocapture
 bash examples/run-notebook.sh
