@@ -101,6 +101,12 @@ impl ReadError {
                 "over_limit"
             }
             #[cfg(feature = "ocr")]
+            ReadError::Scan(scan::ScanError::Pdf(e)) => match e {
+                nianbao_pdf::PdfError::Encrypted => "encrypted",
+                nianbao_pdf::PdfError::Broken => "broken",
+                _ => "over_limit",
+            },
+            #[cfg(feature = "ocr")]
             ReadError::Scan(_) => "bad_image",
         }
     }
@@ -133,7 +139,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
             // A scan: its page images are read by OCR.
             #[cfg(feature = "ocr")]
             Err(ReadError::NoTextLayer(why)) => {
-                let pages = scan::scanned_pdf_pages(bytes)?;
+                let pages = scan::scanned_pdf_pages(bytes, &limits.pdf)?;
                 if pages.is_empty() {
                     return Err(ReadError::NoTextLayer(why));
                 }

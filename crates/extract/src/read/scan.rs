@@ -4,13 +4,17 @@
 //! tables a paragraph.
 //!
 //! Scanned PDFs: a PDF without a text layer whose pages each hold their scan as an image
-//! XObject (8-bit gray or RGB, Flate or DCT) is read from those images ([`scanned_pdf_pages`],
-//! through lopdf, the parser pdf-extract uses). When the PDF reader moves to `nianbao-pdf`, that
-//! crate should hand its page images to [`read_scanned_pages`] instead.
+//! XObject is read from those images ([`scanned_pdf_pages`]): `nianbao-pdf` — the one PDF
+//! parser of the project — hands out each page's images ([`nianbao_pdf::page_images`]), their
+//! samples decoded under its byte budget (Flate and the other lossless filters, predictors
+//! undone) or a DCT image's JPEG bytes, decoded here with zune-jpeg. The largest image of a page
+//! is its scan (gray, RGB or CMYK, 1 to 16 bits a component), its resolution from the size it
+//! is drawn at; at most [`MAX_SCANNED_PAGES`] pages are read.
 
 use std::cell::RefCell;
 
 use nianbao_ocr::{read_page, Engine, GrayImage, OcrError, PageBlock, Table};
+use nianbao_pdf::{ImageData, PageImage, PdfError, PdfLimits};
 
 use crate::document::{Block, Document, Grid, GridCell, ReadLimits};
 
@@ -40,6 +44,9 @@ pub enum ScanError {
     /// The image bytes do not decode.
     #[error("the image does not decode: {0}")]
     Decode(String),
+    /// A scanned PDF's page images could not be read (a limit, most often).
+    #[error("the PDF's page images could not be read: {0}")]
+    Pdf(#[from] PdfError),
 }
 
 /// Decodes a PNG or JPEG image to gray.
@@ -117,144 +124,117 @@ fn decode_jpeg(bytes: &[u8]) -> Result<ScannedPage, ScanError> {
 /// The most pages of a scanned PDF read; the rest are not (a warning says so).
 pub const MAX_SCANNED_PAGES: usize = 200;
 
-/// The scan of each page of an image-only PDF, in page order: its largest image XObject.
-/// Pages without one are skipped; an empty list means the PDF holds no scan.
-pub fn scanned_pdf_pages(bytes: &[u8]) -> Result<Vec<ScannedPage>, ScanError> {
-    // lopdf may panic on hostile input, as pdf.rs guards too.
-    std::panic::catch_unwind(|| pdf_page_images(bytes))
-        .unwrap_or_else(|_| Err(bad("the PDF's images cannot be parsed")))
+/// The scan of each page of an image-only PDF, in page order: its largest image, as
+/// [`nianbao_pdf::page_images`] hands it out (decoded within `limits`; an image of more pixels
+/// than the OCR reads is refused before it decodes). Pages without an image are skipped; an
+/// empty list means the PDF holds no scan.
+pub fn scanned_pdf_pages(bytes: &[u8], limits: &PdfLimits) -> Result<Vec<ScannedPage>, ScanError> {
+    let ocr_pixels = nianbao_ocr::Limits::default().max_pixels;
+    let limits = PdfLimits {
+        max_image_pixels: limits.max_image_pixels.min(ocr_pixels as u64),
+        ..limits.clone()
+    };
+    // nianbao-pdf does not panic by design; it is guarded all the same, as pdf.rs does.
+    let pages =
+        std::panic::catch_unwind(|| nianbao_pdf::page_images(bytes, &limits, MAX_SCANNED_PAGES))
+            .map_err(|_| bad("the PDF's images cannot be read"))?
+            .map_err(|e| match e {
+                PdfError::TooManyPixels { pixels, limit } => ScanError::Ocr(OcrError::OverLimit {
+                    what: "pixels",
+                    size: usize::try_from(pixels).unwrap_or(usize::MAX),
+                    limit: usize::try_from(limit).unwrap_or(usize::MAX),
+                }),
+                e => ScanError::Pdf(e),
+            })?;
+    pages
+        .into_iter()
+        .filter_map(|images| {
+            images
+                .into_iter()
+                .max_by_key(|i| u64::from(i.width) * u64::from(i.height))
+        })
+        .map(|image| scanned_page(&image))
+        .collect()
 }
 
-fn pdf_page_images(bytes: &[u8]) -> Result<Vec<ScannedPage>, ScanError> {
-    use std::io::Read as _;
-    let document = lopdf::Document::load_mem(bytes).map_err(bad)?;
-    let mut pages = Vec::new();
-    for (_, page) in document.get_pages().into_iter().take(MAX_SCANNED_PAGES) {
-        let Ok(images) = document.get_page_images(page) else {
-            continue;
-        };
-        let Some(image) = images.into_iter().max_by_key(|i| i.width * i.height) else {
-            continue;
-        };
-        let (width, height) = (image.width.max(0) as usize, image.height.max(0) as usize);
-        let pixels = width.saturating_mul(height);
-        let limit = nianbao_ocr::Limits::default().max_pixels;
-        if pixels > limit {
-            return Err(OcrError::OverLimit {
-                what: "pixels",
-                size: pixels,
-                limit,
+/// A page image in gray, its resolution from the size it is drawn at.
+fn scanned_page(image: &PageImage) -> Result<ScannedPage, ScanError> {
+    let (width, height) = (image.width as usize, image.height as usize);
+    let mut page = match &image.data {
+        ImageData::Jpeg(jpeg) => decode_jpeg(jpeg)?,
+        ImageData::Raw(samples) => ScannedPage {
+            image: gray_image(width, height, gray_samples(image, samples)?)?,
+            ppi: 0,
+        },
+        ImageData::Undecoded(filter) => {
+            return Err(bad(format!(
+                "a scan in an encoding not read ({filter}; read are Flate and the other \
+                 lossless filters, with or without predictors, and DCT)"
+            )))
+        }
+    };
+    let (px, py) = (page.image.width as f64, page.image.height as f64);
+    let [x0, y0, x1, y1] = image.placed.map(f64::from);
+    let points = (x1 - x0).max(y1 - y0);
+    page.ppi = if points.is_finite() && points > 72.0 {
+        (px.max(py) / (points / 72.0)).round() as u32
+    } else {
+        assumed_ppi(page.image.width, page.image.height)
+    };
+    Ok(page)
+}
+
+/// The gray level of every pixel of decoded samples: gray, RGB or CMYK, 1 to 16 bits a
+/// component, rows padded to whole bytes.
+fn gray_samples(image: &PageImage, samples: &[u8]) -> Result<Vec<u8>, ScanError> {
+    let components = image.color.components().ok_or_else(|| {
+        bad(format!(
+            "a scan in a colour space not read ({:?}; read are gray, RGB and CMYK)",
+            image.color
+        ))
+    })?;
+    let bits = usize::from(image.bits_per_component);
+    if !matches!(bits, 1 | 2 | 4 | 8 | 16) {
+        return Err(bad(format!("a scan of {bits} bits a component")));
+    }
+    let (width, height) = (image.width as usize, image.height as usize);
+    let row = (width * components * bits).div_ceil(8);
+    if samples.len() < row * height {
+        return Err(bad("a page image shorter than its size"));
+    }
+    let max = (1u32 << bits) - 1;
+    // The sample `i` of a row, scaled to 0–255.
+    let sample = |line: &[u8], i: usize| -> u8 {
+        let value = match bits {
+            8 => u32::from(line[i]),
+            16 => u32::from(line[2 * i]) << 8 | u32::from(line[2 * i + 1]),
+            _ => {
+                let bit = i * bits;
+                u32::from(line[bit / 8] >> (8 - bits - bit % 8)) & max
             }
-            .into());
-        }
-        let filters = image.filters.unwrap_or_default();
-        if filters.iter().any(|f| f == "DCTDecode") {
-            pages.push(decode_jpeg(image.content)?);
-            continue;
-        }
-        let channels = match image.color_space.as_deref() {
-            Some("DeviceGray") => 1,
-            Some("DeviceRGB") => 3,
-            other => return Err(bad(format!("a scan in the colour space {other:?}"))),
         };
-        let predictor = image
-            .origin_dict
-            .get(b"DecodeParms")
-            .and_then(|p| p.as_dict())
-            .and_then(|p| p.get(b"Predictor"))
-            .and_then(|p| p.as_i64())
-            .unwrap_or(1);
-        let png_rows = predictor >= 10;
-        if image.bits_per_component != Some(8)
-            || !(predictor == 1 || png_rows)
-            || filters.iter().any(|f| f != "FlateDecode")
-        {
-            return Err(bad(
-                "a scan in an encoding not read (only 8-bit Flate, plain or with PNG predictors, or DCT)",
-            ));
-        }
-        let row = width * channels;
-        let expected = (row + usize::from(png_rows)) * height;
-        let mut raw = Vec::with_capacity(expected);
-        if filters.is_empty() {
-            raw.extend_from_slice(&image.content[..expected.min(image.content.len())]);
-        } else {
-            flate2::read::ZlibDecoder::new(image.content)
-                .take(expected as u64)
-                .read_to_end(&mut raw)
-                .map_err(bad)?;
-        }
-        if raw.len() < expected {
-            return Err(bad("a page image shorter than its size"));
-        }
-        if png_rows {
-            raw = unfilter_png_rows(&raw, row, channels)?;
-        }
-        let gray = if channels == 1 {
-            raw
-        } else {
-            raw.chunks(3).map(|p| luma(p[0], p[1], p[2])).collect()
-        };
-        // The resolution from the page's width in points, when the page declares it.
-        let ppi = document
-            .get_dictionary(page)
-            .ok()
-            .and_then(|d| d.get(b"MediaBox").ok())
-            .and_then(|b| b.as_array().ok())
-            .and_then(|b| Some(b.get(2)?.as_float().ok()? - b.first()?.as_float().ok()?))
-            .filter(|points| *points > 72.0)
-            .map_or_else(
-                || assumed_ppi(width, height),
-                |points| (width as f64 / (f64::from(points) / 72.0)).round() as u32,
-            );
-        pages.push(ScannedPage {
-            image: gray_image(width, height, gray)?,
-            ppi,
-        });
-    }
-    Ok(pages)
-}
-
-/// Undoes PNG row filters (PDF predictors 10–15): each row is a filter byte and `row` bytes of
-/// `bpp`-byte pixels.
-fn unfilter_png_rows(raw: &[u8], row: usize, bpp: usize) -> Result<Vec<u8>, ScanError> {
-    let mut out: Vec<u8> = Vec::with_capacity(raw.len() / (row + 1) * row);
-    for (r, line) in raw.chunks_exact(row + 1).enumerate() {
-        let start = out.len();
-        for (i, &x) in line[1..].iter().enumerate() {
-            let a = if i >= bpp { out[start + i - bpp] } else { 0 };
-            let b = if r > 0 { out[start - row + i] } else { 0 };
-            let c = if r > 0 && i >= bpp {
-                out[start - row + i - bpp]
-            } else {
-                0
-            };
-            let predicted = match line[0] {
-                0 => 0,
-                1 => a,
-                2 => b,
-                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
-                4 => {
-                    let p = i16::from(a) + i16::from(b) - i16::from(c);
-                    let (pa, pb, pc) = (
-                        (p - i16::from(a)).abs(),
-                        (p - i16::from(b)).abs(),
-                        (p - i16::from(c)).abs(),
-                    );
-                    if pa <= pb && pa <= pc {
-                        a
-                    } else if pb <= pc {
-                        b
-                    } else {
-                        c
-                    }
+        (value * 255 / max) as u8
+    };
+    let mut gray = Vec::with_capacity(width * height);
+    for line in samples.chunks(row).take(height) {
+        for x in 0..width {
+            let at = x * components;
+            gray.push(match components {
+                1 => sample(line, at),
+                3 => luma(sample(line, at), sample(line, at + 1), sample(line, at + 2)),
+                _ => {
+                    let k = 255 - u32::from(sample(line, at + 3));
+                    let ink = |c: u8| ((255 - u32::from(c)) * k / 255) as u8;
+                    luma(
+                        ink(sample(line, at)),
+                        ink(sample(line, at + 1)),
+                        ink(sample(line, at + 2)),
+                    )
                 }
-                other => return Err(bad(format!("PNG row filter {other}"))),
-            };
-            out.push(x.wrapping_add(predicted));
+            });
         }
     }
-    Ok(out)
+    Ok(gray)
 }
 
 /// Reads scanned pages, in order, into one document within `limits`.
@@ -323,4 +303,60 @@ fn grid(table: &Table) -> Grid {
         }
     }
     Grid { rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nianbao_pdf::ColorSpace;
+
+    fn image(color: ColorSpace, bits: u8, width: u32, samples: &[u8]) -> PageImage {
+        PageImage {
+            width,
+            height: 1,
+            bits_per_component: bits,
+            color,
+            data: ImageData::Raw(samples.to_vec()),
+            placed: [0.0, 0.0, 144.0, 72.0],
+        }
+    }
+
+    #[test]
+    fn samples_of_every_depth_and_colour_become_gray() {
+        let gray = |color, bits, width, samples: &[u8]| {
+            scanned_page(&image(color, bits, width, samples)).map(|p| p.image.pixels)
+        };
+        assert_eq!(gray(ColorSpace::Gray, 8, 2, &[0, 200]).unwrap(), [0, 200]);
+        // 1 bit: black and white, the row padded to a byte.
+        assert_eq!(
+            gray(ColorSpace::Gray, 1, 3, &[0b1010_0000]).unwrap(),
+            [255, 0, 255]
+        );
+        assert_eq!(gray(ColorSpace::Gray, 4, 2, &[0xF0]).unwrap(), [255, 0]);
+        assert_eq!(gray(ColorSpace::Gray, 16, 1, &[0xFF, 0xFF]).unwrap(), [255]);
+        assert_eq!(
+            gray(ColorSpace::Rgb, 8, 1, &[255, 255, 255]).unwrap(),
+            [255]
+        );
+        // CMYK: no ink is white, full black ink is black.
+        assert_eq!(
+            gray(ColorSpace::Cmyk, 8, 2, &[0, 0, 0, 0, 0, 0, 0, 255]).unwrap(),
+            [255, 0]
+        );
+        assert!(gray(ColorSpace::Other, 8, 1, &[0]).is_err());
+        assert!(gray(ColorSpace::Gray, 8, 3, &[0]).is_err());
+    }
+
+    #[test]
+    fn the_resolution_comes_from_the_size_drawn() {
+        // 400 pixels drawn 144 points (2 inches) wide; an encoding not read is named.
+        let page = scanned_page(&image(ColorSpace::Gray, 8, 400, &[0; 400])).unwrap();
+        assert_eq!(page.ppi, 200);
+        let undecoded = PageImage {
+            data: ImageData::Undecoded("JBIG2Decode".into()),
+            ..image(ColorSpace::Gray, 1, 1, &[])
+        };
+        let err = scanned_page(&undecoded).unwrap_err().to_string();
+        assert!(err.contains("JBIG2Decode"), "{err}");
+    }
 }
