@@ -4,7 +4,8 @@
 //!    image larger than [`PdfLimits::max_image_pixels`] is refused before anything decodes.
 //! 2. A chain ending in `/DCTDecode` gives the JPEG bytes (the filters before it decoded
 //!    through the byte budget); a chain of Flate, LZW, ASCII85, ASCIIHex and RunLength gives
-//!    the samples, decoded through the budget, with a TIFF (2) or PNG (10–15) predictor undone.
+//!    the samples, decoded through the budget, with a TIFF (2) or PNG (10–15) predictor undone
+//!    and an inverting `/Decode` (`[1 0]` for every component) applied.
 //!    Other codecs (JPX, JBIG2, CCITT) are named, not decoded.
 //! 3. Where it is drawn is the unit square through the CTM at `Do`.
 
@@ -41,7 +42,8 @@ impl ColorSpace {
 /// An image's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageData {
-    /// The samples, row after row (rows padded to whole bytes), predictors undone.
+    /// The samples, row after row (rows padded to whole bytes), predictors undone and an
+    /// inverting `/Decode` applied.
     Raw(Vec<u8>),
     /// The bytes of a `/DCTDecode` image: a JPEG stream.
     Jpeg(Vec<u8>),
@@ -118,6 +120,18 @@ fn last_params<'a>(dict: &Dict<'a>) -> Option<Dict<'a>> {
     }
 }
 
+/// Whether `/Decode` maps every component from its maximum to its minimum (`[1 0 …]`).
+fn inverted(dict: &Dict<'_>) -> bool {
+    let Some(decode) = dict.get::<Vec<f32>>(b"Decode") else {
+        return false;
+    };
+    !decode.is_empty()
+        && decode.len() % 2 == 0
+        && decode
+            .chunks(2)
+            .all(|pair| pair[0] == 1.0 && pair[1] == 0.0)
+}
+
 /// The bounding box of the unit square through `ctm`.
 fn placed(ctm: &[f32; 6]) -> [f32; 4] {
     let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)];
@@ -178,10 +192,15 @@ pub(crate) fn load(
             None => match decode(&raw, &chain, false, budget)? {
                 Decoded::Bytes(bytes) => {
                     let colors = color.components().unwrap_or(1);
-                    ImageData::Raw(match last_params(dict) {
+                    let mut samples = match last_params(dict) {
                         Some(params) => unpredict(bytes, &params, colors, bits_per_component),
                         None => bytes,
-                    })
+                    };
+                    if !mask && inverted(dict) {
+                        // Every sample v becomes its maximum − v, whatever its width.
+                        samples.iter_mut().for_each(|b| *b = !*b);
+                    }
+                    ImageData::Raw(samples)
                 }
                 Decoded::Unsupported => ImageData::Undecoded("?".into()),
             },

@@ -459,3 +459,15 @@ fn an_image_bomb_stops_at_the_byte_limit() {
     // The text reader never decodes it.
     assert_eq!(read(&bytes, &limits).unwrap().pages[0].images, 1);
 }
+
+#[test]
+fn an_inverting_decode_array_is_applied_to_the_samples() {
+    let inverted = stream(
+        "/Type /XObject /Subtype /Image /Width 2 /Height 1 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8 /Decode [1 0]",
+        b"\x00\xF0",
+    );
+    let bytes = one_page(b"q 100 0 0 50 0 0 cm /I Do Q", "/I 7 0 R", &[inverted]);
+    let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
+    assert_eq!(pages[0][0].data, ImageData::Raw(vec![0xFF, 0x0F]));
+}

@@ -139,14 +139,18 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
             // A scan: its page images are read by OCR.
             #[cfg(feature = "ocr")]
             Err(ReadError::NoTextLayer(why)) => {
-                let pages = scan::scanned_pdf_pages(bytes, &limits.pdf)?;
-                if pages.is_empty() {
+                let scan = scan::scanned_pdf_pages(bytes, &limits.pdf)?;
+                if scan.pages.is_empty() {
                     return Err(ReadError::NoTextLayer(why));
                 }
-                Ok(binary(
-                    scan::read_scanned_pages(&pages, &limits.read)?,
-                    Format::Pdf,
-                ))
+                let mut document = scan::read_scanned_pages(&scan.pages, &limits.read)?;
+                if scan.more {
+                    document.warnings.push(format!(
+                        "the scanned PDF has more than {} pages: only the first {0} were read by OCR",
+                        scan::MAX_SCANNED_PAGES
+                    ));
+                }
+                Ok(binary(document, Format::Pdf))
             }
             read => Ok(binary(read?, Format::Pdf)),
         },

@@ -124,37 +124,50 @@ fn decode_jpeg(bytes: &[u8]) -> Result<ScannedPage, ScanError> {
 /// The most pages of a scanned PDF read; the rest are not (a warning says so).
 pub const MAX_SCANNED_PAGES: usize = 200;
 
+/// The scans of an image-only PDF's first [`MAX_SCANNED_PAGES`] pages.
+#[derive(Debug)]
+pub struct ScannedPdf {
+    /// Each page's scan, in page order (pages without an image skipped; none when the PDF
+    /// holds no scan).
+    pub pages: Vec<ScannedPage>,
+    /// Whether the PDF has more pages than were read.
+    pub more: bool,
+}
+
 /// The scan of each page of an image-only PDF, in page order: its largest image, as
 /// [`nianbao_pdf::page_images`] hands it out (decoded within `limits`; an image of more pixels
-/// than the OCR reads is refused before it decodes). Pages without an image are skipped; an
-/// empty list means the PDF holds no scan.
-pub fn scanned_pdf_pages(bytes: &[u8], limits: &PdfLimits) -> Result<Vec<ScannedPage>, ScanError> {
+/// than the OCR reads is refused before it decodes).
+pub fn scanned_pdf_pages(bytes: &[u8], limits: &PdfLimits) -> Result<ScannedPdf, ScanError> {
     let ocr_pixels = nianbao_ocr::Limits::default().max_pixels;
     let limits = PdfLimits {
         max_image_pixels: limits.max_image_pixels.min(ocr_pixels as u64),
         ..limits.clone()
     };
     // nianbao-pdf does not panic by design; it is guarded all the same, as pdf.rs does.
-    let pages =
-        std::panic::catch_unwind(|| nianbao_pdf::page_images(bytes, &limits, MAX_SCANNED_PAGES))
-            .map_err(|_| bad("the PDF's images cannot be read"))?
-            .map_err(|e| match e {
-                PdfError::TooManyPixels { pixels, limit } => ScanError::Ocr(OcrError::OverLimit {
-                    what: "pixels",
-                    size: usize::try_from(pixels).unwrap_or(usize::MAX),
-                    limit: usize::try_from(limit).unwrap_or(usize::MAX),
-                }),
-                e => ScanError::Pdf(e),
-            })?;
-    pages
+    let pages = std::panic::catch_unwind(|| {
+        nianbao_pdf::page_images(bytes, &limits, MAX_SCANNED_PAGES + 1)
+    })
+    .map_err(|_| bad("the PDF's images cannot be read"))?
+    .map_err(|e| match e {
+        PdfError::TooManyPixels { pixels, limit } => ScanError::Ocr(OcrError::OverLimit {
+            what: "pixels",
+            size: usize::try_from(pixels).unwrap_or(usize::MAX),
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        }),
+        e => ScanError::Pdf(e),
+    })?;
+    let more = pages.len() > MAX_SCANNED_PAGES;
+    let pages = pages
         .into_iter()
+        .take(MAX_SCANNED_PAGES)
         .filter_map(|images| {
             images
                 .into_iter()
                 .max_by_key(|i| u64::from(i.width) * u64::from(i.height))
         })
         .map(|image| scanned_page(&image))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(ScannedPdf { pages, more })
 }
 
 /// A page image in gray, its resolution from the size it is drawn at.
@@ -358,5 +371,96 @@ mod tests {
         };
         let err = scanned_page(&undecoded).unwrap_err().to_string();
         assert!(err.contains("JBIG2Decode"), "{err}");
+    }
+
+    /// A PDF of `pages` pages, each drawing a 2 × 2 gray image (a Sub-predicted Flate stream)
+    /// over a 144-point square.
+    fn image_pdf(pages: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&[1, 10, 10, 1, 30, 10]).unwrap();
+        let packed = z.finish().unwrap();
+        let stream = |dict: &str, data: &[u8]| {
+            let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+            out.extend(data);
+            out.extend(b"\nendstream");
+            out
+        };
+        let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 5 + 2 * i)).collect();
+        let mut objects = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            format!(
+                "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+                kids.join(" ")
+            )
+            .into_bytes(),
+            stream(
+                "/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray \
+                 /BitsPerComponent 8 /Filter /FlateDecode \
+                 /DecodeParms << /Predictor 11 /Columns 2 >>",
+                &packed,
+            ),
+            stream("", b"q 144 0 0 144 0 0 cm /Im Do Q"),
+        ];
+        for _ in 0..pages {
+            objects.push(
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+                   /Resources << /XObject << /Im 3 0 R >> >> >>"
+                    .to_vec(),
+            );
+            objects.push(b"null".to_vec());
+        }
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend(body);
+            out.extend(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for offset in offsets {
+            out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+        }
+        out.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn a_scanned_pdf_gives_its_page_images_from_nianbao_pdf_up_to_the_page_cap() {
+        let scan = scanned_pdf_pages(&image_pdf(3), &PdfLimits::default()).unwrap();
+        assert!(!scan.more);
+        assert_eq!(scan.pages.len(), 3);
+        assert_eq!(scan.pages[0].image.pixels, [10, 20, 30, 40]);
+        // 2 pixels over 2 inches.
+        assert_eq!(scan.pages[0].ppi, 1);
+        let scan =
+            scanned_pdf_pages(&image_pdf(MAX_SCANNED_PAGES + 1), &PdfLimits::default()).unwrap();
+        assert!(scan.more);
+        assert_eq!(scan.pages.len(), MAX_SCANNED_PAGES);
+        // The byte budget holds for the images, and the pixel limit is the OCR's at most.
+        let tight = PdfLimits {
+            max_decoded_bytes: 64,
+            ..PdfLimits::default()
+        };
+        assert!(matches!(
+            scanned_pdf_pages(&image_pdf(40), &tight),
+            Err(ScanError::Pdf(PdfError::TooManyBytes { .. }))
+        ));
+        let small = PdfLimits {
+            max_image_pixels: 3,
+            ..PdfLimits::default()
+        };
+        assert!(matches!(
+            scanned_pdf_pages(&image_pdf(1), &small),
+            Err(ScanError::Ocr(OcrError::OverLimit { what: "pixels", .. }))
+        ));
     }
 }
