@@ -12,10 +12,17 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v soffice >/dev/null || missing+=(libreoffice-writer)
+# Scanned reports (the `ocr` feature): Tesseract 5 with chi_sim at run time; nianbao-ocr's own
+# tests run among the workspace's.
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+tesseract --list-langs 2>&1 | grep -qx chi_sim || missing+=(tesseract-ocr-chi-sim)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update && apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+cargo clippy -p nianbao-extract --features ocr --all-targets -- -D warnings
+cargo test -p nianbao-format --features ocr
+cargo test -p nianbao-extract --features ocr --test ocr -- --nocapture
 bash examples/run-notebook.sh

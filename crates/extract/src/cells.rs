@@ -21,6 +21,8 @@ pub struct CellsRead {
     pub cells: Vec<Cell>,
     /// Everything unusual.
     pub warnings: Vec<String>,
+    /// The recognition confidence of the cells read from a scan, by key.
+    pub confidence: Vec<(String, f32)>,
 }
 
 /// Reads the cells of an aligned document; rows whose cells ran together are solved within
@@ -36,16 +38,21 @@ pub fn read_cells(
         return CellsRead {
             cells: Vec::new(),
             warnings,
+            confidence: Vec::new(),
         };
     };
     // The cells read so far, by key index.
     let mut found: Vec<Option<Cell>> = vec![None; all_keys().len()];
     let mut runs: Vec<RunRow> = Vec::new();
     let mut run_raw: HashMap<String, String> = HashMap::new();
+    let mut confidence = Vec::new();
     for row in &alignment.rows {
         match &row.values {
             Values::Cells(idx) => {
                 for (spec, &i) in row.spec.columns.iter().zip(idx) {
+                    if let Some(c) = items[i].confidence {
+                        confidence.push((spec.key.clone(), c));
+                    }
                     found[spec.index] = Some(read_cell(spec, &items[i], &mut warnings));
                 }
             }
@@ -105,7 +112,11 @@ pub fn read_cells(
                 .unwrap_or_else(|| Cell::missing(&spec.key))
         })
         .collect();
-    CellsRead { cells, warnings }
+    CellsRead {
+        cells,
+        warnings,
+        confidence,
+    }
 }
 
 /// Whether a row's row total can tell that `values` are the whole row: a row of table 三

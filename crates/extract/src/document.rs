@@ -44,6 +44,9 @@ pub struct GridCell {
     pub origin: (usize, usize),
     /// Whether the position was added only to square the grid (no cell of the source is there).
     pub filler: bool,
+    /// How sure the recognition of a scanned cell was, 0 to 1; `None` for text a document
+    /// holds as text.
+    pub confidence: Option<f32>,
 }
 
 impl Grid {

@@ -32,6 +32,8 @@ pub struct Item<'a> {
     /// Whether a run follows: this text is everything printed since the previous run, so a
     /// row label is at its end.
     pub before_run: bool,
+    /// The recognition confidence of a scanned cell (see [`crate::document::GridCell`]).
+    pub confidence: Option<f32>,
 }
 
 /// The longest folded text that can be a table label; longer items are prose.
@@ -65,6 +67,7 @@ impl<'a> Item<'a> {
             row,
             run: false,
             before_run: false,
+            confidence: None,
         }
     }
 
@@ -137,7 +140,9 @@ pub fn items(doc: &Document) -> Vec<Item<'_>> {
                 for (r, row) in grid.rows.iter().enumerate() {
                     for (c, cell) in row.iter().enumerate() {
                         if grid.is_origin(r, c) {
-                            out.push(Item::new(Cow::Borrowed(&cell.text), Some((b, r))));
+                            let mut item = Item::new(Cow::Borrowed(&cell.text), Some((b, r)));
+                            item.confidence = cell.confidence;
+                            out.push(item);
                         }
                     }
                 }

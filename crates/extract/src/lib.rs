@@ -31,6 +31,7 @@
 mod align;
 mod assemble;
 mod cells;
+mod confidence;
 mod document;
 mod facts;
 mod items;
@@ -48,10 +49,16 @@ pub use crate::document::{Block, Document, Grid, GridCell, ReadLimits};
 pub use crate::facts::{narrative, Measure, Narrative, Section, Statement};
 pub use crate::read::docx::DocxLimits;
 pub use crate::read::pdf::PdfLimits;
+#[cfg(feature = "ocr")]
+pub use crate::read::scan::{
+    decode_image, read_scanned_page, read_scanned_pages, ScanError, ScannedPage,
+};
 pub use crate::read::{read, Read, ReadError};
 pub use crate::solve::Budget as SolverBudget;
 pub use nianbao_doc::DocLimits;
 pub use nianbao_format::Format;
+#[cfg(feature = "ocr")]
+pub use nianbao_ocr::GrayImage;
 
 /// Internals the fuzz targets and the hostile-input suite drive directly. Not a stable API.
 #[doc(hidden)]
@@ -254,6 +261,7 @@ pub fn report_from_document_with(
         );
     }
     let checks = run_checks(&read.cells);
+    warnings.extend(confidence::warnings(&read.cells, &checks, &read.confidence));
     Report {
         source,
         report: meta,

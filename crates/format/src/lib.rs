@@ -36,11 +36,13 @@ pub enum Format {
     Xls,
     /// An Office Open XML spreadsheet: stored by a crawl, not read.
     Xlsx,
+    /// A PNG or JPEG image: a scanned page, read by OCR in a build with the `ocr` feature.
+    Image,
 }
 
 impl Format {
     /// Every format, in the order of the table.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Html,
         Format::Docx,
         Format::Markdown,
@@ -49,6 +51,7 @@ impl Format {
         Format::Doc,
         Format::Xls,
         Format::Xlsx,
+        Format::Image,
     ];
 
     /// The name used in `source.format` and the dataset's `source_format`.
@@ -122,7 +125,7 @@ struct Spec {
 }
 
 /// The format table, in the order of [`Format`].
-const TABLE: [Spec; 8] = [
+const TABLE: [Spec; 9] = [
     Spec {
         name: "html",
         extensions: &["html", "htm", "shtml", "xhtml"],
@@ -194,6 +197,14 @@ const TABLE: [Spec; 8] = [
         read: false,
         attachment: true,
     },
+    Spec {
+        name: "image",
+        extensions: &["png", "jpg", "jpeg"],
+        media_types: &["image/png", "image/jpeg"],
+        magic: &[b"\x89PNG", b"\xFF\xD8\xFF"],
+        read: cfg!(feature = "ocr"),
+        attachment: false,
+    },
 ];
 
 /// The signature of an OLE2 compound file (`.doc`, `.wps`, `.xls`).
@@ -210,6 +221,10 @@ pub enum Sniffed {
     Ole2,
     /// Probably markup.
     Markup,
+    /// A PNG or JPEG image (a build with the `ocr` feature only; without it they are
+    /// [`NotDocument::ScanWithoutOcr`]).
+    #[cfg(feature = "ocr")]
+    Image,
     /// Text or unknown.
     Text,
 }
@@ -223,9 +238,14 @@ pub enum NotDocument {
     /// An RTF file.
     #[error("this is an RTF file, which is not supported; save it as DOCX")]
     Rtf,
-    /// An image (a scan given directly).
+    /// An image that is no scan nianbao reads (GIF).
     #[error("this is a {0} image, not a document")]
     Image(&'static str),
+    /// A PNG or JPEG scan, given to a build without OCR.
+    #[error(
+        "this is a {0} image, not a document this build reads: scans are read by a build with OCR (`cargo build --release --features ocr`)"
+    )]
+    ScanWithoutOcr(&'static str),
     /// A compressed archive.
     #[error("this is a {0} archive, not a document")]
     Archive(&'static str),
@@ -234,8 +254,8 @@ pub enum NotDocument {
 /// Sniffs the container, or says why the bytes are not a document this tool reads.
 pub fn sniff(bytes: &[u8]) -> Result<Sniffed, NotDocument> {
     let magic: &[(&[u8], NotDocument)] = &[
-        (b"\x89PNG", NotDocument::Image("PNG")),
-        (b"\xFF\xD8\xFF", NotDocument::Image("JPEG")),
+        (b"\x89PNG", NotDocument::ScanWithoutOcr("PNG")),
+        (b"\xFF\xD8\xFF", NotDocument::ScanWithoutOcr("JPEG")),
         (b"GIF8", NotDocument::Image("GIF")),
         (b"Rar!", NotDocument::Archive("RAR")),
         (b"\x1F\x8B", NotDocument::Archive("gzip")),
@@ -243,6 +263,10 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, NotDocument> {
     ];
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(NotDocument::Empty);
+    }
+    #[cfg(feature = "ocr")]
+    if Format::from_magic(bytes) == Some(Format::Image) {
+        return Ok(Sniffed::Image);
     }
     if let Some((_, what)) = magic.iter().find(|(m, _)| bytes.starts_with(m)) {
         return Err(*what);
@@ -344,8 +368,20 @@ mod tests {
     #[test]
     fn sniffing_names_what_is_not_a_document() {
         assert_eq!(sniff(b"%PDF-1.7").unwrap(), Sniffed::Pdf);
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Err(NotDocument::Image("PNG")));
-        assert!(NotDocument::Image("PNG").to_string().contains("PNG"));
+        #[cfg(feature = "ocr")]
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n"), Ok(Sniffed::Image));
+        #[cfg(not(feature = "ocr"))]
+        {
+            assert_eq!(
+                sniff(b"\x89PNG\r\n\x1a\n"),
+                Err(NotDocument::ScanWithoutOcr("PNG"))
+            );
+            assert!(sniff(b"\xFF\xD8\xFF\xE0")
+                .unwrap_err()
+                .to_string()
+                .contains("--features ocr"));
+        }
+        assert_eq!(sniff(b"GIF89a"), Err(NotDocument::Image("GIF")));
         assert_eq!(sniff(b"  \n").unwrap_err().to_string(), "empty file");
         assert_eq!(
             sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest").unwrap(),
@@ -382,6 +418,8 @@ mod tests {
             assert_eq!(Format::from_extension(format.extensions()[0]), Some(format));
         }
         assert!(Format::Pdf.is_read() && Format::Doc.is_read() && !Format::Xls.is_read());
+        assert_eq!(Format::Image.is_read(), cfg!(feature = "ocr"));
+        assert_eq!(Format::from_magic(b"\x89PNG\r\n"), Some(Format::Image));
     }
 
     #[test]

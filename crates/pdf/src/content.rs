@@ -11,7 +11,8 @@
 //!    subpath that is an axis-aligned rectangle thinner than [`MAX_RULE_THICKNESS`] is a rule
 //!    along its long side. Clipping paths and `n` paint nothing.
 //! 4. `Do` runs a form XObject (its `/Matrix`, its `/Resources` or the caller's), at most
-//!    [`PdfLimits::max_form_depth`] deep; an image XObject or an inline image is counted.
+//!    [`PdfLimits::max_form_depth`] deep; an image XObject or an inline image is counted, and
+//!    an image XObject is loaded ([`crate::image`]) at the CTM when images are collected.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -22,6 +23,7 @@ use hayro_syntax::page::Resources;
 
 use crate::filters::{decode_stream, Budget};
 use crate::font::{font_name, Font};
+use crate::image::{self, PageImage};
 use crate::{FontInfo, Glyph, Orientation, Page, PdfError, PdfLimits, Rule};
 
 /// A filled rectangle thinner than this (page units, points) is a ruling line.
@@ -165,6 +167,8 @@ pub(crate) struct Interpreter<'l> {
     marked: Vec<Option<ActualText>>,
     /// The page being built.
     pub page: Page,
+    /// The images drawn, when they are collected.
+    pub images: Option<Vec<PageImage>>,
 }
 
 /// Numbers and the first other operand of an instruction.
@@ -208,6 +212,7 @@ impl<'l> Interpreter<'l> {
             counts,
             marked: Vec::new(),
             page,
+            images: None,
         }
     }
 
@@ -428,7 +433,12 @@ impl<'l> Interpreter<'l> {
         };
         let dict = stream.dict();
         match dict.get::<Name<'_>>(b"Subtype").as_deref() {
-            Some(b"Image") => self.page.images += 1,
+            Some(b"Image") => {
+                self.page.images += 1;
+                if let Some(images) = self.images.as_mut() {
+                    images.push(image::load(&stream, &state.ctm, self.limits, self.budget)?);
+                }
+            }
             Some(b"Form") => {
                 if depth >= self.limits.max_form_depth {
                     return Err(PdfError::TooDeep {

@@ -7,7 +7,8 @@
 //!    whatever chain it hides, after at most one chunk past it.
 //! 3. Damaged data decodes to what it can (readers are lenient, like viewers); image filters
 //!    (DCT, JPX, JBIG2, CCITT) and predictors are not text and are refused as
-//!    [`Decoded::Unsupported`].
+//!    [`Decoded::Unsupported`] (images undo predictors and hand out DCT data in
+//!    [`crate::image`]).
 
 use std::io::Read;
 

@@ -3,7 +3,8 @@
 //! [`read`] turns a PDF into [`Page`]s of [`Glyph`]s (Unicode text, position and size in page
 //! space, font) and ruling lines ([`Rule`]), with the images counted, and the document's
 //! fonts ([`FontInfo`]) with how many of their glyphs nothing could decode. A caller tells a
-//! scan (pages without glyphs) from an undecodable font (its glyphs not [`Glyph::mapped`]).
+//! scan (pages without glyphs) from an undecodable font (its glyphs not [`Glyph::mapped`]);
+//! [`page_images`] hands out a scan's page images ([`PageImage`]) for OCR.
 //!
 //! # Design
 //!
@@ -38,10 +39,18 @@
 //! 4. **Content** (`content`): a content-stream interpreter tracks the CTM and the text
 //!    state and places every glyph; stroked horizontal/vertical segments and thin filled
 //!    rectangles become rules; form XObjects are followed to a bounded depth.
+//! 5. **Images** (`image`, only through [`page_images`], so reading text does not pay for
+//!    them): where the interpreter meets `Do` on an image XObject it hands out a
+//!    [`PageImage`] — size, bits per component, [`ColorSpace`], where it is drawn, and its
+//!    data: the samples decoded by `filters` through the same byte budget with TIFF/PNG
+//!    predictors undone ([`ImageData::Raw`]), or a DCT image's JPEG bytes
+//!    ([`ImageData::Jpeg`]); an image past [`PdfLimits::max_image_pixels`] is refused before
+//!    it decodes. This is what the OCR of scanned PDFs reads (`nianbao-extract`'s `ocr`
+//!    feature), so the project has one PDF parser and every decoded byte is capped.
 //!
-//! Limits ([`PdfLimits`]): decoded bytes, pages, operators, glyphs, rules, form depth; object
-//! nesting is bounded at the parser's own 512 levels (checked before parsing). Past
-//! one, [`read`] fails with a typed [`PdfError`].
+//! Limits ([`PdfLimits`]): decoded bytes, pages, operators, glyphs, rules, form depth, image
+//! pixels; object nesting is bounded at the parser's own 512 levels (checked before
+//! parsing). Past one, [`read`] or [`page_images`] fails with a typed [`PdfError`].
 #![deny(missing_docs)]
 
 mod cmap;
@@ -50,12 +59,14 @@ mod encoding;
 mod filters;
 mod font;
 mod gb1;
+mod image;
 mod parser_streams;
 
 use hayro_syntax::{LoadPdfError, Pdf};
 
 use crate::content::{Fonts, Interpreter};
 use crate::filters::Budget;
+pub use crate::image::{ColorSpace, ImageData, PageImage};
 
 /// Limits on what reading a PDF may spend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +84,9 @@ pub struct PdfLimits {
     pub max_rules: usize,
     /// Form XObjects nested in one another.
     pub max_form_depth: usize,
+    /// Pixels (width × height) of one image handed out by [`page_images`] (a 600 dpi A3
+    /// page is 70 million).
+    pub max_image_pixels: u64,
 }
 
 impl Default for PdfLimits {
@@ -84,6 +98,7 @@ impl Default for PdfLimits {
             max_glyphs: 1_000_000,
             max_rules: 1_000_000,
             max_form_depth: 16,
+            max_image_pixels: 100_000_000,
         }
     }
 }
@@ -128,6 +143,14 @@ pub enum PdfError {
     NestedTooDeep {
         /// The parser's nesting limit.
         limit: usize,
+    },
+    /// An image has more pixels than the limit.
+    #[error("the PDF has an image of {pixels} pixels, more than the limit of {limit}")]
+    TooManyPixels {
+        /// Its width × height.
+        pixels: u64,
+        /// [`PdfLimits::max_image_pixels`].
+        limit: u64,
     },
     /// Form XObjects nest deeper than the limit (or call themselves).
     #[error("the PDF nests drawings (form XObjects) deeper than {limit} levels")]
@@ -218,6 +241,27 @@ pub struct PdfText {
 
 /// Reads the text layer and rules of every page of a PDF, within `limits`.
 pub fn read(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
+    interpret(bytes, limits, None).map(|(text, _)| text)
+}
+
+/// The images drawn on each of the first `first_pages` pages of a PDF (image XObjects, in
+/// the order drawn, forms followed), within `limits`: every image's data is decoded through
+/// the same byte budget as the text (a JPEG is handed out undecoded), and an image of more
+/// than [`PdfLimits::max_image_pixels`] fails the read. Inline images are not handed out.
+pub fn page_images(
+    bytes: &[u8],
+    limits: &PdfLimits,
+    first_pages: usize,
+) -> Result<Vec<Vec<PageImage>>, PdfError> {
+    interpret(bytes, limits, Some(first_pages)).map(|(_, images)| images)
+}
+
+/// Runs the pages (the first `images_of` of them, collecting their images, when it is given).
+fn interpret(
+    bytes: &[u8],
+    limits: &PdfLimits,
+    images_of: Option<usize>,
+) -> Result<(PdfText, Vec<Vec<PageImage>>), PdfError> {
     let mut budget = Budget::new(limits.max_decoded_bytes);
     parser_streams::measure(bytes, &mut budget)?;
     let pdf = Pdf::new(bytes.to_vec()).map_err(|e| match e {
@@ -234,7 +278,8 @@ pub fn read(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
     let mut fonts = Fonts::default();
     let mut counts = content::Counts::default();
     let mut out = Vec::with_capacity(pages.len());
-    for page in pages.iter() {
+    let mut images = Vec::new();
+    for page in pages.iter().take(images_of.unwrap_or(usize::MAX)) {
         let crop = page.intersected_crop_box();
         let blank = Page {
             width: (crop.x1 - crop.x0) as f32,
@@ -249,14 +294,19 @@ pub fn read(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
             }
         }
         let mut interpreter = Interpreter::new(limits, &mut budget, &mut fonts, &mut counts, blank);
+        if images_of.is_some() {
+            interpreter.images = Some(Vec::new());
+        }
         let origin = [1.0, 0.0, 0.0, 1.0, -crop.x0 as f32, -crop.y0 as f32];
         interpreter.run(&content, page.resources(), origin, 0)?;
+        images.push(interpreter.images.take().unwrap_or_default());
         out.push(interpreter.page);
     }
-    Ok(PdfText {
+    let text = PdfText {
         pages: out,
         fonts: fonts.info,
-    })
+    };
+    Ok((text, images))
 }
 
 /// A page's `/Contents`: one stream or an array of them.

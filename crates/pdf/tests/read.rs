@@ -5,7 +5,10 @@
 
 use std::io::Write;
 
-use nianbao_pdf::{read, Glyph, Orientation, PdfError, PdfLimits, Rule};
+use nianbao_pdf::{
+    page_images, read, ColorSpace, Glyph, ImageData, Orientation, PageImage, PdfError, PdfLimits,
+    Rule,
+};
 
 /// A PDF of `objects` (numbered from 1; the first is the catalog) with a cross-reference table.
 fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
@@ -344,4 +347,127 @@ fn too_many_pages_are_refused() {
         read(b"%PDF-1.7\ngarbage", &PdfLimits::default()),
         Err(PdfError::Broken)
     );
+}
+
+/// PNG rows (filter byte Sub on every row) of gray samples.
+fn png_sub_rows(rows: &[&[u8]]) -> Vec<u8> {
+    rows.iter()
+        .flat_map(|row| {
+            let mut out = vec![1u8];
+            out.extend(row.iter().enumerate().map(|(i, &x)| {
+                if i == 0 {
+                    x
+                } else {
+                    x.wrapping_sub(row[i - 1])
+                }
+            }));
+            out
+        })
+        .collect()
+}
+
+#[test]
+fn page_images_hand_out_flate_samples_and_jpeg_bytes_where_they_are_drawn() {
+    let samples: [&[u8]; 2] = [&[0, 64, 128], &[255, 200, 100]];
+    let gray = stream(
+        "/Type /XObject /Subtype /Image /Width 3 /Height 2 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8 /Filter /FlateDecode \
+         /DecodeParms << /Predictor 15 /Colors 1 /BitsPerComponent 8 /Columns 3 >>",
+        &zlib(&png_sub_rows(&samples)),
+    );
+    let jpeg_bytes = b"\xFF\xD8\xFF\xE0 not a real JPEG \xFF\xD9";
+    let jpeg = stream(
+        "/Type /XObject /Subtype /Image /Width 40 /Height 30 \
+         /ColorSpace [/ICCBased 10 0 R] /BitsPerComponent 8 /Filter [/ASCIIHexDecode /DCTDecode]",
+        &jpeg_bytes
+            .iter()
+            .flat_map(|b| format!("{b:02X}").into_bytes())
+            .chain(*b">")
+            .collect::<Vec<u8>>(),
+    );
+    // The JPEG is drawn through a form: its matrix and the CTM both place it.
+    let form = stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 1000 1000] /Matrix [1 0 0 1 100 0] \
+         /Resources << /XObject << /J 8 0 R >> >>",
+        b"q 40 0 0 30 0 0 cm /J Do Q",
+    );
+    let profile = stream("/N 3", b"");
+    let content = b"q 300 0 0 200 10 20 cm /G Do Q q 2 0 0 2 0 0 cm /Fm Do Q";
+    let bytes = one_page(content, "/G 7 0 R /Fm 9 0 R", &[gray, jpeg, form, profile]);
+    let pages = page_images(&bytes, &PdfLimits::default(), 10).unwrap();
+    assert_eq!(pages.len(), 1);
+    assert_eq!(
+        pages[0],
+        [
+            PageImage {
+                width: 3,
+                height: 2,
+                bits_per_component: 8,
+                color: ColorSpace::Gray,
+                data: ImageData::Raw(vec![0, 64, 128, 255, 200, 100]),
+                placed: [10.0, 20.0, 310.0, 220.0],
+            },
+            PageImage {
+                width: 40,
+                height: 30,
+                bits_per_component: 8,
+                color: ColorSpace::Rgb,
+                data: ImageData::Jpeg(jpeg_bytes.to_vec()),
+                placed: [200.0, 0.0, 280.0, 60.0],
+            },
+        ]
+    );
+    // Reading the text does not decode the images, and still counts them.
+    assert_eq!(
+        read(&bytes, &PdfLimits::default()).unwrap().pages[0].images,
+        2
+    );
+    // No pages asked for, no pages run.
+    assert!(page_images(&bytes, &PdfLimits::default(), 0)
+        .unwrap()
+        .is_empty());
+    // An image past the pixel limit is refused; images decode within the byte budget.
+    let limits = PdfLimits {
+        max_image_pixels: 1_000,
+        ..PdfLimits::default()
+    };
+    assert_eq!(
+        page_images(&bytes, &limits, 10),
+        Err(PdfError::TooManyPixels {
+            pixels: 1_200,
+            limit: 1_000
+        })
+    );
+}
+
+#[test]
+fn an_image_bomb_stops_at_the_byte_limit() {
+    let bomb = stream(
+        "/Type /XObject /Subtype /Image /Width 4000 /Height 4000 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8 /Filter /FlateDecode",
+        &zlib(&vec![0u8; 16 << 20]),
+    );
+    let bytes = one_page(b"q 595 0 0 842 0 0 cm /B Do Q", "/B 7 0 R", &[bomb]);
+    let limits = PdfLimits {
+        max_decoded_bytes: 4 << 20,
+        ..PdfLimits::default()
+    };
+    assert_eq!(
+        page_images(&bytes, &limits, 10),
+        Err(PdfError::TooManyBytes { limit: 4 << 20 })
+    );
+    // The text reader never decodes it.
+    assert_eq!(read(&bytes, &limits).unwrap().pages[0].images, 1);
+}
+
+#[test]
+fn an_inverting_decode_array_is_applied_to_the_samples() {
+    let inverted = stream(
+        "/Type /XObject /Subtype /Image /Width 2 /Height 1 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8 /Decode [1 0]",
+        b"\x00\xF0",
+    );
+    let bytes = one_page(b"q 100 0 0 50 0 0 cm /I Do Q", "/I 7 0 R", &[inverted]);
+    let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
+    assert_eq!(pages[0][0].data, ImageData::Raw(vec![0xFF, 0x0F]));
 }

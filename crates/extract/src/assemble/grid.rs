@@ -119,6 +119,7 @@ impl GridBuilder {
                     text: text.clone(),
                     origin: *origin,
                     filler: false,
+                    confidence: None,
                 });
             }
             *left -= 1;
@@ -195,12 +196,14 @@ impl GridBuilder {
                 text: text.clone(),
                 origin: (r, c),
                 filler: false,
+                confidence: None,
             });
         }
         *last = Some(GridCell {
             text,
             origin: (r, c),
             filler: false,
+            confidence: None,
         });
     }
 
@@ -288,6 +291,7 @@ impl GridBuilder {
                             text: String::new(),
                             origin: (r, c),
                             filler: true,
+                            confidence: None,
                         })
                     })
                     .collect(),

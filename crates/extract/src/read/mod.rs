@@ -9,6 +9,8 @@ pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod pdf;
+#[cfg(feature = "ocr")]
+pub mod scan;
 pub mod text;
 
 use nianbao_format::{decode, is_text, sniff, Format, NotDocument, Sniffed};
@@ -64,6 +66,11 @@ pub enum ReadError {
     /// A text layer whose fonts cannot be mapped to Unicode.
     #[error("{0}")]
     Undecodable(String),
+    /// A scanned image that could not be read (the OCR engine missing, an image that does not
+    /// decode, a limit).
+    #[cfg(feature = "ocr")]
+    #[error(transparent)]
+    Scan(#[from] scan::ScanError),
 }
 
 impl ReadError {
@@ -73,7 +80,9 @@ impl ReadError {
         match self {
             ReadError::NotDocument(NotDocument::Empty) => "empty",
             ReadError::NotDocument(NotDocument::Rtf) => "rtf",
-            ReadError::NotDocument(NotDocument::Image(_)) => "image",
+            ReadError::NotDocument(NotDocument::Image(_) | NotDocument::ScanWithoutOcr(_)) => {
+                "image"
+            }
             ReadError::NotDocument(NotDocument::Archive(_)) => "archive",
             ReadError::TooLarge { .. } => "too_large",
             ReadError::Binary => "binary",
@@ -83,6 +92,22 @@ impl ReadError {
             ReadError::Encrypted(_) => "encrypted",
             ReadError::NoTextLayer(_) => "no_text_layer",
             ReadError::Undecodable(_) => "undecodable",
+            #[cfg(feature = "ocr")]
+            ReadError::Scan(scan::ScanError::Ocr(nianbao_ocr::OcrError::EngineMissing {
+                ..
+            })) => "ocr_engine_missing",
+            #[cfg(feature = "ocr")]
+            ReadError::Scan(scan::ScanError::Ocr(nianbao_ocr::OcrError::OverLimit { .. })) => {
+                "over_limit"
+            }
+            #[cfg(feature = "ocr")]
+            ReadError::Scan(scan::ScanError::Pdf(e)) => match e {
+                nianbao_pdf::PdfError::Encrypted => "encrypted",
+                nianbao_pdf::PdfError::Broken => "broken",
+                _ => "over_limit",
+            },
+            #[cfg(feature = "ocr")]
+            ReadError::Scan(_) => "bad_image",
         }
     }
 }
@@ -110,10 +135,33 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
             doc::read_with(bytes, &limits.doc, &limits.read)?,
             Format::Doc,
         )),
-        Sniffed::Pdf => Ok(binary(
-            pdf::read_with(bytes, &limits.pdf, &limits.read)?,
-            Format::Pdf,
-        )),
+        Sniffed::Pdf => match pdf::read_with(bytes, &limits.pdf, &limits.read) {
+            // A scan: its page images are read by OCR.
+            #[cfg(feature = "ocr")]
+            Err(ReadError::NoTextLayer(why)) => {
+                let scan = scan::scanned_pdf_pages(bytes, &limits.pdf)?;
+                if scan.pages.is_empty() {
+                    return Err(ReadError::NoTextLayer(why));
+                }
+                let mut document = scan::read_scanned_pages(&scan.pages, &limits.read)?;
+                if scan.more {
+                    document.warnings.push(format!(
+                        "the scanned PDF has more than {} pages: only the first {0} were read by OCR",
+                        scan::MAX_SCANNED_PAGES
+                    ));
+                }
+                Ok(binary(document, Format::Pdf))
+            }
+            read => Ok(binary(read?, Format::Pdf)),
+        },
+        #[cfg(feature = "ocr")]
+        Sniffed::Image => {
+            let page = scan::decode_image(bytes)?;
+            Ok(binary(
+                scan::read_scanned_pages(&[page], &limits.read)?,
+                Format::Image,
+            ))
+        }
         Sniffed::Markup | Sniffed::Text => {
             let decoded = decode::decode(bytes, sniffed == Sniffed::Markup);
             if !is_text(&decoded.text) {

@@ -1,0 +1,356 @@
+//! Scanned reports read by OCR (`--features ocr`; Tesseract 5 with chi_sim installed): the
+//! corpus's `scan.pdf` pages, rasterised here with poppler's `pdftoppm` at 200 dpi gray, scored
+//! cell by cell against `truth.json` with the semantics of `shared/tools/score.py`; a page
+//! turned by 0.5° is read like the straight one; a PNG goes through `read()`, and so does each
+//! `scan.pdf` itself (its page images from nianbao-pdf). Prints the time and peak memory per
+//! page.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use nianbao_extract::{
+    extract_bytes, read_scanned_pages, report_from_document, Format, GrayImage, Limits, ReadLimits,
+    ScannedPage,
+};
+use nianbao_schema::{Report, Source};
+
+const REPORTS: &str = "../../../shared/corpus/reports";
+const SCANS: [&str; 4] = [
+    "pingtan-2019",
+    "pingtan-2024",
+    "qiaokou-xzspj-2021",
+    "shanghai-bgt-2019",
+];
+
+fn report_dir(id: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(REPORTS).join(id)
+}
+
+/// Calls of `pages`, so that tests running at once use folders of their own.
+static CALLS: AtomicUsize = AtomicUsize::new(0);
+/// The pages of a report's scan at 200 dpi, gray, through `pdftoppm` (binary PGM).
+fn pages(id: &str) -> Vec<ScannedPage> {
+    let dir = std::env::temp_dir().join(format!(
+        "nianbao-ocr-test-{id}-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-r", "200", "-gray"])
+        .arg(report_dir(id).join("scan.pdf"))
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(status.success());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let pages = files
+        .iter()
+        .map(|f| ScannedPage {
+            image: pgm(&std::fs::read(f).unwrap()),
+            ppi: 200,
+        })
+        .collect();
+    std::fs::remove_dir_all(&dir).unwrap();
+    pages
+}
+
+/// A binary 8-bit PGM (`P5`).
+fn pgm(bytes: &[u8]) -> GrayImage {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(std::str::from_utf8(&bytes[start..at]).unwrap().to_string());
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    GrayImage::new(w, h, bytes[at + 1..at + 1 + w * h].to_vec()).unwrap()
+}
+
+/// Score of one report, as `score.py` counts.
+#[derive(Debug, Default)]
+struct Score {
+    cells: usize,
+    correct: usize,
+    wrong: Vec<String>,
+    missing: usize,
+    silent: usize,
+}
+
+fn score(id: &str, report: &Report) -> Score {
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report_dir(id).join("truth.json")).unwrap()).unwrap();
+    let unscored: Vec<&str> = truth["unscored"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|k| k.as_str()).collect())
+        .unwrap_or_default();
+    let mut s = Score::default();
+    for (key, want) in truth["cells"].as_object().unwrap() {
+        if unscored.contains(&key.as_str()) {
+            continue;
+        }
+        s.cells += 1;
+        let Some(cell) = report.cell(key) else {
+            s.missing += 1;
+            continue;
+        };
+        let got = cell.value.map(|v| v.as_f64());
+        let same = match (want.as_f64(), got) {
+            (None, None) => want.is_null(),
+            (Some(a), Some(b)) => (a - b).abs() <= 1e-6,
+            _ => false,
+        };
+        if same {
+            s.correct += 1;
+        } else {
+            s.wrong.push(format!("{key}: {want} read {:?}", cell.raw));
+        }
+    }
+    let flagged = report.checks.iter().any(|c| !c.passed) || !report.warnings.is_empty();
+    s.silent = if flagged { 0 } else { s.wrong.len() };
+    s
+}
+
+/// CPU seconds used by this thread so far (user + system), from `/proc/thread-self/stat`: the
+/// other tests run on threads of their own.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    // utime and stime are fields 14 and 15, counted from 1 with pid and comm first.
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+/// The peak resident memory of this process, in MiB (the tests running at the same time
+/// included).
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib / 1024.0
+}
+
+fn source(id: &str) -> Source {
+    Source {
+        path: format!("{id}/scan.pdf"),
+        ..Source::default()
+    }
+}
+
+#[test]
+fn scans_are_read_with_every_error_flagged() {
+    let (mut total, mut correct, mut silent) = (0, 0, 0);
+    for id in SCANS {
+        let pages = pages(id);
+        let (wall, cpu) = (Instant::now(), cpu_seconds());
+        let document = read_scanned_pages(&pages, &ReadLimits::default()).unwrap();
+        let (wall, cpu) = (wall.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+        let report = report_from_document(&document, source(id), Vec::new());
+        let s = score(id, &report);
+        println!(
+            "{id}: {}/{} correct, wrong {}, missing {}, silent {}; {} pages, per page {:.2} s wall, {:.2} s CPU; peak RSS {:.0} MiB",
+            s.correct,
+            s.cells,
+            s.wrong.len(),
+            s.missing,
+            s.silent,
+            pages.len(),
+            wall / pages.len() as f64,
+            cpu / pages.len() as f64,
+            peak_rss_mib()
+        );
+        for w in &s.wrong {
+            println!("  wrong {w}");
+        }
+        for w in &report.warnings {
+            println!("  warning {w}");
+        }
+        total += s.cells;
+        correct += s.correct;
+        silent += s.silent;
+    }
+    println!("TOTAL {correct}/{total}, silent {silent}");
+    assert!(correct * 100 >= total * 95, "{correct}/{total} cells right");
+    assert_eq!(silent, 0);
+}
+
+#[test]
+fn a_page_turned_half_a_degree_reads_like_the_straight_one() {
+    let straight = pages("pingtan-2019");
+    let turned: Vec<ScannedPage> = straight
+        .iter()
+        .map(|p| ScannedPage {
+            image: p.image.rotated(0.5),
+            ppi: p.ppi,
+        })
+        .collect();
+    let read = |pages: &[ScannedPage]| {
+        let document = read_scanned_pages(pages, &ReadLimits::default()).unwrap();
+        report_from_document(&document, source("pingtan-2019"), Vec::new())
+    };
+    let (a, b) = (read(&straight), read(&turned));
+    let s = score("pingtan-2019", &b);
+    println!(
+        "turned 0.5°: {}/{} correct, wrong {:?}",
+        s.correct, s.cells, s.wrong
+    );
+    assert_eq!(s.silent, 0);
+    assert!(s.correct * 100 >= s.cells * 95);
+    let values = |r: &Report| {
+        r.cells
+            .iter()
+            .map(|c| (c.key.clone(), c.value))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(values(&a), values(&b));
+}
+
+#[test]
+fn a_png_page_is_read_through_the_one_entry_point() {
+    let page = pages("pingtan-2019").remove(0);
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(
+            &mut png_bytes,
+            page.image.width as u32,
+            page.image.height as u32,
+        );
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: 7874,
+            yppu: 7874,
+            unit: png::Unit::Meter,
+        }));
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&page.image.pixels).unwrap();
+    }
+    let read = nianbao_extract::read(&png_bytes, &Limits::default()).unwrap();
+    assert_eq!(read.format, Format::Image);
+    let report = extract_bytes(&png_bytes, "page-1.png", &Limits::default()).unwrap();
+    // Page 1 holds table 二 and the start of table 三.
+    let value = |key| report.cell(key).and_then(|c| c.value).map(|v| v.as_f64());
+    assert_eq!(value("table3.new_received.total"), Some(23.0));
+    assert_eq!(
+        value("table2.art20_9.central_procurement.amount"),
+        Some(75394432.52)
+    );
+}
+
+#[test]
+fn a_misread_unsure_digit_is_flagged_with_the_value_that_restores_its_sum_but_kept() {
+    let mut document = read_scanned_pages(&pages("pingtan-2019"), &ReadLimits::default()).unwrap();
+    // 予以公开 by natural persons is printed 7 (row total 7): make the engine misread it as 1.
+    let cell = document
+        .blocks
+        .iter_mut()
+        .filter_map(|b| match b {
+            nianbao_extract::Block::Table(g) => Some(g),
+            _ => None,
+        })
+        .flat_map(|g| g.rows.iter_mut().flatten())
+        .find(|c| c.text == "7")
+        .expect("a cell printed 7");
+    cell.text = "1".into();
+    cell.confidence = Some(0.41);
+    let report = report_from_document(&document, source("pingtan-2019"), Vec::new());
+    let key = "table3.result.granted.natural_person";
+    assert_eq!(
+        report.cell(key).and_then(|c| c.value).map(|v| v.as_f64()),
+        Some(1.0),
+        "the value read is kept"
+    );
+    assert!(report.checks.iter().any(|c| !c.passed));
+    let warned = |what: &str| report.warnings.iter().any(|w| w.contains(what));
+    assert!(
+        warned(&format!("{key}: read from a scan with confidence 0.41")),
+        "{:?}",
+        report.warnings
+    );
+    assert!(
+        warned("would restore it as 7 instead of 1"),
+        "{:?}",
+        report.warnings
+    );
+}
+
+/// Every corpus scan through `read()`: its page images come from nianbao-pdf
+/// (`page_images`: Flate with PNG predictors, under the byte budget), not from pdftoppm.
+#[test]
+fn every_scanned_pdf_is_read_from_its_page_images() {
+    let (mut cells, mut correct) = (0, 0);
+    for id in SCANS {
+        let bytes = std::fs::read(report_dir(id).join("scan.pdf")).unwrap();
+        let report = extract_bytes(&bytes, "scan.pdf", &Limits::default()).unwrap();
+        assert_eq!(report.source.format, "pdf");
+        let s = score(id, &report);
+        println!(
+            "{id} through read(): {}/{} correct, silent {}, wrong {:?}",
+            s.correct, s.cells, s.silent, s.wrong
+        );
+        assert_eq!(s.silent, 0, "{id}");
+        assert!(s.correct * 100 >= s.cells * 95, "{id}: {:?}", s.wrong);
+        (cells, correct) = (cells + s.cells, correct + s.correct);
+    }
+    println!("TOTAL through read(): {correct}/{cells}");
+}
+
+#[test]
+fn a_jpeg_page_is_read_through_the_one_entry_point() {
+    let dir = std::env::temp_dir().join(format!("nianbao-ocr-jpeg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let status = Command::new("pdftoppm")
+        .args([
+            "-r",
+            "200",
+            "-gray",
+            "-jpeg",
+            "-f",
+            "2",
+            "-l",
+            "2",
+            "-singlefile",
+        ])
+        .arg(report_dir("pingtan-2024").join("scan.pdf"))
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(status.success());
+    let jpeg = std::fs::read(dir.join("page.jpg")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let read = nianbao_extract::read(&jpeg, &Limits::default()).unwrap();
+    assert_eq!(read.format, Format::Image);
+    let grids = read
+        .document
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, nianbao_extract::Block::Table(_)))
+        .count();
+    assert!(grids >= 1, "{:?}", read.document);
+    // Every cell of a scanned grid carries a confidence.
+    for block in &read.document.blocks {
+        if let nianbao_extract::Block::Table(grid) = block {
+            assert!(grid.rows.iter().flatten().all(|c| c.confidence.is_some()));
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! Image XObjects handed out as [`PageImage`]s (only when asked for, by [`crate::page_images`]).
+//!
+//! 1. The size, bits per component and colour space come from the image's dictionary; an
+//!    image larger than [`PdfLimits::max_image_pixels`] is refused before anything decodes.
+//! 2. A chain ending in `/DCTDecode` gives the JPEG bytes (the filters before it decoded
+//!    through the byte budget); a chain of Flate, LZW, ASCII85, ASCIIHex and RunLength gives
+//!    the samples, decoded through the budget, with a TIFF (2) or PNG (10–15) predictor undone
+//!    and an inverting `/Decode` (`[1 0]` for every component) applied.
+//!    Other codecs (JPX, JBIG2, CCITT) are named, not decoded.
+//! 3. Where it is drawn is the unit square through the CTM at `Do`.
+
+use hayro_syntax::object::{Dict, Name, Object, Stream};
+
+use crate::filters::{decode, Budget, Decoded, Filter};
+use crate::{PdfError, PdfLimits};
+
+/// The colour space of an image's samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorSpace {
+    /// One component (`/DeviceGray`, `/CalGray`, a one-component `/ICCBased`).
+    Gray,
+    /// Three components (`/DeviceRGB`, `/CalRGB`, a three-component `/ICCBased`).
+    Rgb,
+    /// Four components (`/DeviceCMYK`, a four-component `/ICCBased`).
+    Cmyk,
+    /// Anything else (indexed, separation, Lab, an image mask, a missing space).
+    Other,
+}
+
+impl ColorSpace {
+    /// Components of a sample, when the space is one of the plain ones.
+    pub fn components(self) -> Option<usize> {
+        match self {
+            ColorSpace::Gray => Some(1),
+            ColorSpace::Rgb => Some(3),
+            ColorSpace::Cmyk => Some(4),
+            ColorSpace::Other => None,
+        }
+    }
+}
+
+/// An image's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageData {
+    /// The samples, row after row (rows padded to whole bytes), predictors undone and an
+    /// inverting `/Decode` applied.
+    Raw(Vec<u8>),
+    /// The bytes of a `/DCTDecode` image: a JPEG stream.
+    Jpeg(Vec<u8>),
+    /// A codec not decoded here, by its filter name (`JPXDecode`, `JBIG2Decode`, …).
+    Undecoded(String),
+}
+
+/// An image drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageImage {
+    /// Samples per row.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// Bits per component (1, 2, 4, 8 or 16; 1 for an image mask).
+    pub bits_per_component: u8,
+    /// The colour space of the samples.
+    pub color: ColorSpace,
+    /// The samples, or the JPEG bytes.
+    pub data: ImageData,
+    /// Where it is drawn: `[x0, y0, x1, y1]` in page space (points from the crop box's lower
+    /// left corner).
+    pub placed: [f32; 4],
+}
+
+/// The colour space named by an image dictionary's `/ColorSpace`.
+fn color_space(dict: &Dict<'_>) -> ColorSpace {
+    let by_name = |name: &[u8]| match name {
+        b"DeviceGray" | b"G" | b"CalGray" => ColorSpace::Gray,
+        b"DeviceRGB" | b"RGB" | b"CalRGB" => ColorSpace::Rgb,
+        b"DeviceCMYK" | b"CMYK" => ColorSpace::Cmyk,
+        _ => ColorSpace::Other,
+    };
+    match dict.get::<Object<'_>>(b"ColorSpace") {
+        Some(Object::Name(name)) => by_name(&name),
+        Some(Object::Array(array)) => {
+            let mut items = array.iter::<Object<'_>>();
+            match items.next() {
+                Some(Object::Name(family)) if &*family == b"ICCBased" => match items.next() {
+                    Some(Object::Stream(profile)) => match profile.dict().get::<i64>(b"N") {
+                        Some(1) => ColorSpace::Gray,
+                        Some(3) => ColorSpace::Rgb,
+                        Some(4) => ColorSpace::Cmyk,
+                        _ => ColorSpace::Other,
+                    },
+                    _ => ColorSpace::Other,
+                },
+                Some(Object::Name(family)) => by_name(&family),
+                _ => ColorSpace::Other,
+            }
+        }
+        _ => ColorSpace::Other,
+    }
+}
+
+/// The filter names of a stream's `/Filter`.
+fn filter_names(dict: &Dict<'_>) -> Vec<Vec<u8>> {
+    match dict.get::<Object<'_>>(b"Filter") {
+        Some(Object::Name(name)) => vec![name.to_vec()],
+        Some(Object::Array(names)) => names.iter::<Name<'_>>().map(|n| n.to_vec()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The `/DecodeParms` of the last filter (a dictionary, or the last one of an array).
+fn last_params<'a>(dict: &Dict<'a>) -> Option<Dict<'a>> {
+    match dict.get::<Object<'a>>(b"DecodeParms") {
+        Some(Object::Dict(params)) => Some(params),
+        Some(Object::Array(list)) => list.iter::<Object<'a>>().last().and_then(|o| match o {
+            Object::Dict(d) => Some(d),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether `/Decode` maps every component from its maximum to its minimum (`[1 0 …]`).
+fn inverted(dict: &Dict<'_>) -> bool {
+    let Some(decode) = dict.get::<Vec<f32>>(b"Decode") else {
+        return false;
+    };
+    !decode.is_empty()
+        && decode.len() % 2 == 0
+        && decode
+            .chunks(2)
+            .all(|pair| pair[0] == 1.0 && pair[1] == 0.0)
+}
+
+/// The bounding box of the unit square through `ctm`.
+fn placed(ctm: &[f32; 6]) -> [f32; 4] {
+    let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)];
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for (x, y) in corners {
+        let (px, py) = (
+            x * ctm[0] + y * ctm[2] + ctm[4],
+            x * ctm[1] + y * ctm[3] + ctm[5],
+        );
+        b = [b[0].min(px), b[1].min(py), b[2].max(px), b[3].max(py)];
+    }
+    b
+}
+
+/// The image of an image XObject drawn at `ctm`.
+pub(crate) fn load(
+    stream: &Stream<'_>,
+    ctm: &[f32; 6],
+    limits: &PdfLimits,
+    budget: &mut Budget,
+) -> Result<PageImage, PdfError> {
+    let dict = stream.dict();
+    let side = |keys: [&[u8]; 2]| {
+        keys.iter()
+            .find_map(|k| dict.get::<i64>(k))
+            .map_or(0, |n| n.clamp(0, i64::from(u32::MAX)) as u32)
+    };
+    let (width, height) = (side([b"Width", b"W"]), side([b"Height", b"H"]));
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > limits.max_image_pixels {
+        return Err(PdfError::TooManyPixels {
+            pixels,
+            limit: limits.max_image_pixels,
+        });
+    }
+    let mask = dict.get::<bool>(b"ImageMask").unwrap_or(false);
+    let (bits_per_component, color) = if mask {
+        (1, ColorSpace::Other)
+    } else {
+        let bits = dict
+            .get::<i64>(b"BitsPerComponent")
+            .unwrap_or(8)
+            .clamp(1, 16) as u8;
+        (bits, color_space(dict))
+    };
+    let names = filter_names(dict);
+    let chain: Vec<Filter> = names.iter().map(|n| Filter::from_name(n)).collect();
+    let raw = stream.raw_data();
+    let data = match names.last().map(Vec::as_slice) {
+        Some(b"DCTDecode" | b"DCT") if !chain[..chain.len() - 1].contains(&Filter::Other) => {
+            match decode(&raw, &chain[..chain.len() - 1], false, budget)? {
+                Decoded::Bytes(bytes) => ImageData::Jpeg(bytes),
+                Decoded::Unsupported => ImageData::Undecoded("DCTDecode".into()),
+            }
+        }
+        _ => match chain.iter().position(|f| *f == Filter::Other) {
+            Some(i) => ImageData::Undecoded(String::from_utf8_lossy(&names[i]).into_owned()),
+            None => match decode(&raw, &chain, false, budget)? {
+                Decoded::Bytes(bytes) => {
+                    let colors = color.components().unwrap_or(1);
+                    let mut samples = match last_params(dict) {
+                        Some(params) => unpredict(bytes, &params, colors, bits_per_component),
+                        None => bytes,
+                    };
+                    if !mask && inverted(dict) {
+                        // Every sample v becomes its maximum − v, whatever its width.
+                        samples.iter_mut().for_each(|b| *b = !*b);
+                    }
+                    ImageData::Raw(samples)
+                }
+                Decoded::Unsupported => ImageData::Undecoded("?".into()),
+            },
+        },
+    };
+    Ok(PageImage {
+        width,
+        height,
+        bits_per_component,
+        color,
+        data,
+        placed: placed(ctm),
+    })
+}
+
+/// Undoes a `/Predictor` of `params` (2: TIFF, 10–15: PNG rows); data that is not predicted
+/// is returned as it is.
+fn unpredict(data: Vec<u8>, params: &Dict<'_>, colors: usize, bits: u8) -> Vec<u8> {
+    let get = |key: &[u8], default: i64| params.get::<i64>(key).unwrap_or(default);
+    let predictor = get(b"Predictor", 1);
+    let colors = get(b"Colors", colors as i64).clamp(1, 32) as usize;
+    let bits = get(b"BitsPerComponent", i64::from(bits)).clamp(1, 16) as usize;
+    let columns = get(b"Columns", 1).clamp(1, 1 << 24) as usize;
+    let bpp = (colors * bits).div_ceil(8).max(1);
+    let row = (colors * bits * columns).div_ceil(8);
+    match predictor {
+        2 if bits == 8 => tiff_rows(data, row, bpp),
+        10..=15 => png_rows(&data, row, bpp),
+        _ => data,
+    }
+}
+
+/// TIFF predictor 2 on 8-bit samples: each byte is added to the one a pixel before.
+fn tiff_rows(mut data: Vec<u8>, row: usize, bpp: usize) -> Vec<u8> {
+    for line in data.chunks_mut(row) {
+        for i in bpp..line.len() {
+            line[i] = line[i].wrapping_add(line[i - bpp]);
+        }
+    }
+    data
+}
+
+/// PNG row filters: each row is a filter byte and `row` bytes of `bpp`-byte pixels; an
+/// incomplete last row is dropped, an unknown filter byte read as none.
+pub(crate) fn png_rows(raw: &[u8], row: usize, bpp: usize) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(raw.len() / (row + 1) * row);
+    for (r, line) in raw.chunks_exact(row + 1).enumerate() {
+        let start = out.len();
+        for (i, &x) in line[1..].iter().enumerate() {
+            let a = if i >= bpp { out[start + i - bpp] } else { 0 };
+            let b = if r > 0 { out[start - row + i] } else { 0 };
+            let c = if r > 0 && i >= bpp {
+                out[start - row + i - bpp]
+            } else {
+                0
+            };
+            let predicted = match line[0] {
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => {
+                    let p = i16::from(a) + i16::from(b) - i16::from(c);
+                    let (pa, pb, pc) = (
+                        (p - i16::from(a)).abs(),
+                        (p - i16::from(b)).abs(),
+                        (p - i16::from(c)).abs(),
+                    );
+                    if pa <= pb && pa <= pc {
+                        a
+                    } else if pb <= pc {
+                        b
+                    } else {
+                        c
+                    }
+                }
+                _ => 0,
+            };
+            out.push(x.wrapping_add(predicted));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_and_tiff_predictors_are_undone() {
+        // Two rows of three gray pixels: Sub, then Up.
+        let raw = [1, 10, 5, 5, 2, 1, 1, 1];
+        assert_eq!(png_rows(&raw, 3, 1), [10, 15, 20, 11, 16, 21]);
+        // Paeth on the first row is Sub; Average is half of left plus up.
+        assert_eq!(png_rows(&[4, 10, 5, 3, 10, 2], 2, 1), [10, 15, 15, 17]);
+        assert_eq!(
+            tiff_rows(vec![10, 5, 5, 1, 1, 1], 3, 1),
+            [10, 15, 20, 1, 2, 3]
+        );
+        // An incomplete row is dropped.
+        assert_eq!(png_rows(&[0, 1, 2, 0, 3], 2, 1), [1, 2]);
+    }
+
+    #[test]
+    fn the_unit_square_is_placed_through_the_matrix() {
+        assert_eq!(
+            placed(&[200.0, 0.0, 0.0, 100.0, 10.0, 20.0]),
+            [10.0, 20.0, 210.0, 120.0]
+        );
+        // Rotated a quarter turn.
+        assert_eq!(
+            placed(&[0.0, 50.0, -30.0, 0.0, 100.0, 0.0]),
+            [70.0, 0.0, 100.0, 50.0]
+        );
+    }
+}
