@@ -62,6 +62,36 @@ mod gb1;
 mod image;
 mod parser_streams;
 
+/// A tiny PDF writer for tests (ours and the extractor's): not part of the reading API.
+#[doc(hidden)]
+pub mod testing {
+    /// A PDF of `objects` (numbered from 1; the first is the catalog) with a cross-reference
+    /// table.
+    pub fn write_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend(body);
+            out.extend(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for offset in offsets {
+            out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+        }
+        out.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+}
+
 use hayro_syntax::{LoadPdfError, Pdf};
 
 use crate::content::{Fonts, Interpreter};

@@ -410,27 +410,7 @@ mod tests {
             );
             objects.push(b"null".to_vec());
         }
-        let mut out = b"%PDF-1.7\n".to_vec();
-        let mut offsets = Vec::new();
-        for (i, body) in objects.iter().enumerate() {
-            offsets.push(out.len());
-            out.extend(format!("{} 0 obj\n", i + 1).as_bytes());
-            out.extend(body);
-            out.extend(b"\nendobj\n");
-        }
-        let xref = out.len();
-        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-        for offset in offsets {
-            out.extend(format!("{offset:010} 00000 n \n").as_bytes());
-        }
-        out.extend(
-            format!(
-                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-                objects.len() + 1
-            )
-            .as_bytes(),
-        );
-        out
+        nianbao_pdf::testing::write_pdf(&objects)
     }
 
     #[test]
