@@ -53,31 +53,12 @@ fn pages(id: &str) -> Vec<ScannedPage> {
     let pages = files
         .iter()
         .map(|f| ScannedPage {
-            image: pgm(&std::fs::read(f).unwrap()),
+            image: GrayImage::from_pgm(&std::fs::read(f).unwrap()).expect("a PGM from pdftoppm"),
             ppi: 200,
         })
         .collect();
     std::fs::remove_dir_all(&dir).unwrap();
     pages
-}
-
-/// A binary 8-bit PGM (`P5`).
-fn pgm(bytes: &[u8]) -> GrayImage {
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(std::str::from_utf8(&bytes[start..at]).unwrap().to_string());
-    }
-    assert_eq!(fields[0], "P5");
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    GrayImage::new(w, h, bytes[at + 1..at + 1 + w * h].to_vec()).unwrap()
 }
 
 /// Score of one report, as `score.py` counts.

@@ -21,6 +21,29 @@ impl GrayImage {
         })
     }
 
+    /// An image from a binary 8-bit PGM (`P5`, what `pdftoppm -gray` writes); `None` when the
+    /// bytes are not one (comments in the header are not supported).
+    pub fn from_pgm(bytes: &[u8]) -> Option<GrayImage> {
+        let mut fields = Vec::new();
+        let mut at = 0;
+        while fields.len() < 4 {
+            while bytes.get(at)?.is_ascii_whitespace() {
+                at += 1;
+            }
+            let start = at;
+            while !bytes.get(at)?.is_ascii_whitespace() {
+                at += 1;
+            }
+            fields.push(std::str::from_utf8(&bytes[start..at]).ok()?);
+        }
+        if fields[0] != "P5" || fields[3] != "255" {
+            return None;
+        }
+        let (width, height): (usize, usize) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
+        let pixels = bytes.get(at + 1..at + 1 + width.checked_mul(height)?)?;
+        GrayImage::new(width, height, pixels.to_vec())
+    }
+
     /// The pixel at (x, y).
     pub fn get(&self, x: usize, y: usize) -> u8 {
         self.pixels[y * self.width + x]
@@ -151,5 +174,20 @@ impl Binary {
     /// Whether (x, y) is ink.
     pub fn at(&self, x: usize, y: usize) -> bool {
         self.ink[y * self.width + x]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GrayImage;
+
+    #[test]
+    fn pgm_files_are_read_and_others_refused() {
+        let image = GrayImage::from_pgm(b"P5\n2 1\n255\n\x00\xff").unwrap();
+        assert_eq!((image.width, image.height), (2, 1));
+        assert_eq!(image.pixels, vec![0, 255]);
+        assert!(GrayImage::from_pgm(b"P5\n2 1\n255\n\x00").is_none());
+        assert!(GrayImage::from_pgm(b"P6\n1 1\n255\n\x00\x00\x00").is_none());
+        assert!(GrayImage::from_pgm(b"P5\n2").is_none());
     }
 }

@@ -114,26 +114,7 @@ impl ListAdapter for Anhui {
             && pages.is_none_or(|p| request.page < p);
         let mut next = Vec::new();
         if more {
-            let n = request.page + 1;
-            let mut url = request.url.clone();
-            let pairs: Vec<(String, String)> = request
-                .url
-                .query_pairs()
-                .map(|(k, v)| {
-                    let v = if k == "pageIndex" {
-                        n.to_string()
-                    } else {
-                        v.into_owned()
-                    };
-                    (k.into_owned(), v)
-                })
-                .collect();
-            url.query_pairs_mut().clear().extend_pairs(pairs);
-            next.push(ListRequest {
-                url,
-                page: n,
-                ..request.clone()
-            });
+            next.push(request.for_page("pageIndex", request.page + 1));
         }
         ListPage {
             items,

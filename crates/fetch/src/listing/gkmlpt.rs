@@ -118,25 +118,7 @@ impl ListAdapter for Gkmlpt {
         if let (1, Some(total)) = (request.page, total) {
             let per_page = u32::try_from(articles.len()).unwrap_or(u32::MAX);
             for n in 2..=pages_for(total, per_page) {
-                let mut url = request.url.clone();
-                let pairs: Vec<(String, String)> = request
-                    .url
-                    .query_pairs()
-                    .map(|(k, v)| {
-                        let v = if k == "page" {
-                            n.to_string()
-                        } else {
-                            v.into_owned()
-                        };
-                        (k.into_owned(), v)
-                    })
-                    .collect();
-                url.query_pairs_mut().clear().extend_pairs(pairs);
-                next.push(ListRequest {
-                    url,
-                    page: n,
-                    ..request.clone()
-                });
+                next.push(request.for_page("page", n));
             }
         }
         ListPage { items, next, total }

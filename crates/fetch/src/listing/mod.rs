@@ -235,6 +235,30 @@ impl ListRequest {
     pub fn query_value(&self, name: &str) -> Option<String> {
         query_value(&self.url, name)
     }
+
+    /// The same request for page `page`, whose number goes in the query parameter `key` (the
+    /// other parameters kept, in order).
+    pub fn for_page(&self, key: &str, page: u32) -> ListRequest {
+        let pairs: Vec<(String, String)> = self
+            .url
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if k == key {
+                    page.to_string()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        let mut url = self.url.clone();
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+        ListRequest {
+            url,
+            page,
+            ..self.clone()
+        }
+    }
 }
 
 /// One list item.
