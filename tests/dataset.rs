@@ -95,6 +95,20 @@ const CHECKS_SCHEMA: [(&str, DataType); 5] = [
     ("detail", DataType::String),
 ];
 
+const FACTS_SCHEMA: [(&str, DataType); 11] = [
+    ("report_id", DataType::String),
+    ("key", DataType::String),
+    ("rule", DataType::String),
+    ("value", DataType::Float64),
+    ("table_value", DataType::Int64),
+    ("agrees", DataType::Boolean),
+    ("text", DataType::String),
+    ("sentence", DataType::String),
+    ("unit", DataType::String),
+    ("base", DataType::String),
+    ("table_percent", DataType::Float64),
+];
+
 fn assert_schema(frame: &DataFrame, expected: &[(&str, DataType)]) {
     let found: Vec<(String, DataType)> = frame
         .schema()
@@ -689,6 +703,34 @@ fn the_corpus_builds_a_consistent_dataset() {
         .as_deref()
         .unwrap()
         .contains("受理政府信息公开申请"));
+    assert_schema(&facts, &FACTS_SCHEMA);
+
+    // shanghai-bgt-2019's prose gives shares (不予公开35件，占4.34%): facts with unit `percent`
+    // and their base; its table prints no outcome rows, so there is no check. No percentage
+    // check of the corpus fails (the ones whose table agrees are the only ones there are).
+    let texts = strings(&facts, "text");
+    let (units, bases) = (strings(&facts, "unit"), strings(&facts, "base"));
+    let denied = (0..facts.height())
+        .find(|&i| texts[i].as_deref() == Some("不予公开35件，占4.34%"))
+        .expect("the share is read");
+    assert_eq!(
+        (units[denied].as_deref(), bases[denied].as_deref()),
+        (Some("percent"), Some("table3.result_total.total"))
+    );
+    assert_eq!(
+        facts.column("value").unwrap().f64().unwrap().get(denied),
+        Some(4.34)
+    );
+    let failed: Vec<_> = (0..checks.height())
+        .filter(|&i| {
+            rules[i]
+                .as_deref()
+                .is_some_and(|r| r.ends_with("_share") || r.ends_with("_rate"))
+                && passed.get(i) == Some(false)
+        })
+        .map(|i| details[i].clone())
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
     let sections = strings(&reports, "sections_missing");
     assert_eq!(sections[row].as_deref(), Some(""), "all six sections");
     let legacy = paths

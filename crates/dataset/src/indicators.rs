@@ -104,6 +104,7 @@ impl Indicator {
             Measure::AdminReview => Indicator::ReviewsTotal,
             Measure::Litigation => Indicator::LawsuitsTotal,
             Measure::NormativeDocsIssued => Indicator::NormativeDocsIssued,
+            Measure::AdminReviewCorrected => Indicator::ReviewsCorrected,
             Measure::ProactivePublished => return None,
         })
     }

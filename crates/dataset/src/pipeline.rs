@@ -452,7 +452,7 @@ mod tests {
 
     #[test]
     fn the_prose_is_checked_against_the_table() {
-        use nianbao_extract::{Measure, Narrative, Section, Statement};
+        use nianbao_extract::{Base, Measure, Narrative, Section, Statement, Unit};
         let dir = tempfile::tempdir().unwrap();
         let mut collector = Collector::create(&Output {
             dir: dir.path(),
@@ -462,6 +462,7 @@ mod tests {
         let statement = |measure, value: f64, text: &str| Statement {
             measure,
             value,
+            unit: Unit::Count,
             text: text.into(),
             sentence: format!("本年度{text}。"),
         };
@@ -475,6 +476,13 @@ mod tests {
                     2428.0,
                     "主动公开政府信息2428条",
                 ),
+                Statement {
+                    unit: Unit::Percent {
+                        base: Base::Unclear,
+                        decimals: 0,
+                    },
+                    ..statement(Measure::Granted, 50.0, "予以公开1件，占申请总数的50%")
+                },
             ],
             sections: Section::ALL[..4].to_vec(),
         };
@@ -502,7 +510,26 @@ mod tests {
             ]
         );
         let facts = read(dir.path(), "facts");
-        assert_eq!(facts.height(), 3);
+        assert_eq!(facts.height(), 4);
+        let strings = |name: &str| -> Vec<Option<String>> {
+            facts
+                .column(name)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|s| s.map(str::to_string))
+                .collect()
+        };
+        let unit = strings("unit");
+        assert_eq!(unit[2].as_deref(), Some("count"));
+        assert_eq!(unit[3].as_deref(), Some("percent"));
+        let base = strings("base");
+        assert_eq!(
+            (base[0].as_deref(), base[3].as_deref()),
+            (None, Some("unclear"))
+        );
+        assert_eq!(strings("rule")[3], None, "an unclear base is not checked");
         let agrees: Vec<_> = facts
             .column("agrees")
             .unwrap()
@@ -510,7 +537,7 @@ mod tests {
             .unwrap()
             .iter()
             .collect();
-        assert_eq!(agrees, [Some(false), Some(false), None]);
+        assert_eq!(agrees, [Some(false), Some(false), None, None]);
         let table: Vec<_> = facts
             .column("table_value")
             .unwrap()
@@ -518,7 +545,7 @@ mod tests {
             .unwrap()
             .iter()
             .collect();
-        assert_eq!(table, [Some(0), Some(4), None]);
+        assert_eq!(table[..3], [Some(0), Some(4), None]);
 
         let reports = read(dir.path(), "reports");
         let text = |name: &str| {

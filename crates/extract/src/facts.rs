@@ -9,6 +9,9 @@
 //!   narrative patterns grow.
 //! - [`narrative`] gives every statement (with its sentence) and the report's outline (the six
 //!   sections of the statutory format), for the dataset's `facts` table and its `N` checks.
+//!   It also reads percentages tied to an outcome of table 三 (`予以公开120件，占63.2%`,
+//!   `办结率100%`, `行政复议纠错率0%`), with the base their words name ([`Unit`], [`Base`]);
+//!   a base the words leave unclear is [`Base::Unclear`], never guessed.
 
 use std::sync::OnceLock;
 
@@ -47,6 +50,8 @@ pub enum Measure {
     Litigation,
     /// 制发规范性文件 (`table2.art20_1.normative_docs.issued`).
     NormativeDocsIssued,
+    /// 行政复议 结果纠正 (`table4.admin_review.corrected`); read only as a rate (纠错率).
+    AdminReviewCorrected,
     /// 主动公开政府信息N条: no table holds it.
     ProactivePublished,
 }
@@ -70,6 +75,7 @@ impl Measure {
             Measure::AdminReview => "table4.admin_review.total",
             Measure::Litigation => "table4.litigation.total",
             Measure::NormativeDocsIssued => "table2.art20_1.normative_docs.issued",
+            Measure::AdminReviewCorrected => "table4.admin_review.corrected",
             Measure::ProactivePublished => "prose.proactive_published",
         }
     }
@@ -91,6 +97,7 @@ impl Measure {
             Measure::AdminReview => "N4.admin_review",
             Measure::Litigation => "N4.litigation",
             Measure::NormativeDocsIssued => "N2.normative_docs_issued",
+            Measure::AdminReviewCorrected => "N4.admin_review_corrected",
             Measure::ProactivePublished => return None,
         })
     }
@@ -111,6 +118,7 @@ impl Measure {
             | Measure::Other
             | Measure::CarriedForward => Some("申请"),
             Measure::AdminReview
+            | Measure::AdminReviewCorrected
             | Measure::Litigation
             | Measure::NormativeDocsIssued
             | Measure::ProactivePublished => None,
@@ -273,12 +281,179 @@ pub fn prose_facts(doc: &Document) -> Vec<Fact> {
 pub struct Statement {
     /// What it is about.
     pub measure: Measure,
-    /// The number (0 for a statement such as `所有申请均已办结` or `未发生行政复议`).
+    /// The number (0 for a statement such as `所有申请均已办结` or `未发生行政复议`); for a
+    /// percentage, the number printed before `%` (`63.2`).
     pub value: f64,
+    /// A count, or a percentage and what it is a share of.
+    pub unit: Unit,
     /// The words that state it (`受理政府信息公开申请17件`).
     pub text: String,
     /// The sentence it stands in.
     pub sentence: String,
+}
+
+/// What a stated number is: a count (`予以公开120件`), or a percentage (`占63.2%`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// A count of the measure.
+    Count,
+    /// The measure as a percentage of `base`, printed with `decimals` digits after the point.
+    Percent {
+        /// What it is a share of.
+        base: Base,
+        /// The digits printed after the point (`63.2%`: 1).
+        decimals: u8,
+    },
+}
+
+/// What a percentage is a share of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Base {
+    /// The year's outcomes, 总计 (`table3.result_total.total`): `予以公开120件，占63.2%`,
+    /// `占办结总数的`, `占比`.
+    ResultTotal,
+    /// The requests received this year (`table3.new_received.total`): `占收到申请总数的`.
+    Received,
+    /// The requests to handle, new and carried over: the base of 办结率.
+    Requests,
+    /// The administrative reviews (`table4.admin_review.total`): the base of 纠错率.
+    AdminReviews,
+    /// The wording names no base that can be told apart (`占申请总数的`: received, or received
+    /// and carried over?): kept as a fact, never checked.
+    Unclear,
+}
+
+impl Base {
+    /// The keys whose sum is the base, joined by `+` (`unclear` when it is unclear).
+    pub fn key(self) -> &'static str {
+        match self {
+            Base::ResultTotal => "table3.result_total.total",
+            Base::Received => "table3.new_received.total",
+            Base::Requests => "table3.new_received.total+table3.carried_over.total",
+            Base::AdminReviews => "table4.admin_review.total",
+            Base::Unclear => "unclear",
+        }
+    }
+
+    /// The base a percentage's own words name: the words between `占` and the number
+    /// (`收到申请总数的`, `办结总数的`, `比`, nothing).
+    fn named(words: &str) -> Base {
+        let mut rest = words.to_string();
+        for filler in [
+            "的", "总数", "总量", "总计", "比例", "比重", "比", "为", "是", "达", "全年", "本年",
+            "年度", "总", " ",
+        ] {
+            rest = rest.replace(filler, "");
+        }
+        let received = ["收到", "新收", "受理"].iter().any(|w| rest.contains(w));
+        let resolved = ["办结", "答复", "处理"].iter().any(|w| rest.contains(w));
+        match (rest.is_empty(), received, resolved, rest.contains("结转")) {
+            (true, ..) => Base::ResultTotal,
+            (false, true, false, false) => Base::Received,
+            (false, false, true, false) => Base::ResultTotal,
+            _ => Base::Unclear,
+        }
+    }
+}
+
+impl Statement {
+    /// The name of the check comparing it with the table (`N3.new_received`; a percentage:
+    /// `N3.granted_share`, `N3.result_total_rate`); `None` for a number no table holds or a
+    /// percentage of an unclear base.
+    pub fn rule(&self) -> Option<&'static str> {
+        let Unit::Percent { base, .. } = self.unit else {
+            return self.measure.rule();
+        };
+        if base == Base::Unclear {
+            return None;
+        }
+        Some(match self.measure {
+            Measure::Granted => "N3.granted_share",
+            Measure::PartiallyGranted => "N3.partially_granted_share",
+            Measure::Denied => "N3.denied_share",
+            Measure::Unable => "N3.unable_share",
+            Measure::NotProcessed => "N3.not_processed_share",
+            Measure::Other => "N3.other_share",
+            Measure::Resolved => "N3.result_total_rate",
+            Measure::AdminReviewCorrected => "N4.admin_review_corrected_rate",
+            _ => return None,
+        })
+    }
+}
+
+/// One pattern of a percentage: the group `pct` is the number; the group `base`, when there is
+/// one, is the words naming its base, else the base is `base`.
+struct PercentPattern {
+    re: Regex,
+    measure: Measure,
+    base: Base,
+}
+
+/// The words of the outcomes of table 三, as they open a statement of one.
+const OUTCOMES: [(&str, Measure); 6] = [
+    // Not `不予公开`, `部分予以公开`.
+    (r"(?:^|[^不分])予以公开", Measure::Granted),
+    // Not `予以公开及部分公开` (the two together).
+    (r"(?:^|[^及和与、])部分公开", Measure::PartiallyGranted),
+    (r"不予公开", Measure::Denied),
+    (r"无法提供", Measure::Unable),
+    (r"不予处理", Measure::NotProcessed),
+    (r"其他处理", Measure::Other),
+];
+
+/// The percentages read.
+fn percent_patterns() -> &'static [PercentPattern] {
+    static P: OnceLock<Vec<PercentPattern>> = OnceLock::new();
+    const PCT: &str = r"\s*(?P<pct>\d+(?:\.\d+)?)\s*[%％]";
+    P.get_or_init(|| {
+        let mut out: Vec<PercentPattern> = OUTCOMES
+            .iter()
+            .map(|&(word, measure)| PercentPattern {
+                // `予以公开120件，占63.2%`, `部分公开10件，占比5.3%`, `不予公开2件，占收到申请总数的1%`;
+                // the words between the outcome and `占` are checked by `ties`.
+                re: Regex::new(&format!(
+                    r"{word}(?P<gap>[^。；;%％占]{{0,24}}?)(?:占|比例|比重)(?P<base>[^。；;，,\d%％]{{0,16}}?){PCT}"
+                ))
+                .expect("valid regex"),
+                measure,
+                base: Base::Unclear,
+            })
+            .collect();
+        // `依申请公开办结率100%`; not `按时办结率`, `及时办结率`, `按期办结率`, `期限内办结率`.
+        out.push(PercentPattern {
+            re: Regex::new(&format!(r"(?:^|[^时期内])办结率(?:为|达|达到|是)?{PCT}"))
+                .expect("valid regex"),
+            measure: Measure::Resolved,
+            base: Base::Requests,
+        });
+        // `行政复议纠错率0%`.
+        out.push(PercentPattern {
+            re: Regex::new(&format!(
+                r"行政复议[^。；;，,\d%％]{{0,8}}?纠错率(?:为|是)?{PCT}"
+            ))
+            .expect("valid regex"),
+            measure: Measure::AdminReviewCorrected,
+            base: Base::AdminReviews,
+        });
+        out
+    })
+}
+
+/// Whether the words between an outcome and its `占` tie the two: at most one comma, and no
+/// other outcome (`予以公开120件，部分公开10件，占5%` is not about 予以公开).
+fn ties(gap: &str) -> bool {
+    gap.matches(['，', ',', '、']).count() <= 1
+        && ![
+            "予以公开",
+            "部分公开",
+            "不予公开",
+            "无法提供",
+            "不予处理",
+            "其他处理",
+            "结转",
+        ]
+        .iter()
+        .any(|w| gap.contains(w))
 }
 
 /// The six sections of the statutory outline (国办公开办函〔2021〕30号 format).
@@ -418,15 +593,16 @@ fn statements_in(sentence: &str, previous: &str) -> Vec<Statement> {
                 None => 0.0,
             };
             let whole = caps.get(0).expect("group 0");
-            let known = found
-                .iter()
-                .any(|(_, s)| s.measure == pattern.measure && s.value == value);
+            let known = found.iter().any(|(_, s)| {
+                s.measure == pattern.measure && s.value == value && s.unit == Unit::Count
+            });
             if !known {
                 found.push((
                     whole.start(),
                     Statement {
                         measure: pattern.measure,
                         value,
+                        unit: Unit::Count,
                         text: whole.as_str().trim().to_string(),
                         sentence: sentence.to_string(),
                     },
@@ -434,7 +610,47 @@ fn statements_in(sentence: &str, previous: &str) -> Vec<Statement> {
             }
         }
     }
-    found.sort_by_key(|(start, s)| (*start, s.measure));
+    for pattern in percent_patterns() {
+        if pattern
+            .measure
+            .context()
+            .is_some_and(|word| !sentence.contains(word) && !previous.contains(word))
+        {
+            continue;
+        }
+        for caps in pattern.re.captures_iter(sentence) {
+            if caps.name("gap").is_some_and(|g| !ties(g.as_str())) {
+                continue;
+            }
+            let printed = &caps["pct"];
+            let Ok(value) = printed.parse::<f64>() else {
+                continue;
+            };
+            let decimals = printed.split_once('.').map_or(0, |(_, d)| d.len()) as u8;
+            let base = match caps.name("base") {
+                Some(words) => Base::named(words.as_str()),
+                None => pattern.base,
+            };
+            let unit = Unit::Percent { base, decimals };
+            let whole = caps.get(0).expect("group 0");
+            let known = found
+                .iter()
+                .any(|(_, s)| s.measure == pattern.measure && s.value == value && s.unit == unit);
+            if !known {
+                found.push((
+                    whole.start(),
+                    Statement {
+                        measure: pattern.measure,
+                        value,
+                        unit,
+                        text: whole.as_str().trim().to_string(),
+                        sentence: sentence.to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    found.sort_by_key(|(start, s)| (*start, s.measure, s.unit));
     found.into_iter().map(|(_, s)| s).collect()
 }
 
@@ -638,8 +854,11 @@ mod tests {
                 (CarriedOver, 18.0),
                 (CarriedForward, 72.0),
                 (Denied, 35.0),
+                (Denied, 4.34),
                 (Unable, 265.0),
+                (Unable, 32.9),
                 (NotProcessed, 158.0),
+                (NotProcessed, 19.6),
                 (Other, 0.0),
             ]
         );
@@ -691,5 +910,76 @@ mod tests {
             ]
         );
         assert_eq!(Section::Problems.number(), 5);
+    }
+
+    /// The percentages of one sentence, as (measure, value, base, decimals).
+    fn percents(sentence: &str) -> Vec<(Measure, f64, Base, u8)> {
+        narrative(&doc(&[sentence]))
+            .statements
+            .iter()
+            .filter_map(|s| match s.unit {
+                Unit::Percent { base, decimals } => Some((s.measure, s.value, base, decimals)),
+                Unit::Count => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_percentage_pattern_reads_its_share_and_base() {
+        use Base::*;
+        use Measure::*;
+        assert_eq!(
+            percents("全年办结申请190件，其中予以公开120件，占63.2%；部分公开10件，占比5.3%。"),
+            [
+                (Granted, 63.2, ResultTotal, 1),
+                (PartiallyGranted, 5.3, ResultTotal, 1)
+            ]
+        );
+        assert_eq!(
+            percents("本年共收到申请180件，不予公开2件，占收到申请总数的1%。"),
+            [(Denied, 1.0, Received, 0)]
+        );
+        assert_eq!(
+            percents("办结申请190件，无法提供40件，占办结总数的21.05%；不予处理8件，占总数的4.2%；其他处理5件，占2.6%。"),
+            [
+                (Unable, 21.05, ResultTotal, 2),
+                (NotProcessed, 4.2, ResultTotal, 1),
+                (Other, 2.6, ResultTotal, 1)
+            ]
+        );
+        assert_eq!(
+            percents("本年新收申请20件，120件予以公开，占申请总数的60%。"),
+            [(Granted, 60.0, Unclear, 0)],
+            "received, or received and carried over: not guessed"
+        );
+        assert_eq!(
+            percents("依申请公开办结率100%。"),
+            [(Resolved, 100.0, Requests, 0)]
+        );
+        assert_eq!(
+            percents("全年行政复议纠错率0%。"),
+            [(AdminReviewCorrected, 0.0, AdminReviews, 0)]
+        );
+        // A whole statement keeps its count too.
+        assert_eq!(
+            read("办结申请190件，其中予以公开120件，占63.2%。"),
+            [(Resolved, 190.0), (Granted, 120.0), (Granted, 63.2)]
+        );
+    }
+
+    #[test]
+    fn percentages_about_something_else_are_not_read() {
+        // Timeliness, not the share of requests resolved.
+        assert_eq!(percents("申请按时办结率100%，及时办结率100%。"), []);
+        // shanghai-bgt-2019: 予以公开 and 部分公开 together; the share goes with neither.
+        assert_eq!(percents("申请中予以公开及部分公开258件，占33.9%。"), []);
+        // The share follows another outcome.
+        assert_eq!(
+            percents("申请中予以公开120件，部分公开10件，占5.3%。"),
+            [(Measure::PartiallyGranted, 5.3, Base::ResultTotal, 1)]
+        );
+        // pingtan-2011-legacy: shares of information published, not of requests.
+        assert_eq!(percents("县直各单位主动公开政府信息303条，占71.3%。"), []);
+        assert_eq!(percents("共受理审批事项117件，办结171件，办结率100%。"), []);
     }
 }

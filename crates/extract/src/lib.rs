@@ -46,7 +46,7 @@ use std::path::Path;
 use nianbao_schema::{run_checks, Report, Source};
 
 pub use crate::document::{Block, Document, Grid, GridCell, ReadLimits};
-pub use crate::facts::{narrative, Measure, Narrative, Section, Statement};
+pub use crate::facts::{narrative, Base, Measure, Narrative, Section, Statement, Unit};
 pub use crate::read::docx::DocxLimits;
 pub use crate::read::pdf::PdfLimits;
 #[cfg(feature = "ocr")]

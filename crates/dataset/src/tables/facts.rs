@@ -1,14 +1,15 @@
 //! `facts`: one row per number the prose of a report states (`受理政府信息公开申请17件`), with
-//! the sentence, the key it speaks of and what the table holds there.
+//! the sentence, the key it speaks of and what the table holds there; a percentage
+//! (`予以公开120件，占63.2%`) has `unit` `percent`, its `base` and the table's ratio.
 
 use std::mem::take;
 
-use nianbao_extract::Narrative;
+use nianbao_extract::{Narrative, Unit};
 use polars::prelude::*;
 
 use super::{column, frame};
 use crate::indicators::Values;
-use crate::narrative::table_value;
+use crate::narrative::{share, table_value};
 
 /// Buffered rows of `facts`.
 #[derive(Default)]
@@ -21,6 +22,9 @@ pub struct FactsTable {
     agrees: Vec<Option<bool>>,
     text: Vec<String>,
     sentence: Vec<String>,
+    unit: Vec<&'static str>,
+    base: Vec<Option<&'static str>>,
+    table_percent: Vec<Option<f64>>,
 }
 
 impl FactsTable {
@@ -28,12 +32,25 @@ impl FactsTable {
     pub fn push(&mut self, report_id: &str, narrative: &Narrative, values: &Values) {
         for statement in &narrative.statements {
             let table = table_value(statement, values);
+            let share = share(statement, values);
             self.report_id.push(report_id.to_string());
             self.key.push(statement.measure.key());
-            self.rule.push(statement.measure.rule());
+            self.rule.push(statement.rule());
             self.value.push(statement.value);
             self.table_value.push(table);
-            self.agrees.push(table.map(|t| t as f64 == statement.value));
+            match statement.unit {
+                Unit::Count => {
+                    self.agrees.push(table.map(|t| t as f64 == statement.value));
+                    self.unit.push("count");
+                    self.base.push(None);
+                }
+                Unit::Percent { base, .. } => {
+                    self.agrees.push(share.as_ref().map(|s| s.agrees));
+                    self.unit.push("percent");
+                    self.base.push(Some(base.key()));
+                }
+            }
+            self.table_percent.push(share.map(|s| s.percent));
             self.text.push(statement.text.clone());
             self.sentence.push(statement.sentence.clone());
         }
@@ -52,6 +69,9 @@ impl FactsTable {
                 column("agrees", take(&mut self.agrees)),
                 column("text", take(&mut self.text)),
                 column("sentence", take(&mut self.sentence)),
+                column("unit", take(&mut self.unit)),
+                column("base", take(&mut self.base)),
+                column("table_percent", take(&mut self.table_percent)),
             ],
         )
     }
