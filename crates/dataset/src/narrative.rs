@@ -84,7 +84,7 @@ pub fn check(statement: &Statement, values: &Values) -> Option<Check> {
             scope: statement.measure.key().to_string(),
             passed: share.agrees,
             detail: format!(
-                "the prose states {}% ({}); the table gives {} ({} / {}), which {verdict} {} rounded or cut to {decimals} decimals",
+                "the prose states {}% ({}); the table gives {} ({} / {}), which {verdict} {} when rounded or cut to {decimals} digit(s) after the point",
                 statement.value,
                 statement.text,
                 share.arithmetic,
@@ -199,8 +199,8 @@ mod tests {
         assert_eq!(
             check.detail,
             "the prose states 63.2% (予以公开120件，占63.2%); the table gives 120 / 190 = 63.158% \
-             (table3.result.granted.total / table3.result_total.total), which is 63.2 rounded or \
-             cut to 1 decimals"
+             (table3.result.granted.total / table3.result_total.total), which is 63.2 when \
+             rounded or cut to 1 digit(s) after the point"
         );
         // 35 / 190 = 18.42%: 18.4 rounds, 18.5 does not; 18 rounds (integer).
         let denied = |value, decimals| {
