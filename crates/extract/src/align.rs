@@ -1065,18 +1065,21 @@ mod tests {
         assert!(rows.iter().all(|r| !matches!(r.values, Values::Cells(_))));
     }
 
+    /// The texts of the cells the alignment gives the row `path`.
+    fn row_texts<'a>(alignment: &Alignment, items: &'a [Item<'_>], path: &str) -> Vec<&'a str> {
+        let row = alignment.rows.iter().find(|r| r.spec.path == path).unwrap();
+        match &row.values {
+            Values::Cells(v) => v.iter().map(|&i| items[i].text.as_ref()).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn table2_printed_by_column_is_read_by_column() {
         let doc = lines("二、主动公开政府信息情况|第二十条第（一）项|信息内容|规章|行政规范性文件|第二十条第（五）项|信息内容|行政许可|第二十条第（六）项|信息内容|行政处罚|行政强制|第二十条第（八）项|信息内容|行政事业性收费|本年制发件数|0|62|本年废止件数|0|33|现行有效件数|0|440|本年处理决定数量|4529|本年处理决定数量|1100|65|本年收费金额（单位：万元）|18651.06|三、收到和处理政府信息公开申请情况");
         let it = items(&doc);
         let alignment = align(&it);
-        let read = |path: &str| -> Vec<&str> {
-            let row = alignment.rows.iter().find(|r| r.spec.path == path).unwrap();
-            match &row.values {
-                Values::Cells(v) => v.iter().map(|&i| it[i].text.as_ref()).collect(),
-                other => panic!("{other:?}"),
-            }
-        };
+        let read = |path: &str| row_texts(&alignment, &it, path);
         assert_eq!(read("table2.art20_1.regulations"), vec!["0", "0", "0"]);
         assert_eq!(
             read("table2.art20_1.normative_docs"),
@@ -1117,13 +1120,7 @@ mod tests {
         let doc = lines("本年制发件数|一、本年新收政府信息公开申请数量|9|0|0|0|0|0|9|二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0|（一）予以公开|5|0|0|0|0|0|5|（二）部分公开|4|0|0|0|0|0|4|1|3|0|0|0|0|0|0|0|0|0|0|1|3|1.属于国家秘密|2.其他法律行政法规禁止公开|3.危及“三安全一稳定”");
         let it = items(&doc);
         let alignment = align(&it);
-        let read = |path: &str| -> Vec<&str> {
-            let row = alignment.rows.iter().find(|r| r.spec.path == path).unwrap();
-            match &row.values {
-                Values::Cells(v) => v.iter().map(|&i| it[i].text.as_ref()).collect(),
-                other => panic!("{other:?}"),
-            }
-        };
+        let read = |path: &str| row_texts(&alignment, &it, path);
         assert_eq!(
             read("table3.result.partially_granted"),
             vec!["4", "0", "0", "0", "0", "0", "4"]

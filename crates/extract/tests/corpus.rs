@@ -99,16 +99,22 @@ fn score(truth: &Value, file: &Path) -> Score {
     s
 }
 
-fn check_forms(select: impl Fn(&str, &str) -> bool, allow_ambiguous: bool) {
-    let Some(dir) = corpus() else { return };
-    let mut failures = Vec::new();
-    let mut files = 0;
-    let mut reports: Vec<_> = std::fs::read_dir(&dir)
+/// The report folders of the corpus, sorted by name.
+fn report_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut reports: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .collect();
     reports.sort();
+    reports
+}
+
+fn check_forms(select: impl Fn(&str, &str) -> bool, allow_ambiguous: bool) {
+    let Some(dir) = corpus() else { return };
+    let mut failures = Vec::new();
+    let mut files = 0;
+    let reports = report_dirs(&dir);
     for report in reports {
         let truth_path = report.join("truth.json");
         if !truth_path.is_file() {
@@ -305,12 +311,7 @@ fn pdftotext_forms_are_right_or_flagged() {
     std::fs::create_dir_all(&out).unwrap();
     let mut failures = Vec::new();
     let mut forms = 0;
-    let mut reports: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    reports.sort();
+    let reports = report_dirs(&dir);
     for report in reports {
         let Ok(truth) = std::fs::read_to_string(report.join("truth.json")) else {
             continue;
