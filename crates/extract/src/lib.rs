@@ -4,9 +4,10 @@
 //! The pipeline runs one way, one module per step:
 //!
 //! 1. [`read()`] is the one entry point of the readers: `nianbao_format` sniffs the container
-//!    from the bytes (zip, PDF, OLE2, markup, text), never the name, and decodes text (BOM,
-//!    UTF-8, declared charset, detection); the reader of the format (`read/html.rs`, `docx.rs`,
-//!    `doc.rs` on nianbao-doc, `text.rs`, `markdown.rs`, `pdf.rs`) produces the common [`Document`]: paragraphs and
+//!    from the bytes (zip, OFD zip, PDF, OLE2, markup, text), never the name, and decodes text
+//!    (BOM, UTF-8, declared charset, detection); the reader of the format (`read/html.rs`,
+//!    `docx.rs`, `doc.rs` on nianbao-doc, `text.rs`, `markdown.rs`, `pdf.rs`, `ofd.rs` on the
+//!    PDF reader's layout) produces the common [`Document`]: paragraphs and
 //!    tables in reading order, tables as grids with spans expanded. What cannot be read is a
 //!    typed [`ReadError`].
 //! 2. `items` flattens the document into one sequence of cells, the form in which a table
@@ -23,7 +24,8 @@
 //! Every step is bounded by [`Limits`], whatever the input: its size, the DOCX container
 //! (entries, inflated size, compression ratio, XML depth; DTD entities are never expanded), a
 //! Word binary file (stream sizes, characters, pieces, property pages), a PDF (decoded bytes
-//! in every filter chain, pages, operators, glyphs, nested drawings), the
+//! in every filter chain, pages, operators, glyphs, nested drawings), an OFD (entries,
+//! inflated bytes per part and in all, compression ratio, XML depth, pages, characters), the
 //! document built (paragraphs, and table cells, text, rows, columns, spans, cell length and
 //! nesting, with one budget per document) and the solver's work. A container past a limit is
 //! an error; what the document limits cut is a warning of the report.
@@ -48,6 +50,7 @@ use nianbao_schema::{run_checks, Report, Source};
 pub use crate::document::{Block, Document, Grid, GridCell, ReadLimits};
 pub use crate::facts::{narrative, Base, Measure, Narrative, Section, Statement, Unit};
 pub use crate::read::docx::DocxLimits;
+pub use crate::read::ofd::OfdLimits;
 pub use crate::read::pdf::PdfLimits;
 #[cfg(feature = "ocr")]
 pub use crate::read::scan::{
@@ -63,7 +66,7 @@ pub use nianbao_ocr::GrayImage;
 /// Internals the fuzz targets and the hostile-input suite drive directly. Not a stable API.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::read::{doc, docx, html, markdown, pdf, text};
+    pub use crate::read::{doc, docx, html, markdown, ofd, pdf, text};
     pub use crate::solve::{solve, Budget, RunForm, RunRow};
 
     /// Runs the solver on bytes the way the `solver` fuzz target reads them: the first byte
@@ -149,6 +152,8 @@ pub struct Limits {
     pub pdf: read::pdf::PdfLimits,
     /// Limits on Word 97–2003 binary documents (`.doc`, `.wps`).
     pub doc: nianbao_doc::DocLimits,
+    /// Limits on OFD documents.
+    pub ofd: read::ofd::OfdLimits,
     /// Limits on what the readers build: paragraphs, and tables' cells, text, rows, columns,
     /// spans, cell length and nesting.
     pub read: document::ReadLimits,
@@ -163,6 +168,7 @@ impl Default for Limits {
             docx: read::docx::DocxLimits::default(),
             pdf: read::pdf::PdfLimits::default(),
             doc: nianbao_doc::DocLimits::default(),
+            ofd: read::ofd::OfdLimits::default(),
             read: document::ReadLimits::default(),
             solver: solve::Budget::default(),
         }

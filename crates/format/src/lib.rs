@@ -38,11 +38,14 @@ pub enum Format {
     Xlsx,
     /// A PNG or JPEG image: a scanned page, read by OCR in a build with the `ocr` feature.
     Image,
+    /// An OFD document (GB/T 33190, the Chinese fixed-layout format): a zip of XML pages whose
+    /// entries include `OFD.xml`.
+    Ofd,
 }
 
 impl Format {
     /// Every format, in the order of the table.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::Html,
         Format::Docx,
         Format::Markdown,
@@ -52,6 +55,7 @@ impl Format {
         Format::Xls,
         Format::Xlsx,
         Format::Image,
+        Format::Ofd,
     ];
 
     /// The name used in `source.format` and the dataset's `source_format`.
@@ -102,11 +106,16 @@ impl Format {
             .find(|f| f.media_types().contains(&mime.as_str()))
     }
 
-    /// The format whose magic bytes start `bytes`, if any (text formats have none).
+    /// The format whose magic bytes start `bytes`, if any (text formats have none). A zip is
+    /// an OFD when its central directory names `OFD.xml`, else a DOCX.
     pub fn from_magic(bytes: &[u8]) -> Option<Format> {
-        Format::ALL
+        let format = Format::ALL
             .into_iter()
-            .find(|f| f.spec().magic.iter().any(|m| bytes.starts_with(m)))
+            .find(|f| f.spec().magic.iter().any(|m| bytes.starts_with(m)));
+        match format {
+            Some(Format::Docx) if zip_names_entry(bytes, b"OFD.xml") => Some(Format::Ofd),
+            _ => format,
+        }
     }
 
     fn spec(self) -> &'static Spec {
@@ -125,7 +134,7 @@ struct Spec {
 }
 
 /// The format table, in the order of [`Format`].
-const TABLE: [Spec; 9] = [
+const TABLE: [Spec; 10] = [
     Spec {
         name: "html",
         extensions: &["html", "htm", "shtml", "xhtml"],
@@ -205,7 +214,60 @@ const TABLE: [Spec; 9] = [
         read: cfg!(feature = "ocr"),
         attachment: false,
     },
+    Spec {
+        name: "ofd",
+        extensions: &["ofd"],
+        media_types: &["application/ofd", "application/x-ofd"],
+        // A zip, told from a DOCX by its `OFD.xml` entry (see `Format::from_magic`).
+        magic: &[],
+        read: true,
+        attachment: true,
+    },
 ];
+
+/// The most central-directory records [`zip_names_entry`] looks at.
+const MAX_ZIP_RECORDS: usize = 100_000;
+
+/// Whether the central directory of the zip `bytes` has an entry named `name` (any case):
+/// the end-of-central-directory record (in the last 64 KiB) gives where the directory starts,
+/// and its records are walked, each naming one entry. A zip this cannot walk names nothing.
+fn zip_names_entry(bytes: &[u8], name: &[u8]) -> bool {
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    let tail = bytes.len().saturating_sub(22 + 0xFFFF);
+    let Some(end) = memchr::memmem::rfind(&bytes[tail..], b"PK\x05\x06").map(|i| tail + i) else {
+        return false;
+    };
+    let (Some(records), Some(mut at)) = (u16_at(end + 10), u32_at(end + 16)) else {
+        return false;
+    };
+    for _ in 0..records.min(MAX_ZIP_RECORDS) {
+        if bytes.get(at..at + 4) != Some(&b"PK\x01\x02"[..]) {
+            return false;
+        }
+        let (Some(name_len), Some(extra), Some(comment)) =
+            (u16_at(at + 28), u16_at(at + 30), u16_at(at + 32))
+        else {
+            return false;
+        };
+        if bytes
+            .get(at + 46..at + 46 + name_len)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return true;
+        }
+        at += 46 + name_len + extra + comment;
+    }
+    false
+}
 
 /// The signature of an OLE2 compound file (`.doc`, `.wps`, `.xls`).
 const OLE2_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -215,6 +277,8 @@ const OLE2_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 pub enum Sniffed {
     /// A zip container (DOCX, or another Office Open XML file).
     Zip,
+    /// A zip container with an `OFD.xml` entry: an OFD document.
+    Ofd,
     /// A PDF.
     Pdf,
     /// An OLE2 compound file (a Word 97–2003 `.doc` or WPS `.wps`, or an `.xls`).
@@ -273,6 +337,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, NotDocument> {
     }
     match Format::from_magic(bytes) {
         Some(Format::Docx) => return Ok(Sniffed::Zip),
+        Some(Format::Ofd) => return Ok(Sniffed::Ofd),
         Some(Format::Pdf) => return Ok(Sniffed::Pdf),
         Some(Format::Doc) => return Ok(Sniffed::Ole2),
         _ => {}
@@ -420,6 +485,56 @@ mod tests {
         assert!(Format::Pdf.is_read() && Format::Doc.is_read() && !Format::Xls.is_read());
         assert_eq!(Format::Image.is_read(), cfg!(feature = "ocr"));
         assert_eq!(Format::from_magic(b"\x89PNG\r\n"), Some(Format::Image));
+    }
+
+    /// A zip of empty stored entries named `names`, as a zip writer lays it out.
+    fn stored_zip(names: &[&str]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut directory = Vec::new();
+        for name in names {
+            let offset = out.len() as u32;
+            out.extend(b"PK\x03\x04");
+            out.extend([
+                20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            ]);
+            out.extend((name.len() as u16).to_le_bytes());
+            out.extend([0, 0]);
+            out.extend(name.as_bytes());
+            directory.extend(b"PK\x01\x02");
+            directory.extend([20, 0, 20, 0]);
+            directory.extend([0u8; 20]);
+            directory.extend((name.len() as u16).to_le_bytes());
+            directory.extend([0u8; 12]);
+            directory.extend(offset.to_le_bytes());
+            directory.extend(name.as_bytes());
+        }
+        let start = out.len() as u32;
+        out.extend(&directory);
+        out.extend(b"PK\x05\x06\0\0\0\0");
+        out.extend((names.len() as u16).to_le_bytes());
+        out.extend((names.len() as u16).to_le_bytes());
+        out.extend((directory.len() as u32).to_le_bytes());
+        out.extend(start.to_le_bytes());
+        out.extend([0, 0]);
+        out
+    }
+
+    #[test]
+    fn a_zip_with_an_ofd_xml_entry_is_an_ofd() {
+        let ofd = stored_zip(&["Doc_0/Document.xml", "OFD.xml"]);
+        assert_eq!(Format::from_magic(&ofd), Some(Format::Ofd));
+        assert_eq!(sniff(&ofd), Ok(Sniffed::Ofd));
+        let docx = stored_zip(&["[Content_Types].xml", "word/document.xml"]);
+        assert_eq!(sniff(&docx), Ok(Sniffed::Zip));
+        // A zip whose directory is cut off names nothing: the DOCX reader says it is broken.
+        let cut = &ofd[..ofd.len() - 30];
+        assert_eq!(Format::from_magic(cut), Some(Format::Docx));
+        assert_eq!(Format::from_extension("OFD"), Some(Format::Ofd));
+        assert_eq!(
+            Format::from_media_type("application/ofd"),
+            Some(Format::Ofd)
+        );
+        assert!(Format::Ofd.is_read() && Format::Ofd.is_attachment());
     }
 
     #[test]

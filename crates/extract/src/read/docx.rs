@@ -5,11 +5,11 @@
 //! `gridBefore`/`gridAfter`, multi-paragraph cells and nested tables. Deleted text, field
 //! instructions and `mc:Fallback` duplicates are skipped.
 //!
-//! The zip is checked before anything is inflated: entry count, declared sizes and compression
-//! ratio (zip bombs), and the inflated XML is read through a size cap that does not trust the
-//! declared size.
+//! The zip is opened through `package`, which checks it before anything is inflated: entry
+//! count, declared sizes and compression ratio (zip bombs), and reads the inflated XML through
+//! a size cap that does not trust the declared size.
 
-use std::io::{BufRead, Cursor, Read};
+use std::io::BufRead;
 use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
@@ -17,6 +17,7 @@ use memchr::memmem::Finder;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader as XmlReader;
 
+use super::package::{Package, PackageLimits};
 use super::ReadError;
 use crate::assemble::{Assembler, CellSpan};
 use crate::document::{Document, ReadLimits};
@@ -56,67 +57,21 @@ pub fn read_with(
     limits: &DocxLimits,
     within: &ReadLimits,
 ) -> Result<Document, ReadError> {
-    // Every entry has a central directory header: count them before the zip reader allocates
-    // one record per entry.
-    let headers = memchr::memmem::find_iter(bytes, b"PK\x01\x02").count();
-    if headers > limits.max_entries {
-        return Err(ReadError::OverLimit(format!(
-            "DOCX has {headers} zip entries, more than the limit {}",
-            limits.max_entries
-        )));
-    }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Broken(format!("not a readable DOCX (zip): {e}")))?;
-    if zip.len() > limits.max_entries {
-        return Err(ReadError::OverLimit(format!(
-            "DOCX has {} zip entries, more than the limit {}",
-            zip.len(),
-            limits.max_entries
-        )));
-    }
-    let file = zip
-        .by_name("word/document.xml")
-        .map_err(|_| ReadError::Broken("DOCX without word/document.xml".into()))?;
-    let (size, packed) = (file.size(), file.compressed_size().max(1));
-    if size > limits.max_xml_bytes {
-        return Err(ReadError::OverLimit(format!(
-            "word/document.xml inflates to {size} bytes, more than the limit {}",
-            limits.max_xml_bytes
-        )));
-    }
-    let bomb = |ratio: u64| {
-        ReadError::OverLimit(format!(
-            "word/document.xml has compression ratio {ratio}:1 (zip bomb?)"
-        ))
-    };
-    if size / packed > limits.max_ratio && size > MIN_RATIO_CHECKED {
-        return Err(bomb(size / packed));
-    }
-    // The declared size may lie: the inflation itself stops at the size and ratio limits.
-    let by_ratio = packed
-        .saturating_mul(limits.max_ratio)
-        .max(MIN_RATIO_CHECKED);
-    let cap = limits.max_xml_bytes.min(by_ratio);
-    let mut xml = Vec::with_capacity(size.min(cap) as usize);
-    file.take(cap + 1).read_to_end(&mut xml).map_err(|e| {
-        ReadError::Broken(format!("DOCX word/document.xml cannot be inflated: {e}"))
-    })?;
-    if xml.len() as u64 > cap {
-        return Err(if cap == limits.max_xml_bytes {
-            ReadError::OverLimit(format!(
-                "word/document.xml inflates past the limit {} bytes",
-                limits.max_xml_bytes
-            ))
-        } else {
-            bomb(xml.len() as u64 / packed)
-        });
-    }
+    let mut package = Package::open(
+        bytes,
+        "DOCX",
+        PackageLimits {
+            max_entries: limits.max_entries,
+            max_part_bytes: limits.max_xml_bytes,
+            max_total_bytes: limits.max_xml_bytes,
+            max_ratio: limits.max_ratio,
+        },
+    )?;
+    let xml = package
+        .part("word/document.xml")?
+        .ok_or_else(|| ReadError::Broken("DOCX without word/document.xml".into()))?;
     read_document_xml_with(&xml, limits, within)
 }
-
-/// Parts smaller than this are not checked for their compression ratio (small XML compresses
-/// well).
-const MIN_RATIO_CHECKED: u64 = 1 << 20;
 
 /// What the walker is inside of, for elements whose text is not content.
 #[derive(Default)]
@@ -334,7 +289,9 @@ fn val(e: &BytesStart) -> Option<String> {
         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
 }
 
-fn resolve_reference(name: &str) -> String {
+/// The text of an XML character or predefined entity reference (`amp`, `#x4E00`); any other
+/// name is kept as written.
+pub(super) fn resolve_reference(name: &str) -> String {
     match name {
         "amp" => "&".into(),
         "lt" => "<".into(),

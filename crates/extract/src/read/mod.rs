@@ -8,6 +8,8 @@ pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod ofd;
+mod package;
 pub mod pdf;
 #[cfg(feature = "ocr")]
 pub mod scan;
@@ -130,6 +132,10 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
         Sniffed::Zip => Ok(binary(
             docx::read_with(bytes, &limits.docx, &limits.read)?,
             Format::Docx,
+        )),
+        Sniffed::Ofd => Ok(binary(
+            ofd::read_with(bytes, &limits.ofd, &limits.read)?,
+            Format::Ofd,
         )),
         Sniffed::Ole2 => Ok(binary(
             doc::read_with(bytes, &limits.doc, &limits.read)?,

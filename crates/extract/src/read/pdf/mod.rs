@@ -88,11 +88,23 @@ pub fn read_with(
                 .to_string()
         }));
     }
-    let mut warnings = check_fonts(&text)?;
+    let warnings = check_fonts(&text)?;
+    Ok(layout(&text.pages, limits.max_rules, warnings, within))
+}
+
+/// The document of pages of glyphs and rules (steps 3–5), after `warnings` about them: the
+/// layout the PDF and OFD readers share. `max_rules` is the rule limit the pages were read
+/// with, named in the warning of a page with too many.
+pub(super) fn layout(
+    pages: &[nianbao_pdf::Page],
+    max_rules: usize,
+    mut warnings: Vec<String>,
+    within: &ReadLimits,
+) -> Document {
     let mut items: Vec<Item> = Vec::new();
     let mut joinable = false;
     let mut rule_pairs_left = MAX_RULE_PAIRS;
-    for (n, page) in text.pages.iter().enumerate() {
+    for (n, page) in pages.iter().enumerate() {
         if page.glyphs.is_empty() {
             if page.images > 0 {
                 warnings.push(format!(
@@ -133,7 +145,7 @@ pub fn read_with(
                     "page {} has more ruling lines than are read ({}): its tables were read as \
                      lines of text",
                     n + 1,
-                    grid::MAX_RULES.min(limits.max_rules)
+                    grid::MAX_RULES.min(max_rules)
                 ));
                 Vec::new()
             }
@@ -197,10 +209,10 @@ pub fn read_with(
         }
     }
     let mut doc = out.finish();
-    doc.images = text.pages.iter().map(|p| p.images).sum();
+    doc.images = pages.iter().map(|p| p.images).sum();
     warnings.append(&mut doc.warnings);
     doc.warnings = warnings;
-    Ok(doc)
+    doc
 }
 
 /// The last item if it is a table, skipping the lines after it.
