@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use nianbao_extract::{extract_file, Limits};
-use nianbao_schema::Status;
+use nianbao_extract::{extract_bytes, extract_file, Limits};
+use nianbao_schema::{Report, Status};
 use serde_json::Value;
 
 fn corpus() -> Option<PathBuf> {
@@ -42,8 +42,14 @@ struct Score {
     ambiguous: usize,
 }
 
-fn score(truth: &Value, file: &Path) -> Score {
-    let report = extract_file(file, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+/// The report of a corpus file, as `nianbao extract` reads it.
+fn extract(file: &Path) -> Report {
+    extract_file(file, &Limits::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Scores the report `extract` makes of `file` against its truth.
+fn score(truth: &Value, file: &Path, extract: fn(&Path) -> Report) -> Score {
+    let report = extract(file);
     assert_eq!(
         report.report.template.as_deref(),
         truth["template"].as_str(),
@@ -110,7 +116,11 @@ fn report_dirs(dir: &Path) -> Vec<PathBuf> {
     reports
 }
 
-fn check_forms(select: impl Fn(&str, &str) -> bool, allow_ambiguous: bool) {
+fn check_forms(
+    select: impl Fn(&str, &str) -> bool,
+    allow_ambiguous: bool,
+    extract: fn(&Path) -> Report,
+) {
     let Some(dir) = corpus() else { return };
     let mut failures = Vec::new();
     let mut files = 0;
@@ -135,7 +145,7 @@ fn check_forms(select: impl Fn(&str, &str) -> bool, allow_ambiguous: bool) {
                 continue;
             }
             files += 1;
-            let s = score(&truth, &form);
+            let s = score(&truth, &form, extract);
             eprintln!(
                 "{id}/{name}: {} correct, {} ambiguous (truth among the candidates), {} wrong, {} missing",
                 s.correct,
@@ -158,7 +168,7 @@ fn check_forms(select: impl Fn(&str, &str) -> bool, allow_ambiguous: bool) {
 
 #[test]
 fn every_layout_form_extracts_to_its_truth() {
-    check_forms(|_, name| layout_form(name), false);
+    check_forms(|_, name| layout_form(name), false, extract);
 }
 
 /// Crawler dumps whose table cells ran together: every cell is right, or flagged ambiguous
@@ -168,6 +178,7 @@ fn run_together_dumps_are_right_or_flagged() {
     check_forms(
         |id, name| name == "page.txt" && id.starts_with("pingtan-20"),
         true,
+        extract,
     );
 }
 
@@ -195,6 +206,33 @@ fn text_layer_pdfs_extract_to_their_truth() {
     check_forms(
         |_, name| name.ends_with(".pdf") && name != "scan.pdf",
         false,
+        extract,
+    );
+}
+
+#[path = "support/ofd.rs"]
+mod ofd;
+
+/// The report of a PDF's text layer written as an OFD (a real layout: the PDF's glyphs as text
+/// codes, its rules as paths; `support/ofd.rs`), read as an OFD.
+fn extract_as_ofd(pdf: &Path) -> Report {
+    let text = nianbao_pdf::read(&std::fs::read(pdf).unwrap(), &Default::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
+    let ofd = ofd::ofd_of_pages(&text.pages);
+    let report = extract_bytes(&ofd, &pdf.display().to_string(), &Limits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.source.format, "ofd", "{}", pdf.display());
+    report
+}
+
+/// The text-layer PDFs of the corpus, each written as an OFD, extract to their truth: OFD
+/// pages go through the same glyph and rule layout as PDF pages.
+#[test]
+fn ofd_forms_of_the_text_layer_pdfs_extract_to_their_truth() {
+    check_forms(
+        |_, name| name.ends_with(".pdf") && name != "scan.pdf",
+        false,
+        extract_as_ofd,
     );
 }
 
@@ -366,7 +404,7 @@ fn pdftotext_forms_are_right_or_flagged() {
 /// their truth.
 #[test]
 fn word_binary_documents_extract_to_their_truth() {
-    check_forms(|_, name| name == "rendered.doc", false);
+    check_forms(|_, name| name == "rendered.doc", false, extract);
 }
 
 /// The `.doc` fixtures of nianbao-doc (LibreOffice's `.doc` of the project's own DOCX samples,
@@ -394,7 +432,7 @@ fn word_binary_samples_extract_to_their_truth() {
             ));
         }
         for file in files {
-            let s = score(&truth, &file);
+            let s = score(&truth, &file, extract);
             assert!(
                 s.wrong.is_empty() && s.missing.is_empty() && s.ambiguous == 0,
                 "{}: wrong {:?} missing {:?}",

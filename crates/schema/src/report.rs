@@ -10,7 +10,7 @@ pub struct Source {
     pub path: String,
     /// Hex sha256 of the source bytes: the stable report id.
     pub sha256: String,
-    /// The detected input format: `html`, `docx`, `text`, `markdown`, `pdf`.
+    /// The detected input format: `html`, `docx`, `text`, `markdown`, `pdf`, `doc`, `ofd`, …
     pub format: String,
     /// The character encoding the text was decoded from, when it was text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
