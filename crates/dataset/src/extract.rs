@@ -99,9 +99,11 @@ fn extract_with_narrative(
     name: &str,
     limits: &Limits,
 ) -> Result<(Report, Narrative), ExtractError> {
-    let read = nianbao_extract::read(bytes, limits).map_err(|source| ExtractError::Unreadable {
-        path: name.to_string(),
-        source,
+    let read = nianbao_extract::read_named(bytes, name, limits).map_err(|source| {
+        ExtractError::Unreadable {
+            path: name.to_string(),
+            source,
+        }
     })?;
     let source = Source {
         path: name.to_string(),

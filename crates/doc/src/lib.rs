@@ -18,8 +18,10 @@
 //!
 //! 1. **Container.** `cfb` opens the OLE2 compound file; its own checks refuse sector chains
 //!    that loop, sectors pointed to twice, and chains that run past the file. A file without a
-//!    `WordDocument` stream is [`DocError::NotWord`], naming what it seems to be (an `.xls`
-//!    has a `Workbook` stream). Each stream is read up to [`DocLimits::max_stream_bytes`].
+//!    `WordDocument` stream is [`DocError::OtherCompoundFile`], with what its streams say it
+//!    is ([`CompoundKind`]: an `.xls` has a `Workbook` stream, a Works `.wps` a `CONTENTS`
+//!    stream; a `.wps` of Kingsoft WPS's own older formats is none of those). Each stream is
+//!    read up to [`DocLimits::max_stream_bytes`].
 //! 2. **FIB** (`fib.rs`). The File Information Block at the start of `WordDocument`: Word 6/95
 //!    files ([`DocError::OldWord`]) and encrypted ones ([`DocError::Encrypted`]) are refused;
 //!    `fWhichTblStm` names the table stream (`0Table` or `1Table`); `lid`/`lidFE` give the
@@ -152,9 +154,19 @@ pub enum DocError {
     /// Not an OLE2 compound file, or one too damaged to open.
     #[error("not a readable OLE2 compound file: {0}")]
     NotCompoundFile(String),
-    /// A compound file, but not a Word document.
+    /// A compound file whose `WordDocument` stream is not a Word document's.
     #[error("not a Word document: {0}")]
     NotWord(String),
+    /// A compound file without a `WordDocument` stream: another program's file.
+    #[error(
+        "not a Word document: an OLE2 compound file without a WordDocument stream, {kind} (its streams: {streams})"
+    )]
+    OtherCompoundFile {
+        /// What its streams say it is.
+        kind: CompoundKind,
+        /// Its first few root streams, comma-separated (`none` when it has none).
+        streams: String,
+    },
     /// A Word 6 or Word 95 document (another layout).
     #[error(
         "a Word 6/95 document (nFib 0x{0:04X}): only Word 97-2003 documents are read; save it as DOCX"
@@ -176,7 +188,7 @@ pub fn read(bytes: &[u8], limits: &DocLimits) -> Result<WordDocument, DocError> 
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| DocError::NotCompoundFile(e.to_string()))?;
     if !file.is_stream("/WordDocument") {
-        return Err(DocError::NotWord(not_word_reason(&file)));
+        return Err(other_compound_file(&file));
     }
     let word = read_stream(&mut file, "/WordDocument", limits)?;
     let fib = fib::Fib::parse(&word)?;
@@ -245,27 +257,61 @@ fn read_stream(
     Ok(bytes)
 }
 
-/// What an OLE2 file without a `WordDocument` stream seems to be, from its streams.
-fn not_word_reason(file: &cfb::CompoundFile<Cursor<&[u8]>>) -> String {
+/// What an OLE2 compound file without a `WordDocument` stream is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompoundKind {
+    /// An Excel 97–2003 spreadsheet (a `Workbook` or `Book` stream).
+    Spreadsheet,
+    /// A PowerPoint 97–2003 presentation (a `PowerPoint Document` stream).
+    Presentation,
+    /// A Microsoft Works word-processor document, also named `.wps` (a `CONTENTS` or `MN0`
+    /// stream).
+    Works,
+    /// Streams of no format known here: named `.wps`, most likely a document of one of Kingsoft
+    /// WPS's own older formats (current WPS Office writes Word's).
+    Unknown,
+}
+
+impl std::fmt::Display for CompoundKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CompoundKind::Spreadsheet => "an Excel spreadsheet (.xls)",
+            CompoundKind::Presentation => "a PowerPoint presentation (.ppt)",
+            CompoundKind::Works => {
+                "a Microsoft Works document (.wps), which is not read; save it as DOCX"
+            }
+            CompoundKind::Unknown => {
+                "another program's file: if it is a .wps, one of Kingsoft WPS's own older \
+                 formats, which is not read; save it as DOCX from WPS Office"
+            }
+        })
+    }
+}
+
+/// The error for an OLE2 file without a `WordDocument` stream, saying from its streams what
+/// it seems to be.
+fn other_compound_file(file: &cfb::CompoundFile<Cursor<&[u8]>>) -> DocError {
     let names: Vec<String> = file
         .read_root_storage()
         .map(|e| e.name().to_string())
         .take(8)
         .collect();
     let has = |name: &str| names.iter().any(|n| n.eq_ignore_ascii_case(name));
-    let what = if has("Workbook") || has("Book") {
-        "an Excel spreadsheet (.xls)"
+    let kind = if has("Workbook") || has("Book") {
+        CompoundKind::Spreadsheet
     } else if has("PowerPoint Document") {
-        "a PowerPoint presentation (.ppt)"
+        CompoundKind::Presentation
+    } else if has("CONTENTS") || has("MN0") {
+        CompoundKind::Works
     } else {
-        "a spreadsheet, or a WPS/Works file of an older format?"
+        CompoundKind::Unknown
     };
-    format!(
-        "an OLE2 compound file without a WordDocument stream ({what}; its streams: {})",
-        if names.is_empty() {
+    DocError::OtherCompoundFile {
+        kind,
+        streams: if names.is_empty() {
             "none".to_string()
         } else {
             names.join(", ")
-        }
-    )
+        },
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 
-use nianbao_doc::{read, Block, DocError, DocLimits, VerticalMerge};
+use nianbao_doc::{read, Block, CompoundKind, DocError, DocLimits, VerticalMerge};
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -114,15 +114,33 @@ fn the_fixtures_read_to_paragraphs_and_tables_with_merges() {
 /// a file is read whatever its name; an OLE2 file of another kind is refused by name.
 #[test]
 fn compound_files_that_are_not_word_documents_are_refused_by_name() {
+    let kind_of = |bytes: &[u8]| match read(bytes, &DocLimits::default()) {
+        Err(DocError::OtherCompoundFile { kind, streams }) => (kind, streams),
+        other => panic!("{other:?}"),
+    };
     let xls = compound(&[("Workbook", b"\x09\x08\x10\x00")]);
-    let err = read(&xls, &DocLimits::default()).unwrap_err();
-    assert!(matches!(err, DocError::NotWord(_)), "{err}");
-    assert!(err.to_string().contains("spreadsheet"), "{err}");
-    // An older WPS or a Works file: no WordDocument stream.
+    assert_eq!(
+        kind_of(&xls),
+        (CompoundKind::Spreadsheet, "Workbook".into())
+    );
+    let err = read(&xls, &DocLimits::default()).unwrap_err().to_string();
+    assert!(err.contains("an Excel spreadsheet (.xls)"), "{err}");
+    // A Microsoft Works word-processor file (also named .wps).
     let works = compound(&[("CONTENTS", b"CHNKWKS "), ("SPELLING", b"")]);
+    assert_eq!(kind_of(&works).0, CompoundKind::Works);
     let err = read(&works, &DocLimits::default()).unwrap_err().to_string();
     assert!(
-        err.contains("not a Word document") && err.contains("WPS"),
+        err.contains("a Microsoft Works document (.wps)") && err.contains("CONTENTS, SPELLING"),
+        "{err}"
+    );
+    // Streams of no known program: an older Kingsoft WPS document, when named .wps.
+    let kingsoft = compound(&[("WpsDoc", b"\0\0\0\0"), ("Summary", b"")]);
+    assert_eq!(kind_of(&kingsoft).0, CompoundKind::Unknown);
+    let err = read(&kingsoft, &DocLimits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("Kingsoft WPS's own older formats") && err.contains("WpsDoc"),
         "{err}"
     );
     // A WordDocument stream that is not Word's.

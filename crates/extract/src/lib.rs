@@ -56,7 +56,7 @@ pub use crate::read::pdf::PdfLimits;
 pub use crate::read::scan::{
     decode_image, read_scanned_page, read_scanned_pages, ScanError, ScannedPage,
 };
-pub use crate::read::{read, Read, ReadError};
+pub use crate::read::{read, read_named, Read, ReadError};
 pub use crate::solve::Budget as SolverBudget;
 pub use nianbao_doc::DocLimits;
 pub use nianbao_format::Format;
@@ -177,10 +177,11 @@ impl Default for Limits {
 
 /// Extracts a report from bytes; `path` names the source in the report and in errors.
 pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report, ExtractError> {
-    let read = read::read(bytes, limits).map_err(|source| ExtractError::Unreadable {
-        path: path.to_string(),
-        source,
-    })?;
+    let read =
+        read::read_named(bytes, path, limits).map_err(|source| ExtractError::Unreadable {
+            path: path.to_string(),
+            source,
+        })?;
     let source = Source {
         path: path.to_string(),
         sha256: nianbao_format::sha256_hex(bytes),

@@ -2,8 +2,13 @@
 //! binary file into paragraphs and tables with cell spans, and the shared [`Assembler`] builds
 //! the grids, as for DOCX: a cell `cols` wide is a `gridSpan`, a vertical-merge restart opens a
 //! cell that the continuations below extend (`vMerge`), leading empty columns are `gridBefore`.
+//!
+//! An OLE2 file that is not a Word document is refused by what its streams say: an `.xls` or
+//! `.ppt` (or a Word 6/95 file) is [`ReadError::LegacyOffice`]; a Works document or one of
+//! Kingsoft WPS's own older formats (an OLE2 `.wps` without a `WordDocument` stream) is
+//! [`ReadError::OldWps`].
 
-use nianbao_doc::{Block, DocError, DocLimits, VerticalMerge, WordDocument};
+use nianbao_doc::{Block, CompoundKind, DocError, DocLimits, VerticalMerge, WordDocument};
 
 use super::ReadError;
 use crate::assemble::{Assembler, CellSpan};
@@ -16,7 +21,13 @@ pub fn read_with(
     within: &ReadLimits,
 ) -> Result<Document, ReadError> {
     let word = nianbao_doc::read(bytes, limits).map_err(|e| match e {
-        DocError::NotWord(_) | DocError::OldWord(_) => ReadError::LegacyOffice(e.to_string()),
+        DocError::OtherCompoundFile {
+            kind: CompoundKind::Works | CompoundKind::Unknown,
+            ..
+        } => ReadError::OldWps(e.to_string()),
+        DocError::NotWord(_) | DocError::OldWord(_) | DocError::OtherCompoundFile { .. } => {
+            ReadError::LegacyOffice(e.to_string())
+        }
         DocError::Encrypted => ReadError::Encrypted(e.to_string()),
         DocError::OverLimit(_) => ReadError::OverLimit(e.to_string()),
         DocError::NotCompoundFile(_) | DocError::Broken(_) => ReadError::Broken(e.to_string()),
@@ -91,7 +102,7 @@ mod tests {
     }
 
     #[test]
-    fn compound_files_that_are_not_word_documents_are_legacy_office_errors() {
+    fn compound_files_that_are_not_word_documents_and_old_wps_files_are_refused_by_kind() {
         use std::io::Write;
         let mut xls = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
         xls.create_stream("Workbook")
@@ -103,6 +114,31 @@ mod tests {
         let err = super::super::read(&bytes, &crate::Limits::default()).unwrap_err();
         assert_eq!(err.kind(), "legacy_office");
         assert!(err.to_string().contains("spreadsheet"), "{err}");
+        // An OLE2 .wps of Kingsoft WPS's own older format: no WordDocument stream, no streams
+        // of a known program.
+        let mut wps = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+        wps.create_stream("WpsDoc")
+            .unwrap()
+            .write_all(b"\0\0")
+            .unwrap();
+        wps.flush().unwrap();
+        let bytes = wps.into_inner().into_inner();
+        let err =
+            super::super::read_named(&bytes, "old.wps", &crate::Limits::default()).unwrap_err();
+        assert_eq!(err.kind(), "old_wps");
+        assert!(err.to_string().contains("Kingsoft WPS"), "{err}");
+        // A WPS for DOS file: no OLE2 file at all, refused by its name alone.
+        let dos: Vec<u8> = (0..2048u32).map(|i| (i * 37 % 256) as u8).collect();
+        let err = super::super::read_named(&dos, "dir/老文件.WPS", &crate::Limits::default())
+            .unwrap_err();
+        assert_eq!(err.kind(), "old_wps");
+        assert!(err.to_string().contains("WPS for DOS"), "{err}");
+        let text = "一、总体情况\n本年度共主动公开信息120条。\n".as_bytes();
+        let err = super::super::read_named(text, "x.wps", &crate::Limits::default()).unwrap_err();
+        assert_eq!(err.kind(), "old_wps");
+        // Named otherwise, the same bytes are what they are.
+        let read = super::super::read_named(text, "x.txt", &crate::Limits::default()).unwrap();
+        assert_eq!(read.format, nianbao_format::Format::Text);
         let mut garbage = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
         garbage.extend([0u8; 600]);
         let err = super::super::read(&garbage, &crate::Limits::default()).unwrap_err();

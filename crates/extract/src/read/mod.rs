@@ -52,10 +52,16 @@ pub enum ReadError {
     /// A container past a limit: a zip or PDF bomb, too many entries, nesting too deep.
     #[error("{0}")]
     OverLimit(String),
-    /// An Office binary file that is not a Word 97–2003 document (an `.xls`, a WPS or Works
-    /// file of an older format, a Word 6/95 document).
+    /// An Office binary file that is not a Word 97–2003 document (an `.xls`, a `.ppt`, a Word
+    /// 6/95 document).
     #[error("{0}")]
     LegacyOffice(String),
+    /// A `.wps` word-processor file of a format older than Word's binary one, which current
+    /// WPS Office writes: an OLE2 file of Kingsoft WPS's own or Microsoft Works (no
+    /// `WordDocument` stream), or a file named `.wps` that is no OLE2 file at all (WPS for DOS,
+    /// before 2000).
+    #[error("{0}")]
+    OldWps(String),
     /// A damaged or malformed container.
     #[error("{0}")]
     Broken(String),
@@ -89,6 +95,7 @@ impl ReadError {
             ReadError::TooLarge { .. } => "too_large",
             ReadError::Binary => "binary",
             ReadError::LegacyOffice(_) => "legacy_office",
+            ReadError::OldWps(_) => "old_wps",
             ReadError::OverLimit(_) => "over_limit",
             ReadError::Broken(_) => "broken",
             ReadError::Encrypted(_) => "encrypted",
@@ -198,6 +205,28 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
             })
         }
     }
+}
+
+/// Reads a document from its bytes as [`read`] does, `name` (a file name or URL path) only
+/// explaining a failure: a file named `.wps` that is no OLE2 compound file (a WPS for DOS
+/// document, before 2000) is [`ReadError::OldWps`] instead of binary noise or text.
+pub fn read_named(bytes: &[u8], name: &str, limits: &Limits) -> Result<Read, ReadError> {
+    let named_wps = std::path::Path::new(name)
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("wps"));
+    let result = read(bytes, limits);
+    let as_text = match &result {
+        Ok(read) => matches!(read.format, Format::Text | Format::Markdown),
+        Err(e) => matches!(e, ReadError::Binary),
+    };
+    if named_wps && as_text {
+        return Err(ReadError::OldWps(
+            "a .wps file that is not an OLE2 compound file: a WPS for DOS document (before \
+             2000), which is not read; open it in WPS Office and save it as DOCX"
+                .into(),
+        ));
+    }
+    result
 }
 
 /// The lines of `text`, as [`str::lines`] gives them (`\n` or `\r\n` ends a line), found
