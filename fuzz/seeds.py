@@ -94,6 +94,132 @@ def ruled_table():
     return out
 
 
+OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+def ofd_text(x, y, text, ctm=None):
+    """A TextObject: `text` on the baseline y (mm) from x, one character every 4 mm."""
+    return ('<ofd:TextObject ID="2" Boundary="%g %g 150 5" Font="3" Size="4"%s>'
+            '<ofd:TextCode X="0" Y="4" DeltaX="g %d 4">%s</ofd:TextCode></ofd:TextObject>'
+            % (x, y - 4, ' CTM="%s"' % ctm if ctm else "", max(len(text) - 1, 0), text))
+
+
+def ofd_line(x0, y0, x1, y1):
+    return ('<ofd:PathObject ID="3" Boundary="%g %g 1 1" LineWidth="0.3">'
+            '<ofd:AbbreviatedData>M 0 0 L %g %g</ofd:AbbreviatedData></ofd:PathObject>'
+            % (x0, y0, x1 - x0, y1 - y0))
+
+
+def ofd_page(objects):
+    return ('<ofd:Page %s><ofd:Template TemplateID="1"/><ofd:Content><ofd:Layer ID="4">%s'
+            '</ofd:Layer></ofd:Content></ofd:Page>' % (OFD_NS, objects))
+
+
+def ofd_table_page():
+    """Table 二's first block, ruled: rows at 30-40-50-60 mm, columns 20-80-120-160-200; the
+    caption row is one cell."""
+    objects = ofd_text(20, 20, "二、主动公开政府信息情况")
+    for y in (30, 40, 50, 60):
+        objects += ofd_line(20, y, 200, y)
+    for x in (20, 200):
+        objects += ofd_line(x, 30, x, 60)
+    for x in (80, 120, 160):
+        objects += ofd_line(x, 40, x, 60)
+    objects += ofd_text(60, 37, "第二十条第（一）项")
+    for y, cells in ((47, ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
+                     (57, ["规章", "5", "0", "12"])):
+        for x, text in zip((22, 82, 122, 162), cells):
+            objects += ofd_text(x, y, text)
+    objects += ('<ofd:PathObject ID="5" Boundary="20 70 180 0.3" Stroke="false" Fill="true">'
+                '<ofd:AbbreviatedData>M 0 0 L 180 0 L 180 0.3 L 0 0.3 C</ofd:AbbreviatedData>'
+                '</ofd:PathObject>')
+    objects += ofd_text(20, 80, "（二）部分公开 3 0 0 0 0 0 3", ctm="1 0 0 1 0 0")
+    return ofd_page(objects)
+
+
+def ofd_package(page, template=None):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", '<ofd:OFD %s><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml'
+                   '</ofd:DocRoot></ofd:DocBody></ofd:OFD>' % OFD_NS)
+        z.writestr("Doc_0/Document.xml",
+                   '<ofd:Document %s><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297'
+                   '</ofd:PhysicalBox></ofd:PageArea><ofd:TemplatePage ID="1" '
+                   'BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData><ofd:Pages>'
+                   '<ofd:Page ID="2" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages>'
+                   '</ofd:Document>' % OFD_NS)
+        z.writestr("Doc_0/Pages/Page_0/Content.xml", page)
+        z.writestr("Doc_0/Tpls/Tpl_0/Content.xml",
+                   template or ofd_page(ofd_text(20, 290, "第一页")))
+    return buf.getvalue()
+
+
+def ole2_patched(data, change):
+    """A copy of the OLE2 file `data` with `change(bytes, sector_size, fat)` applied; `fat`
+    maps a sector to the offset of its FAT entry (the first 109 FAT sectors)."""
+    b = bytearray(data)
+    shift = int.from_bytes(b[0x1E:0x20], "little")
+    size = 1 << shift
+    fat_sectors = [int.from_bytes(b[0x4C + 4 * i:0x50 + 4 * i], "little") for i in range(109)]
+    fat_sectors = [s for s in fat_sectors if s < 0xFFFFFFFA]
+
+    def fat(sector):
+        per = size // 4
+        return (fat_sectors[sector // per] + 1) * size + 4 * (sector % per)
+    change(b, size, fat)
+    return bytes(b)
+
+
+def ole2_directory_entry(b, size, fat, name):
+    """The offset of the directory entry called `name` (walking the directory chain)."""
+    sector = int.from_bytes(b[0x30:0x34], "little")
+    want = name.encode("utf-16-le")
+    seen = 0
+    while sector < 0xFFFFFFFA and seen < 1000:
+        start = (sector + 1) * size
+        for at in range(start, start + size, 128):
+            if b[at:at + len(want)] == want:
+                return at
+        sector = int.from_bytes(b[fat(sector):fat(sector) + 4], "little")
+        seen += 1
+    return None
+
+
+def doc_seeds(fixture):
+    """Hostile compound files made from a real .doc: a directory chain that loops, a FAT
+    chain that loops, a WordDocument stream declared 2 GiB long, and one that starts past the
+    end of the file."""
+    out = {}
+
+    def loop_directory(b, size, fat):
+        sector = int.from_bytes(b[0x30:0x34], "little")
+        b[fat(sector):fat(sector) + 4] = sector.to_bytes(4, "little")
+    out["directory-loop.doc"] = ole2_patched(fixture, loop_directory)
+
+    def loop_stream(b, size, fat):
+        at = ole2_directory_entry(b, size, fat, "WordDocument")
+        if at is not None:
+            start = int.from_bytes(b[at + 0x74:at + 0x78], "little")
+            nxt = int.from_bytes(b[fat(start):fat(start) + 4], "little")
+            if nxt < 0xFFFFFFFA:
+                b[fat(nxt):fat(nxt) + 4] = start.to_bytes(4, "little")
+    out["chain-loop.doc"] = ole2_patched(fixture, loop_stream)
+
+    def oversized(b, size, fat):
+        at = ole2_directory_entry(b, size, fat, "WordDocument")
+        if at is not None:
+            b[at + 0x78:at + 0x80] = (0x7FFFFFFF).to_bytes(8, "little")
+    out["oversized-stream.doc"] = ole2_patched(fixture, oversized)
+
+    def past_end(b, size, fat):
+        at = ole2_directory_entry(b, size, fat, "WordDocument")
+        if at is not None:
+            b[at + 0x74:at + 0x78] = (0x00FFFFF0).to_bytes(4, "little")
+    out["stream-past-end.doc"] = ole2_patched(fixture, past_end)
+    out["truncated.doc"] = fixture[:len(fixture) // 3]
+    return out
+
+
 def main():
     samples = sorted(os.listdir(SAMPLES))
     for name in samples:
@@ -116,7 +242,35 @@ def main():
     fixtures = os.path.join(HERE, "..", "crates", "doc", "tests", "fixtures")
     for name in sorted(os.listdir(fixtures)):
         with open(os.path.join(fixtures, name), "rb") as f:
-            put("extract", name, f.read())
+            data = f.read()
+        put("extract", name, data)
+        put("doc", name, data)
+        for seed, mutated in doc_seeds(data).items():
+            put("doc", name + "." + seed, mutated)
+
+    # OFD: a ruled table page (with a template, a CTM and a filled rule) as a whole package
+    # and as the page XML the target wraps; hostile shapes of text codes and paths.
+    table = ofd_table_page()
+    put("ofd", "table.ofd", ofd_package(table))
+    put("ofd", "table.xml", table)
+    put("extract", "table.ofd", ofd_package(table))
+    ofd_hostile = {
+        "huge-repeat.xml": ofd_page('<ofd:TextObject ID="2" Boundary="0 0 1 1" Size="4">'
+                                    '<ofd:TextCode X="0" Y="4" DeltaX="g 18446744073709551615 4 '
+                                    'g 99999999999 1">一二三</ofd:TextCode></ofd:TextObject>'),
+        "long-deltas.xml": ofd_page('<ofd:TextObject ID="2" Boundary="0 0 1 1" Size="4">'
+                                    '<ofd:TextCode X="0" Y="4" DeltaX="%s">一二</ofd:TextCode>'
+                                    '</ofd:TextObject>' % " ".join(["1.5"] * 3000)),
+        "deep.xml": ofd_page("<ofd:PageBlock>" * 200 + ofd_text(10, 10, "深") + "</ofd:PageBlock>" * 200),
+        "curves.xml": ofd_page('<ofd:PathObject ID="3" Boundary="10 10 50 50" CTM="0 1 -1 0 5 5">'
+                               '<ofd:AbbreviatedData>S 0 0 L 10 0 Q 1 1 2 2 B 1 2 3 4 5 6 A 1 1 0 1 1 '
+                               '9 9 C Z L 0 10 M1 1 L</ofd:AbbreviatedData></ofd:PathObject>'),
+        "cdata.xml": ofd_page('<ofd:TextObject ID="2" Boundary="0 0 1 1" Size="4"><ofd:TextCode '
+                              'X="0" Y="4" DeltaY="g 2 5"><![CDATA[一<二>]]>&amp;&#x4e00;'
+                              '</ofd:TextCode></ofd:TextObject>'),
+    }
+    for name, xml in ofd_hostile.items():
+        put("ofd", name, xml)
 
     html = {
         "nested.html": "<table><tr><td>" * 40 + "x" + "</td></tr></table>" * 40,
