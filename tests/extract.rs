@@ -175,3 +175,61 @@ fn a_document_without_tables_is_not_an_error() {
         .unwrap()
         .contains("no standard table"));
 }
+
+#[path = "../crates/extract/tests/support/ofd.rs"]
+mod ofd;
+
+/// Corpus reports written as OFD (their rendered PDF's glyphs and rules, a real layout:
+/// `crates/extract/tests/support/ofd.rs`), one of the 2019 format and one of the 2021 format,
+/// give every cell of their truth through `nianbao extract x.ofd --format json`.
+#[test]
+fn ofd_reports_extract_to_every_cell_of_their_truth() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/reports");
+    if !corpus.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but the corpus is missing at {}",
+            corpus.display()
+        );
+        eprintln!("skipped: {} is missing", corpus.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (id, template) in [("pingtan-2019", "2019"), ("qiaokou-xzspj-2021", "2021")] {
+        let pdf = std::fs::read(corpus.join(id).join("rendered.pdf")).unwrap();
+        let text = nianbao_pdf::read(&pdf, &Default::default()).unwrap();
+        let path = dir.path().join(format!("{id}.ofd"));
+        std::fs::write(&path, ofd::ofd_of_pages(&text.pages)).unwrap();
+        let out = nianbao(&["extract", path.to_str().unwrap(), "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "{id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let truth: Value = serde_json::from_str(
+            &std::fs::read_to_string(corpus.join(id).join("truth.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(report["source"]["format"], "ofd", "{id}");
+        assert_eq!(report["report"]["template"], template, "{id}");
+        assert_eq!(report["report"]["year"], truth["year"], "{id}");
+        let cells: std::collections::HashMap<&str, &Value> = report["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["key"].as_str().unwrap(), c))
+            .collect();
+        let want = truth["cells"].as_object().unwrap();
+        assert!(want.len() >= 190, "{id}: {} truth cells", want.len());
+        for (key, expected) in want {
+            let cell = cells
+                .get(key.as_str())
+                .unwrap_or_else(|| panic!("{id}: {key} missing"));
+            assert_eq!(cell["value"].as_f64(), expected.as_f64(), "{id}: {key}");
+            if expected.is_null() {
+                assert!(cell["value"].is_null(), "{id}: {key}");
+            }
+        }
+    }
+}

@@ -264,6 +264,144 @@ fn a_zip_bomb_that_lies_about_its_size_is_stopped_while_inflating() {
     assert!(err.ends_with(":1 (zip bomb?)"), "{err}");
 }
 
+/// An OFD package: `OFD.xml` naming `Doc_0/Document.xml` (unless `entry` is false), one A4
+/// page whose content is `page`, deflated (as small as it goes when `best`).
+fn ofd(page: &[u8], entry: bool, best: bool) -> Vec<u8> {
+    let root = b"<ofd:OFD xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:DocBody>\
+                 <ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>";
+    let document = b"<ofd:Document xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:CommonData>\
+                     <ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>\
+                     </ofd:CommonData><ofd:Pages><ofd:Page ID=\"1\" \
+                     BaseLoc=\"Pages/Page_0/Content.xml\"/></ofd:Pages></ofd:Document>";
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        ("Doc_0/Document.xml", document),
+        ("Doc_0/Pages/Page_0/Content.xml", page),
+    ];
+    if entry {
+        parts.insert(0, ("OFD.xml", root));
+    }
+    if best {
+        zip_best(&parts)
+    } else {
+        zip(&parts)
+    }
+}
+
+/// The content of an OFD page with `objects` in its one layer.
+fn ofd_page(objects: &str) -> Vec<u8> {
+    format!(
+        "<ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content><ofd:Layer ID=\"2\">\
+         {objects}</ofd:Layer></ofd:Content></ofd:Page>"
+    )
+    .into_bytes()
+}
+
+/// A text object of 4 mm characters at (x, baseline y) mm, with the `DeltaX` list `deltas`.
+fn ofd_text(x: f32, y: f32, text: &str, deltas: &str) -> String {
+    format!(
+        "<ofd:TextObject ID=\"3\" Boundary=\"{x} {} 150 5\" Size=\"4\"><ofd:TextCode X=\"0\" \
+         Y=\"4\" DeltaX=\"{deltas}\">{text}</ofd:TextCode></ofd:TextObject>",
+        y - 4.0
+    )
+}
+
+#[test]
+fn ofd_packages_that_cannot_be_read_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = ofd_page(&ofd_text(
+        20.0,
+        20.0,
+        "某局政府信息公开工作年度报告",
+        "g 13 4",
+    ));
+    let deep = ofd_page(
+        &("<ofd:PageBlock>".repeat(1000)
+            + &ofd_text(20.0, 20.0, "深", "")
+            + &"</ofd:PageBlock>".repeat(1000)),
+    );
+    let broken = ofd_page(&ofd_text(20.0, 20.0, "一二三", "g 2 4"));
+    let broken = &broken[..broken.len() - 1];
+    let mut bomb_page = ofd_page("");
+    bomb_page.extend(vec![b' '; 16 << 20]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "no-entry.ofd",
+            ofd(&text, false, false),
+            "an OFD package without OFD.xml, its entry point",
+        ),
+        (
+            "no-document.ofd",
+            zip(&[(
+                "OFD.xml",
+                &b"<ofd:OFD><ofd:DocBody><ofd:DocRoot>../../Doc_9/Document.xml</ofd:DocRoot>\
+                  </ofd:DocBody></ofd:OFD>"[..],
+            )]),
+            "the OFD package has no Doc_9/Document.xml",
+        ),
+        (
+            "no-root.ofd",
+            zip(&[("OFD.xml", &b"<ofd:OFD><ofd:DocBody/></ofd:OFD>"[..])]),
+            "OFD.xml names no document (DocRoot)",
+        ),
+        (
+            "broken.ofd",
+            ofd(broken, true, false),
+            "the OFD's Doc_0/Pages/Page_0/Content.xml is not well-formed XML",
+        ),
+        (
+            "deep.ofd",
+            ofd(&deep, true, false),
+            "nests deeper than 256 elements",
+        ),
+        ("bomb.ofd", ofd(&bomb_page, true, true), "(zip bomb?)"),
+        (
+            "scan.ofd",
+            ofd(
+                &ofd_page("<ofd:ImageObject ID=\"4\" Boundary=\"0 0 210 297\"/>"),
+                true,
+                false,
+            ),
+            "the OFD's pages show no text (1 pages, 1 images)",
+        ),
+    ];
+    for (name, bytes, why) in cases {
+        let path = write(d, name, &bytes);
+        assert_unreadable(&nianbao(&["extract", path.to_str().unwrap()]), &path, why);
+    }
+}
+
+/// `DeltaX` lists that repeat 2^64 times or run far past their characters are read as far as
+/// the characters go: the report comes out at once (no standard tables, a warning).
+#[test]
+fn huge_ofd_delta_lists_are_read_as_far_as_their_characters_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = vec!["4"; 1 << 20].join(" ");
+    let objects = ofd_text(
+        20.0,
+        20.0,
+        "某局2023年政府信息公开工作年度报告",
+        "4 4 2 2 2 2 g 18446744073709551615 4 g 99999999999 1",
+    ) + &ofd_text(20.0, 40.0, "本年度共主动公开信息120条。", &long);
+    let path = write(
+        dir.path(),
+        "deltas.ofd",
+        &ofd(&ofd_page(&objects), true, false),
+    );
+    let start = Instant::now();
+    let run = nianbao(&["extract", path.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    let report = run.json();
+    assert_eq!(report["source"]["format"], "ofd");
+    assert_eq!(report["report"]["year"], 2023);
+    assert!(
+        run.warnings()[0].contains("no standard table"),
+        "{:?}",
+        run.warnings()
+    );
+}
+
 /// A one-page PDF whose content stream is `data` behind `/Filter filter`; `after_stream` is
 /// what follows the `stream` keyword (a line end, or a space before it).
 fn pdf_with_content(filter: &str, data: &[u8], after_stream: &str) -> Vec<u8> {

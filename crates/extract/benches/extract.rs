@@ -1,7 +1,11 @@
 //! Extraction throughput per input form, on one core: the real corpus forms when
-//! `../shared/corpus` is there (read in place), the project's samples always. Criterion prints
-//! the time per report; reports/second is its inverse. The allocator is the binary's
-//! (mimalloc), so the numbers are what `nianbao extract` and `nianbao dataset` do.
+//! `../shared/corpus` is there (read in place), the project's samples always, and OFD forms
+//! of the corpus's text-layer PDFs (their glyphs and rules written as OFD by
+//! `tests/support/ofd.rs`, a real layout). Criterion prints the time per report; reports/second
+//! is its inverse. The group `per_format` extracts every input of one detected format (html,
+//! docx, doc, text, markdown, pdf, ofd) per iteration, so its throughput (`thrpt`, elem/s) is
+//! the format's reports per second. The allocator is the binary's (mimalloc), so the numbers
+//! are what `nianbao extract` and `nianbao dataset` do.
 //!
 //! For the PDFs, the time `pdftotext -layout` (poppler) takes on the same files is printed
 //! first, when it is installed, for a side-by-side (a process per file, as a user runs it).
@@ -89,16 +93,60 @@ fn print_pdftotext_times(inputs: &[(String, PathBuf)]) {
     }
 }
 
+#[path = "../tests/support/ofd.rs"]
+mod ofd;
+
+/// OFD forms of the corpus's LibreOffice and WPS PDFs: their text layers written as OFD.
+fn ofd_inputs(inputs: &[(String, PathBuf)]) -> Vec<(String, Vec<u8>)> {
+    inputs
+        .iter()
+        .filter(|(name, _)| name.starts_with("pdf-lo-cjk-") || name.starts_with("pdf-wps-"))
+        .map(|(name, path)| {
+            let pdf = std::fs::read(path).expect("read input");
+            let text = nianbao_pdf::read(&pdf, &Default::default()).expect("a text layer");
+            (
+                name.replacen("pdf-", "ofd-from-pdf-", 1),
+                ofd::ofd_of_pages(&text.pages),
+            )
+        })
+        .collect()
+}
+
 fn extract(c: &mut Criterion) {
     let limits = Limits::default();
-    let inputs = inputs();
-    print_pdftotext_times(&inputs);
+    let files = inputs();
+    print_pdftotext_times(&files);
+    let mut inputs: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(name, path)| (name.clone(), std::fs::read(path).expect("read input")))
+        .collect();
+    inputs.extend(ofd_inputs(&files));
     let mut group = c.benchmark_group("extract");
-    for (name, path) in inputs {
-        let bytes = std::fs::read(&path).expect("read input");
+    for (name, bytes) in &inputs {
         group.throughput(Throughput::Elements(1));
-        group.bench_function(&name, |b| {
-            b.iter(|| extract_bytes(&bytes, "bench", &limits).expect("extracts"));
+        group.bench_function(name, |b| {
+            b.iter(|| extract_bytes(bytes, "bench", &limits).expect("extracts"));
+        });
+    }
+    group.finish();
+    // Reports per second of each format: every input of the format, once per iteration.
+    let mut by_format: std::collections::BTreeMap<&str, Vec<&[u8]>> = Default::default();
+    for (name, bytes) in &inputs {
+        let format = nianbao_extract::read(bytes, &limits)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .format;
+        by_format.entry(format.name()).or_default().push(bytes);
+    }
+    let mut group = c.benchmark_group("per_format");
+    for (format, reports) in &by_format {
+        eprintln!("{format}: {} inputs", reports.len());
+        group.throughput(Throughput::Elements(reports.len() as u64));
+        group.bench_function(*format, |b| {
+            b.iter(|| {
+                for bytes in reports {
+                    extract_bytes(bytes, "bench", &limits).expect("extracts");
+                }
+            });
         });
     }
     group.finish();

@@ -67,9 +67,16 @@ pub fn read_with(
             max_ratio: limits.max_ratio,
         },
     )?;
-    let xml = package
-        .part("word/document.xml")?
-        .ok_or_else(|| ReadError::Broken("DOCX without word/document.xml".into()))?;
+    let Some(xml) = package.part("word/document.xml")? else {
+        // An OFD's parts without its entry point are no DOCX either: say which it is.
+        let ofd_parts =
+            package.any_entry(|name| name.starts_with("Doc_") && name.ends_with("/Document.xml"));
+        return Err(ReadError::Broken(if ofd_parts {
+            "an OFD package without OFD.xml, its entry point".into()
+        } else {
+            "DOCX without word/document.xml".into()
+        }));
+    };
     read_document_xml_with(&xml, limits, within)
 }
 

@@ -73,6 +73,11 @@ impl<'b> Package<'b> {
         })
     }
 
+    /// Whether an entry's name satisfies `test`.
+    pub(super) fn any_entry(&self, test: impl Fn(&str) -> bool) -> bool {
+        self.zip.file_names().any(test)
+    }
+
     /// The inflated bytes of the part `name`, `None` when the zip has no such entry.
     pub(super) fn part(&mut self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
         let what = self.what;
