@@ -153,7 +153,7 @@ struct DocumentXml {
 }
 
 /// One page's content as drawn, y down, points.
-#[derive(Default, Clone)]
+#[derive(Default)]
 struct Drawn {
     /// `Area/PhysicalBox` width and height, mm, when the page gives one.
     page_box: Option<(f32, f32)>,
@@ -188,13 +188,22 @@ impl Reader<'_, '_> {
                 };
                 if !templates.contains_key(&id) {
                     let template = self.draw(template_part)?;
+                    // Charged below, on every page that shows it.
+                    self.glyphs -= template.page.glyphs.len() as u64;
+                    self.rules -= template.page.rules.len();
                     templates.insert(id.clone(), template);
                 }
                 let template = &templates[&id].page;
                 self.glyphs += template.glyphs.len() as u64;
                 self.check_glyphs()?;
                 drawn.page.glyphs.extend(template.glyphs.iter().cloned());
-                drawn.page.rules.extend(template.rules.iter().copied());
+                let kept = template
+                    .rules
+                    .len()
+                    .min(self.limits.max_rules.saturating_sub(self.rules));
+                self.rules += kept;
+                drawn.page.rules.extend(&template.rules[..kept]);
+                drawn.page.dropped_rules += template.rules.len() - kept + template.dropped_rules;
                 drawn.page.images += template.images;
             }
             let (width, height) = drawn.page_box.or(document.page_box).unwrap_or(A4_MM);
@@ -1045,6 +1054,34 @@ mod tests {
         assert!(
             read(&package(&[&five], &page(&text(0.0, 5.0, "页"))), &small)
                 .contains("more than 5 characters")
+        );
+        // A template is charged once per page that shows it: 5 + 1 + 5 + 1 characters.
+        let twelve = OfdLimits {
+            max_glyphs: 12,
+            ..OfdLimits::default()
+        };
+        let template = page(&text(0.0, 5.0, "页"));
+        let doc = read_with(
+            &package(&[&five, &five], &template),
+            &twelve,
+            &ReadLimits::default(),
+        )
+        .unwrap();
+        let shown: String = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => p.as_str(),
+                Block::Table(_) => "",
+            })
+            .collect();
+        assert_eq!(shown, "页一二三四五页一二三四五");
+        let eleven = OfdLimits {
+            max_glyphs: 11,
+            ..OfdLimits::default()
+        };
+        assert!(
+            read(&package(&[&five, &five], &template), &eleven).contains("more than 11 characters")
         );
         assert!(read(&package(&[&five, &five], NO_TEMPLATE), &small)
             .contains("2 pages, more than the limit 1"));
