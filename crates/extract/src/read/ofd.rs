@@ -30,7 +30,8 @@
 //!    [`nianbao_pdf::Page`]s as the PDF reader makes them; a document with no text at all is
 //!    refused ([`ReadError::NoTextLayer`]); the rest goes to `pdf::layout`. Characters past
 //!    [`OfdLimits::max_glyphs`] fail the read; rules past [`OfdLimits::max_rules`] are dropped
-//!    and counted, so that the layout reads those pages as lines, with a warning.
+//!    and counted, so that the layout reads those pages as lines, with a warning. A template's
+//!    characters and rules count on every page that shows it.
 
 use std::collections::HashMap;
 
