@@ -371,6 +371,29 @@ fn ofd_packages_that_cannot_be_read_are_one_line_errors() {
     }
 }
 
+/// A `.wps` that is no OLE2 file (WPS for DOS, before 2000) is refused as such, by name,
+/// whether its bytes look like binary noise or decode as text.
+#[test]
+fn a_wps_for_dos_file_is_refused_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in [
+        ("dos.wps", noise(4096)),
+        (
+            "文本.WPS",
+            "一、总体情况\n本年度共主动公开信息120条。\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+    ] {
+        let path = write(dir.path(), name, &bytes);
+        assert_unreadable(
+            &nianbao(&["extract", path.to_str().unwrap()]),
+            &path,
+            "a .wps file that is not an OLE2 compound file: a WPS for DOS document",
+        );
+    }
+}
+
 /// `DeltaX` lists that repeat 2^64 times or run far past their characters are read as far as
 /// the characters go: the report comes out at once (no standard tables, a warning).
 #[test]
