@@ -2,7 +2,9 @@
 //! checked against its key's kind (counts are integers ≥ 0, 本年增/减 may be negative, amounts
 //! are decimals); units printed inside cells converted where the template fixes the unit; rows
 //! whose cells ran together, or that left their blank cells out, solved as one table; every key
-//! of the template present exactly once.
+//! of the template present exactly once. A row printed without its blank cells in text laid
+//! out in lines goes to the solver with the columns each value may stand in by its place under
+//! the column headers (`crate::columns`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,6 +13,8 @@ use nianbao_schema::{
 };
 
 use crate::align::{Alignment, Values};
+use crate::columns;
+use crate::document::TextLayout;
 use crate::items::Item;
 use crate::normalize::CellValue;
 use crate::solve::{self, Budget, Resolved, RunForm, RunRow};
@@ -26,12 +30,15 @@ pub struct CellsRead {
 }
 
 /// Reads the cells of an aligned document; rows whose cells ran together are solved within
-/// `budget`, with the `facts` the prose states as soft evidence.
+/// `budget`, with the `facts` the prose states as soft evidence, and rows printed without
+/// their blank cells with their values' places under the column headers, when the `layout`
+/// of a text laid out in lines tells them.
 pub fn read_cells(
     items: &[Item],
     alignment: &Alignment,
     budget: &Budget,
     facts: &[solve::Fact],
+    layout: Option<&TextLayout>,
 ) -> CellsRead {
     let mut warnings = Vec::new();
     let Some(template) = alignment.template else {
@@ -83,7 +90,15 @@ pub fn read_cells(
                 runs.push(RunRow::new(&row.spec, items[*i].text.to_string()));
             }
             Values::Gapped(idx) => {
-                let run = RunRow::gapped(&row.spec, solver_texts(items, idx), true);
+                let mut run = RunRow::gapped(&row.spec, solver_texts(items, idx), true);
+                run.windows = layout
+                    .zip(items[idx[0]].row)
+                    .and_then(|(layout, (block, _))| {
+                        let labels: Vec<&str> =
+                            row.spec.columns.iter().map(|k| column_label(k)).collect();
+                        columns::windows(layout, block, idx.len(), &labels)
+                    })
+                    .unwrap_or_default();
                 for spec in &row.spec.columns {
                     run_raw.insert(spec.key.clone(), run.run.clone());
                 }
@@ -135,6 +150,15 @@ fn total_can_tell(spec: &RowSpec, items: &[Item], values: &[usize]) -> bool {
         .iter()
         .any(|&i| matches!(items[i].value, CellValue::Number(n, _) if n.as_f64() != 0.0));
     has_total && values.len() >= 2 && printed && non_zero
+}
+
+/// The label a column prints over its cells: the last part of its column label
+/// (`法人或其他组织 / 商业企业` → `商业企业`).
+fn column_label(key: &KeySpec) -> &str {
+    key.column_label
+        .rsplit(" / ")
+        .next()
+        .unwrap_or(&key.column_label)
 }
 
 /// Value items as the solver reads them: a dash is `-`, numbers as printed.
@@ -337,7 +361,7 @@ mod tests {
             "本年制发件数\n\n一、本年新收政府信息公开申请数量\n\n26\n\n26\n\u{c}二、上年结转政府信息公开申请数量\n",
         );
         let it = items(&doc);
-        let read = read_cells(&it, &align(&it), &Budget::default(), &[]);
+        let read = read_cells(&it, &align(&it), &Budget::default(), &[], None);
         let total = cell(&read.cells, "table3.new_received.total");
         assert_eq!(total.value, Some(Number::Int(26)));
         let person = cell(&read.cells, "table3.new_received.natural_person");
@@ -348,7 +372,7 @@ mod tests {
             "本年制发件数\n\n一、本年新收政府信息公开申请数量\n\n0\n\u{c}二、上年结转政府信息公开申请数量\n",
         );
         let it = items(&doc);
-        let read = read_cells(&it, &align(&it), &Budget::default(), &[]);
+        let read = read_cells(&it, &align(&it), &Budget::default(), &[], None);
         let person = cell(&read.cells, "table3.new_received.natural_person");
         assert_eq!(person.status, Status::Missing);
     }

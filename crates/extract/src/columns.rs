@@ -1,0 +1,281 @@
+//! The columns a value of a row printed without its blank cells may stand in, from where the
+//! text laid out in lines (`pdftotext -layout`) prints it under the column headers above it.
+//!
+//! `pdftotext -layout` does not keep distances: it gives each piece of text a character column
+//! at least one past the end of every piece wholly left of it on the page, and otherwise
+//! interpolates within the piece it starts under. So columns are kept in order page by page,
+//! but a row's values drift by a column or more from their headers (a short value is pulled
+//! left, a header of six characters pushes what follows it right). What survives is order:
+//! the header text of the column left of a value's column ends before the value begins, and
+//! the header text of the column right of it begins after the value ends. Hence:
+//!
+//! 1. **Header**: the label-sized lines above the row on its page (none across a page break:
+//!    another page has other columns) are taken one at a time from the row upward, until
+//!    the column labels (`自然人` … `总计`, table 四's `结果维持` … ×3) are all found in order,
+//!    left to right. A label may be one word, or pieces of a cell wrapped in it: a word and
+//!    the word one space right of it on its line (`商业 企业`), or the nearest word below it
+//!    that overlaps it (`社会` / `公益` / `组织`).
+//! 2. **Windows**: a value may stand in column `j` when it begins at or after the end of
+//!    column `j − 1`'s header and ends at or before the start of column `j + 1`'s; these
+//!    columns are a range. No header, a value that fits no column, or a row whose values
+//!    were not placed, and the row has no windows.
+//!
+//! The windows only narrow the placements the solver tries first; when none within them meets
+//! every rule, the solver reads the row without them (see [`crate::solve`]).
+
+use crate::document::{PlacedLine, PlacedWord, TextLayout};
+
+/// Label-sized lines above a row searched for its column headers.
+const MAX_HEADER_LINES: usize = 60;
+/// Pieces a wrapped column label may be printed in.
+const MAX_LABEL_PIECES: usize = 4;
+
+/// The header text of one column: the character columns `from..to` its pieces take.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Header {
+    from: usize,
+    to: usize,
+}
+
+/// For each of the `values` values of the row read as table `block`, the columns (first,
+/// last; indices into `labels`, the columns' labels as printed) it may stand in; `None` when
+/// its place or the header is not known.
+pub fn windows(
+    layout: &TextLayout,
+    block: usize,
+    values: usize,
+    labels: &[&str],
+) -> Option<Vec<(usize, usize)>> {
+    let row = layout
+        .rows
+        .binary_search_by_key(&block, |r| r.block)
+        .ok()
+        .map(|i| &layout.rows[i].at)?;
+    if row.words.len() != values || values > labels.len() {
+        return None;
+    }
+    let above = layout.lines.partition_point(|l| l.line < row.line);
+    let mut pool: Vec<&PlacedLine> = Vec::new();
+    for line in layout.lines[..above].iter().rev().take(MAX_HEADER_LINES) {
+        if line.page != row.page {
+            break;
+        }
+        pool.insert(0, line);
+        if let Some(headers) = find_headers(&pool, labels) {
+            return row
+                .words
+                .iter()
+                .map(|value| window(value, &headers))
+                .collect();
+        }
+    }
+    None
+}
+
+/// The columns value `v` may stand in under `headers`, as a range; `None` when it fits none.
+fn window(v: &PlacedWord, headers: &[Header]) -> Option<(usize, usize)> {
+    let fits = |j: usize| {
+        let after_left = j == 0 || headers[j - 1].to <= v.from;
+        let before_right = j + 1 == headers.len() || v.to <= headers[j + 1].from;
+        after_left && before_right
+    };
+    let first = (0..headers.len()).find(|&j| fits(j))?;
+    let last = (first..headers.len()).take_while(|&j| fits(j)).last()?;
+    Some((first, last))
+}
+
+/// The header of every label in `lines` (top to bottom), in order left to right: for each
+/// label, the leftmost spelling of it that begins at or after the end of the one before.
+fn find_headers(lines: &[&PlacedLine], labels: &[&str]) -> Option<Vec<Header>> {
+    let mut headers: Vec<Header> = Vec::with_capacity(labels.len());
+    for label in labels {
+        let after = headers.last().map_or(0, |h| h.to);
+        let found = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(l, line)| (0..line.words.len()).map(move |w| (l, w)))
+            .filter(|&(l, w)| lines[l].words[w].from >= after)
+            .filter_map(|(l, w)| spell(lines, label, l, w))
+            .min_by_key(|h| h.from)?;
+        headers.push(found);
+    }
+    Some(headers)
+}
+
+/// The header spelling `label` from word `w` of line `l` on: the word itself, or with the
+/// pieces that continue it (the word one space right on its line, or else the nearest word
+/// below that overlaps what is spelt so far).
+fn spell(lines: &[&PlacedLine], label: &str, l: usize, w: usize) -> Option<Header> {
+    let first = &lines[l].words[w];
+    let mut text = first.text.clone();
+    let mut header = Header {
+        from: first.from,
+        to: first.to,
+    };
+    let (mut line, mut word) = (l, w);
+    for _ in 0..MAX_LABEL_PIECES {
+        if text == label {
+            return Some(header);
+        }
+        if !label.starts_with(text.as_str()) {
+            return None;
+        }
+        let words = &lines[line].words;
+        let beside = words
+            .get(word + 1)
+            .filter(|next| next.from == words[word].to + 1)
+            .map(|_| (line, word + 1));
+        let below = || {
+            lines
+                .iter()
+                .enumerate()
+                .skip(line + 1)
+                .find_map(|(l, below)| {
+                    let w = below
+                        .words
+                        .iter()
+                        .position(|b| b.from < header.to && header.from < b.to)?;
+                    Some((l, w))
+                })
+        };
+        (line, word) = beside.or_else(below)?;
+        let piece = &lines[line].words[word];
+        text.push_str(&piece.text);
+        header = Header {
+            from: header.from.min(piece.from),
+            to: header.to.max(piece.to),
+        };
+    }
+    (text == label).then_some(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::PlacedRow;
+
+    /// A line with `words` at the given character columns.
+    pub(crate) fn line_at(words: &[(usize, &str)]) -> String {
+        let mut line = String::new();
+        for (col, word) in words {
+            let len = line.chars().count();
+            line.push_str(&" ".repeat(col.saturating_sub(len).max(usize::from(len > 0))));
+            line.push_str(word);
+        }
+        line
+    }
+
+    /// The layout of `lines`: every line a header line, except the last, a row of values.
+    fn layout(lines: &[String]) -> TextLayout {
+        let (last, above) = lines.split_last().unwrap();
+        let placed = |i: usize, line: &str| PlacedLine {
+            page: 0,
+            line: i,
+            words: line
+                .split_whitespace()
+                .map(|w| {
+                    let from = line[..w.as_ptr() as usize - line.as_ptr() as usize]
+                        .chars()
+                        .count();
+                    PlacedWord {
+                        text: w.to_string(),
+                        from,
+                        to: from + w.chars().count(),
+                    }
+                })
+                .collect(),
+        };
+        TextLayout {
+            lines: above
+                .iter()
+                .enumerate()
+                .map(|(i, l)| placed(i, l))
+                .collect(),
+            rows: vec![PlacedRow {
+                block: 0,
+                at: placed(above.len(), last),
+            }],
+        }
+    }
+
+    const T3: [&str; 7] = [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ];
+
+    /// The seven headers of table 三 on one line, at the given columns.
+    fn t3_header(cols: [usize; 7]) -> String {
+        let words: Vec<(usize, &str)> = cols.into_iter().zip(T3).collect();
+        line_at(&words)
+    }
+
+    #[test]
+    fn values_stand_between_the_headers_of_their_neighbours() {
+        // As pdftotext prints a 2019 table: 2 and 1 are pulled right of 法律服务机构's start
+        // and 859 left of 总计's.
+        let lines = [
+            line_at(&[(44, "自然人"), (80, "总计")]),
+            line_at(&[
+                (50, "商业企业"),
+                (55, "科研机构"),
+                (60, "社会公益组织"),
+                (67, "法律服务机构"),
+                (74, "其他"),
+            ]),
+            line_at(&[(44, "821"), (48, "35"), (72, "2"), (76, "1"), (78, "859")]),
+        ];
+        let got = windows(&layout(&lines), 0, 5, &T3).unwrap();
+        // 35 and 1 touch the headers left of them: they may stand in either column (the
+        // order of the values and the rules decide).
+        assert_eq!(got, vec![(0, 0), (0, 1), (4, 4), (5, 6), (6, 6)]);
+        // A value between two headers' texts may stand in either column.
+        let lines = [
+            t3_header([10, 14, 19, 24, 31, 44, 50]),
+            line_at(&[(10, "258"), (15, "12"), (40, "1"), (45, "1")]),
+        ];
+        let got = windows(&layout(&lines), 0, 4, &T3).unwrap();
+        assert_eq!(got, vec![(0, 0), (1, 1), (4, 5), (5, 5)]);
+    }
+
+    #[test]
+    fn labels_wrapped_in_their_cells_are_joined() {
+        let lines = [
+            line_at(&[(31, "自然"), (47, "社会"), (51, "法律")]),
+            line_at(&[(37, "商业"), (42, "科研"), (70, "总计")]),
+            line_at(&[(32, "人"), (47, "公益"), (51, "服务"), (63, "其他")]),
+            line_at(&[(37, "企业"), (42, "机构")]),
+            line_at(&[(47, "组织"), (51, "机构")]),
+            line_at(&[(31, "821"), (37, "35"), (52, "2"), (64, "1"), (70, "859")]),
+        ];
+        let got = windows(&layout(&lines), 0, 5, &T3).unwrap();
+        assert_eq!(got, vec![(0, 0), (1, 1), (4, 4), (5, 5), (6, 6)]);
+        // A label printed with a space inside it.
+        let lines = [
+            "自然人 商业 企业 科研机构 社会公益组织 法律服务机构 其他 总计".to_string(),
+            "  5".to_string(),
+        ];
+        assert_eq!(windows(&layout(&lines), 0, 1, &T3), Some(vec![(0, 0)]));
+    }
+
+    #[test]
+    fn no_header_on_the_page_no_windows() {
+        let header = t3_header([0, 4, 9, 14, 21, 28, 31]);
+        let mut placed = layout(&[header.clone(), "  5".to_string()]);
+        assert_eq!(windows(&placed, 0, 1, &T3), Some(vec![(0, 0)]));
+        placed.rows[0].at.page = 1;
+        assert_eq!(windows(&placed, 0, 1, &T3), None);
+        // Values not placed as the row has them, or a label missing.
+        let placed = layout(&[header, "  5".to_string()]);
+        assert_eq!(windows(&placed, 0, 2, &T3), None);
+        let lines = [
+            "自然人 商业企业 科研机构 法律服务机构 其他 总计".to_string(),
+            "  5".to_string(),
+        ];
+        assert_eq!(windows(&layout(&lines), 0, 1, &T3), None);
+    }
+}
