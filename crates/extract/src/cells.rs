@@ -50,8 +50,7 @@ pub fn read_cells(
     };
     // The cells read so far, by key index.
     let mut found: Vec<Option<Cell>> = vec![None; all_keys().len()];
-    let mut runs: Vec<RunRow> = Vec::new();
-    let mut run_raw: HashMap<String, String> = HashMap::new();
+    let mut runs = Runs::default();
     let mut confidence = Vec::new();
     for row in &alignment.rows {
         match &row.values {
@@ -67,11 +66,10 @@ pub fn read_cells(
             // of the row printed elsewhere. Placed by the solver when the row total can tell:
             // it must hold, on two values or more, not all zero.
             Values::Partial(idx) if total_can_tell(&row.spec, items, idx) => {
-                let run = RunRow::gapped(&row.spec, solver_texts(items, idx), false);
-                for spec in &row.spec.columns {
-                    run_raw.insert(spec.key.clone(), run.run.clone());
-                }
-                runs.push(run);
+                runs.push(
+                    RunRow::gapped(&row.spec, solver_texts(items, idx), false),
+                    None,
+                );
             }
             Values::Partial(idx) => {
                 let raw: Vec<&str> = idx.iter().map(|&i| items[i].text.as_ref()).collect();
@@ -84,36 +82,29 @@ pub fn read_cells(
                 ));
             }
             Values::Run(i) => {
-                for spec in &row.spec.columns {
-                    run_raw.insert(spec.key.clone(), items[*i].text.to_string());
-                }
-                runs.push(RunRow::new(&row.spec, items[*i].text.to_string()));
+                runs.push(RunRow::new(&row.spec, items[*i].text.to_string()), None);
             }
             Values::Gapped(idx) => {
                 let mut run = RunRow::gapped(&row.spec, solver_texts(items, idx), true);
-                run.windows = layout
-                    .zip(items[idx[0]].row)
-                    .and_then(|(layout, (block, _))| {
-                        let labels: Vec<&str> =
-                            row.spec.columns.iter().map(|k| column_label(k)).collect();
-                        columns::windows(layout, block, idx.len(), &labels)
-                    })
-                    .unwrap_or_default();
-                for spec in &row.spec.columns {
-                    run_raw.insert(spec.key.clone(), run.run.clone());
+                let labels: Vec<&'static str> =
+                    row.spec.columns.iter().map(|k| column_label(k)).collect();
+                let block = items[idx[0]].row.map(|(block, _)| block);
+                if let (Some(layout), Some(block)) = (layout, block) {
+                    run.windows = columns::windows(layout, block, idx.len(), &labels, &[])
+                        .unwrap_or_default();
                 }
-                runs.push(run);
+                runs.push(run, block.map(|b| (b, labels)));
             }
         }
     }
-    if !runs.is_empty() {
+    if !runs.rows.is_empty() {
         solve_runs(
-            &runs,
+            &mut runs,
             &mut found,
-            &run_raw,
             alignment,
             budget,
             facts,
+            layout,
             &mut warnings,
         );
     }
@@ -185,13 +176,86 @@ pub fn output_keys(
     }
 }
 
+/// How many times the rows left undecided are placed anew by the rows decided on their page.
+const MAX_PLACING_PASSES: usize = 3;
+
+/// The rows handed to the solver, with what reads its answer back.
+#[derive(Default)]
+struct Runs {
+    rows: Vec<RunRow>,
+    /// The run each key was read from, as the cells' `raw`.
+    raw: HashMap<String, String>,
+    /// Per row printed as a line of a text laid out in lines: the block of its one-row table
+    /// and its columns' labels.
+    placed: Vec<Option<(usize, Vec<&'static str>)>>,
+}
+
+impl Runs {
+    fn push(&mut self, run: RunRow, placed: Option<(usize, Vec<&'static str>)>) {
+        for (key, _) in &run.columns {
+            self.raw.insert(key.clone(), run.run.clone());
+        }
+        self.rows.push(run);
+        self.placed.push(placed);
+    }
+
+    /// Gives the rows `solution` left undecided the windows the decided rows of the same
+    /// columns on their page tell (see `crate::columns`); whether any window changed.
+    fn place_by_decided_rows(&mut self, layout: &TextLayout, solution: &solve::Solution) -> bool {
+        let decided_columns = |row: &RunRow| -> Option<Vec<usize>> {
+            let mut columns = Vec::new();
+            for (c, (key, _)) in row.columns.iter().enumerate() {
+                match solution.cells.get(key)? {
+                    Resolved::Value { raw, .. } if raw.is_empty() => {}
+                    Resolved::Value { .. } => columns.push(c),
+                    Resolved::Ambiguous { .. } => return None,
+                }
+            }
+            Some(columns)
+        };
+        let decided: Vec<Option<Vec<usize>>> = self.rows.iter().map(decided_columns).collect();
+        let mut changed = false;
+        for r in 0..self.rows.len() {
+            let Some((block, labels)) = &self.placed[r] else {
+                continue;
+            };
+            if decided[r].is_some() {
+                continue;
+            }
+            let anchors: Vec<(usize, Vec<usize>)> = (0..self.rows.len())
+                .filter(|&o| o != r && same_columns(&self.rows[o], &self.rows[r]))
+                .filter_map(|o| Some((self.placed[o].as_ref()?.0, decided[o].clone()?)))
+                .collect();
+            let values = self.rows[r].run.split_whitespace().count();
+            let windows =
+                columns::windows(layout, *block, values, labels, &anchors).unwrap_or_default();
+            if windows != self.rows[r].windows {
+                self.rows[r].windows = windows;
+                changed = true;
+            }
+        }
+        changed
+    }
+}
+
+/// Whether two rows have the same columns (the same last part of every key).
+fn same_columns(a: &RunRow, b: &RunRow) -> bool {
+    let names = |r: &RunRow| -> Vec<String> {
+        r.columns
+            .iter()
+            .map(|(k, _)| k.rsplit('.').next().unwrap_or(k).to_string())
+            .collect()
+    };
+    names(a) == names(b)
+}
+
 fn solve_runs(
-    runs: &[RunRow],
+    runs: &mut Runs,
     found: &mut [Option<Cell>],
-    run_raw: &HashMap<String, String>,
     alignment: &Alignment,
     budget: &Budget,
     facts: &[solve::Fact],
+    layout: Option<&TextLayout>,
     warnings: &mut Vec<String>,
 ) {
     let known: HashMap<String, f64> = found
@@ -208,14 +272,23 @@ fn solve_runs(
         .flatten()
         .map(|c| c.key.as_str())
         .chain(
-            runs.iter()
+            runs.rows
+                .iter()
                 .flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str())),
         )
         .collect();
     let single_other =
         alignment.template == Some(Template::V2019) || alignment.single_other_in_2021;
     let eqs = equations(keys, single_other);
-    let solution = solve::solve(runs, &known, &eqs, facts, budget);
+    let mut solution = solve::solve(&runs.rows, &known, &eqs, facts, budget);
+    // A table continued on a page without its header: its rows there are placed by the rows
+    // read on that page, as long as that reads more of them.
+    for _ in 0..MAX_PLACING_PASSES {
+        if !layout.is_some_and(|layout| runs.place_by_decided_rows(layout, &solution)) {
+            break;
+        }
+        solution = solve::solve(&runs.rows, &known, &eqs, facts, budget);
+    }
     warnings.extend(solution.warnings.iter().cloned());
     if solution.stats.by_facts > 0 {
         let stated: Vec<&str> = facts.iter().map(|f| f.source.as_str()).collect();
@@ -232,6 +305,7 @@ fn solve_runs(
     }
     let solved: BTreeMap<String, Resolved> = solution.cells;
     let gapped: Vec<&String> = runs
+        .rows
         .iter()
         .filter(|r| matches!(r.form, RunForm::Gapped { .. }))
         .flat_map(|r| r.columns.iter().map(|(k, _)| k))
@@ -240,7 +314,7 @@ fn solve_runs(
         let Some(spec) = nianbao_schema::key_spec(&key) else {
             continue;
         };
-        let raw = run_raw.get(&key).cloned();
+        let raw = runs.raw.get(&key).cloned();
         let cell = match resolved {
             // A column left without a value in a row printed without its blank cells.
             Resolved::Value { raw: cell_raw, .. } if cell_raw.is_empty() => Cell {

@@ -15,10 +15,13 @@
 //!    left to right. A label may be one word, or pieces of a cell wrapped in it: a word and
 //!    the word one space right of it on its line (`商业 企业`), or the nearest word below it
 //!    that overlaps it (`社会` / `公益` / `组织`).
-//! 2. **Windows**: a value may stand in column `j` when it begins at or after the end of
-//!    column `j − 1`'s header and ends at or before the start of column `j + 1`'s; these
-//!    columns are a range. No header, a value that fits no column, or a row whose values
-//!    were not placed, and the row has no windows.
+//! 2. **Anchors**: text whose column is known: the headers found, and the values of rows of
+//!    the same columns on the same page that the solver has already read (a table continued
+//!    on a page without its header is placed by the rows read there).
+//! 3. **Windows**: a value may stand in column `j` when it begins at or after the end of every
+//!    anchor of a column left of `j` and ends at or before the start of every anchor of a
+//!    column right of it; these columns are a range. No anchor, a value that fits no column,
+//!    or a row whose values were not placed, and the row has no windows.
 //!
 //! The windows only narrow the placements the solver tries first; when none within them meets
 //! every rule, the solver reads the row without them (see [`crate::solve`]).
@@ -30,30 +33,60 @@ const MAX_HEADER_LINES: usize = 60;
 /// Pieces a wrapped column label may be printed in.
 const MAX_LABEL_PIECES: usize = 4;
 
-/// The header text of one column: the character columns `from..to` its pieces take.
+/// Text whose column is known: a column's header, or a value read in that column.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Header {
+struct Anchor {
+    column: usize,
     from: usize,
     to: usize,
 }
 
 /// For each of the `values` values of the row read as table `block`, the columns (first,
 /// last; indices into `labels`, the columns' labels as printed) it may stand in; `None` when
-/// its place or the header is not known.
+/// its place is not known or nothing above it on its page tells its columns. What tells them
+/// is the column headers above it, and the values of the rows `decided` (the block of each,
+/// with the column of each of its values; rows of the same columns).
 pub fn windows(
     layout: &TextLayout,
     block: usize,
     values: usize,
     labels: &[&str],
+    decided: &[(usize, Vec<usize>)],
 ) -> Option<Vec<(usize, usize)>> {
-    let row = layout
-        .rows
-        .binary_search_by_key(&block, |r| r.block)
-        .ok()
-        .map(|i| &layout.rows[i].at)?;
+    let row = placed_row(layout, block)?;
     if row.words.len() != values || values > labels.len() {
         return None;
     }
+    let mut anchors = header_anchors(layout, row, labels).unwrap_or_default();
+    for (other, columns) in decided {
+        let Some(other) = placed_row(layout, *other) else {
+            continue;
+        };
+        if other.page == row.page && other.words.len() == columns.len() {
+            anchors.extend(other.words.iter().zip(columns).map(|(w, &column)| Anchor {
+                column,
+                from: w.from,
+                to: w.to,
+            }));
+        }
+    }
+    if anchors.is_empty() {
+        return None;
+    }
+    row.words
+        .iter()
+        .map(|value| window(value, &anchors, labels.len()))
+        .collect()
+}
+
+/// The line of the row read as table `block`, its values as its words.
+fn placed_row(layout: &TextLayout, block: usize) -> Option<&PlacedLine> {
+    let i = layout.rows.binary_search_by_key(&block, |r| r.block).ok()?;
+    Some(&layout.rows[i].at)
+}
+
+/// The headers of the columns `labels` above `row` on its page, as anchors.
+fn header_anchors(layout: &TextLayout, row: &PlacedLine, labels: &[&str]) -> Option<Vec<Anchor>> {
     let above = layout.lines.partition_point(|l| l.line < row.line);
     let mut pool: Vec<&PlacedLine> = Vec::new();
     for line in layout.lines[..above].iter().rev().take(MAX_HEADER_LINES) {
@@ -62,40 +95,37 @@ pub fn windows(
         }
         pool.insert(0, line);
         if let Some(headers) = find_headers(&pool, labels) {
-            return row
-                .words
-                .iter()
-                .map(|value| window(value, &headers))
-                .collect();
+            return Some(headers);
         }
     }
     None
 }
 
-/// The columns value `v` may stand in under `headers`, as a range; `None` when it fits none.
-fn window(v: &PlacedWord, headers: &[Header]) -> Option<(usize, usize)> {
+/// The columns (of `columns`) value `v` may stand in by the `anchors`, as a range; `None`
+/// when it fits none.
+fn window(v: &PlacedWord, anchors: &[Anchor], columns: usize) -> Option<(usize, usize)> {
     let fits = |j: usize| {
-        let after_left = j == 0 || headers[j - 1].to <= v.from;
-        let before_right = j + 1 == headers.len() || v.to <= headers[j + 1].from;
-        after_left && before_right
+        anchors
+            .iter()
+            .all(|a| (a.column >= j || a.to <= v.from) && (a.column <= j || v.to <= a.from))
     };
-    let first = (0..headers.len()).find(|&j| fits(j))?;
-    let last = (first..headers.len()).take_while(|&j| fits(j)).last()?;
+    let first = (0..columns).find(|&j| fits(j))?;
+    let last = (first..columns).take_while(|&j| fits(j)).last()?;
     Some((first, last))
 }
 
 /// The header of every label in `lines` (top to bottom), in order left to right: for each
 /// label, the leftmost spelling of it that begins at or after the end of the one before.
-fn find_headers(lines: &[&PlacedLine], labels: &[&str]) -> Option<Vec<Header>> {
-    let mut headers: Vec<Header> = Vec::with_capacity(labels.len());
-    for label in labels {
+fn find_headers(lines: &[&PlacedLine], labels: &[&str]) -> Option<Vec<Anchor>> {
+    let mut headers: Vec<Anchor> = Vec::with_capacity(labels.len());
+    for (column, label) in labels.iter().enumerate() {
         let after = headers.last().map_or(0, |h| h.to);
         let found = lines
             .iter()
             .enumerate()
             .flat_map(|(l, line)| (0..line.words.len()).map(move |w| (l, w)))
             .filter(|&(l, w)| lines[l].words[w].from >= after)
-            .filter_map(|(l, w)| spell(lines, label, l, w))
+            .filter_map(|(l, w)| spell(lines, label, column, l, w))
             .min_by_key(|h| h.from)?;
         headers.push(found);
     }
@@ -105,10 +135,11 @@ fn find_headers(lines: &[&PlacedLine], labels: &[&str]) -> Option<Vec<Header>> {
 /// The header spelling `label` from word `w` of line `l` on: the word itself, or with the
 /// pieces that continue it (the word one space right on its line, or else the nearest word
 /// below that overlaps what is spelt so far).
-fn spell(lines: &[&PlacedLine], label: &str, l: usize, w: usize) -> Option<Header> {
+fn spell(lines: &[&PlacedLine], label: &str, column: usize, l: usize, w: usize) -> Option<Anchor> {
     let first = &lines[l].words[w];
     let mut text = first.text.clone();
-    let mut header = Header {
+    let mut header = Anchor {
+        column,
         from: first.from,
         to: first.to,
     };
@@ -141,7 +172,8 @@ fn spell(lines: &[&PlacedLine], label: &str, l: usize, w: usize) -> Option<Heade
         (line, word) = beside.or_else(below)?;
         let piece = &lines[line].words[word];
         text.push_str(&piece.text);
-        header = Header {
+        header = Anchor {
+            column,
             from: header.from.min(piece.from),
             to: header.to.max(piece.to),
         };
@@ -229,7 +261,7 @@ mod tests {
             ]),
             line_at(&[(44, "821"), (48, "35"), (72, "2"), (76, "1"), (78, "859")]),
         ];
-        let got = windows(&layout(&lines), 0, 5, &T3).unwrap();
+        let got = windows(&layout(&lines), 0, 5, &T3, &[]).unwrap();
         // 35 and 1 touch the headers left of them: they may stand in either column (the
         // order of the values and the rules decide).
         assert_eq!(got, vec![(0, 0), (0, 1), (4, 4), (5, 6), (6, 6)]);
@@ -238,7 +270,7 @@ mod tests {
             t3_header([10, 14, 19, 24, 31, 44, 50]),
             line_at(&[(10, "258"), (15, "12"), (40, "1"), (45, "1")]),
         ];
-        let got = windows(&layout(&lines), 0, 4, &T3).unwrap();
+        let got = windows(&layout(&lines), 0, 4, &T3, &[]).unwrap();
         assert_eq!(got, vec![(0, 0), (1, 1), (4, 5), (5, 5)]);
     }
 
@@ -252,30 +284,30 @@ mod tests {
             line_at(&[(47, "组织"), (51, "机构")]),
             line_at(&[(31, "821"), (37, "35"), (52, "2"), (64, "1"), (70, "859")]),
         ];
-        let got = windows(&layout(&lines), 0, 5, &T3).unwrap();
+        let got = windows(&layout(&lines), 0, 5, &T3, &[]).unwrap();
         assert_eq!(got, vec![(0, 0), (1, 1), (4, 4), (5, 5), (6, 6)]);
         // A label printed with a space inside it.
         let lines = [
             "自然人 商业 企业 科研机构 社会公益组织 法律服务机构 其他 总计".to_string(),
             "  5".to_string(),
         ];
-        assert_eq!(windows(&layout(&lines), 0, 1, &T3), Some(vec![(0, 0)]));
+        assert_eq!(windows(&layout(&lines), 0, 1, &T3, &[]), Some(vec![(0, 0)]));
     }
 
     #[test]
     fn no_header_on_the_page_no_windows() {
         let header = t3_header([0, 4, 9, 14, 21, 28, 31]);
         let mut placed = layout(&[header.clone(), "  5".to_string()]);
-        assert_eq!(windows(&placed, 0, 1, &T3), Some(vec![(0, 0)]));
+        assert_eq!(windows(&placed, 0, 1, &T3, &[]), Some(vec![(0, 0)]));
         placed.rows[0].at.page = 1;
-        assert_eq!(windows(&placed, 0, 1, &T3), None);
+        assert_eq!(windows(&placed, 0, 1, &T3, &[]), None);
         // Values not placed as the row has them, or a label missing.
         let placed = layout(&[header, "  5".to_string()]);
-        assert_eq!(windows(&placed, 0, 2, &T3), None);
+        assert_eq!(windows(&placed, 0, 2, &T3, &[]), None);
         let lines = [
             "自然人 商业企业 科研机构 法律服务机构 其他 总计".to_string(),
             "  5".to_string(),
         ];
-        assert_eq!(windows(&layout(&lines), 0, 1, &T3), None);
+        assert_eq!(windows(&layout(&lines), 0, 1, &T3, &[]), None);
     }
 }

@@ -624,11 +624,8 @@ impl<'a> Solver<'a> {
                 ));
             }
         }
-        let levels = if outcome.is_some() {
-            1..=0
-        } else {
-            0..=self.budget.max_violations
-        };
+        let levels =
+            (0..=self.budget.max_violations).take(if outcome.is_some() { 0 } else { usize::MAX });
         for level in levels {
             if level > 0 && !self.relax(group) {
                 self.warnings.push(format!(
