@@ -450,4 +450,72 @@ mod tests {
         let person = cell(&read.cells, "table3.new_received.natural_person");
         assert_eq!(person.status, Status::Missing);
     }
+
+    /// The cells of a 2021 table 三 printed by `pdftotext -layout` with the header at the top
+    /// and `rows` below it.
+    fn laid_out(rows: &[&str]) -> CellsRead {
+        let header =
+            "                    自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计";
+        let text = format!("本年制发件数\n{header}\n{}\n", rows.join("\n"));
+        let doc = text::read(&text);
+        let it = items(&doc);
+        read_cells(
+            &it,
+            &align(&it),
+            &Budget::default(),
+            &[],
+            doc.layout.as_ref(),
+        )
+    }
+
+    #[test]
+    fn the_blank_cells_of_a_laid_out_row_are_known_by_its_values_places() {
+        // 3 is under 法律服务机构: four columns it could fill otherwise by every rule.
+        let read = laid_out(&[
+            "一、本年新收政府信息公开申请数量    5                      3       8",
+            "（一）予以公开             5                      3",
+            "（七）总计               5                      3       8",
+        ]);
+        for row in ["new_received", "result.granted", "result_total"] {
+            let key = |c: &str| format!("table3.{row}.{c}");
+            let value = |c: &str| cell(&read.cells, &key(c)).value;
+            assert_eq!(value("natural_person"), Some(Number::Int(5)), "{row}");
+            assert_eq!(value("legal_service_org"), Some(Number::Int(3)), "{row}");
+            let commercial = cell(&read.cells, &key("commercial_enterprise"));
+            assert_eq!(commercial.status, Status::Blank, "{row}");
+        }
+        assert_eq!(
+            cell(&read.cells, "table3.new_received.total").value,
+            Some(Number::Int(8))
+        );
+        // The same values under 商业企业.
+        let read = laid_out(&[
+            "一、本年新收政府信息公开申请数量    5    3                             8",
+            "（一）予以公开             5    3",
+            "（七）总计               5    3                             8",
+        ]);
+        let commercial = cell(&read.cells, "table3.new_received.commercial_enterprise");
+        assert_eq!(commercial.value, Some(Number::Int(3)));
+        let legal = cell(&read.cells, "table3.new_received.legal_service_org");
+        assert_eq!(legal.status, Status::Blank);
+    }
+
+    #[test]
+    fn places_that_fit_no_reading_are_not_used() {
+        // 9 is under 总计 but 5 + 3 is not 9: read without the places, the row is ambiguous.
+        let read = laid_out(&[
+            "一、本年新收政府信息公开申请数量    5                      3        9",
+            "（一）予以公开             5                      3",
+            "（七）总计               5                      3        9",
+        ]);
+        let person = cell(&read.cells, "table3.new_received.natural_person");
+        assert_eq!(person.status, Status::Ambiguous);
+        assert!(
+            read.warnings
+                .iter()
+                .any(|w| w.contains("they are read without their places")),
+            "{:?}",
+            read.warnings
+        );
+    }
 }
