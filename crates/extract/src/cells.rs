@@ -452,11 +452,11 @@ mod tests {
     }
 
     /// The cells of a 2021 table 三 printed by `pdftotext -layout` with the header at the top
-    /// and `rows` below it.
+    /// and `rows` below it, on one page.
     fn laid_out(rows: &[&str]) -> CellsRead {
         let header =
             "                    自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计";
-        let text = format!("本年制发件数\n{header}\n{}\n", rows.join("\n"));
+        let text = format!("本年制发件数\n{header}\n{}\n\u{c}", rows.join("\n"));
         let doc = text::read(&text);
         let it = items(&doc);
         read_cells(

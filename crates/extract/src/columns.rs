@@ -10,7 +10,8 @@
 //! the header text of the column right of it begins after the value ends. Hence:
 //!
 //! 1. **Header**: the label-sized lines above the row on its page (none across a page break:
-//!    another page has other columns) are taken one at a time from the row upward, until
+//!    another page has other columns; so a text without form feeds, whose pages are not
+//!    known, has no [`TextLayout`]) are taken one at a time from the row upward, until
 //!    the column labels (`自然人` … `总计`, table 四's `结果维持` … ×3) are all found in order,
 //!    left to right. A label may be one word, or pieces of a cell wrapped in it: a word and
 //!    the word one space right of it on its line (`商业 企业`), or the nearest word below it

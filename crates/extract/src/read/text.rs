@@ -13,9 +13,10 @@
 //!   `行政许可 97`, `（一）予以公开   50   0   0`): see `RowLines`; chosen when at least
 //!   [`MIN_ROW_LINES`] lines are such rows with a label, and no fewer than the lines of a lone
 //!   value. Numbers wrapped inside narrow cells (a digit over a digit around a row line) are
-//!   joined first (`join_stacked_numbers`). Where the words stand is kept in the document's
-//!   [`TextLayout`]: the character columns of every row's values, and of the words of the
-//!   label-sized lines that print no row (column headers among them), with their pages.
+//!   joined first (`join_stacked_numbers`). In text laid out on pages (form feeds, as
+//!   `pdftotext` prints them), where the words stand is kept in the document's [`TextLayout`]:
+//!   the character columns of every row's values, and of the words of the label-sized lines
+//!   that print no row (column headers among them), with their pages.
 
 use std::borrow::Cow;
 
@@ -38,8 +39,10 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
         read_tab_flattened(&lines, limits)
     } else if prints_rows_as_lines(&lines) {
         let mut out = Assembler::new(limits);
+        // Where words stand says which column they are in only page by page (see
+        // `crate::columns`): without form feeds the pages are not known.
         let mut rows = RowLines {
-            layout: Some(TextLayout::default()),
+            layout: text.contains('\u{c}').then(TextLayout::default),
             ..RowLines::default()
         };
         let lines = join_stacked_numbers(&lines);
@@ -846,6 +849,36 @@ mod tests {
             blocks(&doc)[2],
             vec!["（五", "）不", "3.要求提供公开出版物", "0", "0", "0"]
         );
+    }
+
+    #[test]
+    fn text_laid_out_on_pages_keeps_where_its_words_stand() {
+        let text =
+            "  自然人  总计\n一、本年新收  5   5\n二、上年结转  0   0\n\u{c}（七）总计  5   5\n";
+        let layout = read(text).layout.unwrap();
+        let words = |l: &PlacedLine| -> Vec<(usize, usize, String)> {
+            l.words
+                .iter()
+                .map(|w| (w.from, w.to, w.text.clone()))
+                .collect()
+        };
+        assert_eq!(layout.lines.len(), 1);
+        assert_eq!(
+            words(&layout.lines[0]),
+            vec![(2, 5, "自然人".into()), (7, 9, "总计".into())]
+        );
+        let rows: Vec<(usize, usize, usize)> = layout
+            .rows
+            .iter()
+            .map(|r| (r.block, r.at.page, r.at.line))
+            .collect();
+        assert_eq!(rows, vec![(1, 0, 1), (2, 0, 2), (3, 1, 3)]);
+        assert_eq!(
+            words(&layout.rows[0].at),
+            vec![(8, 9, "5".into()), (12, 13, "5".into())]
+        );
+        // Without form feeds the pages are not known: nothing is kept.
+        assert_eq!(read(&text.replace('\u{c}', "")).layout, None);
     }
 
     #[test]
