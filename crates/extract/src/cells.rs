@@ -4,7 +4,10 @@
 //! whose cells ran together, or that left their blank cells out, solved as one table; every key
 //! of the template present exactly once. A row printed without its blank cells in text laid
 //! out in lines goes to the solver with the columns each value may stand in by its place under
-//! the column headers (`crate::columns`).
+//! the column headers (`crate::columns`); the rows left undecided are given windows by the
+//! rows decided on their page and solved again; the rows whose labels are printed alone are
+//! blank, and their blank applicant cells are tried as 0 in the rules (the reading that
+//! decides more cells is taken).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,7 +15,7 @@ use nianbao_schema::{
     all_keys, checks::equations, Cell, KeySpec, Number, RowSpec, Status, Template, ValueKind,
 };
 
-use crate::align::{Alignment, Values};
+use crate::align::{label_only_rows, Alignment, Values};
 use crate::columns;
 use crate::document::TextLayout;
 use crate::items::Item;
@@ -97,6 +100,13 @@ pub fn read_cells(
             }
         }
     }
+    // In text laid out in lines a row is a line: a label printed alone is a row of blanks.
+    let blank_rows = if layout.is_some() {
+        label_only_rows(items, alignment)
+    } else {
+        Vec::new()
+    };
+    runs.blank_rows.clone_from(&blank_rows);
     if !runs.rows.is_empty() {
         solve_runs(
             &mut runs,
@@ -108,7 +118,25 @@ pub fn read_cells(
             &mut warnings,
         );
     }
-    for path in &alignment.missing_rows {
+    for spec in blank_rows.iter().flat_map(|path| row_keys(path)) {
+        found[spec.index] = Some(Cell {
+            status: Status::Blank,
+            raw: Some(String::new()),
+            ..Cell::missing(&spec.key)
+        });
+    }
+    if !blank_rows.is_empty() {
+        warnings.push(format!(
+            "{} rows of table 三 print their labels alone, without values: read as rows of blank cells ({})",
+            blank_rows.len(),
+            blank_rows.join(", ")
+        ));
+    }
+    for path in alignment
+        .missing_rows
+        .iter()
+        .filter(|p| !blank_rows.contains(p))
+    {
         warnings.push(format!("{path}: row not found"));
     }
     let cells = output_keys(template, alignment.single_other_in_2021)
@@ -141,6 +169,16 @@ fn total_can_tell(spec: &RowSpec, items: &[Item], values: &[usize]) -> bool {
         .iter()
         .any(|&i| matches!(items[i].value, CellValue::Number(n, _) if n.as_f64() != 0.0));
     has_total && values.len() >= 2 && printed && non_zero
+}
+
+/// The keys of the row `path` (`table3.result.granted` → its seven keys).
+fn row_keys(path: &str) -> impl Iterator<Item = &'static KeySpec> + '_ {
+    all_keys().iter().filter(move |k| {
+        k.key
+            .strip_prefix(path)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|column| !column.contains('.'))
+    })
 }
 
 /// The label a column prints over its cells: the last part of its column label
@@ -188,6 +226,9 @@ struct Runs {
     /// Per row printed as a line of a text laid out in lines: the block of its one-row table
     /// and its columns' labels.
     placed: Vec<Option<(usize, Vec<&'static str>)>>,
+    /// The rows of table 三 whose labels a text laid out in lines prints alone: rows of blank
+    /// cells.
+    blank_rows: Vec<&'static str>,
 }
 
 impl Runs {
@@ -267,27 +308,57 @@ fn solve_runs(
             _ => None,
         })
         .collect();
-    let keys: Vec<&str> = found
+    let keys: Vec<String> = found
         .iter()
         .flatten()
-        .map(|c| c.key.as_str())
+        .map(|c| c.key.clone())
         .chain(
             runs.rows
                 .iter()
-                .flat_map(|r| r.columns.iter().map(|(k, _)| k.as_str())),
+                .flat_map(|r| r.columns.iter().map(|(k, _)| k.clone())),
         )
         .collect();
     let single_other =
         alignment.template == Some(Template::V2019) || alignment.single_other_in_2021;
-    let eqs = equations(keys, single_other);
-    let mut solution = solve::solve(&runs.rows, &known, &eqs, facts, budget);
+    let eqs = equations(keys.iter().map(String::as_str), single_other);
+    // The rows printed as labels alone are blank: their applicant cells as 0 bring the rules
+    // over all the rows of table 三 into play (not their totals: a total left blank may be
+    // unfilled, as sub-rows often leave it). Taken when that reads more cells: the search
+    // over all the rows may run out of its budget where the one without them did not.
+    let blank: Vec<&KeySpec> = runs
+        .blank_rows
+        .iter()
+        .flat_map(|path| row_keys(path))
+        .filter(|k| !k.key.ends_with(".total"))
+        .collect();
+    let mut known_blank = known.clone();
+    known_blank.extend(blank.iter().map(|k| (k.key.clone(), 0.0)));
+    let eqs_blank = equations(
+        keys.iter()
+            .map(String::as_str)
+            .chain(blank.iter().map(|k| k.key.as_str())),
+        single_other,
+    );
+    let read = |rows: &[RunRow]| {
+        let without = solve::solve(rows, &known, &eqs, facts, budget);
+        if blank.is_empty() {
+            return without;
+        }
+        let with = solve::solve(rows, &known_blank, &eqs_blank, facts, budget);
+        if with.stats.ambiguous < without.stats.ambiguous {
+            with
+        } else {
+            without
+        }
+    };
+    let mut solution = read(&runs.rows);
     // A table continued on a page without its header: its rows there are placed by the rows
     // read on that page, as long as that reads more of them.
     for _ in 0..MAX_PLACING_PASSES {
         if !layout.is_some_and(|layout| runs.place_by_decided_rows(layout, &solution)) {
             break;
         }
-        solution = solve::solve(&runs.rows, &known, &eqs, facts, budget);
+        solution = read(&runs.rows);
     }
     warnings.extend(solution.warnings.iter().cloned());
     if solution.stats.by_facts > 0 {
@@ -473,9 +544,17 @@ mod tests {
         // 3 is under 法律服务机构: four columns it could fill otherwise by every rule.
         let read = laid_out(&[
             "一、本年新收政府信息公开申请数量    5                      3       8",
+            "二、上年结转政府信息公开申请数量",
             "（一）予以公开             5                      3",
             "（七）总计               5                      3       8",
         ]);
+        // A label printed alone is a row of blank cells.
+        let carried = cell(&read.cells, "table3.carried_over.natural_person");
+        assert_eq!(carried.status, Status::Blank);
+        assert!(read
+            .warnings
+            .iter()
+            .any(|w| w.contains("(table3.carried_over)")));
         for row in ["new_received", "result.granted", "result_total"] {
             let key = |c: &str| format!("table3.{row}.{c}");
             let value = |c: &str| cell(&read.cells, &key(c)).value;

@@ -27,11 +27,12 @@
 //! 5. **Facts**: numbers stated in the prose narrow the surviving assignments when they are
 //!    consistent with at least one of them; otherwise they are ignored with a warning.
 //!
-//! Before 3, the rows printed without their blank cells whose values' places under the column
-//! headers are known ([`RunRow::windows`]) are searched with each value kept within its
-//! window (the other rows of the component as they are). When some assignment meets every
-//! rule so, those are the assignments that survive; otherwise the component is searched
-//! without the windows, as above, with a warning.
+//! In 3 and 4, a component with rows printed without their blank cells whose values' places
+//! under the column headers are known ([`RunRow::windows`]) is searched at each level first
+//! with each value kept within its window (the other rows as they are). When some assignment
+//! is found so, those are the assignments that survive; otherwise the component is searched
+//! at that level without the windows, with a warning when that finds some. Windows thus never
+//! raise the number of rules broken.
 //!
 //! A cell is a [`Resolved::Value`] only when it has the same text in every surviving assignment
 //! (and in every one not ruled out when a budget ran out); otherwise it is
@@ -612,21 +613,8 @@ impl<'a> Solver<'a> {
     fn solve_component(&mut self, group: &[usize], facts: &[Fact], nodes: &mut Nodes) {
         let name = row_name(&self.rows[group[0]]).to_string();
         let mut outcome = None;
-        if group.iter().any(|&r| !self.rows[r].windows.is_empty()) {
-            let problem = self.problem(group, 0, |r, i| self.within_windows(r, i));
-            let sup = search::supports(&problem, nodes);
-            if sup.found {
-                outcome = Some((0, problem, sup));
-            } else {
-                self.warnings.push(format!(
-                    "{name}: no reading with the values where they are printed under the column \
-                     headers meets every rule; they are read without their places"
-                ));
-            }
-        }
-        let levels =
-            (0..=self.budget.max_violations).take(if outcome.is_some() { 0 } else { usize::MAX });
-        for level in levels {
+        let placed = group.iter().any(|&r| !self.rows[r].windows.is_empty());
+        for level in 0..=self.budget.max_violations {
             if level > 0 && !self.relax(group) {
                 self.warnings.push(format!(
                     "{name}: no reading meets every rule, and a row has too many splits to look \
@@ -634,9 +622,26 @@ impl<'a> Solver<'a> {
                 ));
                 break;
             }
+            // The readings with every value in its window, when there are some at this level
+            // (no level below has any reading).
+            if placed {
+                let problem = self.problem(group, level, |r, i| self.within_windows(r, i));
+                let sup = search::supports(&problem, nodes);
+                if sup.found {
+                    outcome = Some((level, problem, sup));
+                    break;
+                }
+            }
             let problem = self.problem(group, level, |_, _| true);
             let sup = search::supports(&problem, nodes);
             if sup.found || !sup.complete {
+                if placed {
+                    self.warnings.push(format!(
+                        "{name}: no reading with the values where they are printed under the \
+                         column headers is among the most consistent ones; they are read \
+                         without their places"
+                    ));
+                }
                 outcome = Some((level, problem, sup));
                 break;
             }
