@@ -24,8 +24,10 @@
 //!    column right of it; these columns are a range. No anchor, a value that fits no column,
 //!    or a row whose values were not placed, and the row has no windows.
 //!
-//! The windows only narrow the placements the solver tries first; when none within them meets
-//! every rule, the solver reads the row without them (see [`crate::solve`]).
+//! This holds where a header's text lies within its column, as in a ruled table. The windows
+//! only narrow the placements the solver tries first, at each number of rules broken; when
+//! none within them is found at the least number any reading reaches, the solver reads the
+//! row without them (see [`crate::solve`]).
 
 use crate::document::{PlacedLine, PlacedWord, TextLayout};
 
@@ -293,6 +295,27 @@ mod tests {
             "  5".to_string(),
         ];
         assert_eq!(windows(&layout(&lines), 0, 1, &T3, &[]), Some(vec![(0, 0)]));
+    }
+
+    #[test]
+    fn rows_read_on_a_page_without_the_header_place_the_others() {
+        // Page 2 of a table: no header; the row read in block 0 (767 in column 0, 35 in 1,
+        // 2 in 4, 1 in 5, 805 in 6) places the row of block 1.
+        let read = line_at(&[(43, "767"), (47, "35"), (67, "2"), (72, "1"), (74, "805")]);
+        let row = line_at(&[(44, "3"), (49, "1")]);
+        let mut placed = layout(&[read, row]);
+        placed.rows.insert(
+            0,
+            PlacedRow {
+                block: 0,
+                at: placed.lines.remove(0),
+            },
+        );
+        placed.rows[1].block = 1;
+        let decided = [(0, vec![0, 1, 4, 5, 6])];
+        let got = windows(&placed, 1, 2, &T3, &decided).unwrap();
+        assert_eq!(got, vec![(0, 0), (1, 4)]);
+        assert_eq!(windows(&placed, 1, 2, &T3, &[]), None);
     }
 
     #[test]
