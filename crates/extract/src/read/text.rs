@@ -155,6 +155,9 @@ pub const MIN_ROW_LINES: usize = 3;
 const MAX_LABEL_LINES_AFTER: usize = 3;
 /// Lines of a label that may precede the line of its values.
 const MAX_LABEL_LINES_BEFORE: usize = 4;
+/// The most words a line that may hold column headers has (table 四 prints 15 on one line);
+/// the words of longer lines are not kept.
+const MAX_HEADER_WORDS: usize = 64;
 /// How far (in characters) the lines of one wrapped label may start from each other.
 const LABEL_ALIGN: usize = 2;
 
@@ -532,10 +535,10 @@ impl<'a> RowLines<'a> {
             paragraph(out, line);
             return;
         }
-        if self.placing {
-            let placed = place(placed_words(line));
-            if let Some(layout) = &mut self.layout {
-                layout.lines.push(placed);
+        if let Some(layout) = self.layout.as_mut().filter(|_| self.placing) {
+            let words = placed_words(line);
+            if words.len() <= MAX_HEADER_WORDS {
+                layout.lines.push(place(words));
             }
         }
         if let Some(open) = &mut self.open {
