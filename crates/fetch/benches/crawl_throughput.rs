@@ -115,6 +115,8 @@ fn main() -> anyhow::Result<()> {
                 connect_timeout: Duration::from_secs(5),
                 timeout: Duration::from_secs(10),
                 max_body_bytes: 64 << 20,
+                tls: nianbao_fetch::tls::TlsMode::Strict,
+                ca_files: Vec::new(),
             },
         };
         crawl(
