@@ -375,7 +375,7 @@ fn word_binary_documents_extract_to_their_truth() {
 #[test]
 fn word_binary_samples_extract_to_their_truth() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let fresh = tempdir_for_conversion();
+    let fresh = tempdir_for_conversion("doc");
     for sample in ["county-2023-v2021", "bureau-2020-v2019"] {
         let truth: Value = serde_json::from_str(
             &std::fs::read_to_string(root.join(format!("samples/{sample}.docx.truth.json")))
@@ -388,8 +388,9 @@ fn word_binary_samples_extract_to_their_truth() {
         std::fs::copy(&doc, &wps).unwrap();
         let mut files = vec![doc, wps.clone()];
         if let Some(dir) = &fresh {
-            files.push(convert_to_doc(
+            files.push(convert(
                 &root.join(format!("samples/{sample}.docx")),
+                "doc",
                 dir,
             ));
         }
@@ -411,8 +412,9 @@ fn word_binary_samples_extract_to_their_truth() {
     }
 }
 
-/// A fresh folder for LibreOffice's output, when `soffice` is installed.
-fn tempdir_for_conversion() -> Option<PathBuf> {
+/// A fresh folder for LibreOffice's output (`name` tells the tests apart), when `soffice` is
+/// installed.
+fn tempdir_for_conversion(name: &str) -> Option<PathBuf> {
     let found = std::process::Command::new("soffice")
         .arg("--version")
         .output()
@@ -421,23 +423,104 @@ fn tempdir_for_conversion() -> Option<PathBuf> {
         eprintln!("soffice not installed: only the committed .doc fixtures are read");
         return None;
     }
-    let dir = std::env::temp_dir().join(format!("nianbao-doc-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("nianbao-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     Some(dir)
 }
 
-/// Converts a DOCX to `.doc` with LibreOffice into `dir`; the path of the `.doc`.
-fn convert_to_doc(docx: &Path, dir: &Path) -> PathBuf {
+/// A copy of a DOCX with every border (table, cell and paragraph) set to none: its tables
+/// print without ruling lines.
+fn without_borders(docx: &Path, out: &Path) {
+    use std::io::{Read, Write};
+    let border = regex::Regex::new(
+        r#"(<w:(?:top|left|bottom|right|start|end|insideH|insideV|tl2br|tr2bl) w:val=")[A-Za-z]+""#,
+    )
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+    let mut copy = zip::ZipWriter::new(std::fs::File::create(out).unwrap());
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "word/document.xml" || name == "word/styles.xml" {
+            let xml = String::from_utf8(bytes).unwrap();
+            bytes = border
+                .replace_all(&xml, "${1}nil\"")
+                .into_owned()
+                .into_bytes();
+        }
+        copy.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        copy.write_all(&bytes).unwrap();
+    }
+    copy.finish().unwrap();
+}
+
+/// Converts with LibreOffice into `dir`; the path of the output (`format` is its extension).
+fn convert(file: &Path, format: &str, dir: &Path) -> PathBuf {
     let status = std::process::Command::new("soffice")
-        .args(["--headless", "--convert-to", "doc", "--outdir"])
+        .args(["--headless", "--convert-to", format, "--outdir"])
         .arg(dir)
-        .arg(docx)
+        .arg(file)
         // A profile of its own, so that a running LibreOffice does not take the job.
         .env("HOME", dir)
+        .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
-    assert!(status.success(), "soffice failed on {}", docx.display());
-    let out = dir.join(docx.with_extension("doc").file_name().unwrap());
+    assert!(status.success(), "soffice failed on {}", file.display());
+    let out = dir.join(file.with_extension(format).file_name().unwrap());
     assert!(out.is_file(), "soffice wrote no {}", out.display());
     out
+}
+
+/// The corpus's DOCX forms with their borders removed, printed to PDF by LibreOffice: tables
+/// without ruling lines, whose columns come from where the numbers stand. Every cell is
+/// right (a cell that cannot be placed would be flagged, never a silent wrong value).
+#[test]
+fn pdfs_of_tables_without_rules_extract_to_their_truth() {
+    let Some(dir) = corpus() else { return };
+    let Some(tmp) = tempdir_for_conversion("unruled") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but LibreOffice (soffice) is missing"
+        );
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut forms = 0;
+    for report in report_dirs(&dir) {
+        let Ok(truth) = std::fs::read_to_string(report.join("truth.json")) else {
+            continue;
+        };
+        let truth: Value = serde_json::from_str(&truth).unwrap();
+        let id = report.file_name().unwrap().to_string_lossy().to_string();
+        for form in ["derived.docx", "rendered.docx"] {
+            let docx = report.join(form);
+            if !docx.is_file() {
+                continue;
+            }
+            let bare = tmp.join(format!("{id}-{form}"));
+            without_borders(&docx, &bare);
+            let pdf = convert(&bare, "pdf", &tmp);
+            forms += 1;
+            let s = score(&truth, &pdf);
+            eprintln!(
+                "{id}/{form} without rules: {} correct, {} ambiguous (truth among the candidates), {} wrong, {} missing",
+                s.correct,
+                s.ambiguous,
+                s.wrong.len(),
+                s.missing.len()
+            );
+            if !s.wrong.is_empty() || !s.missing.is_empty() || s.ambiguous > 0 {
+                failures.push(format!(
+                    "{id}/{form}: {} ambiguous, wrong {:?} missing {:?}",
+                    s.ambiguous, s.wrong, s.missing
+                ));
+            }
+        }
+    }
+    std::fs::remove_dir_all(&tmp).ok();
+    assert!(forms > 0, "no DOCX forms in the corpus");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

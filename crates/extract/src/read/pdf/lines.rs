@@ -4,7 +4,8 @@
 //!    the page.
 //! 2. Sorted by baseline, a glyph joins the current line when its baseline is within half a
 //!    font size of the line's; otherwise it starts the next line.
-//! 3. In a line, glyphs are sorted by x; a gap wider than [`WORD_GAP`] font sizes is a space;
+//! 3. In a line, glyphs are sorted by x; a gap wider than [`WORD_GAP`] font sizes is a space
+//!    between two [`Word`]s (each with its x extent, which tables without rules are cut by);
 //!    a glyph repeating the previous one at (almost) the same place is dropped (fake bold is
 //!    printed twice).
 
@@ -32,6 +33,17 @@ impl Placed<'_> {
     }
 }
 
+/// A word of a line: glyphs without a gap wider than [`WORD_GAP`] font sizes.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Word {
+    /// The text.
+    pub text: String,
+    /// The left of its first glyph.
+    pub left: f32,
+    /// The right of its last glyph.
+    pub right: f32,
+}
+
 /// A line of text.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Line {
@@ -41,6 +53,8 @@ pub(super) struct Line {
     pub left: f32,
     /// The text, words separated by one space.
     pub text: String,
+    /// The words, left to right.
+    pub words: Vec<Word>,
 }
 
 /// The glyphs grouped into lines, top to bottom.
@@ -67,33 +81,53 @@ pub(super) fn lines(glyphs: &[Placed<'_>]) -> Vec<Line> {
         .into_iter()
         .map(|mut group| {
             group.sort_by(|a, b| a.glyph.x.total_cmp(&b.glyph.x));
+            let words = words(&group);
             Line {
                 top: group[0].top,
                 left: group[0].glyph.x,
-                text: join_words(&group),
+                text: words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                words,
             }
         })
         .collect()
 }
 
-/// The text of one line's glyphs (sorted by x).
-fn join_words(glyphs: &[Placed<'_>]) -> String {
-    let mut text = String::new();
+/// The words of one line's glyphs (sorted by x).
+fn words(glyphs: &[Placed<'_>]) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::new();
     let mut previous: Option<&Glyph> = None;
     for g in glyphs.iter().map(|p| p.glyph) {
-        if let Some(p) = previous {
-            let size = p.size.max(g.size).max(1.0);
-            if p.text == g.text && (g.x - p.x).abs() < size * 0.2 {
-                continue;
+        let right = g.x + g.width.max(0.0);
+        match (previous, words.last_mut()) {
+            (Some(p), Some(word)) => {
+                let size = p.size.max(g.size).max(1.0);
+                if p.text == g.text && (g.x - p.x).abs() < size * 0.2 {
+                    continue;
+                }
+                if g.x - (p.x + p.width) > size * WORD_GAP {
+                    words.push(Word {
+                        text: g.text.clone(),
+                        left: g.x,
+                        right,
+                    });
+                } else {
+                    word.text.push_str(&g.text);
+                    word.right = word.right.max(right);
+                }
             }
-            if g.x - (p.x + p.width) > size * WORD_GAP {
-                text.push(' ');
-            }
+            _ => words.push(Word {
+                text: g.text.clone(),
+                left: g.x,
+                right,
+            }),
         }
-        text.push_str(&g.text);
         previous = Some(g);
     }
-    text
+    words
 }
 
 /// The text of a cell's glyphs: its lines joined, with a space only between two Latin

@@ -8,27 +8,27 @@
 //!    text made of a handful of distinct characters. A scanned page among text pages, and a
 //!    font that fails on a few glyphs, are warnings.
 //! 3. On every page, ruled tables are found and filled (`grid`); the glyphs outside them
-//!    are grouped into lines (`lines`). Tables and lines are put in order from the top. A page
+//!    are grouped into lines (`lines`), and runs of lines that end in numbers are tables
+//!    without rules, their columns cut where the numbers stand (`unruled`). Tables and lines are put in order from the top. A page
 //!    with more rules than are read (or past the document's budget of rule comparisons) is
 //!    read as lines, with a warning: a table built from part of its rules would be wrong.
 //! 4. A table that ends its page and one that starts the next page with the same column edges
 //!    are one table (page headers and footers between them are kept as lines after it).
 //! 5. The blocks go through the [`Assembler`] the HTML and DOCX readers use, so spans and the
-//!    [`ReadLimits`] work alike. A line outside tables that ends in numbers is a table row
-//!    without rules (`（一）予以公开 5 0 0 0 0 0 5`): it is cut into its label and one
-//!    paragraph per number, the form of a table flattened one cell a line, which the
-//!    alignment reads.
+//!    [`ReadLimits`] work alike. A line outside tables that still ends in numbers (a row whose
+//!    columns were not clean) is a table row without rules (`（一）予以公开 5 0 0 0 0 0 5`):
+//!    it is cut into its label and one paragraph per number, the form of a table flattened
+//!    one cell a line, which the alignment reads (and the solver, when values are missing).
 
 mod grid;
 mod lines;
+mod unruled;
 
 use nianbao_pdf::PdfError;
 
 use super::ReadError;
 use crate::assemble::{Assembler, CellSpan};
 use crate::document::{Document, ReadLimits};
-use crate::items::MAX_LABEL_CHARS;
-use crate::normalize::{parse_cell, CellValue};
 
 use self::grid::{segments, tables, Table};
 use self::lines::{Line, Placed};
@@ -139,11 +139,20 @@ pub fn read_with(
             }
         };
         let (found, rest) = tables(&segments, &placed);
-        let mut page_items: Vec<Item> = lines::lines(&rest).into_iter().map(Item::Line).collect();
-        page_items.extend(found.into_iter().map(Item::Table));
-        page_items.sort_by(|a, b| a.top().total_cmp(&b.top()));
+        let continued = match last_table(&items) {
+            Some(table) if joinable => table.value_columns.as_slice(),
+            _ => &[],
+        };
         let header = page.height * MARGIN;
         let footer = page.height * (1.0 - MARGIN);
+        // A page number (`- 3 -`) in a header or footer is no table row.
+        let (body, margins): (Vec<Line>, Vec<Line>) = lines::lines(&rest)
+            .into_iter()
+            .partition(|l| (header..=footer).contains(&l.top) || !l.text.is_ascii());
+        let (unruled, rest) = unruled::tables(body, continued);
+        let mut page_items: Vec<Item> = rest.into_iter().chain(margins).map(Item::Line).collect();
+        page_items.extend(found.into_iter().chain(unruled).map(Item::Table));
+        page_items.sort_by(|a, b| a.top().total_cmp(&b.top()));
         let first_table = page_items
             .iter()
             .position(|i| !matches!(i, Item::Line(l) if l.top < header));
@@ -287,36 +296,16 @@ fn check_fonts(text: &nianbao_pdf::PdfText) -> Result<Vec<String>, ReadError> {
 }
 
 /// A table row printed as one line: its label (possibly empty) and the values at its end,
-/// separated by whitespace. `None` when the line does not end in values, when its label is
-/// too long to be a row label (prose that happens to end in a number), or when it is a
-/// single number.
+/// separated by whitespace; `None` when it is no row ([`unruled::values_start`]).
 fn split_row(line: &str) -> Option<(&str, Vec<&str>)> {
-    // Whitespace-separated tokens with their offsets in the line.
-    let tokens: Vec<(usize, &str)> = line
-        .split_whitespace()
-        .map(|t| (t.as_ptr() as usize - line.as_ptr() as usize, t))
-        .collect();
-    let values = tokens
-        .iter()
-        .rev()
-        .take_while(|(_, t)| matches!(parse_cell(t), CellValue::Number(..) | CellValue::Dash))
-        .count();
-    let first = tokens.len() - values;
-    let numbers = tokens[first..]
-        .iter()
-        .filter(|(_, t)| matches!(parse_cell(t), CellValue::Number(..)))
-        .count();
-    // A lone dash ends prose as often as it fills a cell.
-    if numbers == 0 && values < 2 {
-        return None;
-    }
-    let label = tokens
-        .get(first)
-        .map_or(line, |(at, _)| line[..*at].trim_end());
-    if (label.is_empty() && values < 2) || label.chars().count() > MAX_LABEL_CHARS {
-        return None;
-    }
-    Some((label, tokens[first..].iter().map(|(_, t)| *t).collect()))
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let first = unruled::values_start(&tokens)?;
+    let label = match tokens.get(first) {
+        // The token is a slice of the line: the label is what stands before it.
+        Some(t) => line[..t.as_ptr() as usize - line.as_ptr() as usize].trim_end(),
+        None => line,
+    };
+    Some((label, tokens[first..].to_vec()))
 }
 
 /// Fails on a text layer that cannot be the report: none at all (a scan), or CJK text made of
@@ -503,19 +492,18 @@ mod tests {
         );
         assert!(grid.is_origin(0, 0) && !grid.is_origin(0, 1));
         assert_eq!(
-            doc.blocks[2..],
-            [
-                paragraph("以上数据统计期限自2023年1月1日至12月31日止，"),
-                paragraph("（二）部分公开"),
-                paragraph("3"),
-                paragraph("0"),
-                paragraph("0"),
-                paragraph("0"),
-                paragraph("0"),
-                paragraph("0"),
-                paragraph("3"),
-            ]
+            doc.blocks[2],
+            paragraph("以上数据统计期限自2023年1月1日至12月31日止，")
         );
+        // A row without rules under a line of text (its header): a table of its own.
+        let Block::Table(row) = &doc.blocks[3] else {
+            panic!("{:?}", doc.blocks[3]);
+        };
+        assert_eq!(
+            row.texts(),
+            [["（二）部分公开", "3", "0", "0", "0", "0", "0", "3"]]
+        );
+        assert_eq!(doc.blocks.len(), 4);
         assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
     }
 
@@ -591,8 +579,25 @@ mod tests {
             &ReadLimits::default(),
         )
         .unwrap();
-        assert!(doc.blocks.iter().all(|b| matches!(b, Block::Paragraph(_))));
-        assert!(doc.blocks.contains(&Block::Paragraph("规章".into())));
+        // Its rows are read as a table without rules: columns from where the numbers stand.
+        let tables: Vec<Vec<Vec<&str>>> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(grid) => Some(grid.texts()),
+                Block::Paragraph(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            tables,
+            [
+                vec![vec!["规章", "5", "0", "12"]],
+                vec![vec!["（二）部分公开", "3", "0", "0", "0", "0", "0", "3"]]
+            ]
+        );
+        assert!(doc
+            .blocks
+            .contains(&Block::Paragraph("第二十条第（一）项".into())));
         assert_eq!(
             doc.warnings,
             ["page 1 has more ruling lines than are read (3): its tables were read as lines of text"]
