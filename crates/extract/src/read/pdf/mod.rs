@@ -525,6 +525,84 @@ mod tests {
         content
     }
 
+    /// The blocks of one page of `content` without rules, after a line of prose.
+    fn unruled_blocks(content: &str) -> Vec<Block> {
+        let prose = show(
+            50.0,
+            780.0,
+            "本报告所列数据的统计期限自二〇二三年一月一日起至十二月三十一日止",
+        );
+        let bytes = stsong_page(&(prose + content), "", None);
+        read_with(&bytes, &PdfLimits::default(), &ReadLimits::default())
+            .unwrap()
+            .blocks
+    }
+
+    #[test]
+    fn a_table_without_rules_takes_its_columns_from_the_numbers_and_its_header() {
+        let mut content = String::new();
+        for (x, text) in [(200.0, "甲"), (250.0, "乙"), (300.0, "丙"), (350.0, "合计")] {
+            content += &show(x, 700.0, text);
+        }
+        // Numbers 5 points wide under header words 10 points wide: no row has a number under
+        // 丙 but the second, none under 乙 but the second.
+        let rows: [(f32, &str, &[(f32, &str)]); 4] = [
+            (680.0, "（一）予以公开", &[(202.0, "5"), (352.0, "5")]),
+            (
+                665.0,
+                "（二）部分公开",
+                &[(252.0, "3"), (302.0, "1"), (352.0, "4")],
+            ),
+            // A label over two lines with its values between them.
+            (650.0, "（三）不予公开（区分", &[]),
+            (640.0, "", &[(199.0, "12"), (352.0, "12")]),
+        ];
+        for (y, label, values) in rows {
+            content += &show(50.0, y, label);
+            for &(x, value) in values {
+                content += &show(x, y, value);
+            }
+        }
+        content += &show(50.0, 630.0, "处理的）");
+        let blocks = unruled_blocks(&content);
+        let Block::Table(grid) = &blocks[2] else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(
+            grid.texts(),
+            [
+                vec!["（一）予以公开", "5", "", "", "5"],
+                vec!["（二）部分公开", "", "3", "1", "4"],
+                vec!["（三）不予公开（区分", "12", "", "", "12"],
+                vec!["处理的）", "", "", "", ""],
+            ]
+        );
+        // The wrapped label's second line is a cell of its own, not a row of blank values.
+        assert!(grid.is_origin(3, 0) && !grid.is_origin(3, 1));
+        assert_eq!(blocks[1], Block::Paragraph("甲 乙 丙 合计".into()));
+        assert_eq!(blocks.len(), 3);
+    }
+
+    #[test]
+    fn a_number_over_two_columns_leaves_the_rows_as_label_and_values() {
+        let mut content = show(50.0, 700.0, "甲项") + &show(200.0, 700.0, "1");
+        content += &show(250.0, 700.0, "2");
+        content += &show(50.0, 685.0, "乙项");
+        // 60 points wide: over both columns.
+        content += &show(200.0, 685.0, "123456789012");
+        let paragraph = |t: &str| Block::Paragraph(t.to_string());
+        assert_eq!(
+            unruled_blocks(&content)[1..],
+            [
+                paragraph("甲项"),
+                paragraph("1"),
+                paragraph("2"),
+                paragraph("乙项"),
+                paragraph("123456789012"),
+            ]
+        );
+    }
+
     #[test]
     fn a_table_continues_across_a_page_break_past_headers_and_footers() {
         let first = show(50.0, 760.0, "标题")
