@@ -546,7 +546,9 @@ mod tests {
         }
         // Numbers 5 points wide under header words 10 points wide: no row has a number under
         // 丙 but the second, none under 乙 but the second.
-        let rows: [(f32, &str, &[(f32, &str)]); 4] = [
+        /// A line: its baseline, label and values (x, text).
+        type Row<'a> = (f32, &'a str, &'a [(f32, &'a str)]);
+        let rows: [Row<'_>; 4] = [
             (680.0, "（一）予以公开", &[(202.0, "5"), (352.0, "5")]),
             (
                 665.0,
