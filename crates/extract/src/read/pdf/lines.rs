@@ -164,6 +164,7 @@ pub(super) mod tests {
             size: 12.0,
             font: 0,
             mapped: true,
+            direction: nianbao_pdf::Direction::LeftToRight,
         }
     }
 
