@@ -524,3 +524,58 @@ fn pdfs_of_tables_without_rules_extract_to_their_truth() {
     assert!(forms > 0, "no DOCX forms in the corpus");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The LibreOffice PDFs of the corpus with every page turned by `/Rotate` (90 for the
+/// `rendered.pdf` forms, 270 for the `derived.pdf` ones; the page dictionary edited in place,
+/// same length, so the cross-reference table holds): shown turned, their text runs down or up
+/// the page, and is read in the page's upright frame to the same truth, cell by cell.
+#[test]
+fn turned_pages_extract_to_their_truth() {
+    let Some(dir) = corpus() else { return };
+    let media_box = "/MediaBox[0 0 595.303937007874 841.889763779528]";
+    let mut failures = Vec::new();
+    let mut forms = 0;
+    for report in report_dirs(&dir) {
+        let Ok(truth) = std::fs::read_to_string(report.join("truth.json")) else {
+            continue;
+        };
+        let truth: Value = serde_json::from_str(&truth).unwrap();
+        let id = report.file_name().unwrap().to_string_lossy().to_string();
+        for (form, rotate) in [("rendered.pdf", 90), ("derived.pdf", 270)] {
+            let Ok(bytes) = std::fs::read(report.join(form)) else {
+                continue;
+            };
+            let turned_box = format!("/MediaBox[0 0 595.3039 841.8898]/Rotate {rotate}");
+            let turned_box = format!("{turned_box:<width$}", width = media_box.len());
+            assert_eq!(turned_box.len(), media_box.len());
+            let finder = memchr::memmem::Finder::new(media_box.as_bytes());
+            let at: Vec<usize> = finder.find_iter(&bytes).collect();
+            assert!(!at.is_empty(), "{id}/{form}: no page MediaBox to turn");
+            let mut turned = bytes.clone();
+            for i in at {
+                turned[i..i + media_box.len()].copy_from_slice(turned_box.as_bytes());
+            }
+            let path = std::env::temp_dir()
+                .join(format!("nianbao-turned-{}-{id}-{form}", std::process::id()));
+            std::fs::write(&path, &turned).unwrap();
+            forms += 1;
+            let s = score(&truth, &path);
+            std::fs::remove_file(&path).unwrap();
+            eprintln!(
+                "{id}/{form} turned {rotate}: {} correct, {} ambiguous, {} wrong, {} missing",
+                s.correct,
+                s.ambiguous,
+                s.wrong.len(),
+                s.missing.len()
+            );
+            if !s.wrong.is_empty() || !s.missing.is_empty() || s.ambiguous > 0 {
+                failures.push(format!(
+                    "{id}/{form}: wrong {:?} missing {:?}",
+                    s.wrong, s.missing
+                ));
+            }
+        }
+    }
+    assert!(forms > 0, "no LibreOffice PDFs in the corpus");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -7,8 +7,10 @@
 //!    pages), or glyphs that nothing decodes (a font without a Unicode map, named), or CJK
 //!    text made of a handful of distinct characters. A scanned page among text pages, and a
 //!    font that fails on a few glyphs, are warnings.
-//! 3. On every page, ruled tables are found and filled (`grid`); the glyphs outside them
-//!    are grouped into lines (`lines`), and runs of lines that end in numbers are tables
+//! 3. On every page (in its reading frame: `nianbao-pdf` turns it upright), the glyphs that
+//!    run another way (a turned header cell) are joined into strings of their own
+//!    (`lines::turned_runs`); ruled tables are found and filled (`grid`); the glyphs outside
+//!    them are grouped into lines (`lines`), and runs of lines that end in numbers are tables
 //!    without rules, their columns cut where the numbers stand (`unruled`). Tables and lines are put in order from the top. A page
 //!    with more rules than are read (or past the document's budget of rule comparisons) is
 //!    read as lines, with a warning: a table built from part of its rules would be wrong.
@@ -24,7 +26,7 @@ mod grid;
 mod lines;
 mod unruled;
 
-use nianbao_pdf::PdfError;
+use nianbao_pdf::{Direction, PdfError};
 
 use super::ReadError;
 use crate::assemble::{Assembler, CellSpan};
@@ -103,9 +105,12 @@ pub fn read_with(
             joinable = false;
             continue;
         }
+        let turned = lines::turned_runs(&page.glyphs);
         let placed: Vec<Placed<'_>> = page
             .glyphs
             .iter()
+            .filter(|g| g.direction == Direction::LeftToRight)
+            .chain(&turned)
             .map(|glyph| Placed {
                 glyph,
                 top: page.height - glyph.y,
@@ -603,6 +608,49 @@ mod tests {
                 paragraph("123456789012"),
             ]
         );
+    }
+
+    /// A ruled table whose header cell `自然人` is printed turned a quarter anticlockwise (it
+    /// reads upwards), after a line of prose.
+    fn turned_header_table() -> String {
+        let prose = show(
+            50.0,
+            760.0,
+            "本报告所列数据的统计期限自二〇二三年一月一日起至十二月三十一日止",
+        );
+        let hex: String = "自然人"
+            .encode_utf16()
+            .map(|u| format!("{u:04X}"))
+            .collect();
+        prose
+            + &ruled_rows(&[["项目", "", "乙"], ["一", "1", "2"]])
+            + &format!("BT /F1 10 Tf 0 1 -1 0 200 682 Tm <{hex}> Tj ET\n")
+    }
+
+    fn first_table(bytes: &[u8]) -> Vec<Vec<String>> {
+        let doc = read_with(bytes, &PdfLimits::default(), &ReadLimits::default()).unwrap();
+        let grid = doc.blocks.iter().find_map(|b| match b {
+            Block::Table(grid) => Some(grid),
+            Block::Paragraph(_) => None,
+        });
+        let rows = grid.unwrap_or_else(|| panic!("{:?}", doc.blocks)).texts();
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn turned_text_is_one_string_in_its_cell_and_a_turned_page_reads_upright() {
+        let want = [["项目", "自然人", "乙"], ["一", "1", "2"]];
+        let upright = stsong_page(&turned_header_table(), "", None);
+        assert_eq!(first_table(&upright), want);
+        // The same page drawn turned a quarter anticlockwise on a portrait page (a landscape
+        // table printed sideways), moved down to fit.
+        let sideways = format!(
+            "q 0 1 -1 0 595 0 cm 1 0 0 1 0 -200 cm\n{}Q\n",
+            turned_header_table()
+        );
+        assert_eq!(first_table(&stsong_page(&sideways, "", None)), want);
     }
 
     #[test]
