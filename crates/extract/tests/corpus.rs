@@ -428,6 +428,35 @@ fn tempdir_for_conversion(name: &str) -> Option<PathBuf> {
     Some(dir)
 }
 
+/// The reports of the corpus that have a truth: (id, folder, truth).
+fn reports_with_truth(dir: &Path) -> Vec<(String, PathBuf, Value)> {
+    report_dirs(dir)
+        .into_iter()
+        .filter_map(|report| {
+            let truth = std::fs::read_to_string(report.join("truth.json")).ok()?;
+            let id = report.file_name()?.to_string_lossy().to_string();
+            Some((id, report, serde_json::from_str(&truth).unwrap()))
+        })
+        .collect()
+}
+
+/// Prints a form's score; a failure when any cell is not right.
+fn expect_all_right(form: &str, s: &Score, failures: &mut Vec<String>) {
+    eprintln!(
+        "{form}: {} correct, {} ambiguous (truth among the candidates), {} wrong, {} missing",
+        s.correct,
+        s.ambiguous,
+        s.wrong.len(),
+        s.missing.len()
+    );
+    if !s.wrong.is_empty() || !s.missing.is_empty() || s.ambiguous > 0 {
+        failures.push(format!(
+            "{form}: {} ambiguous, wrong {:?} missing {:?}",
+            s.ambiguous, s.wrong, s.missing
+        ));
+    }
+}
+
 /// A copy of a DOCX with every border (table, cell and paragraph) set to none: its tables
 /// print without ruling lines.
 fn without_borders(docx: &Path, out: &Path) {
@@ -491,12 +520,7 @@ fn pdfs_of_tables_without_rules_extract_to_their_truth() {
     };
     let mut failures = Vec::new();
     let mut forms = 0;
-    for report in report_dirs(&dir) {
-        let Ok(truth) = std::fs::read_to_string(report.join("truth.json")) else {
-            continue;
-        };
-        let truth: Value = serde_json::from_str(&truth).unwrap();
-        let id = report.file_name().unwrap().to_string_lossy().to_string();
+    for (id, report, truth) in reports_with_truth(&dir) {
         let docx = report.join("rendered.docx");
         if docx.is_file() {
             let form = "rendered.docx";
@@ -505,19 +529,7 @@ fn pdfs_of_tables_without_rules_extract_to_their_truth() {
             let pdf = convert(&bare, "pdf", &tmp);
             forms += 1;
             let s = score(&truth, &pdf);
-            eprintln!(
-                "{id}/{form} without rules: {} correct, {} ambiguous (truth among the candidates), {} wrong, {} missing",
-                s.correct,
-                s.ambiguous,
-                s.wrong.len(),
-                s.missing.len()
-            );
-            if !s.wrong.is_empty() || !s.missing.is_empty() || s.ambiguous > 0 {
-                failures.push(format!(
-                    "{id}/{form}: {} ambiguous, wrong {:?} missing {:?}",
-                    s.ambiguous, s.wrong, s.missing
-                ));
-            }
+            expect_all_right(&format!("{id}/{form} without rules"), &s, &mut failures);
         }
     }
     std::fs::remove_dir_all(&tmp).ok();
@@ -535,12 +547,7 @@ fn turned_pages_extract_to_their_truth() {
     let media_box = "/MediaBox[0 0 595.303937007874 841.889763779528]";
     let mut failures = Vec::new();
     let mut forms = 0;
-    for report in report_dirs(&dir) {
-        let Ok(truth) = std::fs::read_to_string(report.join("truth.json")) else {
-            continue;
-        };
-        let truth: Value = serde_json::from_str(&truth).unwrap();
-        let id = report.file_name().unwrap().to_string_lossy().to_string();
+    for (id, report, truth) in reports_with_truth(&dir) {
         for (form, rotate) in [("rendered.pdf", 90), ("derived.pdf", 270)] {
             let Ok(bytes) = std::fs::read(report.join(form)) else {
                 continue;
@@ -561,19 +568,7 @@ fn turned_pages_extract_to_their_truth() {
             forms += 1;
             let s = score(&truth, &path);
             std::fs::remove_file(&path).unwrap();
-            eprintln!(
-                "{id}/{form} turned {rotate}: {} correct, {} ambiguous, {} wrong, {} missing",
-                s.correct,
-                s.ambiguous,
-                s.wrong.len(),
-                s.missing.len()
-            );
-            if !s.wrong.is_empty() || !s.missing.is_empty() || s.ambiguous > 0 {
-                failures.push(format!(
-                    "{id}/{form}: wrong {:?} missing {:?}",
-                    s.wrong, s.missing
-                ));
-            }
+            expect_all_right(&format!("{id}/{form} turned {rotate}"), &s, &mut failures);
         }
     }
     assert!(forms > 0, "no LibreOffice PDFs in the corpus");

@@ -627,14 +627,24 @@ mod tests {
             + &format!("BT /F1 10 Tf 0 1 -1 0 200 682 Tm <{hex}> Tj ET\n")
     }
 
+    /// The texts of a document's tables.
+    fn grids(doc: &Document) -> Vec<Vec<Vec<&str>>> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(grid) => Some(grid.texts()),
+                Block::Paragraph(_) => None,
+            })
+            .collect()
+    }
+
+    /// The texts of the first table of a PDF.
     fn first_table(bytes: &[u8]) -> Vec<Vec<String>> {
         let doc = read_with(bytes, &PdfLimits::default(), &ReadLimits::default()).unwrap();
-        let grid = doc.blocks.iter().find_map(|b| match b {
-            Block::Table(grid) => Some(grid),
-            Block::Paragraph(_) => None,
-        });
-        let rows = grid.unwrap_or_else(|| panic!("{:?}", doc.blocks)).texts();
-        rows.iter()
+        let tables = grids(&doc);
+        let first = tables.first().unwrap_or_else(|| panic!("{:?}", doc.blocks));
+        first
+            .iter()
             .map(|r| r.iter().map(|c| c.to_string()).collect())
             .collect()
     }
@@ -708,16 +718,8 @@ mod tests {
         )
         .unwrap();
         // Its rows are read as a table without rules: columns from where the numbers stand.
-        let tables: Vec<Vec<Vec<&str>>> = doc
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Table(grid) => Some(grid.texts()),
-                Block::Paragraph(_) => None,
-            })
-            .collect();
         assert_eq!(
-            tables,
+            grids(&doc),
             [
                 vec![vec!["规章", "5", "0", "12"]],
                 vec![vec!["（二）部分公开", "3", "0", "0", "0", "0", "0", "3"]]
