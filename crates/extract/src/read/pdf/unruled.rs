@@ -13,10 +13,10 @@
 //!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
 //!    extents overlap). Then the header, from its lowest line up: a word that overlaps no
 //!    column, right of the first column's start, is a column no row has a number in.
-//! 4. The clustering is clean when every value word overlaps exactly one column and no row
-//!    has two values in one column; otherwise (or with fewer than two rows and no header) the
-//!    region is left as lines, which are read as label and values (the solver then says what
-//!    cannot be placed).
+//! 4. The clustering is clean when every value word overlaps exactly one column, no row
+//!    has two values in one column and there are at most [`MAX_COLUMNS`]; otherwise (or with
+//!    fewer than two rows and no header) the region is left as lines, which are read as label
+//!    and values (the solver then says what cannot be placed).
 //! 5. The first region of a page whose values fit the value columns of the table without
 //!    rules that ended the previous page takes those columns: it continues that table.
 //! 6. The grid: a row per row line, the label first (when any row has one), then a cell per
@@ -34,6 +34,10 @@ const MAX_TEXT_BETWEEN: usize = 8;
 
 /// The most text lines above a table read as its header.
 const MAX_HEADER_LINES: usize = 6;
+
+/// The most value columns of a table without rules (the report's widest table has 15): more
+/// is no table, and placing each value stays cheap.
+const MAX_COLUMNS: usize = 64;
 
 /// Where the values at the end of a line's tokens start; `None` when the line does not end
 /// in values, when its label (the tokens before, joined by spaces) is too long to be a row
@@ -195,6 +199,9 @@ fn columns(region: &[RegionLine<'_>], header: &[&Line]) -> Option<Vec<(f32, f32)
     extents.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut columns: Vec<(f32, f32)> = Vec::new();
     for (left, right) in extents {
+        if columns.len() > MAX_COLUMNS {
+            return None;
+        }
         match columns.last_mut() {
             Some(c) if left < c.1 => c.1 = c.1.max(right),
             _ => columns.push((left, right)),
@@ -204,6 +211,9 @@ fn columns(region: &[RegionLine<'_>], header: &[&Line]) -> Option<Vec<(f32, f32)
     for line in header.iter().rev() {
         for w in &line.words {
             let extent = (w.left, w.right);
+            if columns.len() > MAX_COLUMNS {
+                return None;
+            }
             if (w.left + w.right) / 2.0 > first_left && !columns.iter().any(|&c| overlap(c, extent))
             {
                 columns.push(extent);
@@ -211,7 +221,7 @@ fn columns(region: &[RegionLine<'_>], header: &[&Line]) -> Option<Vec<(f32, f32)
         }
         columns.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
-    Some(columns)
+    (columns.len() <= MAX_COLUMNS).then_some(columns)
 }
 
 /// The value of each column of a row, when each of its values overlaps exactly one column and
@@ -329,4 +339,53 @@ fn grid(
         rows: out,
         value_columns: columns,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line at `top` of words (text, left), each 6 points wide per character.
+    fn line(top: f32, words: &[(&str, f32)]) -> Line {
+        let words: Vec<Word> = words
+            .iter()
+            .map(|&(text, left)| Word {
+                text: text.into(),
+                left,
+                right: left + 6.0 * text.chars().count() as f32,
+            })
+            .collect();
+        Line {
+            top,
+            left: words[0].left,
+            text: join(&words),
+            words,
+        }
+    }
+
+    #[test]
+    fn right_aligned_numbers_make_columns_and_more_than_the_limit_none() {
+        let lines = vec![
+            line(100.0, &[("甲", 10.0), ("1234", 100.0), ("5", 168.0)]),
+            line(115.0, &[("乙", 10.0), ("7", 118.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        let texts: Vec<Vec<&str>> = found[0]
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(texts, [vec!["甲", "1234", "5"], vec!["乙", "7", ""]]);
+        assert_eq!(found[0].value_columns, [(100.0, 124.0), (168.0, 174.0)]);
+
+        // 70 columns of numbers: no table, the lines are left as they were.
+        let wide: Vec<(String, f32)> = (0..70)
+            .map(|i| ("1".to_string(), 20.0 * i as f32))
+            .collect();
+        let wide: Vec<(&str, f32)> = wide.iter().map(|(t, x)| (t.as_str(), *x)).collect();
+        let (found, rest) = tables(vec![line(100.0, &wide), line(115.0, &wide)], &[]);
+        assert!(found.is_empty());
+        assert_eq!(rest.len(), 2);
+    }
 }
