@@ -11,8 +11,9 @@
 //!    (`- 3 -`) in the page's header or footer is left out beforehand.
 //! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
 //!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
-//!    extents overlap). Then the header, from its lowest line up: a word that overlaps no
-//!    column, right of the first column's start, is a column no row has a number in.
+//!    extents overlap). Then the header, from its lowest line up to one with a word over two
+//!    columns (a group header, or prose): a word that overlaps no column, right of the first
+//!    column's start, is a column no row has a number in.
 //! 4. The clustering is clean when every value word overlaps exactly one column, no row
 //!    has two values in one column and there are at most [`MAX_COLUMNS`]; otherwise (or with
 //!    fewer than two rows and no header) the region is left as lines, which are read as label
@@ -154,6 +155,7 @@ pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>,
     (found, rest)
 }
 
+/// Whether a line is short enough to be a label or a header.
 fn is_label_sized(line: &Line) -> bool {
     line.text.chars().count() <= MAX_LABEL_CHARS
 }
@@ -209,6 +211,17 @@ fn columns(region: &[RegionLine<'_>], header: &[&Line]) -> Option<Vec<(f32, f32)
     }
     let first_left = columns.first()?.0;
     for line in header.iter().rev() {
+        // A word over two columns spans them (a group header) or is prose: the header ends.
+        let spans = |w: &Word| {
+            columns
+                .iter()
+                .filter(|&&c| overlap(c, (w.left, w.right)))
+                .nth(1)
+                .is_some()
+        };
+        if line.words.iter().any(spans) {
+            break;
+        }
         for w in &line.words {
             let extent = (w.left, w.right);
             if columns.len() > MAX_COLUMNS {
@@ -366,18 +379,37 @@ mod tests {
     #[test]
     fn right_aligned_numbers_make_columns_and_more_than_the_limit_none() {
         let lines = vec![
-            line(100.0, &[("甲", 10.0), ("1234", 100.0), ("5", 168.0)]),
+            // Prose above the table, its year a word in the gap between two columns: no
+            // column, as its other word spans two.
+            line(
+                85.0,
+                &[
+                    ("截至", 60.0),
+                    ("2023", 130.0),
+                    ("年底本机关共计有效文件数", 160.0),
+                ],
+            ),
+            line(
+                100.0,
+                &[("甲", 10.0), ("1234", 100.0), ("5", 168.0), ("9", 220.0)],
+            ),
             line(115.0, &[("乙", 10.0), ("7", 118.0)]),
         ];
         let (found, rest) = tables(lines, &[]);
-        assert!(rest.is_empty());
+        assert_eq!(rest.len(), 1);
         let texts: Vec<Vec<&str>> = found[0]
             .rows
             .iter()
             .map(|r| r.iter().map(|c| c.text.as_str()).collect())
             .collect();
-        assert_eq!(texts, [vec!["甲", "1234", "5"], vec!["乙", "7", ""]]);
-        assert_eq!(found[0].value_columns, [(100.0, 124.0), (168.0, 174.0)]);
+        assert_eq!(
+            texts,
+            [vec!["甲", "1234", "5", "9"], vec!["乙", "7", "", ""]]
+        );
+        assert_eq!(
+            found[0].value_columns,
+            [(100.0, 124.0), (168.0, 174.0), (220.0, 226.0)]
+        );
 
         // 70 columns of numbers: no table, the lines are left as they were.
         let wide: Vec<(String, f32)> = (0..70)
