@@ -17,6 +17,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao_fetch::progress::{Observer, Silent};
 use nianbao_fetch::state::{SiteSummary, UrlKind};
+use nianbao_fetch::tls::{ExtraRoots, TlsMode};
 use nianbao_fetch::{crawl, http, limits, scope};
 use url::Url;
 
@@ -75,6 +76,17 @@ pub struct CrawlArgs {
     /// crawl first raises to its hard limit; 16 under `ulimit -n 64`, at most 256).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// TLS stacks: `strict` (rustls only: TLS 1.2/1.3, forward secrecy, AEAD suites) or `legacy`
+    /// (a host whose rustls handshake fails is tried again with OpenSSL, which also speaks TLS
+    /// 1.0/1.1, CBC suites and RSA key exchange, as many government servers still do; certificates
+    /// are verified either way). The summary names the hosts reached that way.
+    #[arg(long, value_name = "MODE", default_value = "strict", value_parser = tls_mode)]
+    pub tls: TlsMode,
+    /// A PEM file of certificates to trust besides the system's, for both TLS stacks (repeatable):
+    /// a CA, or the intermediate certificate that a server leaves out of its chain ("unknown
+    /// issuer" although its root is trusted).
+    #[arg(long = "ca-file", value_name = "FILE")]
+    pub ca_files: Vec<PathBuf>,
     /// No status line and no summary (new documents are still listed on stdout).
     #[arg(long, short)]
     pub quiet: bool,
@@ -123,7 +135,7 @@ pub fn run(args: &CrawlArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     if !args.quiet {
-        eprint!("{}", summary(&report));
+        eprint!("{}", summary(&report, args.tls));
     }
     Ok(if report.counts.failed > 0 {
         ExitCode::from(FINISHED_WITH_FAILURES)
@@ -156,6 +168,17 @@ fn start_urls(urls: &[String]) -> Result<Vec<Url>, String> {
         .collect()
 }
 
+/// Parses `--tls`.
+fn tls_mode(value: &str) -> Result<TlsMode, String> {
+    TlsMode::from_name(value).ok_or_else(|| {
+        format!(
+            "`{value}` is not a TLS mode: {} or {}",
+            TlsMode::Strict.name(),
+            TlsMode::Legacy.name()
+        )
+    })
+}
+
 fn seconds(name: &str, value: f64) -> Result<Duration, String> {
     Duration::try_from_secs_f64(value)
         .map_err(|_| format!("--{name} must be a number of seconds ≥ 0, not {value}"))
@@ -184,6 +207,7 @@ fn config(args: &CrawlArgs, seeds: &[Url]) -> Result<crawl::Config, String> {
         return Err("--jobs must be at least 1".into());
     }
     scope::Scope::new(seeds, &args.allow_hosts)?;
+    ExtraRoots::read(&args.ca_files).map_err(|e| e.to_string())?;
     let fd_limit = limits::raise_fd_limit();
     Ok(crawl::Config {
         delay: seconds("delay", args.delay)?,
@@ -200,12 +224,14 @@ fn config(args: &CrawlArgs, seeds: &[Url]) -> Result<crawl::Config, String> {
             connect_timeout,
             timeout,
             max_body_bytes: args.max_body_bytes,
+            tls: args.tls,
+            ca_files: args.ca_files.clone(),
         },
     })
 }
 
 /// The end-of-run summary, for a person.
-fn summary(report: &crawl::Report) -> String {
+fn summary(report: &crawl::Report, tls: TlsMode) -> String {
     let c = &report.counts;
     let list = |pairs: &[(String, u64)]| {
         pairs
@@ -250,10 +276,19 @@ fn summary(report: &crawl::Report) -> String {
     for (host, bound) in &c.bounds {
         s += &format!("bound reached: {host}: {}\n", bound.name());
     }
+    if !c.legacy_tls_hosts.is_empty() {
+        s += &format!(
+            "legacy TLS: reached with OpenSSL after rustls failed: {}\n",
+            c.legacy_tls_hosts.join(", ")
+        );
+    }
     if !c.errors.is_empty() {
         s += &format!("errors: {} ({} URLs failed)\n", list(&c.errors), c.failed);
         for (url, error) in &c.error_samples {
             s += &format!("  {url}: {error}\n");
+        }
+        if tls == TlsMode::Strict && c.errors.iter().any(|(kind, _)| kind == "tls") {
+            s += "hint: hosts that failed the TLS handshake may run old TLS (1.0/1.1, CBC, RSA key exchange): --tls legacy tries them with OpenSSL; --ca-file adds an intermediate a server leaves out\n";
         }
     }
     s

@@ -70,6 +70,7 @@ fn table(t3: &str, t4: &str) -> Vec<RunRow> {
                 .collect(),
             run: run.to_string(),
             form: RunForm::RanTogether,
+            windows: Vec::new(),
         })
         .collect();
     rows.push(RunRow {
@@ -82,6 +83,7 @@ fn table(t3: &str, t4: &str) -> Vec<RunRow> {
             .collect(),
         run: t4.to_string(),
         form: RunForm::RanTogether,
+        windows: Vec::new(),
     });
     rows
 }

@@ -10,6 +10,9 @@
 //! values of a printed row that has fewer of them than columns (its blank cells were left
 //! out, as text made of a PDF prints them): which columns they fill is for the rules to say.
 //!
+//! In text laid out in lines, where every row is a line, a row of table 三 whose label is
+//! printed alone is a row of blank cells (`label_only_rows`).
+//!
 //! The template is detected per table from its headers: 本年制发件数 ⇒ 2021; 本年新制作数量 /
 //! 上一年项目数量 / 第二十条第（九）项 ⇒ 2019; table 三's （六） shape decides when table 二 is
 //! absent.
@@ -298,6 +301,37 @@ pub fn align(items: &[Item]) -> Alignment {
         ]),
     }
     out
+}
+
+/// The rows of table 三 not found whose labels stand alone (a paragraph, not a cell of a row)
+/// from the label of the first row of table 三 that was found to the prose or table 四 after
+/// the last: in text laid out in lines, where every row is a line, rows of blank cells.
+pub fn label_only_rows(items: &[Item], alignment: &Alignment) -> Vec<&'static str> {
+    let labels = alignment
+        .rows
+        .iter()
+        .filter(|r| r.spec.path.starts_with("table3."))
+        .map(|r| r.label);
+    let (Some(first), Some(last)) = (labels.clone().min(), labels.max()) else {
+        return Vec::new();
+    };
+    // Rows after the last found (四、结转下年度继续办理) up to the prose or table 四.
+    let end = (last..items.len())
+        .find(|&i| !items[i].is_label_sized() || is_table4_header(&items[i]))
+        .unwrap_or(items.len());
+    alignment
+        .missing_rows
+        .iter()
+        .copied()
+        .filter(|path| path.starts_with("table3."))
+        .filter(|path| {
+            matcher(path).is_some_and(|m| {
+                items[first..end]
+                    .iter()
+                    .any(|it| it.row.is_none() && m.matches(it))
+            })
+        })
+        .collect()
 }
 
 fn find_first(items: &[Item], from: usize, path: &str) -> Option<usize> {

@@ -16,6 +16,51 @@ pub struct Document {
     pub images: usize,
     /// What the reader met that a person should know: limits hit, content cut.
     pub warnings: Vec<String>,
+    /// Where the words stand in a text laid out in lines (`pdftotext -layout`); `None` for
+    /// other documents.
+    pub layout: Option<TextLayout>,
+}
+
+/// Where the words of a text laid out in lines stand: their character columns on their lines,
+/// and their pages (form feeds). A row that printed no blank cells is placed by it under the
+/// column headers above it (see `crate::columns`).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct TextLayout {
+    /// The lines short enough to be labels or column headers that print no row, in order.
+    pub lines: Vec<PlacedLine>,
+    /// The rows printed as lines, each read as a one-row table: their values' places.
+    pub rows: Vec<PlacedRow>,
+}
+
+/// A line of a text laid out in lines and the words on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedLine {
+    /// The page (form feeds before it), from 0.
+    pub page: usize,
+    /// The line's number in the text, from 0.
+    pub line: usize,
+    /// Its words (runs of non-whitespace), left to right.
+    pub words: Vec<PlacedWord>,
+}
+
+/// A row printed as a line, read as a one-row table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedRow {
+    /// The index of its table in [`Document::blocks`].
+    pub block: usize,
+    /// The line it was printed on (its values' line).
+    pub at: PlacedLine,
+}
+
+/// A word and the character columns `from..to` it takes on its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedWord {
+    /// The word.
+    pub text: String,
+    /// The column of its first character, from 0.
+    pub from: usize,
+    /// The column after its last character.
+    pub to: usize,
 }
 
 /// A paragraph or a table.

@@ -33,6 +33,7 @@
 mod align;
 mod assemble;
 mod cells;
+mod columns;
 mod confidence;
 mod document;
 mod facts;
@@ -249,7 +250,13 @@ pub fn report_from_document_with(
     let alignment = align::align(&items);
     let mut meta = meta::read_meta(doc);
     meta.template = alignment.template.map(|t| t.name().to_string());
-    let read = cells::read_cells(&items, &alignment, budget, &facts::prose_facts(doc));
+    let read = cells::read_cells(
+        &items,
+        &alignment,
+        budget,
+        &facts::prose_facts(doc),
+        doc.layout.as_ref(),
+    );
     warnings.extend(read.warnings);
     if alignment.template.is_none() {
         warnings.push(

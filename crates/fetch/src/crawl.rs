@@ -654,6 +654,7 @@ async fn read_response(
         final_url: Some(url.to_string()),
         content_type: response.content_type.clone(),
         validators: response.validators.clone(),
+        tls: response.tls,
         ..Record::default()
     };
     match status {
@@ -1060,6 +1061,8 @@ mod tests {
                 connect_timeout: Duration::from_secs(5),
                 timeout: Duration::from_secs(5),
                 max_body_bytes: 1 << 20,
+                tls: crate::tls::TlsMode::Strict,
+                ca_files: Vec::new(),
             },
         }
     }

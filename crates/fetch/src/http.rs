@@ -1,17 +1,35 @@
 //! One HTTP request: conditional headers, no automatic redirects (each hop is its own polite
 //! request), a body size limit, and errors sorted into kinds a person can act on.
+//!
+//! Requests go through reqwest with rustls. Under [`TlsMode::Legacy`] an `https` origin that
+//! rustls cannot reach gets a second chance with the OpenSSL client of [`crate::tls`]:
+//!
+//! 1. a request to an origin not yet known to need it goes through rustls;
+//! 2. when that fails with a `tls` error, the same request is sent through OpenSSL;
+//! 3. when OpenSSL answers (any status), the origin is remembered, and its later requests go
+//!    straight to OpenSSL; when it fails too, the `tls` error names both reasons.
+//!
+//! Every answer says which TLS stack carried it ([`Response::tls`]), for the crawl state.
 
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{self, HeaderMap};
+use reqwest::header::{self, HeaderMap, HeaderName};
+use tracing::info;
 use url::Url;
 
 use crate::listing::{ListRequest, Method};
+use crate::tls::{ExtraRoots, LegacyClient, TlsBackend, TlsMode};
 
 /// The HTTP client of a crawl.
-#[derive(Debug, Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// The OpenSSL client, under [`TlsMode::Legacy`].
+    legacy: Option<LegacyClient>,
+    /// Origins (`https://name:port`) that rustls could not reach and OpenSSL did.
+    legacy_origins: Mutex<HashSet<String>>,
     max_body_bytes: u64,
 }
 
@@ -26,6 +44,11 @@ pub struct FetcherOptions {
     pub timeout: Duration,
     /// Largest body accepted.
     pub max_body_bytes: u64,
+    /// Which TLS stacks may reach an `https` host.
+    pub tls: TlsMode,
+    /// PEM files of certificates trusted besides the system's roots, by both TLS stacks (a CA,
+    /// or an intermediate that a server leaves out of its chain).
+    pub ca_files: Vec<PathBuf>,
 }
 
 /// Validators of a stored copy, for a conditional request.
@@ -52,6 +75,67 @@ pub struct Response {
     pub retry_after: Option<Duration>,
     /// The body (empty for 304 and for error statuses).
     pub body: Vec<u8>,
+    /// The TLS stack that carried the answer (`None` over plain HTTP).
+    pub tls: Option<TlsBackend>,
+}
+
+impl Response {
+    /// An answer's status and headers, to `url`, without its body.
+    pub(crate) fn head(
+        status: u16,
+        headers: &HeaderMap,
+        url: &Url,
+        tls: Option<TlsBackend>,
+    ) -> Response {
+        let text = |name: header::HeaderName| header_text(headers, name);
+        Response {
+            status,
+            content_type: text(header::CONTENT_TYPE),
+            validators: Validators {
+                etag: text(header::ETAG),
+                last_modified: text(header::LAST_MODIFIED),
+            },
+            location: text(header::LOCATION).and_then(|l| url.join(&l).ok()),
+            retry_after: text(header::RETRY_AFTER)
+                .and_then(|v| parse_retry_after(&v, SystemTime::now())),
+            body: Vec::new(),
+            tls,
+        }
+    }
+}
+
+/// A body read under the size limit: the announced length only refuses early; memory grows
+/// with the bytes that arrive.
+pub(crate) struct LimitedBody {
+    max: u64,
+    bytes: Vec<u8>,
+}
+
+impl LimitedBody {
+    /// An empty body, or [`FetchError::TooLarge`] when the announced length is over `max`.
+    pub(crate) fn new(max: u64, announced: Option<u64>) -> Result<LimitedBody, FetchError> {
+        if announced.is_some_and(|n| n > max) {
+            return Err(FetchError::TooLarge(max));
+        }
+        Ok(LimitedBody {
+            max,
+            bytes: Vec::new(),
+        })
+    }
+
+    /// Adds a chunk, or fails when the body grows past the limit.
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<(), FetchError> {
+        if (self.bytes.len() + chunk.len()) as u64 > self.max {
+            return Err(FetchError::TooLarge(self.max));
+        }
+        self.bytes.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// The bytes read.
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
 }
 
 /// Why a request got no answer.
@@ -116,41 +200,87 @@ impl FetchError {
         )
     }
 
-    fn from_reqwest(e: &reqwest::Error) -> FetchError {
+    /// Sorts a client's error by the messages of its chain of sources, and by what the client
+    /// itself knows: `timeout`, `tls` (it failed in the handshake), `connect`.
+    pub(crate) fn classify(
+        e: &(dyn std::error::Error + 'static),
+        timeout: bool,
+        tls: bool,
+        connect: bool,
+    ) -> FetchError {
         let mut chain = Vec::new();
-        let mut source: Option<&dyn std::error::Error> = Some(e);
+        let mut source = Some(e);
         while let Some(err) = source {
             chain.push(err.to_string());
             source = err.source();
         }
-        let message = chain.last().cloned().unwrap_or_default();
+        // The innermost cause, as the outermost error that still quotes it words it (OpenSSL's
+        // handshake error, say, adds the certificate's verification result).
+        let innermost = chain.last().cloned().unwrap_or_default();
+        let message = chain
+            .iter()
+            .find(|m| m.contains(&innermost))
+            .cloned()
+            .unwrap_or(innermost);
         let all = chain.join(": ").to_lowercase();
         if all.contains("too many open files") || all.contains("(os error 24)") {
             FetchError::Exhausted(message)
-        } else if e.is_timeout() || all.contains("timed out") {
+        } else if timeout || all.contains("timed out") {
             FetchError::Timeout(message)
         } else if all.contains("dns error")
             || all.contains("failed to lookup address")
             || all.contains("name or service")
         {
             FetchError::Dns(message)
-        } else if all.contains("tls")
+        } else if tls
+            || all.contains("tls")
             || all.contains("certificate")
             || all.contains("handshake")
             || all.contains("corrupt message")
+            // rustls's handshake errors.
+            || all.contains("fatal alert")
+            || all.contains("peer is incompatible")
+            || all.contains("peer misbehaved")
         {
             FetchError::Tls(message)
-        } else if e.is_connect() {
+        } else if connect {
             FetchError::Connect(message)
         } else {
             FetchError::Other(message)
         }
     }
+
+    fn from_reqwest(e: &reqwest::Error) -> FetchError {
+        FetchError::classify(e, e.is_timeout(), false, e.is_connect())
+    }
+}
+
+impl Method {
+    /// The method for an HTTP client.
+    pub(crate) fn http(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        }
+    }
+}
+
+/// A request to send, whichever TLS stack carries it.
+pub(crate) struct Outgoing<'u> {
+    /// GET or POST.
+    pub(crate) method: Method,
+    /// Where to.
+    pub(crate) url: &'u Url,
+    /// Headers besides `User-Agent` and `Accept`.
+    pub(crate) headers: Vec<(HeaderName, String)>,
+    /// A form body (a POST's).
+    pub(crate) body: Option<String>,
 }
 
 impl Fetcher {
-    /// Builds the client.
+    /// Builds the client; fails on a CA file that cannot be read (naming it).
     pub fn new(options: &FetcherOptions) -> anyhow::Result<Fetcher> {
+        let roots = ExtraRoots::read(&options.ca_files)?;
         let client = reqwest::Client::builder()
             .user_agent(options.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
@@ -162,89 +292,123 @@ impl Fetcher {
             .gzip(true)
             .brotli(true)
             .deflate(true)
+            .tls_certs_merge(roots.for_reqwest()?)
             .build()?;
+        let legacy = match options.tls {
+            TlsMode::Strict => None,
+            TlsMode::Legacy => Some(LegacyClient::new(options, &roots)?),
+        };
         Ok(Fetcher {
             client,
+            legacy,
+            legacy_origins: Mutex::new(HashSet::new()),
             max_body_bytes: options.max_body_bytes,
         })
     }
 
     /// Sends one GET, conditional when `validators` has any.
     pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Response, FetchError> {
-        let mut request = self.client.get(url.clone());
+        let mut headers = Vec::new();
         if let Some(etag) = &validators.etag {
-            request = request.header(header::IF_NONE_MATCH, etag);
+            headers.push((header::IF_NONE_MATCH, etag.clone()));
         }
         if let Some(date) = &validators.last_modified {
-            request = request.header(header::IF_MODIFIED_SINCE, date);
+            headers.push((header::IF_MODIFIED_SINCE, date.clone()));
         }
-        self.send(request, url).await
+        self.send(&Outgoing {
+            method: Method::Get,
+            url,
+            headers,
+            body: None,
+        })
+        .await
     }
 
     /// Sends one list request of a CMS listing: a GET, or a POST with its form body
     /// (`application/x-www-form-urlencoded`), with the column page as `Referer`.
     pub async fn list(&self, list: &ListRequest) -> Result<Response, FetchError> {
-        let request = match list.method {
-            Method::Get => self.client.get(list.url.clone()),
-            Method::Post => self
-                .client
-                .post(list.url.clone())
-                .header(
+        let mut headers = vec![(header::REFERER, list.column.to_string())];
+        let body = match list.method {
+            Method::Get => None,
+            Method::Post => {
+                headers.push((
                     header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded; charset=UTF-8",
-                )
-                .body(list.body()),
+                    "application/x-www-form-urlencoded; charset=UTF-8".into(),
+                ));
+                Some(list.body())
+            }
         };
-        let request = request.header(header::REFERER, list.column.as_str());
-        self.send(request, &list.url).await
+        self.send(&Outgoing {
+            method: list.method,
+            url: &list.url,
+            headers,
+            body,
+        })
+        .await
     }
 
-    /// Sends a built request for `url` and reads its answer.
-    async fn send(
-        &self,
-        request: reqwest::RequestBuilder,
-        url: &Url,
-    ) -> Result<Response, FetchError> {
+    /// Sends `out` through rustls, or through OpenSSL when the origin needs it (steps 1-3).
+    async fn send(&self, out: &Outgoing<'_>) -> Result<Response, FetchError> {
+        let Some(legacy) = self.legacy.as_ref().filter(|_| out.url.scheme() == "https") else {
+            return self.send_rustls(out).await;
+        };
+        let origin = out.url.origin().ascii_serialization();
+        let known = self
+            .legacy_origins
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&origin);
+        if known {
+            return legacy.send(out, self.max_body_bytes).await;
+        }
+        match self.send_rustls(out).await {
+            Err(FetchError::Tls(rustls)) => match legacy.send(out, self.max_body_bytes).await {
+                Ok(answer) => {
+                    info!(%origin, "rustls failed ({rustls}); reached with OpenSSL");
+                    self.legacy_origins
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(origin);
+                    Ok(answer)
+                }
+                Err(FetchError::Tls(openssl)) => Err(FetchError::Tls(format!(
+                    "{rustls}; with OpenSSL (legacy TLS) too: {openssl}"
+                ))),
+                Err(e) => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    /// Sends `out` through reqwest (rustls) and reads its answer.
+    async fn send_rustls(&self, out: &Outgoing<'_>) -> Result<Response, FetchError> {
+        let mut request = self.client.request(out.method.http(), out.url.clone());
+        for (name, value) in &out.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = &out.body {
+            request = request.body(body.clone());
+        }
         let mut response = request
             .send()
             .await
             .map_err(|e| FetchError::from_reqwest(&e))?;
-        let status = response.status().as_u16();
-        let headers = response.headers();
-        let text = |name: header::HeaderName| header_text(headers, name);
-        let mut out = Response {
-            status,
-            content_type: text(header::CONTENT_TYPE),
-            validators: Validators {
-                etag: text(header::ETAG),
-                last_modified: text(header::LAST_MODIFIED),
-            },
-            location: text(header::LOCATION).and_then(|l| url.join(&l).ok()),
-            retry_after: text(header::RETRY_AFTER)
-                .and_then(|v| parse_retry_after(&v, SystemTime::now())),
-            body: Vec::new(),
-        };
-        if !(200..300).contains(&status) {
-            return Ok(out);
+        let tls = (out.url.scheme() == "https").then_some(TlsBackend::Rustls);
+        let mut answer =
+            Response::head(response.status().as_u16(), response.headers(), out.url, tls);
+        if !(200..300).contains(&answer.status) {
+            return Ok(answer);
         }
-        // The announced length only refuses early; memory grows with the bytes that arrive.
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_body_bytes)
-        {
-            return Err(FetchError::TooLarge(self.max_body_bytes));
-        }
+        let mut body = LimitedBody::new(self.max_body_bytes, response.content_length())?;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| FetchError::from_reqwest(&e))?
         {
-            if (out.body.len() + chunk.len()) as u64 > self.max_body_bytes {
-                return Err(FetchError::TooLarge(self.max_body_bytes));
-            }
-            out.body.extend_from_slice(&chunk);
+            body.push(&chunk)?;
         }
-        Ok(out)
+        answer.body = body.into_bytes();
+        Ok(answer)
     }
 }
 
@@ -314,6 +478,8 @@ mod tests {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(5),
             max_body_bytes: 1000,
+            tls: TlsMode::Strict,
+            ca_files: Vec::new(),
         })
         .unwrap();
         let url = |p: &str| Url::parse(&format!("{base}{p}")).unwrap();
@@ -384,6 +550,8 @@ mod tests {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
             max_body_bytes: 2_500,
+            tls: TlsMode::Strict,
+            ca_files: Vec::new(),
         })
         .unwrap();
         let (base, sent) = streaming_server(200).await;
@@ -427,6 +595,8 @@ mod tests {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(5),
             max_body_bytes: 1000,
+            tls: TlsMode::Strict,
+            ca_files: Vec::new(),
         })
         .unwrap();
         let column = Url::parse(&format!("{base}/col/index.html")).unwrap();

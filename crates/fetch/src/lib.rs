@@ -12,7 +12,9 @@
 //! * [`robots`]: robots.txt rules (RFC 9309, via `texting_robots`; the agent token of the
 //!   User-Agent; rules the matcher rejects disallow their prefix);
 //! * [`http`]: one request (conditional headers, no automatic redirects, a body limit, errors
-//!   sorted by kind);
+//!   sorted by kind), through rustls, or OpenSSL for an old server under `--tls legacy`;
+//! * [`tls`]: the OpenSSL client for old TLS servers (TLS 1.0/1.1, CBC, RSA key exchange) and the
+//!   certificates trusted besides the system's (`--ca-file`);
 //! * pages are decoded with [`nianbao_format::decode::decode_http`] (BOM, HTTP charset, `<meta>`, detection; GBK as GB18030);
 //! * [`page`]: title, headings, links (anchors, `onclick`, embeds, Hanweb `<record>` data) and
 //!   script page counts of a page;
@@ -58,3 +60,4 @@ pub mod progress;
 pub mod robots;
 pub mod scope;
 pub mod state;
+pub mod tls;

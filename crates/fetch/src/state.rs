@@ -4,8 +4,9 @@
 //!   `--max-pages`) is resumed by the next invocation; a finished one makes the next a new run.
 //! * `urls`: every URL the crawl has queued, with its frontier flag (`pending`), what it turned
 //!   out to be (`kind`), the last status or error, the final URL after a redirect, the validators
-//!   (ETag, Last-Modified) and hash of the copy held, and where it was first linked from (the
-//!   linking page's row and the link text or page title).
+//!   (ETag, Last-Modified) and hash of the copy held, the TLS stack that carried the last answer
+//!   (`tls`: `rustls`, or `openssl` for a host reached under `--tls legacy`), and where it was
+//!   first linked from (the linking page's row and the link text or page title).
 //! * `documents`: each version of a stored report or attachment (unique per URL and hash).
 //!
 //! A URL is in the frontier of run R when `pending = 1`; when it is seen again in a later run it is
@@ -19,6 +20,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use crate::discover::{Hint, Target};
 use crate::http::Validators;
 use crate::listing::{AdapterName, ListRequest, Method};
+use crate::tls::TlsBackend;
 use nianbao_store::raw::Stored;
 use nianbao_store::DocumentKind;
 pub use nianbao_store::STATE_FILE;
@@ -120,7 +122,8 @@ CREATE TABLE IF NOT EXISTS urls(
     listing_page INTEGER NOT NULL DEFAULT 0,
     redirects INTEGER NOT NULL DEFAULT 0,
     request TEXT,
-    adapter TEXT
+    adapter TEXT,
+    tls TEXT
 );
 CREATE INDEX IF NOT EXISTS frontier ON urls(host, prio, id) WHERE pending = 1;
 CREATE TABLE IF NOT EXISTS documents(
@@ -155,11 +158,12 @@ CREATE TABLE IF NOT EXISTS bounds(
 ";
 
 /// Columns added to `urls` after its first version, added to older crawl folders on open.
-const ADDED_URL_COLUMNS: [(&str, &str); 4] = [
+const ADDED_URL_COLUMNS: [(&str, &str); 5] = [
     ("listing_page", "INTEGER NOT NULL DEFAULT 0"),
     ("redirects", "INTEGER NOT NULL DEFAULT 0"),
     ("request", "TEXT"),
     ("adapter", "TEXT"),
+    ("tls", "TEXT"),
 ];
 
 /// A limit that keeps a crawl out of a trap; a host that reaches one is named in the summary.
@@ -266,6 +270,8 @@ pub struct Record {
     pub offsite: Vec<OffsiteLink>,
     /// The CMS adapter that read this listing page or list answer.
     pub adapter: Option<AdapterName>,
+    /// The TLS stack that carried the answer (`None` over plain HTTP, or without an answer).
+    pub tls: Option<TlsBackend>,
 }
 
 /// A link the crawl found but may not follow: its host is outside the scope.
@@ -376,6 +382,8 @@ pub struct RunCounts {
     pub seed_redirects: Vec<SeedRedirect>,
     /// Still queued.
     pub pending: u64,
+    /// Hosts that rustls could not reach and OpenSSL did (`--tls legacy`), by name.
+    pub legacy_tls_hosts: Vec<String>,
 }
 
 fn now() -> String {
@@ -587,7 +595,7 @@ impl State {
         tx.execute(
             "UPDATE urls SET pending = 0, run_done = ?2, kind = ?3, status = ?4, error_kind = ?5, error = ?6,
                  final_url = ?7, content_type = coalesce(?8, content_type), title = coalesce(?9, title),
-                 attempts = ?10, checked_at = ?11, adapter = coalesce(?12, adapter)
+                 attempts = ?10, checked_at = ?11, adapter = coalesce(?12, adapter), tls = ?13
              WHERE id = ?1",
             params![
                 job.id,
@@ -601,7 +609,8 @@ impl State {
                 rec.title,
                 rec.attempts,
                 fetched_at,
-                rec.adapter.map(AdapterName::as_str)
+                rec.adapter.map(AdapterName::as_str),
+                rec.tls.map(TlsBackend::name)
             ],
         )?;
         if let Some(bound) = rec.bound {
@@ -804,6 +813,15 @@ impl State {
                 count,
             )?,
             pending: self.pending()?,
+            legacy_tls_hosts: {
+                let mut stmt = self.conn.prepare(
+                    "SELECT DISTINCT host FROM urls WHERE run_done = ?1 AND tls = ?2 ORDER BY host",
+                )?;
+                let rows = stmt
+                    .query_map(params![run, TlsBackend::OpenSsl.name()], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                rows
+            },
         })
     }
 }

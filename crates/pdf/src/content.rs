@@ -5,7 +5,9 @@
 //! 2. The graphics state (`q`/`Q`, `cm`) and the text state (`Tf`, `Tc`, `Tw`, `Tz`, `TL`,
 //!    `Ts`, `Td`/`TD`/`Tm`/`T*`) are tracked; each code of `Tj`/`TJ`/`'`/`"` becomes a
 //!    [`Glyph`] at the origin of its text rendering matrix (`[size·Tz 0 0 size 0 rise] × Tm ×
-//!    CTM`), advanced by its width, `Tc`, `Tw` (single-byte code 32) and `TJ` offsets.
+//!    CTM`), advanced by its width, `Tc`, `Tw` (single-byte code 32) and `TJ` offsets; the
+//!    way text space's x axis (a vertical font's y axis, downwards) points in page space is
+//!    the glyph's [`Direction`].
 //! 3. Paths (`m`, `l`, `re`, `h`; curves only move the current point) are kept in page space;
 //!    when stroked, every horizontal or vertical segment is a [`Rule`]; when filled, a
 //!    subpath that is an axis-aligned rectangle thinner than [`MAX_RULE_THICKNESS`] is a rule
@@ -13,6 +15,9 @@
 //! 4. `Do` runs a form XObject (its `/Matrix`, its `/Resources` or the caller's), at most
 //!    [`PdfLimits::max_form_depth`] deep; an image XObject or an inline image is counted, and
 //!    an image XObject is loaded ([`crate::image`]) at the CTM when images are collected.
+//! 5. A page starts at its `/Rotate` ([`quarter_turns`]); once run, it is turned by quarters
+//!    until most of its glyphs run left to right ([`turn_upright`]): glyph positions, their
+//!    directions and the rules then are in the page's reading frame.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -24,7 +29,7 @@ use hayro_syntax::page::Resources;
 use crate::filters::{decode_stream, Budget};
 use crate::font::{font_name, Font};
 use crate::image::{self, PageImage};
-use crate::{FontInfo, Glyph, Orientation, Page, PdfError, PdfLimits, Rule};
+use crate::{Direction, FontInfo, Glyph, Orientation, Page, PdfError, PdfLimits, Rule};
 
 /// A filled rectangle thinner than this (page units, points) is a ruling line.
 const MAX_RULE_THICKNESS: f32 = 2.0;
@@ -38,7 +43,7 @@ type Matrix = [f32; 6];
 const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// `m × n`: first `m`, then `n`.
-fn mul(m: &Matrix, n: &Matrix) -> Matrix {
+pub(crate) fn mul(m: &Matrix, n: &Matrix) -> Matrix {
     [
         m[0] * n[0] + m[1] * n[2],
         m[0] * n[1] + m[1] * n[3],
@@ -52,6 +57,83 @@ fn mul(m: &Matrix, n: &Matrix) -> Matrix {
 /// A point through a matrix.
 fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
+}
+
+/// The matrix that turns a `width` × `height` page a quarter clockwise `quarters` times (as
+/// `/Rotate` shows it), keeping it in the positive quadrant.
+pub(crate) fn quarter_turns(quarters: u8, width: f32, height: f32) -> Matrix {
+    match quarters % 4 {
+        0 => IDENTITY,
+        1 => [0.0, -1.0, 1.0, 0.0, 0.0, width],
+        2 => [-1.0, 0.0, 0.0, -1.0, width, height],
+        _ => [0.0, 1.0, -1.0, 0.0, height, 0.0],
+    }
+}
+
+/// The direction of an advance `(dx, dy)` in page space.
+fn direction(dx: f32, dy: f32) -> Direction {
+    if dx.abs() >= dy.abs() {
+        if dx >= 0.0 {
+            Direction::LeftToRight
+        } else {
+            Direction::RightToLeft
+        }
+    } else if dy > 0.0 {
+        Direction::BottomToTop
+    } else {
+        Direction::TopToBottom
+    }
+}
+
+/// Turns a page by quarters until most of its glyphs run left to right: glyphs (positions
+/// and directions), rules and size.
+pub(crate) fn turn_upright(page: &mut Page) {
+    const ORDER: [Direction; 4] = [
+        Direction::LeftToRight,
+        Direction::TopToBottom,
+        Direction::RightToLeft,
+        Direction::BottomToTop,
+    ];
+    let mut counts = [0usize; 4];
+    for g in &page.glyphs {
+        counts[ORDER.iter().position(|&d| d == g.direction).unwrap_or(0)] += 1;
+    }
+    // The main direction; upright text wins a tie.
+    let main = (1..4).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+    if main == 0 {
+        return;
+    }
+    let quarters = (4 - main) as u8;
+    let m = quarter_turns(quarters, page.width, page.height);
+    for g in &mut page.glyphs {
+        (g.x, g.y) = apply(&m, g.x, g.y);
+        g.direction = g.direction.turned(quarters);
+    }
+    for rule in &mut page.rules {
+        let (a, b) = match rule.orientation {
+            Orientation::Horizontal => ((rule.from, rule.at), (rule.to, rule.at)),
+            Orientation::Vertical => ((rule.at, rule.from), (rule.at, rule.to)),
+        };
+        let (a, b) = (apply(&m, a.0, a.1), apply(&m, b.0, b.1));
+        *rule = if (a.1 - b.1).abs() <= (a.0 - b.0).abs() {
+            Rule {
+                orientation: Orientation::Horizontal,
+                at: (a.1 + b.1) / 2.0,
+                from: a.0.min(b.0),
+                to: a.0.max(b.0),
+            }
+        } else {
+            Rule {
+                orientation: Orientation::Vertical,
+                at: (a.0 + b.0) / 2.0,
+                from: a.1.min(b.1),
+                to: a.1.max(b.1),
+            }
+        };
+    }
+    if quarters % 2 == 1 {
+        (page.width, page.height) = (page.height, page.width);
+    }
 }
 
 /// The fonts of a document, loaded once each.
@@ -482,9 +564,16 @@ impl<'l> Interpreter<'l> {
             );
             let advance = code.width * font.glyph_scale * state.size;
             let text_matrix = mul(tm, &state.ctm);
-            let glyph_width = advance * h * text_matrix[0] + 0.0 * text_matrix[2];
-            let size =
-                (state.size * (text_matrix[3].powi(2) + text_matrix[2].powi(2)).sqrt()).abs();
+            let size = (state.size * text_matrix[2].hypot(text_matrix[3])).abs();
+            // Text space's x (y, down, for a vertical font) in page space: where text runs.
+            let (glyph_width, runs) = if font.vertical {
+                (size, direction(-text_matrix[2], -text_matrix[3]))
+            } else {
+                (
+                    (advance * h * text_matrix[0].hypot(text_matrix[1])).abs(),
+                    direction(text_matrix[0], text_matrix[1]),
+                )
+            };
             let info = &mut self.fonts.info[font.index];
             info.glyphs += 1;
             // Inside a span with an actual text, its first glyph carries the text.
@@ -516,6 +605,7 @@ impl<'l> Interpreter<'l> {
                     size,
                     font: font.index,
                     mapped,
+                    direction: runs,
                 });
             }
             let spacing = state.char_spacing

@@ -37,8 +37,11 @@
 //!    then the simple font's `/Encoding` and `/Differences` glyph names; widths from `/W` +
 //!    `/DW` or `/Widths`.
 //! 4. **Content** (`content`): a content-stream interpreter tracks the CTM and the text
-//!    state and places every glyph; stroked horizontal/vertical segments and thin filled
-//!    rectangles become rules; form XObjects are followed to a bounded depth.
+//!    state and places every glyph with the [`Direction`] its text runs; stroked
+//!    horizontal/vertical segments and thin filled rectangles become rules; form XObjects are
+//!    followed to a bounded depth. The page starts turned by its `/Rotate`; when most of
+//!    its glyphs still do not run left to right (a landscape table drawn turned), glyphs and
+//!    rules are turned by quarters until they do: a [`Page`] is in its reading frame.
 //! 5. **Images** (`image`, only through [`page_images`], so reading text does not pay for
 //!    them): where the interpreter meets `Do` on an image XObject it hands out a
 //!    [`PageImage`] — size, bits per component, [`ColorSpace`], where it is drawn, and its
@@ -92,6 +95,7 @@ pub mod testing {
     }
 }
 
+use hayro_syntax::page::Rotation;
 use hayro_syntax::{LoadPdfError, Pdf};
 
 use crate::content::{Fonts, Interpreter};
@@ -190,6 +194,35 @@ pub enum PdfError {
     },
 }
 
+/// Which way text runs on the page (the direction of a glyph's advance), in the page's
+/// reading frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    /// Rightwards: upright text (the page's main direction).
+    #[default]
+    LeftToRight,
+    /// Downwards: text turned a quarter clockwise, or a vertical font's column.
+    TopToBottom,
+    /// Leftwards: text upside down.
+    RightToLeft,
+    /// Upwards: text turned a quarter anticlockwise.
+    BottomToTop,
+}
+
+impl Direction {
+    /// The direction after the page is turned a quarter clockwise `quarters` times.
+    fn turned(self, quarters: u8) -> Direction {
+        const ORDER: [Direction; 4] = [
+            Direction::LeftToRight,
+            Direction::TopToBottom,
+            Direction::RightToLeft,
+            Direction::BottomToTop,
+        ];
+        let at = ORDER.iter().position(|&d| d == self).unwrap_or(0);
+        ORDER[(at + quarters as usize) % 4]
+    }
+}
+
 /// One shown glyph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
@@ -199,7 +232,8 @@ pub struct Glyph {
     pub x: f32,
     /// The baseline's y in page space (points up from the bottom of the crop box).
     pub y: f32,
-    /// The advance width in page space (without character and word spacing).
+    /// The advance width in page space (without character and word spacing), along its
+    /// [`Glyph::direction`].
     pub width: f32,
     /// The font size in page space.
     pub size: f32,
@@ -207,6 +241,9 @@ pub struct Glyph {
     pub font: usize,
     /// Whether anything (ToUnicode, CMap, font program, encoding) decoded the code.
     pub mapped: bool,
+    /// Which way its text runs: [`Direction::LeftToRight`] unless the text is turned against
+    /// the page's main direction (a rotated header cell).
+    pub direction: Direction,
 }
 
 /// Whether a rule runs along x or along y.
@@ -232,12 +269,14 @@ pub struct Rule {
     pub to: f32,
 }
 
-/// One page.
+/// One page, in its upright reading frame: turned by its `/Rotate`, then by quarters until
+/// most of its glyphs run left to right (a landscape table printed turned on a portrait
+/// page). Glyphs and rules are in that frame.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
-    /// Width of the crop box, points.
+    /// Width of the crop box in the reading frame, points.
     pub width: f32,
-    /// Height of the crop box, points.
+    /// Height of the crop box in the reading frame, points.
     pub height: f32,
     /// The glyphs in content order (whitespace glyphs are left out).
     pub glyphs: Vec<Glyph>,
@@ -311,9 +350,22 @@ fn interpret(
     let mut images = Vec::new();
     for page in pages.iter().take(images_of.unwrap_or(usize::MAX)) {
         let crop = page.intersected_crop_box();
+        let (width, height) = ((crop.x1 - crop.x0) as f32, (crop.y1 - crop.y0) as f32);
+        let quarters = match page.rotation() {
+            Rotation::None => 0,
+            Rotation::Horizontal => 1,
+            Rotation::Flipped => 2,
+            Rotation::FlippedHorizontal => 3,
+        };
+        let turn = content::quarter_turns(quarters, width, height);
+        let (width, height) = if quarters % 2 == 1 {
+            (height, width)
+        } else {
+            (width, height)
+        };
         let blank = Page {
-            width: (crop.x1 - crop.x0) as f32,
-            height: (crop.y1 - crop.y0) as f32,
+            width,
+            height,
             ..Page::default()
         };
         let mut content = Vec::new();
@@ -327,10 +379,12 @@ fn interpret(
         if images_of.is_some() {
             interpreter.images = Some(Vec::new());
         }
-        let origin = [1.0, 0.0, 0.0, 1.0, -crop.x0 as f32, -crop.y0 as f32];
-        interpreter.run(&content, page.resources(), origin, 0)?;
+        let shift = [1.0, 0.0, 0.0, 1.0, -crop.x0 as f32, -crop.y0 as f32];
+        interpreter.run(&content, page.resources(), content::mul(&shift, &turn), 0)?;
         images.push(interpreter.images.take().unwrap_or_default());
-        out.push(interpreter.page);
+        let mut page = interpreter.page;
+        content::turn_upright(&mut page);
+        out.push(page);
     }
     let text = PdfText {
         pages: out,

@@ -6,8 +6,8 @@
 use std::io::Write;
 
 use nianbao_pdf::{
-    page_images, read, ColorSpace, Glyph, ImageData, Orientation, PageImage, PdfError, PdfLimits,
-    Rule,
+    page_images, read, ColorSpace, Direction, Glyph, ImageData, Orientation, PageImage, PdfError,
+    PdfLimits, Rule,
 };
 
 use nianbao_pdf::testing::write_pdf as pdf;
@@ -25,6 +25,11 @@ fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
 /// `seven`; `/F3` and `/F4` are STSong-Light through Identity-H (CIDs) and GBK-EUC-H, with
 /// `/W` giving the half-width CIDs 1-95 500; `extra` objects follow (numbered from 7), e.g. XObjects named in `xobjects`.
 fn one_page(content: &[u8], xobjects: &str, extra: &[Vec<u8>]) -> Vec<u8> {
+    page_with("", content, xobjects, extra)
+}
+
+/// [`one_page`] with more entries in the page dictionary (`/Rotate 90`).
+fn page_with(entries: &str, content: &[u8], xobjects: &str, extra: &[Vec<u8>]) -> Vec<u8> {
     let descendant = "[<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light \
         /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 \
         /W [1 95 500] >>]";
@@ -40,7 +45,7 @@ fn one_page(content: &[u8], xobjects: &str, extra: &[Vec<u8>]) -> Vec<u8> {
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] {entries} /Contents 4 0 R \
              /Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 {gb1_identity} /F4 {gb1_gbk} >> \
              /XObject << {xobjects} >> >> >>"
         )
@@ -447,4 +452,75 @@ fn an_inverting_decode_array_is_applied_to_the_samples() {
     let bytes = one_page(b"q 100 0 0 50 0 0 cm /I Do Q", "/I 7 0 R", &[inverted]);
     let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
     assert_eq!(pages[0][0].data, ImageData::Raw(vec![0xFF, 0x0F]));
+}
+
+/// Landscape content (`甲乙` at (100, 500), a rule under it, `丙` turned a quarter anticlockwise
+/// at (300, 400)) drawn through `cm` on a portrait page.
+fn landscape(cm: &str) -> Vec<u8> {
+    format!(
+        "q {cm} cm BT /F1 10 Tf 100 500 Td {} Tj ET 100 480 m 300 480 l S \
+         BT /F1 10 Tf 0 1 -1 0 300 400 Tm {} Tj ET Q",
+        ucs2("甲乙"),
+        ucs2("丙")
+    )
+    .into_bytes()
+}
+
+/// Glyphs and rules of a page turned by `/Rotate`, and of a landscape table drawn turned on a
+/// portrait page, come out in the upright reading frame: text left to right, the rule under
+/// it, the page landscape; a glyph turned against the page keeps its direction.
+#[test]
+fn turned_pages_and_turned_text_come_out_upright() {
+    let cases = [
+        // (/Rotate, the cm that draws the content upright as the page is shown).
+        ("/Rotate 90", "0 1 -1 0 595 0"),
+        ("/Rotate 180", "-1 0 0 -1 595 842"),
+        ("/Rotate 270", "0 -1 1 0 0 842"),
+        ("/Rotate -90", "0 -1 1 0 0 842"),
+        // No /Rotate: the text runs upwards on the page, which is turned to read it.
+        ("", "0 1 -1 0 595 0"),
+    ];
+    for (rotate, cm) in cases {
+        let text = read(
+            &page_with(rotate, &landscape(cm), "", &[]),
+            &PdfLimits::default(),
+        )
+        .unwrap();
+        let page = &text.pages[0];
+        let (w, h) = if rotate.contains("180") {
+            (595.0, 842.0)
+        } else {
+            (842.0, 595.0)
+        };
+        assert!(
+            (page.width - w).abs() < 0.01 && (page.height - h).abs() < 0.01,
+            "{rotate}"
+        );
+        let got: Vec<(&str, i32, i32, i32, Direction)> = page
+            .glyphs
+            .iter()
+            .map(|g| {
+                let r = |v: f32| v.round() as i32;
+                (g.text.as_str(), r(g.x), r(g.y), r(g.width), g.direction)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("甲", 100, 500, 10, Direction::LeftToRight),
+                ("乙", 110, 500, 10, Direction::LeftToRight),
+                ("丙", 300, 400, 10, Direction::BottomToTop),
+            ],
+            "{rotate}"
+        );
+        assert_eq!(page.rules.len(), 1, "{rotate}");
+        let rule = page.rules[0];
+        assert_eq!(rule.orientation, Orientation::Horizontal, "{rotate}");
+        assert!(
+            (rule.at - 480.0).abs() < 0.01
+                && (rule.from - 100.0).abs() < 0.01
+                && (rule.to - 300.0).abs() < 0.01,
+            "{rotate}: {rule:?}"
+        );
+    }
 }

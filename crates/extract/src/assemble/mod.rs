@@ -114,6 +114,11 @@ impl Assembler {
         }
     }
 
+    /// How many blocks the document holds so far: the index the next block will take.
+    pub fn blocks_len(&self) -> usize {
+        self.blocks.len()
+    }
+
     /// Appends text to the open cell, or to the open paragraph outside tables.
     pub fn text(&mut self, text: &str) {
         match self.tables.last_mut() {

@@ -13,12 +13,15 @@
 //!   `行政许可 97`, `（一）予以公开   50   0   0`): see `RowLines`; chosen when at least
 //!   [`MIN_ROW_LINES`] lines are such rows with a label, and no fewer than the lines of a lone
 //!   value. Numbers wrapped inside narrow cells (a digit over a digit around a row line) are
-//!   joined first (`join_stacked_numbers`).
+//!   joined first (`join_stacked_numbers`). In text laid out on pages (form feeds, as
+//!   `pdftotext` prints them), where the words stand is kept in the document's [`TextLayout`]:
+//!   the character columns of every row's values, and of the words of the label-sized lines
+//!   that print no row (column headers among them), with their pages.
 
 use std::borrow::Cow;
 
 use crate::assemble::{Assembler, CellSpan};
-use crate::document::{Block, Document, ReadLimits};
+use crate::document::{Block, Document, PlacedLine, PlacedRow, PlacedWord, ReadLimits, TextLayout};
 use crate::items::MAX_LABEL_CHARS;
 use crate::normalize::{parse_cell, CellValue};
 
@@ -36,13 +39,23 @@ pub fn read_with(text: &str, limits: &ReadLimits) -> Document {
         read_tab_flattened(&lines, limits)
     } else if prints_rows_as_lines(&lines) {
         let mut out = Assembler::new(limits);
-        let mut rows = RowLines::default();
+        // Where words stand says which column they are in only page by page (see
+        // `crate::columns`): without form feeds the pages are not known.
+        let mut rows = RowLines {
+            layout: text.contains('\u{c}').then(TextLayout::default),
+            ..RowLines::default()
+        };
         let lines = join_stacked_numbers(&lines);
         for line in &lines {
+            // A row joined from stacked numbers has its values' places made up.
+            rows.placing = matches!(line, Cow::Borrowed(_));
             rows.push(line, &mut out);
         }
         rows.finish(&mut out);
-        out.finish()
+        let layout = rows.layout.take();
+        let mut doc = out.finish();
+        doc.layout = layout;
+        doc
     } else {
         // Text with page breaks was laid out on pages (made of a PDF): its blank lines
         // separate blocks of text, they are not blank cells, and a line that prints a row
@@ -142,6 +155,9 @@ pub const MIN_ROW_LINES: usize = 3;
 const MAX_LABEL_LINES_AFTER: usize = 3;
 /// Lines of a label that may precede the line of its values.
 const MAX_LABEL_LINES_BEFORE: usize = 4;
+/// The most words a line that may hold column headers has (table 四 prints 15 on one line);
+/// the words of longer lines are not kept.
+const MAX_HEADER_WORDS: usize = 64;
 /// How far (in characters) the lines of one wrapped label may start from each other.
 const LABEL_ALIGN: usize = 2;
 
@@ -436,6 +452,8 @@ impl Label {
 
 /// A row whose values are read, still open for the rest of its label.
 struct OpenRow<'a> {
+    /// Its values' line, with the values as its words, when places are recorded.
+    placed: Option<PlacedLine>,
     /// Label fragments of other columns (a rowspan label's pieces), in reading order.
     loose: Vec<String>,
     label: Option<Label>,
@@ -465,24 +483,47 @@ struct OpenRow<'a> {
 ///    it that start in the label's column and begin with no ordinal.
 ///    Fragments in other columns are kept as cells of their own.
 /// 4. Blank lines are not cells here: they end a row's label.
+/// 5. With a [`TextLayout`] to fill, the places of each row's values and of the words of the
+///    label-sized lines that print no row are recorded, with their pages (a form feed begins
+///    a page).
 #[derive(Default)]
 pub(crate) struct RowLines<'a> {
     /// Label-sized lines since the last row, that may begin the next row's label.
     pending: Vec<Vec<Fragment<'a>>>,
     open: Option<OpenRow<'a>>,
+    /// Where the words stand, when it is recorded.
+    pub(crate) layout: Option<TextLayout>,
+    /// Whether the next line's words stand where the text prints them (not a line joined
+    /// from others).
+    pub(crate) placing: bool,
+    /// The page and the number of the next line.
+    page: usize,
+    line: usize,
 }
 
 impl<'a> RowLines<'a> {
     /// Reads one line.
     pub(crate) fn push(&mut self, line: &'a str, out: &mut Assembler) {
-        let line = line.trim_start_matches('\u{c}');
+        let number = self.line;
+        self.line += 1;
+        let rest = line.trim_start_matches('\u{c}');
+        self.page += line.len() - rest.len();
+        let line = rest;
         if line.trim().is_empty() {
             self.close_row(out);
             return;
         }
+        let page = self.page;
+        let place = |words| PlacedLine {
+            page,
+            line: number,
+            words,
+        };
         if let Some(row) = row_line(line) {
             self.close_row(out);
-            self.open_row(row, out);
+            let placed = (self.layout.is_some() && self.placing)
+                .then(|| place(value_places(line, &row.values)));
+            self.open_row(row, placed, out);
             return;
         }
         let frags = fragments(line);
@@ -493,6 +534,12 @@ impl<'a> RowLines<'a> {
             self.flush(out);
             paragraph(out, line);
             return;
+        }
+        if let Some(layout) = self.layout.as_mut().filter(|_| self.placing) {
+            let words = placed_words(line);
+            if words.len() <= MAX_HEADER_WORDS {
+                layout.lines.push(place(words));
+            }
         }
         if let Some(open) = &mut self.open {
             let continuation = frags
@@ -530,7 +577,7 @@ impl<'a> RowLines<'a> {
     }
 
     /// Opens the row of a row line, taking the start of its label from the pending lines.
-    fn open_row(&mut self, row: RowLine<'a>, out: &mut Assembler) {
+    fn open_row(&mut self, row: RowLine<'a>, placed: Option<PlacedLine>, out: &mut Assembler) {
         let mut loose: Vec<String> = Vec::new();
         let (own, before) = match row.label.split_last() {
             Some((own, before)) => (Some(*own), before),
@@ -586,6 +633,7 @@ impl<'a> RowLines<'a> {
             _ => {}
         }
         self.open = Some(OpenRow {
+            placed,
             loose,
             label,
             values: row.values,
@@ -600,6 +648,7 @@ impl<'a> RowLines<'a> {
             return;
         };
         out.open_table();
+        let block = out.blocks_len();
         out.start_row();
         let label = row.label.map(|l| l.text);
         for text in row.loose.iter().chain(&label) {
@@ -611,7 +660,54 @@ impl<'a> RowLines<'a> {
             out.text(value);
         }
         out.close_table();
+        if let (Some(layout), Some(at)) = (&mut self.layout, row.placed) {
+            if out.blocks_len() == block + 1 {
+                layout.rows.push(PlacedRow { block, at });
+            }
+        }
     }
+}
+
+/// The words of `line` with the character columns they take.
+fn placed_words(line: &str) -> Vec<PlacedWord> {
+    let mut words = Vec::new();
+    let mut word: Option<PlacedWord> = None;
+    for (col, c) in line.chars().enumerate() {
+        match (&mut word, c.is_whitespace()) {
+            (Some(w), false) => {
+                w.text.push(c);
+                w.to = col + 1;
+            }
+            (None, false) => {
+                word = Some(PlacedWord {
+                    text: c.to_string(),
+                    from: col,
+                    to: col + 1,
+                })
+            }
+            (Some(_), true) => words.extend(word.take()),
+            (None, true) => {}
+        }
+    }
+    words.extend(word);
+    words
+}
+
+/// The values of a row line (slices of `line`) with the character columns they take.
+fn value_places(line: &str, values: &[&str]) -> Vec<PlacedWord> {
+    values
+        .iter()
+        .map(|v| {
+            let from = line[..v.as_ptr() as usize - line.as_ptr() as usize]
+                .chars()
+                .count();
+            PlacedWord {
+                text: v.to_string(),
+                from,
+                to: from + v.chars().count(),
+            }
+        })
+        .collect()
 }
 
 fn paragraph(out: &mut Assembler, text: &str) {
@@ -756,6 +852,36 @@ mod tests {
             blocks(&doc)[2],
             vec!["（五", "）不", "3.要求提供公开出版物", "0", "0", "0"]
         );
+    }
+
+    #[test]
+    fn text_laid_out_on_pages_keeps_where_its_words_stand() {
+        let text =
+            "  自然人  总计\n一、本年新收  5   5\n二、上年结转  0   0\n\u{c}（七）总计  5   5\n";
+        let layout = read(text).layout.unwrap();
+        let words = |l: &PlacedLine| -> Vec<(usize, usize, String)> {
+            l.words
+                .iter()
+                .map(|w| (w.from, w.to, w.text.clone()))
+                .collect()
+        };
+        assert_eq!(layout.lines.len(), 1);
+        assert_eq!(
+            words(&layout.lines[0]),
+            vec![(2, 5, "自然人".into()), (7, 9, "总计".into())]
+        );
+        let rows: Vec<(usize, usize, usize)> = layout
+            .rows
+            .iter()
+            .map(|r| (r.block, r.at.page, r.at.line))
+            .collect();
+        assert_eq!(rows, vec![(1, 0, 1), (2, 0, 2), (3, 1, 3)]);
+        assert_eq!(
+            words(&layout.rows[0].at),
+            vec![(8, 9, "5".into()), (12, 13, "5".into())]
+        );
+        // Without form feeds the pages are not known: nothing is kept.
+        assert_eq!(read(&text.replace('\u{c}', "")).layout, None);
     }
 
     #[test]

@@ -27,6 +27,13 @@
 //! 5. **Facts**: numbers stated in the prose narrow the surviving assignments when they are
 //!    consistent with at least one of them; otherwise they are ignored with a warning.
 //!
+//! In 3 and 4, a component with rows printed without their blank cells whose values' places
+//! under the column headers are known ([`RunRow::windows`]) is searched at each level first
+//! with each value kept within its window (the other rows as they are). When some assignment
+//! is found so, those are the assignments that survive; otherwise the component is searched
+//! at that level without the windows, with a warning when that finds some. Windows thus never
+//! raise the number of rules broken.
+//!
 //! A cell is a [`Resolved::Value`] only when it has the same text in every surviving assignment
 //! (and in every one not ruled out when a budget ran out); otherwise it is
 //! [`Resolved::Ambiguous`] with the values it takes. Values are never chosen by magnitude.
@@ -51,6 +58,9 @@ pub struct RunRow {
     pub run: String,
     /// How the run's cells are delimited.
     pub form: RunForm,
+    /// For a row printed without its blank cells: the columns (first, last) each value may
+    /// stand in by where it is printed (see `crate::columns`); empty when not known.
+    pub windows: Vec<(usize, usize)>,
 }
 
 /// How the cells of a [`RunRow`] are delimited.
@@ -80,6 +90,7 @@ impl RunRow {
                 .collect(),
             run: run.into(),
             form: RunForm::RanTogether,
+            windows: Vec::new(),
         }
     }
 
@@ -583,9 +594,26 @@ impl<'a> Solver<'a> {
             .collect()
     }
 
+    /// Whether split `i` of row `r` puts every value in a column of its window (or the row
+    /// has no windows).
+    fn within_windows(&self, r: usize, i: usize) -> bool {
+        let windows = &self.rows[r].windows;
+        let mut columns = self.state[r].splits[i]
+            .pieces
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.raw.is_empty())
+            .map(|(c, _)| c);
+        windows.is_empty()
+            || windows
+                .iter()
+                .all(|&(first, last)| columns.next().is_some_and(|c| first <= c && c <= last))
+    }
+
     fn solve_component(&mut self, group: &[usize], facts: &[Fact], nodes: &mut Nodes) {
         let name = row_name(&self.rows[group[0]]).to_string();
         let mut outcome = None;
+        let placed = group.iter().any(|&r| !self.rows[r].windows.is_empty());
         for level in 0..=self.budget.max_violations {
             if level > 0 && !self.relax(group) {
                 self.warnings.push(format!(
@@ -594,9 +622,26 @@ impl<'a> Solver<'a> {
                 ));
                 break;
             }
+            // The readings with every value in its window, when there are some at this level
+            // (no level below has any reading).
+            if placed {
+                let problem = self.problem(group, level, |r, i| self.within_windows(r, i));
+                let sup = search::supports(&problem, nodes);
+                if sup.found {
+                    outcome = Some((level, problem, sup));
+                    break;
+                }
+            }
             let problem = self.problem(group, level, |_, _| true);
             let sup = search::supports(&problem, nodes);
             if sup.found || !sup.complete {
+                if placed {
+                    self.warnings.push(format!(
+                        "{name}: no reading with the values where they are printed under the \
+                         column headers is among the most consistent ones; they are read \
+                         without their places"
+                    ));
+                }
                 outcome = Some((level, problem, sup));
                 break;
             }

@@ -14,6 +14,7 @@ fn row(keys: &[String], kinds: &[ValueKind], run: &str) -> RunRow {
         columns: keys.iter().cloned().zip(kinds.iter().copied()).collect(),
         run: run.to_string(),
         form: RunForm::RanTogether,
+        windows: Vec::new(),
     }
 }
 

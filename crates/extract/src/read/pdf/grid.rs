@@ -87,6 +87,9 @@ pub(super) struct Table {
     pub columns: Vec<f32>,
     /// The cells by the row they start in, left to right.
     pub rows: Vec<Vec<Cell>>,
+    /// The x extents of the value columns of a table without rules (cut from where its
+    /// numbers stand, [`super::unruled`]); empty for a ruled table.
+    pub value_columns: Vec<(f32, f32)>,
 }
 
 /// Whether two rules meet.
@@ -245,6 +248,7 @@ pub(super) fn tables<'g>(
             top: ys[0],
             columns: xs,
             rows: table_rows,
+            value_columns: Vec::new(),
         });
     }
     found.sort_by(|a, b| a.top.total_cmp(&b.top));

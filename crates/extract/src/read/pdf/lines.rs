@@ -1,14 +1,18 @@
 //! Glyphs to text: lines by baseline, words by gaps.
 //!
 //! 1. Glyphs are put in reading position: `top` is the baseline's distance from the top of
-//!    the page.
+//!    the page. Glyphs whose text runs another way than the page's (a header cell turned a
+//!    quarter) are first joined into strings of their own ([`turned_runs`]): one glyph each,
+//!    over the middle of the run, so a turned cell reads as one word in its cell instead of a
+//!    character per line.
 //! 2. Sorted by baseline, a glyph joins the current line when its baseline is within half a
 //!    font size of the line's; otherwise it starts the next line.
-//! 3. In a line, glyphs are sorted by x; a gap wider than [`WORD_GAP`] font sizes is a space;
+//! 3. In a line, glyphs are sorted by x; a gap wider than [`WORD_GAP`] font sizes is a space
+//!    between two [`Word`]s (each with its x extent, which tables without rules are cut by);
 //!    a glyph repeating the previous one at (almost) the same place is dropped (fake bold is
 //!    printed twice).
 
-use nianbao_pdf::Glyph;
+use nianbao_pdf::{Direction, Glyph};
 
 /// A gap between glyphs wider than this many font sizes separates words.
 pub(super) const WORD_GAP: f32 = 0.3;
@@ -32,6 +36,87 @@ impl Placed<'_> {
     }
 }
 
+/// A word of a line: glyphs without a gap wider than [`WORD_GAP`] font sizes.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Word {
+    /// The text.
+    pub text: String,
+    /// The left of its first glyph.
+    pub left: f32,
+    /// The right of its last glyph.
+    pub right: f32,
+}
+
+/// Where a glyph's body lies around its origin, for the way it runs: (left, right, bottom,
+/// top) offsets in page space, from its advance `width` and font `size` (the body is about
+/// 0.88 of the size above the baseline and 0.12 below).
+fn body(g: &Glyph) -> (f32, f32, f32, f32) {
+    let (w, s) = (g.width, g.size);
+    match g.direction {
+        Direction::LeftToRight => (0.0, w, -0.12 * s, 0.88 * s),
+        Direction::RightToLeft => (-w, 0.0, -0.88 * s, 0.12 * s),
+        Direction::BottomToTop => (-0.88 * s, 0.12 * s, 0.0, w),
+        Direction::TopToBottom => (-0.12 * s, 0.88 * s, -w, 0.0),
+    }
+}
+
+/// The glyphs that do not run left to right, joined into one glyph per run: consecutive (in
+/// content order) glyphs of one direction, each starting within a font size of where the
+/// previous one ends. Its text is the run's in reading order; it lies over the run's middle,
+/// one font size high, as wide as the run's box.
+pub(super) fn turned_runs(glyphs: &[Glyph]) -> Vec<Glyph> {
+    let mut runs: Vec<Vec<&Glyph>> = Vec::new();
+    for g in glyphs
+        .iter()
+        .filter(|g| g.direction != Direction::LeftToRight)
+    {
+        let joins = runs.last().and_then(|r| r.last()).is_some_and(|p| {
+            let (dx, dy) = match p.direction {
+                Direction::LeftToRight | Direction::RightToLeft => (p.width, 0.0),
+                Direction::BottomToTop | Direction::TopToBottom => (0.0, p.width),
+            };
+            let reach = p.size.max(g.size).max(1.0);
+            p.direction == g.direction
+                && (g.x - p.x).abs() <= dx + reach
+                && (g.y - p.y).abs() <= dy + reach
+        });
+        match runs.last_mut() {
+            Some(run) if joins => run.push(g),
+            _ => runs.push(vec![g]),
+        }
+    }
+    runs.into_iter()
+        .map(|mut run| {
+            // Reading order along the run.
+            run.sort_by(|a, b| match a.direction {
+                Direction::BottomToTop => a.y.total_cmp(&b.y),
+                Direction::TopToBottom => b.y.total_cmp(&a.y),
+                _ => b.x.total_cmp(&a.x),
+            });
+            let (mut x0, mut x1, mut y0, mut y1) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+            for g in &run {
+                let (l, r, b, t) = body(g);
+                x0 = x0.min(g.x + l);
+                x1 = x1.max(g.x + r);
+                y0 = y0.min(g.y + b);
+                y1 = y1.max(g.y + t);
+            }
+            let size = run.iter().map(|g| g.size).fold(0.0, f32::max);
+            Glyph {
+                text: run.iter().map(|g| g.text.as_str()).collect(),
+                x: x0,
+                // The baseline that puts the middle of a line of it at the run's middle.
+                y: (y0 + y1) / 2.0 - 0.35 * size,
+                width: x1 - x0,
+                size,
+                font: run[0].font,
+                mapped: run.iter().all(|g| g.mapped),
+                direction: run[0].direction,
+            }
+        })
+        .collect()
+}
+
 /// A line of text.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Line {
@@ -41,6 +126,8 @@ pub(super) struct Line {
     pub left: f32,
     /// The text, words separated by one space.
     pub text: String,
+    /// The words, left to right.
+    pub words: Vec<Word>,
 }
 
 /// The glyphs grouped into lines, top to bottom.
@@ -67,33 +154,53 @@ pub(super) fn lines(glyphs: &[Placed<'_>]) -> Vec<Line> {
         .into_iter()
         .map(|mut group| {
             group.sort_by(|a, b| a.glyph.x.total_cmp(&b.glyph.x));
+            let words = words(&group);
             Line {
                 top: group[0].top,
                 left: group[0].glyph.x,
-                text: join_words(&group),
+                text: words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                words,
             }
         })
         .collect()
 }
 
-/// The text of one line's glyphs (sorted by x).
-fn join_words(glyphs: &[Placed<'_>]) -> String {
-    let mut text = String::new();
+/// The words of one line's glyphs (sorted by x).
+fn words(glyphs: &[Placed<'_>]) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::new();
     let mut previous: Option<&Glyph> = None;
     for g in glyphs.iter().map(|p| p.glyph) {
-        if let Some(p) = previous {
-            let size = p.size.max(g.size).max(1.0);
-            if p.text == g.text && (g.x - p.x).abs() < size * 0.2 {
-                continue;
+        let right = g.x + g.width.max(0.0);
+        match (previous, words.last_mut()) {
+            (Some(p), Some(word)) => {
+                let size = p.size.max(g.size).max(1.0);
+                if p.text == g.text && (g.x - p.x).abs() < size * 0.2 {
+                    continue;
+                }
+                if g.x - (p.x + p.width) > size * WORD_GAP {
+                    words.push(Word {
+                        text: g.text.clone(),
+                        left: g.x,
+                        right,
+                    });
+                } else {
+                    word.text.push_str(&g.text);
+                    word.right = word.right.max(right);
+                }
             }
-            if g.x - (p.x + p.width) > size * WORD_GAP {
-                text.push(' ');
-            }
+            _ => words.push(Word {
+                text: g.text.clone(),
+                left: g.x,
+                right,
+            }),
         }
-        text.push_str(&g.text);
         previous = Some(g);
     }
-    text
+    words
 }
 
 /// The text of a cell's glyphs: its lines joined, with a space only between two Latin
@@ -130,6 +237,7 @@ pub(super) mod tests {
             size: 12.0,
             font: 0,
             mapped: true,
+            direction: nianbao_pdf::Direction::LeftToRight,
         }
     }
 

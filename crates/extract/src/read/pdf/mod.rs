@@ -7,28 +7,30 @@
 //!    pages), or glyphs that nothing decodes (a font without a Unicode map, named), or CJK
 //!    text made of a handful of distinct characters. A scanned page among text pages, and a
 //!    font that fails on a few glyphs, are warnings.
-//! 3. On every page, ruled tables are found and filled (`grid`); the glyphs outside them
-//!    are grouped into lines (`lines`). Tables and lines are put in order from the top. A page
+//! 3. On every page (in its reading frame: `nianbao-pdf` turns it upright), the glyphs that
+//!    run another way (a turned header cell) are joined into strings of their own
+//!    (`lines::turned_runs`); ruled tables are found and filled (`grid`); the glyphs outside
+//!    them are grouped into lines (`lines`), and runs of lines that end in numbers are tables
+//!    without rules, their columns cut where the numbers stand (`unruled`). Tables and lines are put in order from the top. A page
 //!    with more rules than are read (or past the document's budget of rule comparisons) is
 //!    read as lines, with a warning: a table built from part of its rules would be wrong.
 //! 4. A table that ends its page and one that starts the next page with the same column edges
 //!    are one table (page headers and footers between them are kept as lines after it).
 //! 5. The blocks go through the [`Assembler`] the HTML and DOCX readers use, so spans and the
-//!    [`ReadLimits`] work alike. A line outside tables that ends in numbers is a table row
-//!    without rules (`（一）予以公开 5 0 0 0 0 0 5`): it is cut into its label and one
-//!    paragraph per number, the form of a table flattened one cell a line, which the
-//!    alignment reads.
+//!    [`ReadLimits`] work alike. A line outside tables that still ends in numbers (a row whose
+//!    columns were not clean) is a table row without rules (`（一）予以公开 5 0 0 0 0 0 5`):
+//!    it is cut into its label and one paragraph per number, the form of a table flattened
+//!    one cell a line, which the alignment reads (and the solver, when values are missing).
 
 mod grid;
 mod lines;
+mod unruled;
 
-use nianbao_pdf::PdfError;
+use nianbao_pdf::{Direction, PdfError};
 
 use super::ReadError;
 use crate::assemble::{Assembler, CellSpan};
 use crate::document::{Document, ReadLimits};
-use crate::items::MAX_LABEL_CHARS;
-use crate::normalize::{parse_cell, CellValue};
 
 use self::grid::{segments, tables, Table};
 use self::lines::{Line, Placed};
@@ -115,9 +117,12 @@ pub(super) fn layout(
             joinable = false;
             continue;
         }
+        let turned = lines::turned_runs(&page.glyphs);
         let placed: Vec<Placed<'_>> = page
             .glyphs
             .iter()
+            .filter(|g| g.direction == Direction::LeftToRight)
+            .chain(&turned)
             .map(|glyph| Placed {
                 glyph,
                 top: page.height - glyph.y,
@@ -151,11 +156,20 @@ pub(super) fn layout(
             }
         };
         let (found, rest) = tables(&segments, &placed);
-        let mut page_items: Vec<Item> = lines::lines(&rest).into_iter().map(Item::Line).collect();
-        page_items.extend(found.into_iter().map(Item::Table));
-        page_items.sort_by(|a, b| a.top().total_cmp(&b.top()));
+        let continued = match last_table(&items) {
+            Some(table) if joinable => table.value_columns.as_slice(),
+            _ => &[],
+        };
         let header = page.height * MARGIN;
         let footer = page.height * (1.0 - MARGIN);
+        // A page number (`- 3 -`) in a header or footer is no table row.
+        let (body, margins): (Vec<Line>, Vec<Line>) = lines::lines(&rest)
+            .into_iter()
+            .partition(|l| (header..=footer).contains(&l.top) || !l.text.is_ascii());
+        let (unruled, rest) = unruled::tables(body, continued);
+        let mut page_items: Vec<Item> = rest.into_iter().chain(margins).map(Item::Line).collect();
+        page_items.extend(found.into_iter().chain(unruled).map(Item::Table));
+        page_items.sort_by(|a, b| a.top().total_cmp(&b.top()));
         let first_table = page_items
             .iter()
             .position(|i| !matches!(i, Item::Line(l) if l.top < header));
@@ -299,36 +313,16 @@ fn check_fonts(text: &nianbao_pdf::PdfText) -> Result<Vec<String>, ReadError> {
 }
 
 /// A table row printed as one line: its label (possibly empty) and the values at its end,
-/// separated by whitespace. `None` when the line does not end in values, when its label is
-/// too long to be a row label (prose that happens to end in a number), or when it is a
-/// single number.
+/// separated by whitespace; `None` when it is no row ([`unruled::values_start`]).
 fn split_row(line: &str) -> Option<(&str, Vec<&str>)> {
-    // Whitespace-separated tokens with their offsets in the line.
-    let tokens: Vec<(usize, &str)> = line
-        .split_whitespace()
-        .map(|t| (t.as_ptr() as usize - line.as_ptr() as usize, t))
-        .collect();
-    let values = tokens
-        .iter()
-        .rev()
-        .take_while(|(_, t)| matches!(parse_cell(t), CellValue::Number(..) | CellValue::Dash))
-        .count();
-    let first = tokens.len() - values;
-    let numbers = tokens[first..]
-        .iter()
-        .filter(|(_, t)| matches!(parse_cell(t), CellValue::Number(..)))
-        .count();
-    // A lone dash ends prose as often as it fills a cell.
-    if numbers == 0 && values < 2 {
-        return None;
-    }
-    let label = tokens
-        .get(first)
-        .map_or(line, |(at, _)| line[..*at].trim_end());
-    if (label.is_empty() && values < 2) || label.chars().count() > MAX_LABEL_CHARS {
-        return None;
-    }
-    Some((label, tokens[first..].iter().map(|(_, t)| *t).collect()))
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let first = unruled::values_start(&tokens)?;
+    let label = match tokens.get(first) {
+        // The token is a slice of the line: the label is what stands before it.
+        Some(t) => line[..t.as_ptr() as usize - line.as_ptr() as usize].trim_end(),
+        None => line,
+    };
+    Some((label, tokens[first..].to_vec()))
 }
 
 /// Fails on a text layer that cannot be the report: none at all (a scan), or CJK text made of
@@ -515,19 +509,18 @@ mod tests {
         );
         assert!(grid.is_origin(0, 0) && !grid.is_origin(0, 1));
         assert_eq!(
-            doc.blocks[2..],
-            [
-                paragraph("以上数据统计期限自2023年1月1日至12月31日止，"),
-                paragraph("（二）部分公开"),
-                paragraph("3"),
-                paragraph("0"),
-                paragraph("0"),
-                paragraph("0"),
-                paragraph("0"),
-                paragraph("0"),
-                paragraph("3"),
-            ]
+            doc.blocks[2],
+            paragraph("以上数据统计期限自2023年1月1日至12月31日止，")
         );
+        // A row without rules under a line of text (its header): a table of its own.
+        let Block::Table(row) = &doc.blocks[3] else {
+            panic!("{:?}", doc.blocks[3]);
+        };
+        assert_eq!(
+            row.texts(),
+            [["（二）部分公开", "3", "0", "0", "0", "0", "0", "3"]]
+        );
+        assert_eq!(doc.blocks.len(), 4);
         assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
     }
 
@@ -547,6 +540,139 @@ mod tests {
             }
         }
         content
+    }
+
+    /// The blocks of one page of `content` without rules, after a line of prose.
+    fn unruled_blocks(content: &str) -> Vec<Block> {
+        let prose = show(
+            50.0,
+            780.0,
+            "本报告所列数据的统计期限自二〇二三年一月一日起至十二月三十一日止",
+        );
+        let bytes = stsong_page(&(prose + content), "", None);
+        read_with(&bytes, &PdfLimits::default(), &ReadLimits::default())
+            .unwrap()
+            .blocks
+    }
+
+    #[test]
+    fn a_table_without_rules_takes_its_columns_from_the_numbers_and_its_header() {
+        let mut content = String::new();
+        for (x, text) in [(200.0, "甲"), (250.0, "乙"), (300.0, "丙"), (350.0, "合计")] {
+            content += &show(x, 700.0, text);
+        }
+        // Numbers 5 points wide under header words 10 points wide: no row has a number under
+        // 丙 but the second, none under 乙 but the second.
+        /// A line: its baseline, label and values (x, text).
+        type Row<'a> = (f32, &'a str, &'a [(f32, &'a str)]);
+        let rows: [Row<'_>; 4] = [
+            (680.0, "（一）予以公开", &[(202.0, "5"), (352.0, "5")]),
+            (
+                665.0,
+                "（二）部分公开",
+                &[(252.0, "3"), (302.0, "1"), (352.0, "4")],
+            ),
+            // A label over two lines with its values between them.
+            (650.0, "（三）不予公开（区分", &[]),
+            (640.0, "", &[(199.0, "12"), (352.0, "12")]),
+        ];
+        for (y, label, values) in rows {
+            content += &show(50.0, y, label);
+            for &(x, value) in values {
+                content += &show(x, y, value);
+            }
+        }
+        content += &show(50.0, 630.0, "处理的）");
+        let blocks = unruled_blocks(&content);
+        let Block::Table(grid) = &blocks[2] else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(
+            grid.texts(),
+            [
+                vec!["（一）予以公开", "5", "", "", "5"],
+                vec!["（二）部分公开", "", "3", "1", "4"],
+                vec!["（三）不予公开（区分", "12", "", "", "12"],
+                vec!["处理的）", "", "", "", ""],
+            ]
+        );
+        // The wrapped label's second line is a cell of its own, not a row of blank values.
+        assert!(grid.is_origin(3, 0) && !grid.is_origin(3, 1));
+        assert_eq!(blocks[1], Block::Paragraph("甲 乙 丙 合计".into()));
+        assert_eq!(blocks.len(), 3);
+    }
+
+    #[test]
+    fn a_number_over_two_columns_leaves_the_rows_as_label_and_values() {
+        let mut content = show(50.0, 700.0, "甲项") + &show(200.0, 700.0, "1");
+        content += &show(250.0, 700.0, "2");
+        content += &show(50.0, 685.0, "乙项");
+        // 60 points wide: over both columns.
+        content += &show(200.0, 685.0, "123456789012");
+        let paragraph = |t: &str| Block::Paragraph(t.to_string());
+        assert_eq!(
+            unruled_blocks(&content)[1..],
+            [
+                paragraph("甲项"),
+                paragraph("1"),
+                paragraph("2"),
+                paragraph("乙项"),
+                paragraph("123456789012"),
+            ]
+        );
+    }
+
+    /// A ruled table whose header cell `自然人` is printed turned a quarter anticlockwise (it
+    /// reads upwards), after a line of prose.
+    fn turned_header_table() -> String {
+        let prose = show(
+            50.0,
+            760.0,
+            "本报告所列数据的统计期限自二〇二三年一月一日起至十二月三十一日止",
+        );
+        let hex: String = "自然人"
+            .encode_utf16()
+            .map(|u| format!("{u:04X}"))
+            .collect();
+        prose
+            + &ruled_rows(&[["项目", "", "乙"], ["一", "1", "2"]])
+            + &format!("BT /F1 10 Tf 0 1 -1 0 200 682 Tm <{hex}> Tj ET\n")
+    }
+
+    /// The texts of a document's tables.
+    fn grids(doc: &Document) -> Vec<Vec<Vec<&str>>> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(grid) => Some(grid.texts()),
+                Block::Paragraph(_) => None,
+            })
+            .collect()
+    }
+
+    /// The texts of the first table of a PDF.
+    fn first_table(bytes: &[u8]) -> Vec<Vec<String>> {
+        let doc = read_with(bytes, &PdfLimits::default(), &ReadLimits::default()).unwrap();
+        let tables = grids(&doc);
+        let first = tables.first().unwrap_or_else(|| panic!("{:?}", doc.blocks));
+        first
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn turned_text_is_one_string_in_its_cell_and_a_turned_page_reads_upright() {
+        let want = [["项目", "自然人", "乙"], ["一", "1", "2"]];
+        let upright = stsong_page(&turned_header_table(), "", None);
+        assert_eq!(first_table(&upright), want);
+        // The same page drawn turned a quarter anticlockwise on a portrait page (a landscape
+        // table printed sideways), moved down to fit.
+        let sideways = format!(
+            "q 0 1 -1 0 595 0 cm 1 0 0 1 0 -200 cm\n{}Q\n",
+            turned_header_table()
+        );
+        assert_eq!(first_table(&stsong_page(&sideways, "", None)), want);
     }
 
     #[test]
@@ -603,8 +729,17 @@ mod tests {
             &ReadLimits::default(),
         )
         .unwrap();
-        assert!(doc.blocks.iter().all(|b| matches!(b, Block::Paragraph(_))));
-        assert!(doc.blocks.contains(&Block::Paragraph("规章".into())));
+        // Its rows are read as a table without rules: columns from where the numbers stand.
+        assert_eq!(
+            grids(&doc),
+            [
+                vec![vec!["规章", "5", "0", "12"]],
+                vec![vec!["（二）部分公开", "3", "0", "0", "0", "0", "0", "3"]]
+            ]
+        );
+        assert!(doc
+            .blocks
+            .contains(&Block::Paragraph("第二十条第（一）项".into())));
         assert_eq!(
             doc.warnings,
             ["page 1 has more ruling lines than are read (3): its tables were read as lines of text"]

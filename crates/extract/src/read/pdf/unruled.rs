@@ -1,0 +1,423 @@
+//! Tables without ruling lines: columns cut from where the numbers stand.
+//!
+//! 1. A line that ends in values (numbers or dashes, see [`values_start`]) is a row: its
+//!    leading words are the label, the value words keep their x extents. A line of a single
+//!    value is a row inside a region but starts none. Other lines are text.
+//! 2. A region is a run of rows, with at most [`MAX_TEXT_BETWEEN`] text lines between two of
+//!    them (a wrapped label, a group label); a text line with a word over the value columns (a
+//!    header or a caption of the next block) ends it, and so does the end of the page (the
+//!    text lines before it are the table's: it goes on over the page). Up to
+//!    [`MAX_HEADER_LINES`] text lines right above its first row are its header. A page number
+//!    (`- 3 -`) in the page's header or footer is left out beforehand.
+//! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
+//!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
+//!    extents overlap). Then the header, from its lowest line up to one with a word over two
+//!    columns (a group header, or prose): a word that overlaps no column, right of the first
+//!    column's start, is a column no row has a number in.
+//! 4. The clustering is clean when every value word overlaps exactly one column, no row
+//!    has two values in one column and there are at most [`MAX_COLUMNS`]; otherwise (or with
+//!    fewer than two rows and no header) the region is left as lines, which are read as label
+//!    and values (the solver then says what cannot be placed).
+//! 5. The first region of a page whose values fit the value columns of the table without
+//!    rules that ended the previous page takes those columns: it continues that table.
+//! 6. The grid: a row per row line, the label first (when any row has one), then a cell per
+//!    column, blank where the row has no number. A row without a label takes the text line
+//!    right above it as its label, or continues the label of the row above (a label printed
+//!    over two lines around its values); other text lines are rows of their label only.
+
+use super::grid::{Cell, Table};
+use super::lines::{Line, Word};
+use crate::items::MAX_LABEL_CHARS;
+use crate::normalize::{parse_cell, CellValue};
+
+/// The most text lines between two rows of one table.
+const MAX_TEXT_BETWEEN: usize = 8;
+
+/// The most text lines above a table read as its header.
+const MAX_HEADER_LINES: usize = 6;
+
+/// The most value columns of a table without rules (the report's widest table has 15): more
+/// is no table, and placing each value stays cheap.
+const MAX_COLUMNS: usize = 64;
+
+/// Where the values at the end of a line's tokens start; `None` when the line does not end
+/// in values, when its label (the tokens before, joined by spaces) is too long to be a row
+/// label (prose that happens to end in a number), or when it is a single number or dash.
+pub(super) fn values_start(tokens: &[&str]) -> Option<usize> {
+    let values = tokens
+        .iter()
+        .rev()
+        .take_while(|t| matches!(parse_cell(t), CellValue::Number(..) | CellValue::Dash))
+        .count();
+    let first = tokens.len() - values;
+    let numbers = tokens[first..]
+        .iter()
+        .filter(|t| matches!(parse_cell(t), CellValue::Number(..)))
+        .count();
+    // A lone dash ends prose as often as it fills a cell.
+    if numbers == 0 && values < 2 {
+        return None;
+    }
+    let label_chars = tokens[..first]
+        .iter()
+        .map(|t| t.chars().count())
+        .sum::<usize>()
+        + first.saturating_sub(1);
+    if (first == 0 && values < 2) || label_chars > MAX_LABEL_CHARS {
+        return None;
+    }
+    Some(first)
+}
+
+/// A line of a region: a row (label and value words) or text.
+struct RegionLine<'l> {
+    line: &'l Line,
+    /// Where its values start in `line.words`, for a row.
+    values: Option<usize>,
+}
+
+impl RegionLine<'_> {
+    fn value_words(&self) -> &[Word] {
+        self.values.map_or(&[], |v| &self.line.words[v..])
+    }
+
+    fn label(&self) -> String {
+        let end = self.values.unwrap_or(self.line.words.len());
+        join(&self.line.words[..end])
+    }
+}
+
+/// Words joined by one space.
+fn join(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether two extents overlap.
+fn overlap(a: (f32, f32), b: (f32, f32)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// The tables without rules among a page's lines (top to bottom), and the lines left.
+/// `continued` are the value columns of a table without rules that ended the previous page:
+/// the first region takes them when its values fit them.
+pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>, Vec<Line>) {
+    // Rows, and lines of a single value (a row of a table, not the start of one).
+    let (starts, rows): (Vec<bool>, Vec<Option<usize>>) = lines
+        .iter()
+        .map(|l| {
+            let tokens: Vec<&str> = l.words.iter().map(|w| w.text.as_str()).collect();
+            match values_start(&tokens) {
+                Some(start) => (true, Some(start)),
+                None if tokens.len() == 1 && parse_cell(tokens[0]).is_value() => (false, Some(0)),
+                None => (false, None),
+            }
+        })
+        .unzip();
+    let mut in_table = vec![false; lines.len()];
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !starts[i] {
+            i += 1;
+            continue;
+        }
+        let end = region_end(&lines, &rows, i);
+        let header_start = (0..i)
+            .rev()
+            .take(MAX_HEADER_LINES)
+            .take_while(|&h| rows[h].is_none() && !in_table[h] && is_label_sized(&lines[h]))
+            .last()
+            .unwrap_or(i);
+        let region: Vec<RegionLine<'_>> = (i..end)
+            .map(|k| RegionLine {
+                line: &lines[k],
+                values: rows[k],
+            })
+            .collect();
+        let header: Vec<&Line> = lines[header_start..i].iter().collect();
+        let carried = found.is_empty().then_some(continued);
+        if let Some(table) = grid(&region, &header, carried) {
+            in_table[i..end].iter_mut().for_each(|t| *t = true);
+            found.push(table);
+        }
+        i = end;
+    }
+    let rest = lines
+        .into_iter()
+        .zip(in_table)
+        .filter(|(_, t)| !t)
+        .map(|(l, _)| l)
+        .collect();
+    (found, rest)
+}
+
+/// Whether a line is short enough to be a label or a header.
+fn is_label_sized(line: &Line) -> bool {
+    line.text.chars().count() <= MAX_LABEL_CHARS
+}
+
+/// The end (exclusive) of the region whose first row is `start`: past its last row, or the
+/// end of the page.
+fn region_end(lines: &[Line], rows: &[Option<usize>], start: usize) -> usize {
+    let mut value_left = f32::INFINITY;
+    let mut last_row = start;
+    let mut k = start;
+    while k < lines.len() && k - last_row <= MAX_TEXT_BETWEEN {
+        let line = &lines[k];
+        match rows[k] {
+            Some(v) => {
+                last_row = k;
+                for w in &line.words[v..] {
+                    value_left = value_left.min(w.left);
+                }
+            }
+            None => {
+                if !is_label_sized(line) || line.words.iter().any(|w| w.right > value_left) {
+                    return last_row + 1;
+                }
+            }
+        }
+        k += 1;
+    }
+    // Labels down to the end of the page are the table's: it goes on over the page.
+    if k == lines.len() {
+        k
+    } else {
+        last_row + 1
+    }
+}
+
+/// The columns of a region: disjoint extents, left to right; `None` when not clean.
+fn columns(region: &[RegionLine<'_>], header: &[&Line]) -> Option<Vec<(f32, f32)>> {
+    let mut extents: Vec<(f32, f32)> = region
+        .iter()
+        .flat_map(|l| l.value_words())
+        .map(|w| (w.left, w.right))
+        .collect();
+    extents.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut columns: Vec<(f32, f32)> = Vec::new();
+    for (left, right) in extents {
+        if columns.len() > MAX_COLUMNS {
+            return None;
+        }
+        match columns.last_mut() {
+            Some(c) if left < c.1 => c.1 = c.1.max(right),
+            _ => columns.push((left, right)),
+        }
+    }
+    let first_left = columns.first()?.0;
+    for line in header.iter().rev() {
+        // A word over two columns spans them (a group header) or is prose: the header ends.
+        let spans = |w: &Word| {
+            columns
+                .iter()
+                .filter(|&&c| overlap(c, (w.left, w.right)))
+                .nth(1)
+                .is_some()
+        };
+        if line.words.iter().any(spans) {
+            break;
+        }
+        for w in &line.words {
+            let extent = (w.left, w.right);
+            if columns.len() > MAX_COLUMNS {
+                return None;
+            }
+            if (w.left + w.right) / 2.0 > first_left && !columns.iter().any(|&c| overlap(c, extent))
+            {
+                columns.push(extent);
+            }
+        }
+        columns.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    (columns.len() <= MAX_COLUMNS).then_some(columns)
+}
+
+/// The value of each column of a row, when each of its values overlaps exactly one column and
+/// no column has two.
+fn place<'w>(words: &'w [Word], columns: &[(f32, f32)]) -> Option<Vec<Option<&'w str>>> {
+    let mut cells = vec![None; columns.len()];
+    for w in words {
+        let mut hits = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| overlap(c, (w.left, w.right)));
+        let (Some((c, _)), None) = (hits.next(), hits.next()) else {
+            return None;
+        };
+        if cells[c].replace(w.text.as_str()).is_some() {
+            return None;
+        }
+    }
+    Some(cells)
+}
+
+/// The value of each column of each row of a region (`None` for its text lines), when each
+/// value overlaps exactly one column and no column has two values of one row.
+fn place_rows<'r>(
+    region: &'r [RegionLine<'_>],
+    columns: &[(f32, f32)],
+) -> Option<Vec<Option<Vec<Option<&'r str>>>>> {
+    region
+        .iter()
+        .map(|l| match l.values {
+            Some(_) => place(l.value_words(), columns).map(Some),
+            None => Some(None),
+        })
+        .collect()
+}
+
+/// The grid of a region, when its columns are clean: those of the table it continues
+/// (`carried`, from the previous page) when its values fit them, else its own.
+fn grid(
+    region: &[RegionLine<'_>],
+    header: &[&Line],
+    carried: Option<&[(f32, f32)]>,
+) -> Option<Table> {
+    let continued = carried
+        .filter(|c| !c.is_empty())
+        .and_then(|c| Some((c.to_vec(), place_rows(region, c)?)));
+    let (columns, placed) = match continued {
+        Some(continued) => continued,
+        None => {
+            let rows = region.iter().filter(|l| l.values.is_some()).count();
+            if rows < 2 && header.is_empty() {
+                return None;
+            }
+            let columns = columns(region, header)?;
+            let placed = place_rows(region, &columns)?;
+            (columns, placed)
+        }
+    };
+    let labelled = region.iter().any(|l| l.values != Some(0));
+    let cell = |text: String| Cell {
+        text,
+        colspan: 1,
+        rowspan: 1,
+    };
+    let mut out: Vec<Vec<Cell>> = Vec::new();
+    // A text line waiting to be a row's label or a row of its own.
+    let mut pending_text: Option<String> = None;
+    // The last row with a label and values, while nothing else followed it.
+    let mut continued: Option<usize> = None;
+    for (line, values) in region.iter().zip(placed) {
+        let Some(values) = values else {
+            if let Some(text) = pending_text.replace(line.label()) {
+                out.push(vec![cell(text)]);
+                continued = None;
+            }
+            continue;
+        };
+        let mut row = Vec::new();
+        if labelled {
+            let label = match line.label() {
+                label if !label.is_empty() => {
+                    if let Some(text) = pending_text.take() {
+                        out.push(vec![cell(text)]);
+                    }
+                    Some(label)
+                }
+                _ => pending_text.take(),
+            };
+            match (label, continued) {
+                (Some(label), _) => row.push(cell(label)),
+                // The label of the row above spans this one: its values follow it.
+                (None, Some(above)) => out[above][0].rowspan += 1,
+                (None, None) => return None,
+            }
+        }
+        row.extend(
+            values
+                .into_iter()
+                .map(|v| cell(v.unwrap_or_default().to_string())),
+        );
+        if row.len() > columns.len() {
+            continued = Some(out.len());
+        }
+        out.push(row);
+    }
+    if let Some(text) = pending_text {
+        out.push(vec![cell(text)]);
+    }
+    // The value columns' edges: a table continued on the next page has the same.
+    let mut edges: Vec<f32> = columns.iter().map(|c| c.0).collect();
+    edges.extend(columns.last().map(|c| c.1));
+    Some(Table {
+        top: region[0].line.top,
+        columns: edges,
+        rows: out,
+        value_columns: columns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line at `top` of words (text, left), each 6 points wide per character.
+    fn line(top: f32, words: &[(&str, f32)]) -> Line {
+        let words: Vec<Word> = words
+            .iter()
+            .map(|&(text, left)| Word {
+                text: text.into(),
+                left,
+                right: left + 6.0 * text.chars().count() as f32,
+            })
+            .collect();
+        Line {
+            top,
+            left: words[0].left,
+            text: join(&words),
+            words,
+        }
+    }
+
+    #[test]
+    fn right_aligned_numbers_make_columns_and_more_than_the_limit_none() {
+        let lines = vec![
+            // Prose above the table, its year a word in the gap between two columns: no
+            // column, as its other word spans two.
+            line(
+                85.0,
+                &[
+                    ("截至", 60.0),
+                    ("2023", 130.0),
+                    ("年底本机关共计有效文件数", 160.0),
+                ],
+            ),
+            line(
+                100.0,
+                &[("甲", 10.0), ("1234", 100.0), ("5", 168.0), ("9", 220.0)],
+            ),
+            line(115.0, &[("乙", 10.0), ("7", 118.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert_eq!(rest.len(), 1);
+        let texts: Vec<Vec<&str>> = found[0]
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [vec!["甲", "1234", "5", "9"], vec!["乙", "7", "", ""]]
+        );
+        assert_eq!(
+            found[0].value_columns,
+            [(100.0, 124.0), (168.0, 174.0), (220.0, 226.0)]
+        );
+
+        // 70 columns of numbers: no table, the lines are left as they were.
+        let wide: Vec<(String, f32)> = (0..70)
+            .map(|i| ("1".to_string(), 20.0 * i as f32))
+            .collect();
+        let wide: Vec<(&str, f32)> = wide.iter().map(|(t, x)| (t.as_str(), *x)).collect();
+        let (found, rest) = tables(vec![line(100.0, &wide), line(115.0, &wide)], &[]);
+        assert!(found.is_empty());
+        assert_eq!(rest.len(), 2);
+    }
+}
