@@ -572,7 +572,7 @@ fn pdfs_of_tables_without_rules_extract_to_their_truth() {
             without_borders(&docx, &bare);
             let pdf = convert(&bare, "pdf", &tmp);
             forms += 1;
-            let s = score(&truth, &pdf);
+            let s = score(&truth, &pdf, extract);
             expect_all_right(&format!("{id}/{form} without rules"), &s, &mut failures);
         }
     }
@@ -610,7 +610,7 @@ fn turned_pages_extract_to_their_truth() {
                 .join(format!("nianbao-turned-{}-{id}-{form}", std::process::id()));
             std::fs::write(&path, &turned).unwrap();
             forms += 1;
-            let s = score(&truth, &path);
+            let s = score(&truth, &path, extract);
             std::fs::remove_file(&path).unwrap();
             expect_all_right(&format!("{id}/{form} turned {rotate}"), &s, &mut failures);
         }

@@ -35,7 +35,7 @@
 
 use std::collections::HashMap;
 
-use nianbao_pdf::{Glyph, Orientation, Page, Rule};
+use nianbao_pdf::{Direction, Glyph, Orientation, Page, Rule};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader as XmlReader;
 
@@ -407,6 +407,18 @@ impl Placement {
         )
     }
 
+    /// Which way text advancing along the object's x axis runs on the page (OFD's y axis
+    /// points down the page).
+    fn direction(&self) -> Direction {
+        let [a, b, ..] = self.ctm;
+        match (a.abs() >= b.abs(), a >= 0.0, b >= 0.0) {
+            (true, true, _) => Direction::LeftToRight,
+            (true, false, _) => Direction::RightToLeft,
+            (false, _, true) => Direction::TopToBottom,
+            (false, _, false) => Direction::BottomToTop,
+        }
+    }
+
     /// How much the CTM scales lengths.
     fn scale(&self) -> f32 {
         let [a, b, c, d, ..] = self.ctm;
@@ -443,6 +455,7 @@ impl TextObject {
             .as_deref()
             .map_or_else(Vec::new, |d| deltas(d, count));
         let scale = self.place.scale();
+        let direction = self.place.direction();
         let (mut x, mut y) = (code.x.unwrap_or(0.0), code.y.unwrap_or(0.0));
         let mut out = Vec::new();
         for (i, ch) in code.text.chars().enumerate() {
@@ -464,6 +477,7 @@ impl TextObject {
                     size: self.size * scale * POINTS_PER_MM,
                     font: 0,
                     mapped: true,
+                    direction,
                 };
                 if [glyph.x, glyph.y, glyph.width, glyph.size]
                     .iter()
