@@ -15,7 +15,8 @@
 //!    with more rules than are read (or past the document's budget of rule comparisons) is
 //!    read as lines, with a warning: a table built from part of its rules would be wrong.
 //! 4. A table that ends its page and one that starts the next page with the same column edges
-//!    are one table (page headers and footers between them are kept as lines after it).
+//!    are one table (page headers and footers between them are kept as lines after it; digits
+//!    of a number whose cell broke over the page are joined, `unruled::append`).
 //! 5. The blocks go through the [`Assembler`] the HTML and DOCX readers use, so spans and the
 //!    [`ReadLimits`] work alike. A line outside tables that still ends in numbers (a row whose
 //!    columns were not clean) is a table row without rules (`（一）予以公开 5 0 0 0 0 0 5`):
@@ -153,7 +154,7 @@ pub fn read_with(
         // A page number (`- 3 -`) in a header or footer is no table row.
         let (body, margins): (Vec<Line>, Vec<Line>) = lines::lines(&rest)
             .into_iter()
-            .partition(|l| (header..=footer).contains(&l.top) || !l.text.is_ascii());
+            .partition(|l| (header..=footer).contains(&l.top) || !unruled::is_page_number(l));
         let (unruled, rest) = unruled::tables(body, continued);
         let mut page_items: Vec<Item> = rest.into_iter().chain(margins).map(Item::Line).collect();
         page_items.extend(found.into_iter().chain(unruled).map(Item::Table));
@@ -175,7 +176,7 @@ pub fn read_with(
                         unreachable!("peeked a table")
                     };
                     if let Some(table) = last_table_mut(&mut items) {
-                        table.rows.extend(next.rows);
+                        unruled::append(table, next);
                     }
                 }
             }

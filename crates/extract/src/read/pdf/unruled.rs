@@ -8,7 +8,8 @@
 //!    header or a caption of the next block) ends it, and so does the end of the page (the
 //!    text lines before it are the table's: it goes on over the page). Up to
 //!    [`MAX_HEADER_LINES`] text lines right above its first row are its header. A page number
-//!    (`- 3 -`) in the page's header or footer is left out beforehand.
+//!    (`- 3 -`: at most one number, [`is_page_number`]) in the page's header or footer is left
+//!    out beforehand; a row of values there is the table's.
 //! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
 //!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
 //!    extents overlap). Then the header, from its lowest line up to one with a word over two
@@ -23,7 +24,10 @@
 //! 6. The grid: a row per row line, the label first (when any row has one), then a cell per
 //!    column, blank where the row has no number. A row without a label takes the text line
 //!    right above it as its label, or continues the label of the row above (a label printed
-//!    over two lines around its values); other text lines are rows of their label only.
+//!    over two lines around its values); other text lines are rows of their label only. A
+//!    line of values without a label right under a row, each under a number of it, fewer
+//!    than it has, continues its numbers (a number wrapped in a narrow cell), and so does
+//!    such a first line of the table's part on the next page ([`append`]).
 
 use super::grid::{Cell, Table};
 use super::lines::{Line, Word};
@@ -67,6 +71,18 @@ pub(super) fn values_start(tokens: &[&str]) -> Option<usize> {
         return None;
     }
     Some(first)
+}
+
+/// Whether a line of a page's header or footer is its page number (`- 3 -`, `12`): ASCII with
+/// at most one number. A row of values there (a table going on over the page) is none.
+pub(super) fn is_page_number(line: &Line) -> bool {
+    line.text.is_ascii()
+        && line
+            .words
+            .iter()
+            .filter(|w| matches!(parse_cell(&w.text), CellValue::Number(..)))
+            .count()
+            <= 1
 }
 
 /// A line of a region: a row (label and value words) or text.
@@ -271,6 +287,56 @@ fn place_rows<'r>(
         .collect()
 }
 
+/// Joins a line of `values` without a label to `row`, the row of the line above, when it
+/// continues it: a number wrapped in a narrow cell prints its last digits on the next line
+/// (or the next page), under the first ones. Not when the line is a row of its own: it has
+/// a value under a blank cell of `row` or under a `0` or dash (no number starts so), or as
+/// many values as `row` has (a row whose label spans the one above).
+fn join_wrapped(row: &mut [Cell], values: &[Option<&str>]) -> bool {
+    let Some(label_cells) = row.len().checked_sub(values.len()) else {
+        return false;
+    };
+    let cells = &mut row[label_cells..];
+    let filled = cells.iter().filter(|c| !c.text.is_empty()).count();
+    let parts: Vec<(usize, &str)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(c, v)| v.map(|v| (c, v)))
+        .collect();
+    // A number cut short starts with a digit other than 0 and goes on in digits.
+    let cut_short = |text: &str| text.starts_with(|c: char| ('1'..='9').contains(&c));
+    let goes_on = |part: &str| part.starts_with(|c: char| c.is_ascii_digit());
+    if parts.len() >= filled
+        || !parts
+            .iter()
+            .all(|&(c, part)| cut_short(&cells[c].text) && goes_on(part))
+    {
+        return false;
+    }
+    for (c, part) in parts {
+        cells[c].text.push_str(part);
+    }
+    true
+}
+
+/// Appends `next`, the part of `table` on the next page, to it. Its first row, when it has
+/// no label and continues numbers wrapped in the last row ([`join_wrapped`]: the cells broke
+/// over the page), is joined to that row.
+pub(super) fn append(table: &mut Table, next: Table) {
+    let mut rows = next.rows.into_iter().peekable();
+    if let (Some(last), Some(first)) = (table.rows.last_mut(), rows.peek()) {
+        let values: Vec<Option<&str>> = first
+            .iter()
+            .map(|c| Some(c.text.as_str()).filter(|t| !t.is_empty()))
+            .collect();
+        let unlabelled = !next.value_columns.is_empty() && first.len() == next.value_columns.len();
+        if unlabelled && join_wrapped(last, &values) {
+            rows.next();
+        }
+    }
+    table.rows.extend(rows);
+}
+
 /// The grid of a region, when its columns are clean: those of the table it continues
 /// (`carried`, from the previous page) when its values fit them, else its own.
 fn grid(
@@ -304,14 +370,24 @@ fn grid(
     let mut pending_text: Option<String> = None;
     // The last row with a label and values, while nothing else followed it.
     let mut continued: Option<usize> = None;
+    // The row of the line right above, when that line had values.
+    let mut row_above: Option<usize> = None;
     for (line, values) in region.iter().zip(placed) {
         let Some(values) = values else {
             if let Some(text) = pending_text.replace(line.label()) {
                 out.push(vec![cell(text)]);
                 continued = None;
             }
+            row_above = None;
             continue;
         };
+        let wrapped =
+            line.values == Some(0) && row_above.is_some_and(|r| join_wrapped(&mut out[r], &values));
+        if wrapped {
+            // A row is continued once: a line under it after that is a row.
+            row_above = None;
+            continue;
+        }
         let mut row = Vec::new();
         if labelled {
             let label = match line.label() {
@@ -338,6 +414,7 @@ fn grid(
         if row.len() > columns.len() {
             continued = Some(out.len());
         }
+        row_above = Some(out.len());
         out.push(row);
     }
     if let Some(text) = pending_text {
@@ -419,5 +496,65 @@ mod tests {
         let (found, rest) = tables(vec![line(100.0, &wide), line(115.0, &wide)], &[]);
         assert!(found.is_empty());
         assert_eq!(rest.len(), 2);
+    }
+
+    /// The texts of a table's rows.
+    fn texts(table: &Table) -> Vec<Vec<&str>> {
+        table
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_number_wrapped_in_its_cell_is_joined_on_the_page_and_over_a_page_break() {
+        // 13 and 19 wrap in narrow cells: their last digits print on the next line.
+        let lines = vec![
+            line(100.0, &[("2", 100.0), ("1", 120.0), ("1", 140.0)]),
+            line(112.0, &[("3", 120.0), ("9", 140.0)]),
+            // A value under a blank cell, or under a 0 (no number starts with it): a row.
+            line(124.0, &[("4", 100.0), ("0", 140.0)]),
+            line(136.0, &[("6", 120.0)]),
+            line(148.0, &[("7", 140.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        assert_eq!(
+            texts(&found[0]),
+            [
+                vec!["2", "13", "19"],
+                vec!["4", "", "0"],
+                vec!["", "6", ""],
+                vec!["", "", "7"]
+            ]
+        );
+
+        // The row with its last digits at the top of the next page, a row after them.
+        let (mut first, _) = tables(
+            vec![
+                line(700.0, &[("2", 100.0), ("1", 120.0), ("1", 140.0)]),
+                line(712.0, &[("2", 100.0), ("1", 120.0), ("1", 140.0)]),
+            ],
+            &[],
+        );
+        let columns = first[0].value_columns.clone();
+        let (mut next, _) = tables(
+            vec![
+                line(40.0, &[("3", 120.0), ("9", 140.0)]),
+                line(52.0, &[("5", 100.0)]),
+            ],
+            &columns,
+        );
+        let (mut table, next) = (first.remove(0), next.remove(0));
+        append(&mut table, next);
+        assert_eq!(
+            texts(&table),
+            [
+                vec!["2", "1", "1"],
+                vec!["2", "13", "19"],
+                vec!["5", "", ""]
+            ]
+        );
     }
 }
