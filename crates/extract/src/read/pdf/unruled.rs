@@ -7,7 +7,11 @@
 //!    them (a wrapped label, a group label); a text line with a word over the value columns (a
 //!    header or a caption of the next block) ends it, and so does the end of the page (the
 //!    text lines before it are the table's: it goes on over the page). Up to
-//!    [`MAX_HEADER_LINES`] text lines right above its first row are its header. A page number
+//!    [`MAX_HEADER_LINES`] text lines right above its first row are its header (the lowest
+//!    one, when it lies left of the values and that row has no label, is the row's). A row
+//!    with a value word over two narrower ones that stand apart (digits of neighbouring cells
+//!    printed without a gap, `217`+`1` as `2171`: [`bridging_row`]) ends the region and is
+//!    left as a line: which digits are whose is the solver's to decide. A page number
 //!    (`- 3 -`: at most one number, [`is_page_number`]) in the page's header or footer is left
 //!    out beforehand; a row of values there is the table's.
 //! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
@@ -141,26 +145,48 @@ pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>,
             i += 1;
             continue;
         }
-        let end = region_end(&lines, &rows, i);
-        let header_start = (0..i)
-            .rev()
-            .take(MAX_HEADER_LINES)
-            .take_while(|&h| rows[h].is_none() && !in_table[h] && is_label_sized(&lines[h]))
-            .last()
-            .unwrap_or(i);
+        let mut end = region_end(&lines, &rows, i);
         let region: Vec<RegionLine<'_>> = (i..end)
             .map(|k| RegionLine {
                 line: &lines[k],
                 values: rows[k],
             })
             .collect();
-        let header: Vec<&Line> = lines[header_start..i].iter().collect();
+        // A row with digits over two columns ends the region, and is left as a line.
+        let bridge = bridging_row(&region).map(|b| i + b);
+        if let Some(b) = bridge {
+            end = b;
+        }
+        let header_start = (0..i)
+            .rev()
+            .take(MAX_HEADER_LINES)
+            .take_while(|&h| rows[h].is_none() && !in_table[h] && is_label_sized(&lines[h]))
+            .last()
+            .unwrap_or(i);
+        let region = &region[..end - i];
+        // The label of a first row without one is the line above, left of the values.
+        let value_left = region
+            .iter()
+            .flat_map(|l| l.value_words())
+            .map(|w| w.left)
+            .fold(f32::INFINITY, f32::min);
+        let label_above = header_start < i
+            && rows[i] == Some(0)
+            && lines[i - 1].words.iter().all(|w| w.right < value_left);
+        let first = if label_above { i - 1 } else { i };
+        let region: Vec<RegionLine<'_>> = (first..end)
+            .map(|k| RegionLine {
+                line: &lines[k],
+                values: rows[k],
+            })
+            .collect();
+        let header: Vec<&Line> = lines[header_start..first].iter().collect();
         let carried = found.is_empty().then_some(continued);
-        if let Some(table) = grid(&region, &header, carried) {
-            in_table[i..end].iter_mut().for_each(|t| *t = true);
+        if let Some(table) = (end > i).then(|| grid(&region, &header, carried)).flatten() {
+            in_table[first..end].iter_mut().for_each(|t| *t = true);
             found.push(table);
         }
-        i = end;
+        i = bridge.map_or(end, |b| b + 1);
     }
     let rest = lines
         .into_iter()
@@ -205,6 +231,31 @@ fn region_end(lines: &[Line], rows: &[Option<usize>], start: usize) -> usize {
     } else {
         last_row + 1
     }
+}
+
+/// The first row of a region with a value word over two narrower ones that stand apart (digits of
+/// neighbouring cells printed without a gap: `217` and `1` read as `2171`). Which digits are
+/// whose is not known from the word: the row is left as a line, for the solver.
+fn bridging_row(region: &[RegionLine<'_>]) -> Option<usize> {
+    let extents: Vec<(f32, f32)> = region
+        .iter()
+        .flat_map(|l| l.value_words())
+        .map(|w| (w.left, w.right))
+        .collect();
+    region.iter().position(|l| {
+        l.value_words().iter().any(|w| {
+            let width = w.right - w.left;
+            let under: Vec<(f32, f32)> = extents
+                .iter()
+                .copied()
+                .filter(|&e| e.1 - e.0 < width && overlap(e, (w.left, w.right)))
+                .collect();
+            under
+                .iter()
+                .enumerate()
+                .any(|(k, &a)| under[k + 1..].iter().any(|&b| !overlap(a, b)))
+        })
+    })
 }
 
 /// The columns of a region: disjoint extents, left to right; `None` when not clean.
@@ -555,6 +606,37 @@ mod tests {
                 vec!["2", "13", "19"],
                 vec!["5", "", ""]
             ]
+        );
+    }
+
+    #[test]
+    fn a_row_with_digits_over_two_columns_is_left_as_a_line() {
+        let lines = vec![
+            line(
+                88.0,
+                &[("项目", 10.0), ("A", 100.0), ("B", 130.0), ("C", 160.0)],
+            ),
+            line(
+                100.0,
+                &[("甲", 10.0), ("21", 100.0), ("1", 130.0), ("22", 160.0)],
+            ),
+            // 217 and 1 printed without a gap: one word over two columns.
+            line(112.0, &[("乙", 10.0), ("2171", 110.0), ("218", 160.0)]),
+            // The next row's label is the line above its values.
+            line(124.0, &[("丙项", 10.0)]),
+            line(136.0, &[("3", 100.0), ("0", 130.0), ("3", 160.0)]),
+            line(
+                148.0,
+                &[("丁", 10.0), ("4", 100.0), ("0", 130.0), ("4", 160.0)],
+            ),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        let rest: Vec<&str> = rest.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(rest, ["项目 A B C", "乙 2171 218"]);
+        assert_eq!(texts(&found[0]), [["甲", "21", "1", "22"]]);
+        assert_eq!(
+            texts(&found[1]),
+            [["丙项", "3", "0", "3"], ["丁", "4", "0", "4"]]
         );
     }
 }
