@@ -44,6 +44,10 @@ const MAX_TEXT_BETWEEN: usize = 8;
 /// The most text lines above a table read as its header.
 const MAX_HEADER_LINES: usize = 6;
 
+/// The most value words of a region looked at for digits over two columns
+/// ([`bridging_row`] compares each with every other).
+const MAX_BRIDGE_WORDS: usize = 4096;
+
 /// The most value columns of a table without rules (the report's widest table has 15): more
 /// is no table, and placing each value stays cheap.
 const MAX_COLUMNS: usize = 64;
@@ -241,19 +245,24 @@ fn bridging_row(region: &[RegionLine<'_>]) -> Option<usize> {
         .iter()
         .flat_map(|l| l.value_words())
         .map(|w| (w.left, w.right))
+        .filter(|e| e.1 > e.0)
         .collect();
+    // Each word is compared with every other: a bounded number of them.
+    if extents.len() > MAX_BRIDGE_WORDS {
+        return None;
+    }
     region.iter().position(|l| {
         l.value_words().iter().any(|w| {
             let width = w.right - w.left;
-            let under: Vec<(f32, f32)> = extents
+            // Two of the narrower words it overlaps stand apart when one ends before the
+            // other starts.
+            let (first_end, last_start) = extents
                 .iter()
-                .copied()
-                .filter(|&e| e.1 - e.0 < width && overlap(e, (w.left, w.right)))
-                .collect();
-            under
-                .iter()
-                .enumerate()
-                .any(|(k, &a)| under[k + 1..].iter().any(|&b| !overlap(a, b)))
+                .filter(|&&e| e.1 - e.0 < width && overlap(e, (w.left, w.right)))
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(end, start), e| {
+                    (end.min(e.1), start.max(e.0))
+                });
+            first_end <= last_start
         })
     })
 }
