@@ -12,8 +12,8 @@
 //!    with a value word over two narrower ones that stand apart (digits of neighbouring cells
 //!    printed without a gap, `217`+`1` as `2171`: [`bridging_row`]) ends the region and is
 //!    left as a line: which digits are whose is the solver's to decide. A page number
-//!    (`- 3 -`: at most one number, [`is_page_number`]) in the page's header or footer is left
-//!    out beforehand; a row of values there is the table's.
+//!    (`- 3 -`: ending in at most one number, [`is_page_number`]) in the page's header or
+//!    footer is left out beforehand; a row of values there is the table's.
 //! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
 //!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
 //!    extents overlap). Then the header, from its lowest line up to one with a word over two
@@ -81,16 +81,18 @@ pub(super) fn values_start(tokens: &[&str]) -> Option<usize> {
     Some(first)
 }
 
-/// Whether a line of a page's header or footer is its page number (`- 3 -`, `12`): ASCII with
-/// at most one number. A row of values there (a table going on over the page) is none.
+/// Whether a line of a page's header or footer is its page number (`- 3 -`, `Page 3 of 10`):
+/// ASCII, ending in at most one number. A row of values there (a table going on over the
+/// page) is none.
 pub(super) fn is_page_number(line: &Line) -> bool {
-    line.text.is_ascii()
-        && line
-            .words
+    let tokens: Vec<&str> = line.words.iter().map(|w| w.text.as_str()).collect();
+    let numbers = |values: &[&str]| {
+        values
             .iter()
-            .filter(|w| matches!(parse_cell(&w.text), CellValue::Number(..)))
+            .filter(|t| matches!(parse_cell(t), CellValue::Number(..)))
             .count()
-            <= 1
+    };
+    line.text.is_ascii() && values_start(&tokens).is_none_or(|v| numbers(&tokens[v..]) <= 1)
 }
 
 /// A line of a region: a row (label and value words) or text.
@@ -647,5 +649,20 @@ mod tests {
             texts(&found[1]),
             [["丙项", "3", "0", "3"], ["丁", "4", "0", "4"]]
         );
+    }
+
+    #[test]
+    fn page_numbers_end_in_one_number_and_a_row_of_values_is_none() {
+        let page_number = |words: &[(&str, f32)]| is_page_number(&line(800.0, words));
+        assert!(page_number(&[("-", 290.0), ("3", 300.0), ("-", 310.0)]));
+        assert!(page_number(&[
+            ("Page", 270.0),
+            ("3", 300.0),
+            ("of", 310.0),
+            ("10", 330.0)
+        ]));
+        assert!(page_number(&[("12", 300.0)]));
+        assert!(!page_number(&[("3", 120.0), ("9", 140.0)]));
+        assert!(!page_number(&[("第", 280.0), ("3", 300.0), ("页", 310.0)]));
     }
 }
