@@ -15,7 +15,8 @@
 //!    with more rules than are read (or past the document's budget of rule comparisons) is
 //!    read as lines, with a warning: a table built from part of its rules would be wrong.
 //! 4. A table that ends its page and one that starts the next page with the same column edges
-//!    are one table (page headers and footers between them are kept as lines after it).
+//!    are one table (page headers and footers between them are kept as lines after it; digits
+//!    of a number whose cell broke over the page are joined, `unruled::append`).
 //! 5. The blocks go through the [`Assembler`] the HTML and DOCX readers use, so spans and the
 //!    [`ReadLimits`] work alike. A line outside tables that still ends in numbers (a row whose
 //!    columns were not clean) is a table row without rules (`（一）予以公开 5 0 0 0 0 0 5`):
@@ -165,7 +166,7 @@ pub(super) fn layout(
         // A page number (`- 3 -`) in a header or footer is no table row.
         let (body, margins): (Vec<Line>, Vec<Line>) = lines::lines(&rest)
             .into_iter()
-            .partition(|l| (header..=footer).contains(&l.top) || !l.text.is_ascii());
+            .partition(|l| (header..=footer).contains(&l.top) || !unruled::is_page_number(l));
         let (unruled, rest) = unruled::tables(body, continued);
         let mut page_items: Vec<Item> = rest.into_iter().chain(margins).map(Item::Line).collect();
         page_items.extend(found.into_iter().chain(unruled).map(Item::Table));
@@ -187,7 +188,7 @@ pub(super) fn layout(
                         unreachable!("peeked a table")
                     };
                     if let Some(table) = last_table_mut(&mut items) {
-                        table.rows.extend(next.rows);
+                        unruled::append(table, next);
                     }
                 }
             }
@@ -603,23 +604,19 @@ mod tests {
     }
 
     #[test]
-    fn a_number_over_two_columns_leaves_the_rows_as_label_and_values() {
+    fn a_number_over_two_columns_leaves_its_row_as_label_and_values() {
         let mut content = show(50.0, 700.0, "甲项") + &show(200.0, 700.0, "1");
         content += &show(250.0, 700.0, "2");
         content += &show(50.0, 685.0, "乙项");
         // 60 points wide: over both columns.
         content += &show(200.0, 685.0, "123456789012");
+        let blocks = unruled_blocks(&content);
+        let Block::Table(row) = &blocks[1] else {
+            panic!("{blocks:?}");
+        };
+        assert_eq!(row.texts(), [["甲项", "1", "2"]]);
         let paragraph = |t: &str| Block::Paragraph(t.to_string());
-        assert_eq!(
-            unruled_blocks(&content)[1..],
-            [
-                paragraph("甲项"),
-                paragraph("1"),
-                paragraph("2"),
-                paragraph("乙项"),
-                paragraph("123456789012"),
-            ]
-        );
+        assert_eq!(blocks[2..], [paragraph("乙项"), paragraph("123456789012")]);
     }
 
     /// A ruled table whose header cell `自然人` is printed turned a quarter anticlockwise (it

@@ -7,8 +7,13 @@
 //!    them (a wrapped label, a group label); a text line with a word over the value columns (a
 //!    header or a caption of the next block) ends it, and so does the end of the page (the
 //!    text lines before it are the table's: it goes on over the page). Up to
-//!    [`MAX_HEADER_LINES`] text lines right above its first row are its header. A page number
-//!    (`- 3 -`) in the page's header or footer is left out beforehand.
+//!    [`MAX_HEADER_LINES`] text lines right above its first row are its header (the lowest
+//!    one, when it lies left of the values and that row has no label, is the row's). A row
+//!    with a value word over two narrower ones that stand apart (digits of neighbouring cells
+//!    printed without a gap, `217`+`1` as `2171`: [`bridging_row`]) ends the region and is
+//!    left as a line: which digits are whose is the solver's to decide. A page number
+//!    (`- 3 -`: ending in at most one number, [`is_page_number`]) in the page's header or
+//!    footer is left out beforehand; a row of values there is the table's.
 //! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
 //!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
 //!    extents overlap). Then the header, from its lowest line up to one with a word over two
@@ -23,7 +28,10 @@
 //! 6. The grid: a row per row line, the label first (when any row has one), then a cell per
 //!    column, blank where the row has no number. A row without a label takes the text line
 //!    right above it as its label, or continues the label of the row above (a label printed
-//!    over two lines around its values); other text lines are rows of their label only.
+//!    over two lines around its values); other text lines are rows of their label only. A
+//!    line of values without a label right under a row, each under a number of it, fewer
+//!    than it has, continues its numbers (a number wrapped in a narrow cell), and so does
+//!    such a first line of the table's part on the next page ([`append`]).
 
 use super::grid::{Cell, Table};
 use super::lines::{Line, Word};
@@ -35,6 +43,10 @@ const MAX_TEXT_BETWEEN: usize = 8;
 
 /// The most text lines above a table read as its header.
 const MAX_HEADER_LINES: usize = 6;
+
+/// The most value words of a region looked at for digits over two columns
+/// ([`bridging_row`] compares each with every other).
+const MAX_BRIDGE_WORDS: usize = 4096;
 
 /// The most value columns of a table without rules (the report's widest table has 15): more
 /// is no table, and placing each value stays cheap.
@@ -67,6 +79,20 @@ pub(super) fn values_start(tokens: &[&str]) -> Option<usize> {
         return None;
     }
     Some(first)
+}
+
+/// Whether a line of a page's header or footer is its page number (`- 3 -`, `Page 3 of 10`):
+/// ASCII, ending in at most one number. A row of values there (a table going on over the
+/// page) is none.
+pub(super) fn is_page_number(line: &Line) -> bool {
+    let tokens: Vec<&str> = line.words.iter().map(|w| w.text.as_str()).collect();
+    let numbers = |values: &[&str]| {
+        values
+            .iter()
+            .filter(|t| matches!(parse_cell(t), CellValue::Number(..)))
+            .count()
+    };
+    line.text.is_ascii() && values_start(&tokens).is_none_or(|v| numbers(&tokens[v..]) <= 1)
 }
 
 /// A line of a region: a row (label and value words) or text.
@@ -125,26 +151,48 @@ pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>,
             i += 1;
             continue;
         }
-        let end = region_end(&lines, &rows, i);
-        let header_start = (0..i)
-            .rev()
-            .take(MAX_HEADER_LINES)
-            .take_while(|&h| rows[h].is_none() && !in_table[h] && is_label_sized(&lines[h]))
-            .last()
-            .unwrap_or(i);
+        let mut end = region_end(&lines, &rows, i);
         let region: Vec<RegionLine<'_>> = (i..end)
             .map(|k| RegionLine {
                 line: &lines[k],
                 values: rows[k],
             })
             .collect();
-        let header: Vec<&Line> = lines[header_start..i].iter().collect();
+        // A row with digits over two columns ends the region, and is left as a line.
+        let bridge = bridging_row(&region).map(|b| i + b);
+        if let Some(b) = bridge {
+            end = b;
+        }
+        let header_start = (0..i)
+            .rev()
+            .take(MAX_HEADER_LINES)
+            .take_while(|&h| rows[h].is_none() && !in_table[h] && is_label_sized(&lines[h]))
+            .last()
+            .unwrap_or(i);
+        let region = &region[..end - i];
+        // The label of a first row without one is the line above, left of the values.
+        let value_left = region
+            .iter()
+            .flat_map(|l| l.value_words())
+            .map(|w| w.left)
+            .fold(f32::INFINITY, f32::min);
+        let label_above = header_start < i
+            && rows[i] == Some(0)
+            && lines[i - 1].words.iter().all(|w| w.right < value_left);
+        let first = if label_above { i - 1 } else { i };
+        let region: Vec<RegionLine<'_>> = (first..end)
+            .map(|k| RegionLine {
+                line: &lines[k],
+                values: rows[k],
+            })
+            .collect();
+        let header: Vec<&Line> = lines[header_start..first].iter().collect();
         let carried = found.is_empty().then_some(continued);
-        if let Some(table) = grid(&region, &header, carried) {
-            in_table[i..end].iter_mut().for_each(|t| *t = true);
+        if let Some(table) = (end > i).then(|| grid(&region, &header, carried)).flatten() {
+            in_table[first..end].iter_mut().for_each(|t| *t = true);
             found.push(table);
         }
-        i = end;
+        i = bridge.map_or(end, |b| b + 1);
     }
     let rest = lines
         .into_iter()
@@ -189,6 +237,36 @@ fn region_end(lines: &[Line], rows: &[Option<usize>], start: usize) -> usize {
     } else {
         last_row + 1
     }
+}
+
+/// The first row of a region with a value word over two narrower ones that stand apart (digits of
+/// neighbouring cells printed without a gap: `217` and `1` read as `2171`). Which digits are
+/// whose is not known from the word: the row is left as a line, for the solver.
+fn bridging_row(region: &[RegionLine<'_>]) -> Option<usize> {
+    let extents: Vec<(f32, f32)> = region
+        .iter()
+        .flat_map(|l| l.value_words())
+        .map(|w| (w.left, w.right))
+        .filter(|e| e.1 > e.0)
+        .collect();
+    // Each word is compared with every other: a bounded number of them.
+    if extents.len() > MAX_BRIDGE_WORDS {
+        return None;
+    }
+    region.iter().position(|l| {
+        l.value_words().iter().any(|w| {
+            let width = w.right - w.left;
+            // Two of the narrower words it overlaps stand apart when one ends before the
+            // other starts.
+            let (first_end, last_start) = extents
+                .iter()
+                .filter(|&&e| e.1 - e.0 < width && overlap(e, (w.left, w.right)))
+                .fold((f32::INFINITY, f32::NEG_INFINITY), |(end, start), e| {
+                    (end.min(e.1), start.max(e.0))
+                });
+            first_end <= last_start
+        })
+    })
 }
 
 /// The columns of a region: disjoint extents, left to right; `None` when not clean.
@@ -271,6 +349,56 @@ fn place_rows<'r>(
         .collect()
 }
 
+/// Joins a line of `values` without a label to `row`, the row of the line above, when it
+/// continues it: a number wrapped in a narrow cell prints its last digits on the next line
+/// (or the next page), under the first ones. Not when the line is a row of its own: it has
+/// a value under a blank cell of `row` or under a `0` or dash (no number starts so), or as
+/// many values as `row` has (a row whose label spans the one above).
+fn join_wrapped(row: &mut [Cell], values: &[Option<&str>]) -> bool {
+    let Some(label_cells) = row.len().checked_sub(values.len()) else {
+        return false;
+    };
+    let cells = &mut row[label_cells..];
+    let filled = cells.iter().filter(|c| !c.text.is_empty()).count();
+    let parts: Vec<(usize, &str)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(c, v)| v.map(|v| (c, v)))
+        .collect();
+    // A number cut short starts with a digit other than 0 and goes on in digits.
+    let cut_short = |text: &str| text.starts_with(|c: char| ('1'..='9').contains(&c));
+    let goes_on = |part: &str| part.starts_with(|c: char| c.is_ascii_digit());
+    if parts.len() >= filled
+        || !parts
+            .iter()
+            .all(|&(c, part)| cut_short(&cells[c].text) && goes_on(part))
+    {
+        return false;
+    }
+    for (c, part) in parts {
+        cells[c].text.push_str(part);
+    }
+    true
+}
+
+/// Appends `next`, the part of `table` on the next page, to it. Its first row, when it has
+/// no label and continues numbers wrapped in the last row ([`join_wrapped`]: the cells broke
+/// over the page), is joined to that row.
+pub(super) fn append(table: &mut Table, next: Table) {
+    let mut rows = next.rows.into_iter().peekable();
+    if let (Some(last), Some(first)) = (table.rows.last_mut(), rows.peek()) {
+        let values: Vec<Option<&str>> = first
+            .iter()
+            .map(|c| Some(c.text.as_str()).filter(|t| !t.is_empty()))
+            .collect();
+        let unlabelled = !next.value_columns.is_empty() && first.len() == next.value_columns.len();
+        if unlabelled && join_wrapped(last, &values) {
+            rows.next();
+        }
+    }
+    table.rows.extend(rows);
+}
+
 /// The grid of a region, when its columns are clean: those of the table it continues
 /// (`carried`, from the previous page) when its values fit them, else its own.
 fn grid(
@@ -304,14 +432,24 @@ fn grid(
     let mut pending_text: Option<String> = None;
     // The last row with a label and values, while nothing else followed it.
     let mut continued: Option<usize> = None;
+    // The row of the line right above, when that line had values.
+    let mut row_above: Option<usize> = None;
     for (line, values) in region.iter().zip(placed) {
         let Some(values) = values else {
             if let Some(text) = pending_text.replace(line.label()) {
                 out.push(vec![cell(text)]);
                 continued = None;
             }
+            row_above = None;
             continue;
         };
+        let wrapped =
+            line.values == Some(0) && row_above.is_some_and(|r| join_wrapped(&mut out[r], &values));
+        if wrapped {
+            // A row is continued once: a line under it after that is a row.
+            row_above = None;
+            continue;
+        }
         let mut row = Vec::new();
         if labelled {
             let label = match line.label() {
@@ -338,6 +476,7 @@ fn grid(
         if row.len() > columns.len() {
             continued = Some(out.len());
         }
+        row_above = Some(out.len());
         out.push(row);
     }
     if let Some(text) = pending_text {
@@ -419,5 +558,111 @@ mod tests {
         let (found, rest) = tables(vec![line(100.0, &wide), line(115.0, &wide)], &[]);
         assert!(found.is_empty());
         assert_eq!(rest.len(), 2);
+    }
+
+    /// The texts of a table's rows.
+    fn texts(table: &Table) -> Vec<Vec<&str>> {
+        table
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_number_wrapped_in_its_cell_is_joined_on_the_page_and_over_a_page_break() {
+        // 13 and 19 wrap in narrow cells: their last digits print on the next line.
+        let lines = vec![
+            line(100.0, &[("2", 100.0), ("1", 120.0), ("1", 140.0)]),
+            line(112.0, &[("3", 120.0), ("9", 140.0)]),
+            // A value under a blank cell, or under a 0 (no number starts with it): a row.
+            line(124.0, &[("4", 100.0), ("0", 140.0)]),
+            line(136.0, &[("6", 120.0)]),
+            line(148.0, &[("7", 140.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        assert_eq!(
+            texts(&found[0]),
+            [
+                vec!["2", "13", "19"],
+                vec!["4", "", "0"],
+                vec!["", "6", ""],
+                vec!["", "", "7"]
+            ]
+        );
+
+        // The row with its last digits at the top of the next page, a row after them.
+        let (mut first, _) = tables(
+            vec![
+                line(700.0, &[("2", 100.0), ("1", 120.0), ("1", 140.0)]),
+                line(712.0, &[("2", 100.0), ("1", 120.0), ("1", 140.0)]),
+            ],
+            &[],
+        );
+        let columns = first[0].value_columns.clone();
+        let (mut next, _) = tables(
+            vec![
+                line(40.0, &[("3", 120.0), ("9", 140.0)]),
+                line(52.0, &[("5", 100.0)]),
+            ],
+            &columns,
+        );
+        let (mut table, next) = (first.remove(0), next.remove(0));
+        append(&mut table, next);
+        assert_eq!(
+            texts(&table),
+            [
+                vec!["2", "1", "1"],
+                vec!["2", "13", "19"],
+                vec!["5", "", ""]
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_with_digits_over_two_columns_is_left_as_a_line() {
+        let lines = vec![
+            line(
+                88.0,
+                &[("项目", 10.0), ("A", 100.0), ("B", 130.0), ("C", 160.0)],
+            ),
+            line(
+                100.0,
+                &[("甲", 10.0), ("21", 100.0), ("1", 130.0), ("22", 160.0)],
+            ),
+            // 217 and 1 printed without a gap: one word over two columns.
+            line(112.0, &[("乙", 10.0), ("2171", 110.0), ("218", 160.0)]),
+            // The next row's label is the line above its values.
+            line(124.0, &[("丙项", 10.0)]),
+            line(136.0, &[("3", 100.0), ("0", 130.0), ("3", 160.0)]),
+            line(
+                148.0,
+                &[("丁", 10.0), ("4", 100.0), ("0", 130.0), ("4", 160.0)],
+            ),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        let rest: Vec<&str> = rest.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(rest, ["项目 A B C", "乙 2171 218"]);
+        assert_eq!(texts(&found[0]), [["甲", "21", "1", "22"]]);
+        assert_eq!(
+            texts(&found[1]),
+            [["丙项", "3", "0", "3"], ["丁", "4", "0", "4"]]
+        );
+    }
+
+    #[test]
+    fn page_numbers_end_in_one_number_and_a_row_of_values_is_none() {
+        let page_number = |words: &[(&str, f32)]| is_page_number(&line(800.0, words));
+        assert!(page_number(&[("-", 290.0), ("3", 300.0), ("-", 310.0)]));
+        assert!(page_number(&[
+            ("Page", 270.0),
+            ("3", 300.0),
+            ("of", 310.0),
+            ("10", 330.0)
+        ]));
+        assert!(page_number(&[("12", 300.0)]));
+        assert!(!page_number(&[("3", 120.0), ("9", 140.0)]));
+        assert!(!page_number(&[("第", 280.0), ("3", 300.0), ("页", 310.0)]));
     }
 }
