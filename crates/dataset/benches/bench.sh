@@ -15,7 +15,9 @@
 #       (default 3000, 100000, ../shared/corpus/reports/pingtan-2024/page.html, 3)
 #
 # N copies of the CMS page take N × 110 KB of disk (11 GB for 100,000) in a temporary folder,
-# deleted at the end. N = 0 skips part 2.
+# deleted at the end. N = 0 skips part 2. For an A/B comparison, NIANBAO_BIN=PATH runs another
+# build of the binary, and BENCH_INPUT=DIR reads the copies replicate.py made there before (and
+# keeps them).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 n1="${1:-3000}"
@@ -23,16 +25,17 @@ n="${2:-100000}"
 source="${3:-../shared/corpus/reports/pingtan-2024/page.html}"
 runs="${4:-3}"
 target="${CARGO_TARGET_DIR:-target}"
-bin="$target/release/nianbao"
+bin="${NIANBAO_BIN:-$target/release/nianbao}"
 
-cargo build --release --quiet --bin nianbao
+[[ -n "${NIANBAO_BIN:-}" ]] || cargo build --release --quiet --bin nianbao
 cargo build --release --quiet -p nianbao-extract --example throughput
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+input="${BENCH_INPUT:-$work/in}"
 copies=$((n > n1 ? n : n1))
-python3 crates/dataset/benches/replicate.py "$source" "$work/in" "$copies"
+[[ -n "${BENCH_INPUT:-}" ]] || python3 crates/dataset/benches/replicate.py "$source" "$input" "$copies"
 # The first K copies are the first K/1000 subfolders.
-first() { for ((i = 0; i < $1 / 1000; i++)); do printf '%s ' "$work/in/$(printf %03d "$i")"; done; }
+first() { for ((i = 0; i < $1 / 1000; i++)); do printf '%s ' "$input/$(printf %03d "$i")"; done; }
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 # Runs `nianbao dataset ARGS...` under /usr/bin/time; sets wall (s), cpu (user+sys s), rss (MiB).
