@@ -44,7 +44,23 @@ enum Command {
     Review(review::ReviewArgs),
 }
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_t` of mimalloc 3, which the
+/// `libmimalloc-sys` crate does not name).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Keeps freed memory for reuse instead of returning it to the OS 10 ms later: `nianbao
+/// dataset` frees the buffers of a chunk of documents and allocates as many for the next one,
+/// and each page given back was zeroed again by the kernel on its next use (20% of the
+/// cycles of a one-thread run). What is kept is reused: the peak RSS of 10,000 documents
+/// went from 251 to 264 MiB.
+fn keep_freed_memory() {
+    // SAFETY: called first in `main`, before any other thread exists (the function is not
+    // thread-safe); the option is a plain integer setting.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Extract(args) => extract::run(args),

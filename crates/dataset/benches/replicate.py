@@ -1,6 +1,7 @@
-"""Fills a folder with N report documents copied round-robin from a corpus, for the benchmark.
+"""Fills a folder with N report documents copied round-robin from a corpus (a folder, or one
+file), for the benchmark, 1,000 a subfolder (000/, 001/, …).
 
-    python3 replicate.py CORPUS_DIR OUT_DIR N
+    python3 replicate.py CORPUS_DIR_OR_FILE OUT_DIR N
 
 Text forms (HTML, text, Markdown) get a unique trailing comment, so every copy has its own bytes
 (its own report_id) and is extracted and written in full (most become `same_cells` duplicates of
@@ -17,7 +18,8 @@ COMMENT = {".html": "\n<!-- copy {} -->\n", ".htm": "\n<!-- copy {} -->\n", ".md
 
 def main() -> None:
     corpus, out, n = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys.argv[3])
-    sources = sorted(p for p in corpus.rglob("*") if p.suffix.lower() in DOCUMENTS)
+    found = [corpus] if corpus.is_file() else corpus.rglob("*")
+    sources = sorted(p for p in found if p.suffix.lower() in DOCUMENTS)
     if not sources:
         sys.exit(f"no documents under {corpus}")
     contents = [(p.suffix.lower(), p.read_bytes()) for p in sources]

@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use nianbao_extract::{ExtractError, Limits, Narrative};
 use nianbao_format::sha256_hex;
-use nianbao_schema::{Report, Source};
+use nianbao_schema::Report;
 
 use crate::inputs::{path_text, Document};
 
@@ -69,7 +69,7 @@ pub fn extract(document: Document, limits: &Limits) -> Outcome {
         }
     };
     let (result, narrative) = match catch_unwind(AssertUnwindSafe(|| {
-        extract_with_narrative(&bytes, &name, limits)
+        nianbao_extract::extract_bytes_with_narrative(&bytes, &name, limits)
     })) {
         Ok(Ok((report, narrative))) => (Ok(report), narrative),
         Ok(Err(error)) => (Err(Failure::from_error(&error)), Narrative::default()),
@@ -91,33 +91,6 @@ pub fn extract(document: Document, limits: &Limits) -> Outcome {
         result,
         narrative,
     }
-}
-
-/// What `nianbao_extract::extract_bytes` does, keeping the document to read its prose too.
-fn extract_with_narrative(
-    bytes: &[u8],
-    name: &str,
-    limits: &Limits,
-) -> Result<(Report, Narrative), ExtractError> {
-    let read = nianbao_extract::read_named(bytes, name, limits).map_err(|source| {
-        ExtractError::Unreadable {
-            path: name.to_string(),
-            source,
-        }
-    })?;
-    let source = Source {
-        path: name.to_string(),
-        sha256: sha256_hex(bytes),
-        format: read.format.name().to_string(),
-        encoding: read.encoding.map(str::to_string),
-    };
-    let report = nianbao_extract::report_from_document_with(
-        &read.document,
-        source,
-        Vec::new(),
-        &limits.solver,
-    );
-    Ok((report, nianbao_extract::narrative(&read.document)))
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

@@ -189,7 +189,7 @@ impl Collector {
             duplicate.as_ref().map(|d| d.0.as_str()),
         );
         self.checks.push(id, report.checks);
-        self.cells.push(id, report.cells);
+        self.cells.push(id, &report.cells);
     }
 
     /// Adds the cross-report checks, writes `reports` and `panel`, and renames every table into

@@ -12,6 +12,10 @@
 //!   It also reads percentages tied to an outcome of table 三 (`予以公开120件，占63.2%`,
 //!   `办结率100%`, `行政复议纠错率0%`), with the base their words name ([`Unit`], [`Base`]);
 //!   a base the words leave unclear is [`Base::Unclear`], never guessed.
+//!
+//! Most prose states no number: a sentence without an ASCII digit, or without the unit every
+//! pattern names (`件` or `条` for a count, `%` for a percentage), is not searched with the
+//! patterns that read a number, since none of them could give a statement there.
 
 use std::sync::OnceLock;
 
@@ -102,10 +106,10 @@ impl Measure {
         })
     }
 
-    /// A word the sentence (or the one before it in the paragraph) must hold for the statement
-    /// to be about this measure (`申请` for the requests of table 三), so that `办结21件` about
+    /// Whether the sentence (or the one before it in the paragraph) must hold `申请` for the
+    /// statement to be about this measure (the requests of table 三), so that `办结21件` about
     /// deputies' proposals is not read.
-    fn context(self) -> Option<&'static str> {
+    fn about_requests(self) -> bool {
         match self {
             Measure::NewReceived
             | Measure::CarriedOver
@@ -116,12 +120,12 @@ impl Measure {
             | Measure::Unable
             | Measure::NotProcessed
             | Measure::Other
-            | Measure::CarriedForward => Some("申请"),
+            | Measure::CarriedForward => true,
             Measure::AdminReview
             | Measure::AdminReviewCorrected
             | Measure::Litigation
             | Measure::NormativeDocsIssued
-            | Measure::ProactivePublished => None,
+            | Measure::ProactivePublished => false,
         }
     }
 }
@@ -132,6 +136,24 @@ struct Pattern {
     re: Regex,
     measure: Measure,
     solver: bool,
+}
+
+impl Pattern {
+    /// Whether it reads a number (it has a group), which only a text with an ASCII digit and a
+    /// unit ([`COUNT_UNITS`]) can give: `\d` also matches other digits (`１`), but their number
+    /// does not parse.
+    fn reads_a_number(&self) -> bool {
+        self.re.captures_len() > 1
+    }
+}
+
+/// The units of counts: every pattern that reads a number names one of them.
+const COUNT_UNITS: [char; 2] = ['件', '条'];
+
+/// Whether `text` holds an ASCII digit: without one, no pattern that reads a number gives a
+/// statement, and the regular expressions need not run.
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// The statements read.
@@ -256,7 +278,7 @@ pub fn prose_facts(doc: &Document) -> Vec<Fact> {
     let mut facts = Vec::new();
     let paragraphs = doc.blocks.iter().filter_map(|b| match b {
         // Every statement counts 件.
-        Block::Paragraph(p) if p.len() > 48 && p.contains('件') => Some(p),
+        Block::Paragraph(p) if p.len() > 48 && p.contains('件') && has_digit(p) => Some(p),
         _ => None,
     });
     for text in paragraphs {
@@ -576,12 +598,12 @@ fn read_run(run: &mut String, out: &mut Narrative) {
 /// `previous` is the sentence before it in the paragraph (the context of `予以公开258件。`).
 fn statements_in(sentence: &str, previous: &str) -> Vec<Statement> {
     let mut found: Vec<(usize, Statement)> = Vec::new();
+    let digit = has_digit(sentence);
+    let count = digit && sentence.contains(COUNT_UNITS);
+    let about_requests = sentence.contains("申请") || previous.contains("申请");
+    let applies = |measure: Measure| about_requests || !measure.about_requests();
     for pattern in patterns() {
-        if pattern
-            .measure
-            .context()
-            .is_some_and(|word| !sentence.contains(word) && !previous.contains(word))
-        {
+        if !applies(pattern.measure) || (pattern.reads_a_number() && !count) {
             continue;
         }
         for caps in pattern.re.captures_iter(sentence) {
@@ -610,12 +632,10 @@ fn statements_in(sentence: &str, previous: &str) -> Vec<Statement> {
             }
         }
     }
+    // Every percentage has its digits and its `%`.
+    let percent = digit && sentence.contains(['%', '％']);
     for pattern in percent_patterns() {
-        if pattern
-            .measure
-            .context()
-            .is_some_and(|word| !sentence.contains(word) && !previous.contains(word))
-        {
+        if !percent || !applies(pattern.measure) {
             continue;
         }
         for caps in pattern.re.captures_iter(sentence) {
@@ -756,6 +776,22 @@ mod tests {
             .iter()
             .map(|s| (s.measure, s.value))
             .collect()
+    }
+
+    #[test]
+    fn the_patterns_that_read_a_number_name_its_unit() {
+        // What lets a sentence without a digit and a unit skip them.
+        let counts = patterns().iter().filter(|p| p.reads_a_number());
+        assert_eq!(counts.clone().count(), patterns().len() - 3);
+        for pattern in counts {
+            assert!(pattern.re.as_str().contains(COUNT_UNITS), "{}", pattern.re);
+        }
+        for pattern in percent_patterns() {
+            assert!(pattern.re.as_str().contains("[%％]"), "{}", pattern.re);
+        }
+        // Other digits match `\d`, but their number does not parse: no statement either way.
+        assert!(read("全年办结申请１５件，予以公开８件，占５３％。").is_empty());
+        assert_eq!(read("全年办结申请15件，予以公开8件，占53%。").len(), 3);
     }
 
     #[test]

@@ -178,6 +178,26 @@ impl Default for Limits {
 
 /// Extracts a report from bytes; `path` names the source in the report and in errors.
 pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report, ExtractError> {
+    extract_bytes_and(bytes, path, limits, |_| ()).map(|(report, ())| report)
+}
+
+/// [`extract_bytes`], and what the report's prose states ([`narrative`]), read from the same
+/// document (for the dataset's `facts` table and `N` checks).
+pub fn extract_bytes_with_narrative(
+    bytes: &[u8],
+    path: &str,
+    limits: &Limits,
+) -> Result<(Report, Narrative), ExtractError> {
+    extract_bytes_and(bytes, path, limits, narrative)
+}
+
+/// Reads the document, builds its report, and gives the document to `also` as well.
+fn extract_bytes_and<T>(
+    bytes: &[u8],
+    path: &str,
+    limits: &Limits,
+    also: impl FnOnce(&Document) -> T,
+) -> Result<(Report, T), ExtractError> {
     let read =
         read::read_named(bytes, path, limits).map_err(|source| ExtractError::Unreadable {
             path: path.to_string(),
@@ -189,12 +209,8 @@ pub fn extract_bytes(bytes: &[u8], path: &str, limits: &Limits) -> Result<Report
         format: read.format.name().to_string(),
         encoding: read.encoding.map(str::to_string),
     };
-    Ok(report_from_document_with(
-        &read.document,
-        source,
-        Vec::new(),
-        &limits.solver,
-    ))
+    let report = report_from_document_with(&read.document, source, Vec::new(), &limits.solver);
+    Ok((report, also(&read.document)))
 }
 
 /// Reads and extracts one file.

@@ -1,74 +1,112 @@
 //! `cells`: one row per cell of every report (long form), in `keys.tsv` order within a report.
 //! `value_int` / `value_decimal` keep counts and amounts typed; `value` (Float64) holds every
 //! number, for analyses that want one numeric column.
+//!
+//! About 200 rows a report: the rows go straight into Arrow column builders (no `String` per
+//! cell), sized for as many rows as the previous frame had.
 
-use std::mem::take;
+use std::mem::replace;
 
 use nianbao_schema::Cell;
 use polars::prelude::*;
 
-use super::{column, frame, key_index, split_value};
+use super::{frame, key_index, split_value};
 use nianbao_schema::render::value_text;
 
 /// Buffered rows of `cells`.
-#[derive(Default)]
 pub struct CellsTable {
-    report_id: Vec<String>,
-    key: Vec<String>,
-    table: Vec<Option<i32>>,
-    value_int: Vec<Option<i64>>,
-    value_decimal: Vec<Option<f64>>,
-    status: Vec<&'static str>,
-    raw: Vec<Option<String>>,
-    unit: Vec<Option<String>>,
-    candidates: Vec<Option<String>>,
-    value: Vec<Option<f64>>,
+    report_id: StringChunkedBuilder,
+    key: StringChunkedBuilder,
+    table: PrimitiveChunkedBuilder<Int32Type>,
+    value_int: PrimitiveChunkedBuilder<Int64Type>,
+    value_decimal: PrimitiveChunkedBuilder<Float64Type>,
+    status: StringChunkedBuilder,
+    raw: StringChunkedBuilder,
+    unit: StringChunkedBuilder,
+    candidates: StringChunkedBuilder,
+    value: PrimitiveChunkedBuilder<Float64Type>,
+    /// Rows buffered.
+    rows: usize,
+    /// A scratch buffer for the `candidates` text.
+    scratch: String,
+}
+
+impl Default for CellsTable {
+    fn default() -> Self {
+        CellsTable::with_capacity(0)
+    }
 }
 
 impl CellsTable {
+    /// An empty buffer with room for `rows` rows.
+    fn with_capacity(rows: usize) -> CellsTable {
+        let text = |name: &str| StringChunkedBuilder::new(name.into(), rows);
+        CellsTable {
+            report_id: text("report_id"),
+            key: text("key"),
+            table: PrimitiveChunkedBuilder::new("table".into(), rows),
+            value_int: PrimitiveChunkedBuilder::new("value_int".into(), rows),
+            value_decimal: PrimitiveChunkedBuilder::new("value_decimal".into(), rows),
+            status: text("status"),
+            raw: text("raw"),
+            unit: text("unit"),
+            candidates: text("candidates"),
+            value: PrimitiveChunkedBuilder::new("value".into(), rows),
+            rows: 0,
+            scratch: String::new(),
+        }
+    }
+
     /// Adds the cells of one report.
-    pub fn push(&mut self, report_id: &str, cells: Vec<Cell>) {
+    pub fn push(&mut self, report_id: &str, cells: &[Cell]) {
         for cell in cells {
             let spec = key_index(&cell.key).map(|(_, spec)| spec);
             let (int, decimal) = split_value(spec.map(|s| s.kind), cell.value);
             let table = spec
                 .map(|s| s.table_number())
                 .or_else(|| table_of(&cell.key));
-            let candidates = (!cell.candidates.is_empty()).then(|| {
-                cell.candidates
-                    .iter()
-                    .map(|n| value_text(Some(*n)))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            });
-            self.report_id.push(report_id.to_string());
-            self.key.push(cell.key);
-            self.table.push(table.map(i32::from));
-            self.value_int.push(int);
-            self.value_decimal.push(decimal);
-            self.status.push(cell.status.name());
-            self.raw.push(cell.raw);
-            self.unit.push(cell.unit);
-            self.candidates.push(candidates);
-            self.value.push(cell.value.map(|v| v.as_f64()));
+            self.report_id.append_value(report_id);
+            self.key.append_value(&cell.key);
+            self.table.append_option(table.map(i32::from));
+            self.value_int.append_option(int);
+            self.value_decimal.append_option(decimal);
+            self.status.append_value(cell.status.name());
+            self.raw.append_option(cell.raw.as_deref());
+            self.unit.append_option(cell.unit.as_deref());
+            if cell.candidates.is_empty() {
+                self.candidates.append_null();
+            } else {
+                self.scratch.clear();
+                for (i, n) in cell.candidates.iter().enumerate() {
+                    if i > 0 {
+                        self.scratch.push('|');
+                    }
+                    self.scratch.push_str(&value_text(Some(*n)));
+                }
+                self.candidates.append_value(&self.scratch);
+            }
+            self.value.append_option(cell.value.map(|v| v.as_f64()));
         }
+        self.rows += cells.len();
     }
 
     /// The buffered rows as a frame; the buffer is left empty.
     pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+        let rows = self.rows;
+        let full = replace(self, CellsTable::with_capacity(rows));
         frame(
-            self.report_id.len(),
+            rows,
             vec![
-                column("report_id", take(&mut self.report_id)),
-                column("key", take(&mut self.key)),
-                column("table", take(&mut self.table)),
-                column("value_int", take(&mut self.value_int)),
-                column("value_decimal", take(&mut self.value_decimal)),
-                column("status", take(&mut self.status)),
-                column("raw", take(&mut self.raw)),
-                column("unit", take(&mut self.unit)),
-                column("candidates", take(&mut self.candidates)),
-                column("value", take(&mut self.value)),
+                full.report_id.finish().into_column(),
+                full.key.finish().into_column(),
+                full.table.finish().into_column(),
+                full.value_int.finish().into_column(),
+                full.value_decimal.finish().into_column(),
+                full.status.finish().into_column(),
+                full.raw.finish().into_column(),
+                full.unit.finish().into_column(),
+                full.candidates.finish().into_column(),
+                full.value.finish().into_column(),
             ],
         )
     }
