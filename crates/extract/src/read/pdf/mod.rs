@@ -138,7 +138,7 @@ pub(super) fn layout(
             }
             Some(_) => {
                 warnings.push(format!(
-                    "the PDF has more ruling lines than are read ({} comparisons): the tables \
+                    "the document has more ruling lines than are read ({} comparisons): the tables \
                      from page {} on were read as lines of text",
                     MAX_RULE_PAIRS,
                     n + 1
