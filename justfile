@@ -2,6 +2,7 @@
 
 # The main job on the project's own samples: extract them into a Parquet dataset and summarise.
 demo:
+    scripts/build-deps.sh
     cargo run --release -- dataset samples --out out/samples
 
 # Everything CI runs (the README's test command).

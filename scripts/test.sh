@@ -16,15 +16,13 @@ command -v soffice >/dev/null || missing+=(libreoffice-writer)
 # tests run among the workspace's.
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 tesseract --list-langs 2>&1 | grep -qx chi_sim || missing+=(tesseract-ocr-chi-sim)
-# OpenSSL's headers and pkg-config: nianbao-fetch builds against the system's libssl 3 (the
-# crawler's `--tls legacy`, for old TLS servers).
-command -v pkg-config >/dev/null || missing+=(pkg-config)
-pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
 # The openssl command plays an old TLS 1.0 server in tests/crawl_tls.rs.
 command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update && apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+# What the build itself needs (OpenSSL's headers, pkg-config).
+scripts/build-deps.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
