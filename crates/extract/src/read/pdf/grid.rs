@@ -257,7 +257,7 @@ pub(super) fn tables<'g>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::lines::tests::glyph;
+    use super::super::lines::tests::{glyph, placed};
     use super::*;
 
     fn h(at: f32, from: f32, to: f32) -> Segment {
@@ -304,13 +304,7 @@ mod tests {
             glyph("3", 150.0, 55.0),
             glyph("外", 10.0, 100.0),
         ];
-        let placed: Vec<Placed<'_>> = glyphs
-            .iter()
-            .map(|g| Placed {
-                glyph: g,
-                top: 800.0 - g.y,
-            })
-            .collect();
+        let placed = placed(&glyphs);
         let (tables, rest) = tables(&segments, &placed);
         assert_eq!(tables.len(), 1);
         assert_eq!(rest.len(), 1);

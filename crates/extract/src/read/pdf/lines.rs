@@ -241,7 +241,8 @@ pub(super) mod tests {
         }
     }
 
-    fn placed(glyphs: &[Glyph]) -> Vec<Placed<'_>> {
+    /// The glyphs placed on a page 800 points high.
+    pub(crate) fn placed(glyphs: &[Glyph]) -> Vec<Placed<'_>> {
         glyphs
             .iter()
             .map(|g| Placed {
