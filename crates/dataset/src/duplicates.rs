@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use nianbao_schema::{Number, Report, Status};
 use sha2::{Digest, Sha256};
 
+use crate::tables::KeyCursor;
+
 /// Why a report is a duplicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -31,7 +33,8 @@ impl Kind {
 /// The reports seen so far, by id and by cell fingerprint.
 #[derive(Default)]
 pub struct Duplicates {
-    ids: std::collections::HashSet<String>,
+    /// The SHA-256 of each id: 32 bytes a document, which a run keeps for every one.
+    ids: std::collections::HashSet<[u8; 32]>,
     cells: HashMap<[u8; 32], Vec<(String, Option<String>)>>,
 }
 
@@ -43,7 +46,7 @@ impl Duplicates {
         report: Option<&Report>,
         agency: Option<&str>,
     ) -> Option<(String, Kind)> {
-        if !self.ids.insert(report_id.to_string()) {
+        if !self.ids.insert(Sha256::digest(report_id.as_bytes()).into()) {
             return Some((report_id.to_string(), Kind::SameBytes));
         }
         let fingerprint = fingerprint(report?)?;
@@ -70,9 +73,21 @@ fn fingerprint(report: &Report) -> Option<[u8; 32]> {
     let mut hash = Sha256::new();
     hash.update(template.as_bytes());
     hash.update(report.report.year.unwrap_or(0).to_le_bytes());
+    let mut keys = KeyCursor::default();
     for cell in &report.cells {
-        hash.update(cell.key.as_bytes());
-        hash.update([0, cell.status as u8]);
+        // A canonical key by its position (fewer bytes to hash), another by its text.
+        match keys.find(&cell.key) {
+            Some((i, _)) => {
+                hash.update([1]);
+                hash.update((i as u32).to_le_bytes());
+            }
+            None => {
+                hash.update([2]);
+                hash.update((cell.key.len() as u32).to_le_bytes());
+                hash.update(cell.key.as_bytes());
+            }
+        }
+        hash.update([cell.status as u8]);
         match cell.value {
             Some(Number::Int(i)) => hash.update((i as f64).to_le_bytes()),
             Some(Number::Decimal(d)) => hash.update(d.to_le_bytes()),

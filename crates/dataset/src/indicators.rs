@@ -6,8 +6,12 @@
 //! blank is not a zero). Every indicator is a count; a count printed with a fraction makes its
 //! indicator null rather than rounded.
 
+use std::sync::OnceLock;
+
 use nianbao_extract::Measure;
-use nianbao_schema::{Cell, Number, Status};
+use nianbao_schema::{all_keys, Cell, Number, Status};
+
+use crate::tables::KeyCursor;
 
 /// One main number of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,21 +136,46 @@ impl Indicator {
     }
 }
 
-/// The indicators of one report's cells.
+/// The position in [`Indicator::ALL`] of the indicator that reads each canonical key (by its
+/// position in `keys.tsv`); a key is read by one indicator at most.
+fn indicator_of_keys() -> &'static [Option<usize>] {
+    static BY_KEY: OnceLock<Vec<Option<usize>>> = OnceLock::new();
+    BY_KEY.get_or_init(|| all_keys().iter().map(|k| reader(&k.key)).collect())
+}
+
+/// The position in [`Indicator::ALL`] of the indicator that reads `key`.
+fn reader(key: &str) -> Option<usize> {
+    Indicator::ALL.iter().position(|i| i.reads(key))
+}
+
+/// The indicators of one report's cells, in one pass over them.
 pub fn values(cells: &[Cell]) -> Values {
-    Indicator::ALL.map(|indicator| {
-        let mut sum: Option<i64> = None;
-        for cell in cells.iter().filter(|c| indicator.reads(&c.key)) {
-            let count = match (cell.status, cell.value) {
-                (Status::Number, Some(Number::Int(i))) => i,
-                (Status::Number, Some(Number::Decimal(d))) if d.fract() == 0.0 => d as i64,
-                (Status::Number, _) => return None,
-                _ => continue,
-            };
-            sum = Some(sum.unwrap_or(0).checked_add(count)?);
-        }
-        sum
-    })
+    // Per indicator: the sum so far (`None` before its first number); `Err` once a count
+    // printed with a fraction or an overflow leaves it without a value.
+    let mut sums: [Result<Option<i64>, ()>; Indicator::ALL.len()] =
+        [Ok(None); Indicator::ALL.len()];
+    let mut keys = KeyCursor::default();
+    for cell in cells {
+        let indicator = match keys.find(&cell.key) {
+            Some((i, _)) => indicator_of_keys()[i],
+            None => reader(&cell.key),
+        };
+        let Some(indicator) = indicator else {
+            continue;
+        };
+        let count = match (cell.status, cell.value) {
+            (Status::Number, Some(Number::Int(i))) => Some(i),
+            (Status::Number, Some(Number::Decimal(d))) if d.fract() == 0.0 => Some(d as i64),
+            (Status::Number, _) => None,
+            _ => continue,
+        };
+        let sum = &mut sums[indicator];
+        *sum = match (*sum, count) {
+            (Ok(total), Some(count)) => total.unwrap_or(0).checked_add(count).map(Some).ok_or(()),
+            _ => Err(()),
+        };
+    }
+    sums.map(|sum| sum.ok().flatten())
 }
 
 /// The value of `indicator` in `values`.
@@ -175,6 +204,14 @@ mod tests {
             cell.status = *status;
         }
         cells
+    }
+
+    #[test]
+    fn a_key_is_read_by_one_indicator_at_most() {
+        for spec in all_keys() {
+            let readers = Indicator::ALL.iter().filter(|i| i.reads(&spec.key)).count();
+            assert!(readers <= 1, "{}: read by {readers} indicators", spec.key);
+        }
     }
 
     #[test]

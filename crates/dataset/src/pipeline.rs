@@ -1,9 +1,13 @@
 //! The run: documents are extracted in chunks on the thread pool while the previous chunk's
-//! outcomes are turned into rows and written, in document order. Only the `reports` rows and
-//! what X3.1 needs (14 numbers a report) stay in memory; cells, checks and wide rows are written
-//! chunk by chunk.
+//! outcomes are turned into rows and written, in document order. Memory holds two chunks of
+//! outcomes, each table's rows up to one row group (a size of its own, apart from the chunks),
+//! and per report only what the run needs to the end: its id for the duplicate index and, for
+//! X3.1, 14 numbers; the `reports` rows go to a temporary file and are copied into place at the
+//! end with the X3.1 checks counted.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
 use nianbao_extract::Limits;
 use polars::prelude::*;
@@ -16,12 +20,17 @@ use crate::extract::{extract, Outcome};
 use crate::inputs::Document;
 use crate::narrative;
 use crate::progress::Observer;
-use crate::sink::{Format, Sink};
+use crate::sink::{Finished, Format, Sink};
 use crate::summary::Summary;
-use crate::tables::{CellsTable, ChecksTable, FactsTable, PanelTable, ReportsTable, WideTable};
+use crate::tables::reports::{add_late_checks, LateChecks};
+use crate::tables::{
+    CellsTable, ChecksTable, FactsTable, PanelTable, ReportsTable, Rows, WideTable,
+};
 
-/// Documents extracted per chunk (one Parquet row group per chunk in cells, checks and wide).
-const CHUNK: usize = 512;
+/// Documents extracted per chunk, per worker thread: a chunk ends with the slowest thread's last
+/// document, so each thread needs enough of them (at 64 a thread, two threads took a third
+/// longer than at 256), and two chunks of outcomes are in memory at a time.
+const CHUNK_PER_THREAD: usize = 256;
 
 /// Where and how to write.
 pub struct Output<'a> {
@@ -42,8 +51,9 @@ pub fn build(
     let mut collector = Collector::create(output)?;
     let mut documents = documents.into_iter().peekable();
     let mut pending: Vec<Outcome> = Vec::new();
+    let chunk_size = CHUNK_PER_THREAD * pool.current_num_threads().max(1);
     while documents.peek().is_some() || !pending.is_empty() {
-        let chunk: Vec<Document> = documents.by_ref().take(CHUNK).collect();
+        let chunk: Vec<Document> = documents.by_ref().take(chunk_size).collect();
         let (next, added) = pool.install(|| {
             rayon::join(
                 || {
@@ -65,20 +75,46 @@ pub fn build(
     collector.finish()
 }
 
-/// Turns outcomes into rows, in order, and writes them.
+/// A table's buffered rows and the file they go to, a row group at a time.
+struct Table<T> {
+    rows: T,
+    sink: Sink,
+}
+
+impl<T: Rows> Table<T> {
+    fn create(dir: &Path, name: &str, format: Format) -> Result<Table<T>> {
+        Ok(Table {
+            rows: T::default(),
+            sink: sink_for(dir, name, format, T::default().take_frame())?,
+        })
+    }
+
+    /// Writes the buffered rows when they fill a row group.
+    fn write_full(&mut self) -> Result<()> {
+        if self.rows.rows() < T::ROW_GROUP {
+            return Ok(());
+        }
+        self.write_all()
+    }
+
+    /// Writes the buffered rows.
+    fn write_all(&mut self) -> Result<()> {
+        self.sink.write(self.rows.take_frame())
+    }
+}
+
+/// Turns outcomes into rows, in order, and writes them. The `reports` rows go to a temporary
+/// file first: X3.1 adds checks to rows written long before, known only at the end, when the
+/// rows are copied to their table with those checks counted in.
 struct Collector {
-    cells_out: Sink,
-    checks_out: Sink,
-    wide_out: Sink,
-    reports_out: Sink,
-    facts_out: Sink,
-    panel_out: Sink,
-    reports: ReportsTable,
-    cells: CellsTable,
-    checks: ChecksTable,
-    wide: WideTable,
-    facts: FactsTable,
+    reports: Table<ReportsTable>,
+    cells: Table<CellsTable>,
+    checks: Table<ChecksTable>,
+    wide: Table<WideTable>,
+    facts: Table<FactsTable>,
     panel: PanelTable,
+    output: PathBuf,
+    format: Format,
     duplicates: Duplicates,
     carry: CarryOver,
     summary: Summary,
@@ -86,47 +122,35 @@ struct Collector {
 
 impl Collector {
     fn create(output: &Output) -> Result<Collector> {
-        let sink = |name: &str, empty: PolarsResult<DataFrame>| -> Result<Sink> {
-            let empty = empty.map_err(|source| Error::Table {
-                path: output.dir.join(name),
-                source,
-            })?;
-            Sink::create(output.dir, name, output.format, empty.schema())
-        };
+        let (dir, format) = (output.dir, output.format);
         Ok(Collector {
-            reports_out: sink("reports", ReportsTable::default().take_frame())?,
-            cells_out: sink("cells", CellsTable::default().take_frame())?,
-            checks_out: sink("checks", ChecksTable::default().take_frame())?,
-            wide_out: sink("wide", WideTable::default().take_frame())?,
-            facts_out: sink("facts", FactsTable::default().take_frame())?,
-            panel_out: sink("panel", PanelTable::default().take_frame())?,
-            reports: ReportsTable::default(),
-            cells: CellsTable::default(),
-            checks: ChecksTable::default(),
-            wide: WideTable::default(),
-            facts: FactsTable::default(),
+            reports: Table::create(dir, "reports-unchecked", Format::Parquet)?,
+            cells: Table::create(dir, "cells", format)?,
+            checks: Table::create(dir, "checks", format)?,
+            wide: Table::create(dir, "wide", format)?,
+            facts: Table::create(dir, "facts", format)?,
             panel: PanelTable::default(),
+            output: dir.to_path_buf(),
+            format,
             duplicates: Duplicates::default(),
             carry: CarryOver::default(),
             summary: Summary {
-                out: output.dir.to_path_buf(),
+                out: dir.to_path_buf(),
                 ..Summary::default()
             },
         })
     }
 
-    /// Adds a chunk of outcomes (in document order) and writes its rows.
+    /// Adds a chunk of outcomes (in document order) and writes each row group as it fills.
     fn add(&mut self, outcomes: Vec<Outcome>) -> Result<()> {
-        if outcomes.is_empty() {
-            return Ok(());
-        }
         for outcome in outcomes {
             self.add_one(outcome);
+            self.reports.write_full()?;
+            self.cells.write_full()?;
+            self.checks.write_full()?;
+            self.wide.write_full()?;
+            self.facts.write_full()?;
         }
-        self.cells_out.write(self.cells.take_frame())?;
-        self.checks_out.write(self.checks.take_frame())?;
-        self.wide_out.write(self.wide.take_frame())?;
-        self.facts_out.write(self.facts.take_frame())?;
         Ok(())
     }
 
@@ -151,7 +175,7 @@ impl Collector {
             .check(&outcome.report_id, report, agency.as_deref());
         let printed = report.and_then(|r| r.report.agency.as_deref());
         let region = crate::region::of(printed, agency.as_deref());
-        let row = self.reports.push(
+        self.reports.rows.push(
             &outcome,
             agency.as_deref(),
             region.as_ref(),
@@ -159,6 +183,7 @@ impl Collector {
         );
 
         let s = &mut self.summary;
+        let row = s.documents;
         s.documents += 1;
         s.duplicates += usize::from(duplicate.is_some());
         let (Ok(report), Some(values)) = (outcome.result, values) else {
@@ -181,39 +206,102 @@ impl Collector {
                 self.panel.add(agency, year, id, code, values);
             }
         }
-        self.facts.push(id, &outcome.narrative, &values);
-        self.wide.push(
+        self.facts.rows.push(id, &outcome.narrative, &values);
+        self.wide.rows.push(
             id,
             &report,
             agency.as_deref(),
             duplicate.as_ref().map(|d| d.0.as_str()),
         );
-        self.checks.push(id, report.checks);
-        self.cells.push(id, &report.cells);
+        self.checks.rows.push(id, &report.checks);
+        self.cells.rows.push(id, &report.cells);
     }
 
-    /// Adds the cross-report checks, writes `reports` and `panel`, and renames every table into
-    /// place.
+    /// Adds the cross-report checks, writes what is buffered, copies `reports` into place with
+    /// those checks counted, writes `panel`, and renames every table into place.
     fn finish(mut self) -> Result<Summary> {
-        let cross = self.carry.checks();
-        for c in cross {
-            self.reports.add_check(c.row, c.check.passed);
+        let mut late: BTreeMap<usize, LateChecks> = BTreeMap::new();
+        for c in self.carry.checks() {
+            let counts = late.entry(c.row).or_default();
+            counts.checks += 1;
+            counts.failed += u32::from(!c.check.passed);
             self.summary.failed_checks += usize::from(!c.check.passed);
-            self.checks.push(&c.report_id, [c.check]);
+            self.checks.rows.push(&c.report_id, [&c.check]);
         }
-        self.checks_out.write(self.checks.take_frame())?;
-        self.reports_out.write(self.reports.take_frame())?;
-        self.panel_out.write(self.panel.take_frame())?;
+        self.cells.write_all()?;
+        self.checks.write_all()?;
+        self.wide.write_all()?;
+        self.facts.write_all()?;
+        self.reports.write_all()?;
+        let reports = copy_reports(
+            self.reports.sink.finish()?,
+            &late,
+            &self.output,
+            self.format,
+        )?;
+        let mut panel = sink_for(
+            &self.output,
+            "panel",
+            self.format,
+            PanelTable::default().take_frame(),
+        )?;
+        panel.write(self.panel.take_frame())?;
         crate::sink::commit_all(vec![
-            self.cells_out,
-            self.checks_out,
-            self.wide_out,
-            self.facts_out,
-            self.panel_out,
-            self.reports_out,
+            self.cells.sink,
+            self.checks.sink,
+            self.wide.sink,
+            self.facts.sink,
+            panel,
+            reports,
         ])?;
         Ok(self.summary)
     }
+}
+
+/// A sink for table `name` with the columns of `empty`.
+fn sink_for(
+    dir: &Path,
+    name: &str,
+    format: Format,
+    empty: PolarsResult<DataFrame>,
+) -> Result<Sink> {
+    let empty = empty.map_err(|source| Error::Table {
+        path: dir.join(name),
+        source,
+    })?;
+    Sink::create(dir, name, format, empty.schema())
+}
+
+/// Copies the `reports` rows written to `unchecked` into the `reports` table, a row group at a
+/// time, with the late checks counted in.
+fn copy_reports(
+    unchecked: Finished,
+    late: &BTreeMap<usize, LateChecks>,
+    dir: &Path,
+    format: Format,
+) -> Result<Sink> {
+    let mut reports = sink_for(dir, "reports", format, ReportsTable::default().take_frame())?;
+    let path = unchecked.path();
+    let table = |source| Error::Table {
+        path: path.to_path_buf(),
+        source,
+    };
+    let open = || {
+        File::open(path).map_err(|source| Error::Output {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let rows = ParquetReader::new(open()?).num_rows().map_err(table)?;
+    for first in (0..rows).step_by(ReportsTable::ROW_GROUP) {
+        let mut frame = ParquetReader::new(open()?)
+            .with_slice(Some((first, ReportsTable::ROW_GROUP)))
+            .finish()
+            .map_err(table)?;
+        add_late_checks(&mut frame, first, late).map_err(table)?;
+        reports.write(Ok(frame))?;
+    }
+    Ok(reports)
 }
 
 #[cfg(test)]

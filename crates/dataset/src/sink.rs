@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::{
@@ -36,8 +37,12 @@ impl Format {
     }
 }
 
+/// Bytes the Parquet writer gathers before each write to its file (unbuffered, it writes every
+/// page header and page on its own). The CSV writer writes whole batches already.
+const WRITE_BUFFER: usize = 1 << 20;
+
 enum Writer {
-    Parquet(Box<polars::io::parquet::write::BatchedWriter<File>>),
+    Parquet(Box<polars::io::parquet::write::BatchedWriter<BufWriter<File>>>),
     Csv(polars::io::csv::write::BatchedWriter<File>),
 }
 
@@ -52,6 +57,13 @@ pub struct Sink {
 pub struct Finished {
     temp: NamedTempFile,
     target: PathBuf,
+}
+
+impl Finished {
+    /// The temporary file (deleted when this is dropped, unless renamed into place).
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
 }
 
 impl Sink {
@@ -71,7 +83,8 @@ impl Sink {
         let temp = builder.tempfile_in(dir).map_err(output)?;
         let handle = temp.as_file().try_clone().map_err(output)?;
         let writer = match format {
-            Format::Parquet => ParquetWriter::new(handle)
+            // The writer flushes the buffer when it finishes, and reports what the flush returns.
+            Format::Parquet => ParquetWriter::new(BufWriter::with_capacity(WRITE_BUFFER, handle))
                 .batched(schema)
                 .map(|w| Writer::Parquet(Box::new(w))),
             Format::Csv => CsvWriter::new(handle)

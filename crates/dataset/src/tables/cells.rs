@@ -3,14 +3,14 @@
 //! number, for analyses that want one numeric column.
 //!
 //! About 200 rows a report: the rows go straight into Arrow column builders (no `String` per
-//! cell), sized for as many rows as the previous frame had.
+//! cell), sized for a row group.
 
 use std::mem::replace;
 
 use nianbao_schema::Cell;
 use polars::prelude::*;
 
-use super::{frame, key_index, split_value};
+use super::{frame, split_value, KeyCursor, Rows};
 use nianbao_schema::render::value_text;
 
 /// Buffered rows of `cells`.
@@ -59,8 +59,9 @@ impl CellsTable {
 
     /// Adds the cells of one report.
     pub fn push(&mut self, report_id: &str, cells: &[Cell]) {
+        let mut keys = KeyCursor::default();
         for cell in cells {
-            let spec = key_index(&cell.key).map(|(_, spec)| spec);
+            let spec = keys.find(&cell.key).map(|(_, spec)| spec);
             let (int, decimal) = split_value(spec.map(|s| s.kind), cell.value);
             let table = spec
                 .map(|s| s.table_number())
@@ -89,11 +90,20 @@ impl CellsTable {
         }
         self.rows += cells.len();
     }
+}
 
-    /// The buffered rows as a frame; the buffer is left empty.
-    pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+impl Rows for CellsTable {
+    /// About 160 reports: a row group holds the dictionary of its text columns (200 keys), so
+    /// smaller groups make a larger file; larger ones hold more memory.
+    const ROW_GROUP: usize = 1 << 15;
+
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn take_frame(&mut self) -> PolarsResult<DataFrame> {
         let rows = self.rows;
-        let full = replace(self, CellsTable::with_capacity(rows));
+        let full = replace(self, CellsTable::with_capacity(Self::ROW_GROUP));
         frame(
             rows,
             vec![

@@ -7,7 +7,7 @@ use std::mem::take;
 use nianbao_extract::{Narrative, Unit};
 use polars::prelude::*;
 
-use super::{column, frame};
+use super::{column, frame, Rows};
 use crate::indicators::Values;
 use crate::narrative::{share, table_value};
 
@@ -55,9 +55,16 @@ impl FactsTable {
             self.sentence.push(statement.sentence.clone());
         }
     }
+}
 
-    /// The buffered rows as a frame; the buffer is left empty.
-    pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+impl Rows for FactsTable {
+    const ROW_GROUP: usize = 1 << 15;
+
+    fn rows(&self) -> usize {
+        self.report_id.len()
+    }
+
+    fn take_frame(&mut self) -> PolarsResult<DataFrame> {
         frame(
             self.report_id.len(),
             vec![

@@ -21,6 +21,17 @@ pub use panel::PanelTable;
 pub use reports::ReportsTable;
 pub use wide::WideTable;
 
+/// A table's buffered rows, written a row group at a time.
+pub trait Rows: Default {
+    /// Rows per row group: the buffer is written when it holds this many. A group costs a fixed
+    /// amount per column to encode; a larger one costs more memory.
+    const ROW_GROUP: usize;
+    /// Rows buffered.
+    fn rows(&self) -> usize;
+    /// The buffered rows as a frame; the buffer is left empty.
+    fn take_frame(&mut self) -> PolarsResult<DataFrame>;
+}
+
 /// A canonical key's position in `keys.tsv` (and in the wide table) and its spec.
 pub fn key_index(key: &str) -> Option<(usize, &'static KeySpec)> {
     static INDEX: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
@@ -32,6 +43,26 @@ pub fn key_index(key: &str) -> Option<(usize, &'static KeySpec)> {
             .collect()
     });
     index.get(key).map(|&i| (i, &all_keys()[i]))
+}
+
+/// Finds the canonical keys of one report's cells, which come in `keys.tsv` order: each lookup
+/// first tries the key after the one found last, then the index.
+#[derive(Default)]
+pub struct KeyCursor {
+    next: usize,
+}
+
+impl KeyCursor {
+    /// The position and spec of `key` (see [`key_index`]).
+    pub fn find(&mut self, key: &str) -> Option<(usize, &'static KeySpec)> {
+        let keys = all_keys();
+        let i = match keys.get(self.next) {
+            Some(spec) if spec.key == key => self.next,
+            _ => key_index(key)?.0,
+        };
+        self.next = i + 1;
+        Some((i, &keys[i]))
+    }
 }
 
 /// Splits a value into (`value_int`, `value_decimal`): an amount is a decimal; a count is an
@@ -98,5 +129,18 @@ mod tests {
             assert_eq!(key_index(&spec.key).map(|(j, _)| j), Some(i));
         }
         assert!(key_index("table9.nothing").is_none());
+    }
+
+    #[test]
+    fn the_cursor_finds_keys_in_and_out_of_order() {
+        let keys = all_keys();
+        let mut cursor = KeyCursor::default();
+        for (i, spec) in keys.iter().enumerate().skip(3).take(5) {
+            assert_eq!(cursor.find(&spec.key).map(|(j, _)| j), Some(i));
+        }
+        assert_eq!(cursor.find(&keys[1].key).map(|(j, _)| j), Some(1));
+        assert_eq!(cursor.find(&keys[2].key).map(|(j, _)| j), Some(2));
+        assert!(cursor.find("table9.nothing").is_none());
+        assert_eq!(cursor.find(&keys[3].key).map(|(j, _)| j), Some(3));
     }
 }

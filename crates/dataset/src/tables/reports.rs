@@ -1,5 +1,6 @@
 //! `reports`: one row per document, failed ones included (with `error` set).
 
+use std::collections::BTreeMap;
 use std::mem::take;
 
 use nianbao_schema::{Report, Status};
@@ -7,7 +8,7 @@ use polars::prelude::*;
 
 use nianbao_extract::Section;
 
-use super::{column, frame};
+use super::{column, frame, Rows};
 use crate::agency::AgencyKind;
 use crate::duplicates::Kind;
 use crate::extract::Outcome;
@@ -16,6 +17,42 @@ use crate::timeliness::{days_late, deadline, Date};
 
 /// The version of the extractor that produced the rows.
 pub const PARSER_VERSION: &str = concat!("nianbao ", env!("CARGO_PKG_VERSION"));
+
+/// Checks counted against a `reports` row after the row was written (X3.1, known at the end).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LateChecks {
+    /// Checks.
+    pub checks: u32,
+    /// Of which failed.
+    pub failed: u32,
+}
+
+/// Adds the late checks of `late` (by row of the table) to the `n_checks` and
+/// `n_checks_failed` of `frame`, whose first row is row `first` of the table.
+pub fn add_late_checks(
+    frame: &mut DataFrame,
+    first: usize,
+    late: &BTreeMap<usize, LateChecks>,
+) -> PolarsResult<()> {
+    let rows = late.range(first..first + frame.height());
+    if rows.clone().next().is_none() {
+        return Ok(());
+    }
+    let mut add = |name: &str, count: fn(&LateChecks) -> u32| -> PolarsResult<()> {
+        let mut values: Vec<Option<u32>> = frame.column(name)?.u32()?.iter().collect();
+        for (&row, checks) in rows.clone() {
+            let n = &mut values[row - first];
+            if count(checks) > 0 {
+                *n = Some(n.unwrap_or(0) + count(checks));
+            }
+        }
+        frame.replace(name, column(name, values))?;
+        Ok(())
+    };
+    add("n_checks", |l| l.checks)?;
+    add("n_checks_failed", |l| l.failed)?;
+    Ok(())
+}
 
 /// Buffered rows of `reports`.
 #[derive(Default)]
@@ -59,14 +96,14 @@ pub struct ReportsTable {
 }
 
 impl ReportsTable {
-    /// Adds the row of one document and returns its row number.
+    /// Adds the row of one document.
     pub fn push(
         &mut self,
         outcome: &Outcome,
         agency_normalized: Option<&str>,
         region: Option<&Result<Region, String>>,
         duplicate: Option<&(String, Kind)>,
-    ) -> usize {
+    ) {
         let crawl = outcome.document.crawl.as_ref();
         self.report_id.push(outcome.report_id.clone());
         self.source_path
@@ -135,20 +172,17 @@ impl ReportsTable {
         self.region_level.push(resolved.map(|r| r.level.name()));
         self.region_warning
             .push(region.and_then(|r| r.as_ref().err().cloned()));
-        self.report_id.len() - 1
+    }
+}
+
+impl Rows for ReportsTable {
+    const ROW_GROUP: usize = 1 << 13;
+
+    fn rows(&self) -> usize {
+        self.report_id.len()
     }
 
-    /// Counts one more check (a cross-report one) against row `row`.
-    pub fn add_check(&mut self, row: usize, passed: bool) {
-        let bump = |n: &mut Option<u32>| *n = Some(n.unwrap_or(0) + 1);
-        bump(&mut self.n_checks[row]);
-        if !passed {
-            bump(&mut self.n_checks_failed[row]);
-        }
-    }
-
-    /// The rows as a frame.
-    pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+    fn take_frame(&mut self) -> PolarsResult<DataFrame> {
         let height = self.report_id.len();
         frame(
             height,
@@ -192,5 +226,59 @@ impl ReportsTable {
                 column("region_warning", take(&mut self.region_warning)),
             ],
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_checks_land_on_their_rows_of_a_later_row_group() {
+        // Rows 10..13 of the table; late checks for rows before, in and after them.
+        let mut frame = DataFrame::new(
+            3,
+            vec![
+                column("n_checks", vec![Some(40u32), None, Some(7)]),
+                column("n_checks_failed", vec![Some(0u32), None, Some(1)]),
+            ],
+        )
+        .unwrap();
+        let late = BTreeMap::from([
+            (
+                9,
+                LateChecks {
+                    checks: 5,
+                    failed: 5,
+                },
+            ),
+            (
+                10,
+                LateChecks {
+                    checks: 7,
+                    failed: 0,
+                },
+            ),
+            (
+                12,
+                LateChecks {
+                    checks: 7,
+                    failed: 2,
+                },
+            ),
+            (
+                13,
+                LateChecks {
+                    checks: 1,
+                    failed: 1,
+                },
+            ),
+        ]);
+        add_late_checks(&mut frame, 10, &late).unwrap();
+        let values = |name: &str| -> Vec<Option<u32>> {
+            frame.column(name).unwrap().u32().unwrap().iter().collect()
+        };
+        assert_eq!(values("n_checks"), [Some(47), None, Some(14)]);
+        assert_eq!(values("n_checks_failed"), [Some(0), None, Some(3)]);
     }
 }

@@ -8,7 +8,7 @@ use std::mem::take;
 use nianbao_schema::{all_keys, Report, ValueKind};
 use polars::prelude::*;
 
-use super::{column, frame, key_index, split_value};
+use super::{column, frame, split_value, KeyCursor, Rows};
 
 enum Values {
     Int(Vec<Option<i64>>),
@@ -64,8 +64,9 @@ impl WideTable {
         self.template.push(report.report.template.clone());
         self.duplicate_of.push(duplicate_of.map(str::to_string));
         let mut row = vec![None; self.keys.len()];
+        let mut keys = KeyCursor::default();
         for cell in &report.cells {
-            if let Some((i, _)) = key_index(&cell.key) {
+            if let Some((i, _)) = keys.find(&cell.key) {
                 row[i] = cell.value;
             }
         }
@@ -77,9 +78,17 @@ impl WideTable {
             }
         }
     }
+}
 
-    /// The buffered rows as a frame; the buffer is left empty.
-    pub fn take_frame(&mut self) -> PolarsResult<DataFrame> {
+impl Rows for WideTable {
+    /// Each row group costs a fixed amount for each of the 232 columns.
+    const ROW_GROUP: usize = 1 << 11;
+
+    fn rows(&self) -> usize {
+        self.report_id.len()
+    }
+
+    fn take_frame(&mut self) -> PolarsResult<DataFrame> {
         let mut columns = vec![
             column("report_id", take(&mut self.report_id)),
             column("agency", take(&mut self.agency)),
