@@ -45,6 +45,10 @@ pub(super) struct Word {
     pub left: f32,
     /// The right of its last glyph.
     pub right: f32,
+    /// The baseline of its first glyph (a line joins glyphs whose baselines differ a little).
+    pub top: f32,
+    /// Each glyph's place: where its text starts in `text`, its left and its right.
+    pub glyphs: Vec<(usize, f32, f32)>,
 }
 
 /// Where a glyph's body lies around its origin, for the way it runs: (left, right, bottom,
@@ -128,6 +132,25 @@ pub(super) struct Line {
     pub text: String,
     /// The words, left to right.
     pub words: Vec<Word>,
+    /// The largest font size of its glyphs.
+    pub size: f32,
+}
+
+impl Line {
+    /// The line of `words` (left to right) at `top`, its text and left edge theirs.
+    pub fn new(top: f32, size: f32, words: Vec<Word>) -> Line {
+        Line {
+            top,
+            left: words.first().map_or(0.0, |w| w.left),
+            text: words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            words,
+            size,
+        }
+    }
 }
 
 /// The glyphs grouped into lines, top to bottom.
@@ -154,17 +177,8 @@ pub(super) fn lines(glyphs: &[Placed<'_>]) -> Vec<Line> {
         .into_iter()
         .map(|mut group| {
             group.sort_by(|a, b| a.glyph.x.total_cmp(&b.glyph.x));
-            let words = words(&group);
-            Line {
-                top: group[0].top,
-                left: group[0].glyph.x,
-                text: words
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                words,
-            }
+            let size = group.iter().map(|g| g.glyph.size).fold(0.0, f32::max);
+            Line::new(group[0].top, size, words(&group))
         })
         .collect()
 }
@@ -173,7 +187,7 @@ pub(super) fn lines(glyphs: &[Placed<'_>]) -> Vec<Line> {
 fn words(glyphs: &[Placed<'_>]) -> Vec<Word> {
     let mut words: Vec<Word> = Vec::new();
     let mut previous: Option<&Glyph> = None;
-    for g in glyphs.iter().map(|p| p.glyph) {
+    for &Placed { glyph: g, top } in glyphs {
         let right = g.x + g.width.max(0.0);
         match (previous, words.last_mut()) {
             (Some(p), Some(word)) => {
@@ -186,8 +200,11 @@ fn words(glyphs: &[Placed<'_>]) -> Vec<Word> {
                         text: g.text.clone(),
                         left: g.x,
                         right,
+                        top,
+                        glyphs: vec![(0, g.x, right)],
                     });
                 } else {
+                    word.glyphs.push((word.text.len(), g.x, right));
                     word.text.push_str(&g.text);
                     word.right = word.right.max(right);
                 }
@@ -196,6 +213,8 @@ fn words(glyphs: &[Placed<'_>]) -> Vec<Word> {
                 text: g.text.clone(),
                 left: g.x,
                 right,
+                top,
+                glyphs: vec![(0, g.x, right)],
             }),
         }
         previous = Some(g);

@@ -163,10 +163,26 @@ pub(super) fn layout(
         };
         let header = page.height * MARGIN;
         let footer = page.height * (1.0 - MARGIN);
-        // A page number (`- 3 -`) in a header or footer is no table row.
-        let (body, margins): (Vec<Line>, Vec<Line>) = lines::lines(&rest)
-            .into_iter()
-            .partition(|l| (header..=footer).contains(&l.top) || !unruled::is_page_number(l));
+        // A page number (`- 3 -`) in a header or footer is no table row; a number with its
+        // label printed around it is.
+        let lines = lines::lines(&rest);
+        let body_line: Vec<bool> = (0..lines.len())
+            .map(|k| {
+                let l = &lines[k];
+                let labelled = k > 0
+                    && k + 1 < lines.len()
+                    && unruled::label_around(&lines[k - 1], l, &lines[k + 1]);
+                (header..=footer).contains(&l.top) || !unruled::is_page_number(l) || labelled
+            })
+            .collect();
+        let (mut body, mut margins) = (Vec::new(), Vec::new());
+        for (line, in_body) in lines.into_iter().zip(body_line) {
+            if in_body {
+                body.push(line);
+            } else {
+                margins.push(line);
+            }
+        }
         let (unruled, rest) = unruled::tables(body, continued);
         let mut page_items: Vec<Item> = rest.into_iter().chain(margins).map(Item::Line).collect();
         page_items.extend(found.into_iter().chain(unruled).map(Item::Table));
@@ -593,12 +609,10 @@ mod tests {
             [
                 vec!["（一）予以公开", "5", "", "", "5"],
                 vec!["（二）部分公开", "", "3", "1", "4"],
-                vec!["（三）不予公开（区分", "12", "", "", "12"],
-                vec!["处理的）", "", "", "", ""],
+                // The wrapped label's lines above and below its values are its label.
+                vec!["（三）不予公开（区分 处理的）", "12", "", "", "12"],
             ]
         );
-        // The wrapped label's second line is a cell of its own, not a row of blank values.
-        assert!(grid.is_origin(3, 0) && !grid.is_origin(3, 1));
         assert_eq!(blocks[1], Block::Paragraph("甲 乙 丙 合计".into()));
         assert_eq!(blocks.len(), 3);
     }

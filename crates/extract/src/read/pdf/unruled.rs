@@ -2,18 +2,25 @@
 //!
 //! 1. A line that ends in values (numbers or dashes, see [`values_start`]) is a row: its
 //!    leading words are the label, the value words keep their x extents. A line of a single
-//!    value is a row inside a region but starts none. Other lines are text.
+//!    value is a row inside a region but starts none, unless its label is printed around it
+//!    (text lines of one cell right above and below it, [`label_around`]). Other lines are
+//!    text.
 //! 2. A region is a run of rows, with at most [`MAX_TEXT_BETWEEN`] text lines between two of
 //!    them (a wrapped label, a group label); a text line with a word over the value columns (a
 //!    header or a caption of the next block) ends it, and so does the end of the page (the
-//!    text lines before it are the table's: it goes on over the page). Up to
+//!    text lines before it are the table's: it goes on over the page); text lines after its
+//!    last row that are that row's label (step 6) are the region's too. Up to
 //!    [`MAX_HEADER_LINES`] text lines right above its first row are its header (the lowest
-//!    one, when it lies left of the values and that row has no label, is the row's). A row
-//!    with a value word over two narrower ones that stand apart (digits of neighbouring cells
-//!    printed without a gap, `217`+`1` as `2171`: [`bridging_row`]) ends the region and is
-//!    left as a line: which digits are whose is the solver's to decide. A page number
-//!    (`- 3 -`: ending in at most one number, [`is_page_number`]) in the page's header or
-//!    footer is left out beforehand; a row of values there is the table's.
+//!    one, when it lies left of the values and that row has no label, is the row's; so are
+//!    the lines above the row's label left of the values, as near as lines of one cell,
+//!    [`LINE_GAP`]). A row with a value word over two narrower ones that stand apart (digits
+//!    of neighbouring cells printed without a gap, `217`+`1` as `2171`: [`bridging_row`]) is
+//!    cut between its glyphs where they meet the columns of the other values, when exactly
+//!    one cut fits ([`cut_bridging`]); otherwise it ends the region and is left as a line:
+//!    which digits are whose is the solver's to decide. A page number (`- 3 -`: ending in at
+//!    most one number, [`is_page_number`]) in the page's header or footer is left out
+//!    beforehand; a row of values there is the table's, and so is a number with its label
+//!    printed around it.
 //! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
 //!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
 //!    extents overlap). Then the header, from its lowest line up to one with a word over two
@@ -25,21 +32,30 @@
 //!    and values (the solver then says what cannot be placed).
 //! 5. The first region of a page whose values fit the value columns of the table without
 //!    rules that ended the previous page takes those columns: it continues that table.
-//! 6. The grid: a row per row line, the label first (when any row has one), then a cell per
-//!    column, blank where the row has no number. A row without a label takes the text line
-//!    right above it as its label, or continues the label of the row above (a label printed
-//!    over two lines around its values); other text lines are rows of their label only. A
-//!    line of values without a label right under a row, each under a number of it, fewer
-//!    than it has, continues its numbers (a number wrapped in a narrow cell), and so does
-//!    such a first line of the table's part on the next page ([`append`]).
+//! 6. Labels: a label wrapped in a narrow cell prints its lines above, beside and below its
+//!    row's values (a cell's text is centred on its height), between lines of group labels
+//!    printed a character a line in columns of their own. So each label word of a text line
+//!    between two rows is given to the row above, the row below or neither ([`owner`]): its
+//!    column (the label words over it) is cut into cells at gaps wider than the lines of one
+//!    cell are apart ([`CELL_GAP`] font sizes, from the words' baselines). A row's label is
+//!    its own label words and those given to it, column by column from the left
+//!    ([`labels`]); text given to no row stays a line of its own.
+//! 7. The grid: a row per row line, the label first (when any row has one), then a cell per
+//!    column, blank where the row has no number. A row without a label continues the label
+//!    of the row above (a label printed over two lines around its values); text lines are
+//!    rows of their label only. A line of values without a label right under a row, each
+//!    under a number of it, fewer than it has, continues its numbers (a number wrapped in a
+//!    narrow cell), and so does such a first line of the table's part on the next page
+//!    ([`append`]).
 
 use super::grid::{Cell, Table};
 use super::lines::{Line, Word};
 use crate::items::MAX_LABEL_CHARS;
 use crate::normalize::{parse_cell, CellValue};
 
-/// The most text lines between two rows of one table.
-const MAX_TEXT_BETWEEN: usize = 8;
+/// The most text lines between two rows of one table (a label wrapped over seven lines of a
+/// narrow cell beside a group label printed a character a line, whose lines fall between).
+const MAX_TEXT_BETWEEN: usize = 24;
 
 /// The most text lines above a table read as its header.
 const MAX_HEADER_LINES: usize = 6;
@@ -107,17 +123,159 @@ impl RegionLine<'_> {
         self.values.map_or(&[], |v| &self.line.words[v..])
     }
 
-    fn label(&self) -> String {
-        let end = self.values.unwrap_or(self.line.words.len());
-        join(&self.line.words[..end])
+    /// The words before its values; all of them, for text.
+    fn label_words(&self) -> &[Word] {
+        &self.line.words[..self.values.unwrap_or(self.line.words.len())]
     }
 }
 
-/// Words joined by one space.
-fn join(words: &[Word]) -> String {
-    words
+/// The row a label word of a text line between two rows is part of (step 6).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Owner {
+    Above,
+    Below,
+    /// Text of its own line.
+    Neither,
+}
+
+/// A gap between lines of one column wider than this many font sizes parts two cells (the
+/// lines of a cell follow one another about 1.2 font sizes apart, the rows of a table with
+/// single-line labels 1.5).
+const CELL_GAP: f32 = 2.0;
+
+/// A gap between lines of one column of at most this many font sizes is between two lines
+/// of one cell.
+const LINE_GAP: f32 = 1.35;
+
+/// Which row the label word `word` of the text line `k` of a region is part of: the row
+/// `above` or `below` it (either may be missing: the region starts or ends in text). Its
+/// column (the label words over it, from the row above to the row below, which stand where
+/// their label word over it or else their values are) is cut at gaps wider than
+/// [`CELL_GAP`] into cells. The part that reaches only the row above or only the row below
+/// is that row's label when it lies from that row's line by gaps of lines of a cell
+/// ([`LINE_GAP`]) or that row has no label word in the column (its label is printed around
+/// its values, not beside them: text further from a label beside its values may be a row of
+/// blank cells); a part between is a row of its own. A
+/// part reaching both (no gap parts them, as in a table whose rows are one line each) is
+/// the row's below only when it is the line right above a row without label words (its
+/// label printed above its values). Text before the first row is its label.
+fn owner(
+    region: &[RegionLine<'_>],
+    k: usize,
+    word: &Word,
+    above: Option<usize>,
+    below: Option<usize>,
+) -> Owner {
+    let Some(a) = above else {
+        return if below.is_some() {
+            Owner::Below
+        } else {
+            Owner::Neither
+        };
+    };
+    // The baseline of a line's label word over `word`.
+    let over = |l: &RegionLine<'_>| {
+        l.label_words()
+            .iter()
+            .find(|w| overlap((w.left, w.right), (word.left, word.right)))
+            .map(|w| w.top)
+    };
+    // Where a row stands in the column: its label word there, else its values.
+    let at = |r: usize| {
+        let row = &region[r];
+        over(row).unwrap_or_else(|| row.value_words().first().map_or(row.line.top, |w| w.top))
+    };
+    let end = below.unwrap_or(region.len() - 1);
+    // Whether a wide gap lies between the row above and the word, and between the word and
+    // the row below (or the region's end).
+    let (mut before, mut after) = (false, false);
+    // Whether the lines from the row above to the word, and from the word to the row below,
+    // are a cell's.
+    let (mut close, mut close_below) = (true, true);
+    let mut previous = at(a);
+    for (j, line) in region.iter().enumerate().take(end + 1).skip(a + 1) {
+        let top = match over(line) {
+            Some(top) => top,
+            None if Some(j) == below => at(j),
+            None => continue,
+        };
+        let size = line.line.size.max(1.0);
+        let wide = top - previous > CELL_GAP * size;
+        if j <= k {
+            before |= wide;
+            close &= top - previous <= LINE_GAP * size;
+        } else {
+            after |= wide;
+            close_below &= top - previous <= LINE_GAP * size;
+        }
+        previous = top;
+    }
+    let after = after || below.is_none();
+    match (before, after, below) {
+        (false, true, _) if close || over(&region[a]).is_none() => Owner::Above,
+        (true, false, Some(b)) if close_below || over(&region[b]).is_none() => Owner::Below,
+        (false, false, Some(b)) if b == k + 1 && region[b].values == Some(0) => Owner::Below,
+        _ => Owner::Neither,
+    }
+}
+
+/// The label of each line of a region (step 6): a row's, its label words and the words of
+/// text lines given to it ([`owner`]), column by column from the left; a text line's, its
+/// words given to no row (empty when all were).
+fn labels(region: &[RegionLine<'_>]) -> Vec<String> {
+    let rows: Vec<usize> = (0..region.len())
+        .filter(|&k| region[k].values.is_some())
+        .collect();
+    let mut words: Vec<Vec<(usize, &Word)>> = region
         .iter()
-        .map(|w| w.text.as_str())
+        .enumerate()
+        .map(|(k, l)| {
+            let own = if l.values.is_some() {
+                l.label_words()
+            } else {
+                &[]
+            };
+            own.iter().map(|w| (k, w)).collect()
+        })
+        .collect();
+    for (k, line) in region.iter().enumerate() {
+        if line.values.is_some() {
+            continue;
+        }
+        let above = rows.iter().rev().find(|&&r| r < k).copied();
+        let below = rows.iter().find(|&&r| r > k).copied();
+        for w in line.label_words() {
+            let to = match owner(region, k, w, above, below) {
+                Owner::Above => above,
+                Owner::Below => below,
+                Owner::Neither => None,
+            };
+            words[to.unwrap_or(k)].push((k, w));
+        }
+    }
+    words.into_iter().map(columnwise).collect()
+}
+
+/// Words (with their lines) joined column by column from the left (words that overlap, or
+/// overlap one that does, are a column), each column top to bottom.
+fn columnwise(mut words: Vec<(usize, &Word)>) -> String {
+    words.sort_by(|a, b| a.1.left.total_cmp(&b.1.left));
+    let mut columns: Vec<(f32, Vec<(usize, &Word)>)> = Vec::new();
+    for (k, w) in words {
+        match columns.last_mut() {
+            Some((right, column)) if w.left < *right => {
+                *right = right.max(w.right);
+                column.push((k, w));
+            }
+            _ => columns.push((w.right, vec![(k, w)])),
+        }
+    }
+    columns
+        .into_iter()
+        .flat_map(|(_, mut column)| {
+            column.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.left.total_cmp(&b.1.left)));
+            column.into_iter().map(|(_, w)| w.text.as_str())
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -130,9 +288,9 @@ fn overlap(a: (f32, f32), b: (f32, f32)) -> bool {
 /// The tables without rules among a page's lines (top to bottom), and the lines left.
 /// `continued` are the value columns of a table without rules that ended the previous page:
 /// the first region takes them when its values fit them.
-pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>, Vec<Line>) {
+pub(super) fn tables(mut lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>, Vec<Line>) {
     // Rows, and lines of a single value (a row of a table, not the start of one).
-    let (starts, rows): (Vec<bool>, Vec<Option<usize>>) = lines
+    let (mut starts, rows): (Vec<bool>, Vec<Option<usize>>) = lines
         .iter()
         .map(|l| {
             let tokens: Vec<&str> = l.words.iter().map(|w| w.text.as_str()).collect();
@@ -143,8 +301,17 @@ pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>,
             }
         })
         .unzip();
+    // A single value with its label printed around it starts a table.
+    for k in 1..lines.len().saturating_sub(1) {
+        let text = |j: usize| rows[j].is_none().then_some(&lines[j]);
+        if let (Some(0), Some(above), Some(below)) = (rows[k], text(k - 1), text(k + 1)) {
+            starts[k] |= label_around(above, &lines[k], below);
+        }
+    }
     let mut in_table = vec![false; lines.len()];
     let mut found = Vec::new();
+    // Each row cut looks at its region again: a bounded number of them.
+    let mut cuts_left = MAX_CUT_ROWS;
     let mut i = 0;
     while i < lines.len() {
         if !starts[i] {
@@ -158,8 +325,22 @@ pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>,
                 values: rows[k],
             })
             .collect();
-        // A row with digits over two columns ends the region, and is left as a line.
-        let bridge = bridging_row(&region).map(|b| i + b);
+        // A row with digits over two columns is cut where its glyphs meet the columns, when
+        // they tell where; otherwise it ends the region, and is left as a line.
+        let bridge = bridging_row(&region);
+        // The first region of the page may continue the table of the previous page.
+        let carried = found.is_empty().then_some(continued);
+        let cut = bridge
+            .filter(|_| cuts_left > 0)
+            .and_then(|b| cut_bridging(&region, b, carried.unwrap_or_default()));
+        if let Some(cut) = cut {
+            let b = i + bridge.unwrap_or_default();
+            drop(region);
+            lines[b] = cut;
+            cuts_left -= 1;
+            continue;
+        }
+        let bridge = bridge.map(|b| i + b);
         if let Some(b) = bridge {
             end = b;
         }
@@ -176,10 +357,21 @@ pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>,
             .flat_map(|l| l.value_words())
             .map(|w| w.left)
             .fold(f32::INFINITY, f32::min);
-        let label_above = header_start < i
-            && rows[i] == Some(0)
-            && lines[i - 1].words.iter().all(|w| w.right < value_left);
-        let first = if label_above { i - 1 } else { i };
+        let left_of_values = |l: &Line| l.words.iter().all(|w| w.right < value_left);
+        let label_above = header_start < i && rows[i] == Some(0) && left_of_values(&lines[i - 1]);
+        let mut first = if label_above { i - 1 } else { i };
+        // The label's lines above it, as lines of one cell follow one another.
+        while first > header_start
+            && left_of_values(&lines[first - 1])
+            && lines[first].top - lines[first - 1].top <= LINE_GAP * lines[first].size.max(1.0)
+        {
+            first -= 1;
+        }
+        let end = if bridge.is_none() {
+            trailing_labels(&lines, &rows, first, end, value_left)
+        } else {
+            end
+        };
         let region: Vec<RegionLine<'_>> = (first..end)
             .map(|k| RegionLine {
                 line: &lines[k],
@@ -187,7 +379,6 @@ pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>,
             })
             .collect();
         let header: Vec<&Line> = lines[header_start..first].iter().collect();
-        let carried = found.is_empty().then_some(continued);
         if let Some(table) = (end > i).then(|| grid(&region, &header, carried)).flatten() {
             in_table[first..end].iter_mut().for_each(|t| *t = true);
             found.push(table);
@@ -201,6 +392,50 @@ pub(super) fn tables(lines: Vec<Line>, continued: &[(f32, f32)]) -> (Vec<Table>,
         .map(|(l, _)| l)
         .collect();
     (found, rest)
+}
+
+/// Whether `line`, a single value, has its label printed around it: text lines right above
+/// and right below it, lines of one cell apart ([`LINE_GAP`]), left of it.
+pub(super) fn label_around(above: &Line, line: &Line, below: &Line) -> bool {
+    let (Some(value), size) = (line.words.first(), line.size.max(1.0)) else {
+        return false;
+    };
+    let beside = |l: &Line| is_label_sized(l) && l.words.iter().all(|w| w.right < value.left);
+    beside(above)
+        && beside(below)
+        && line.top - above.top <= LINE_GAP * size
+        && below.top - line.top <= LINE_GAP * size
+}
+
+/// The end of the region `first..end` taken on over the text lines after it whose words are
+/// all its last row's label ([`owner`]: printed under its values); at most
+/// [`MAX_TEXT_BETWEEN`] label-sized lines left of the values (`value_left`) are looked at.
+fn trailing_labels(
+    lines: &[Line],
+    rows: &[Option<usize>],
+    first: usize,
+    end: usize,
+    value_left: f32,
+) -> usize {
+    let after = lines[end..]
+        .iter()
+        .zip(&rows[end..])
+        .take(MAX_TEXT_BETWEEN)
+        .take_while(|(l, r)| {
+            r.is_none() && is_label_sized(l) && l.words.iter().all(|w| w.right < value_left)
+        })
+        .count();
+    let region: Vec<RegionLine<'_>> = (first..end + after)
+        .map(|k| RegionLine {
+            line: &lines[k],
+            values: rows[k],
+        })
+        .collect();
+    let labels = labels(&region);
+    end + labels[end - first..]
+        .iter()
+        .take_while(|l| l.is_empty())
+        .count()
 }
 
 /// Whether a line is short enough to be a label or a header.
@@ -267,6 +502,175 @@ fn bridging_row(region: &[RegionLine<'_>]) -> Option<usize> {
             first_end <= last_start
         })
     })
+}
+
+/// The most rows of a page cut between their glyphs ([`cut_bridging`]).
+const MAX_CUT_ROWS: usize = 64;
+
+/// The most glyphs of a word cut into numbers.
+const MAX_CUT_GLYPHS: usize = 32;
+
+/// The most columns a word is cut into.
+const MAX_CUT_COLUMNS: usize = 4;
+
+/// How far apart (in points) the edges of numbers aligned in a column may lie.
+const ALIGNED: f32 = 0.5;
+
+/// The line of row `b` of a region ([`bridging_row`]) with each value word over two or
+/// more columns cut between its glyphs into one number per column, when exactly one cut
+/// fits: the columns are those the region's narrower values over the word make, with the
+/// value columns `carried` from the table it continues (overlapping extents are one), and
+/// each part must overlap its column only, share the edges the
+/// column's values share (left-, right-aligned or centred numbers) and be a number of its
+/// own (no leading zero). `None` when a word has no single such cut, or none was cut.
+fn cut_bridging(region: &[RegionLine<'_>], b: usize, carried: &[(f32, f32)]) -> Option<Line> {
+    let row = &region[b];
+    let others: Vec<(f32, f32)> = region
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != b)
+        .flat_map(|(_, l)| l.value_words())
+        .map(|w| (w.left, w.right))
+        .chain(carried.iter().copied())
+        .collect();
+    let mut words = row.line.words[..row.values?].to_vec();
+    for word in row.value_words() {
+        words.extend(cut_word(word, &others)?);
+    }
+    if words.len() == row.line.words.len() {
+        return None;
+    }
+    Some(Line::new(row.line.top, row.line.size, words))
+}
+
+/// A value column under a word that bridges columns: its extent and which edges its values
+/// share (left, right, centre).
+struct Under {
+    extent: (f32, f32),
+    shared: [bool; 3],
+}
+
+/// The edges of an extent: left, right, centre.
+fn edges(e: (f32, f32)) -> [f32; 3] {
+    [e.0, e.1, (e.0 + e.1) / 2.0]
+}
+
+/// `word` cut into one number per column that the narrower extents of `others` over it make
+/// (see [`cut_bridging`]); itself when they make one column; `None` when no single cut fits
+/// (or it has more than [`MAX_CUT_GLYPHS`] glyphs or [`MAX_CUT_COLUMNS`] columns).
+fn cut_word(word: &Word, others: &[(f32, f32)]) -> Option<Vec<Word>> {
+    let width = word.right - word.left;
+    let mut over: Vec<(f32, f32)> = others
+        .iter()
+        .copied()
+        .filter(|&e| e.1 - e.0 < width && overlap(e, (word.left, word.right)))
+        .collect();
+    over.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut groups: Vec<Vec<(f32, f32)>> = Vec::new();
+    for e in over {
+        match groups.last_mut() {
+            Some(g) if g.iter().any(|&o| overlap(o, e)) => g.push(e),
+            _ => groups.push(vec![e]),
+        }
+    }
+    if groups.len() < 2 {
+        return Some(vec![word.clone()]);
+    }
+    // The cuts tried grow with the glyphs and columns: a number of a few cells only.
+    if word.glyphs.len() > MAX_CUT_GLYPHS || groups.len() > MAX_CUT_COLUMNS {
+        return None;
+    }
+    let columns: Vec<Under> = groups
+        .iter()
+        .map(|g| {
+            let extent = g.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |a, e| {
+                (a.0.min(e.0), a.1.max(e.1))
+            });
+            let shared = std::array::from_fn(|edge| {
+                let at = g.iter().map(|&e| edges(e)[edge]);
+                let (low, high) = at.fold((f32::INFINITY, f32::NEG_INFINITY), |a, x| {
+                    (a.0.min(x), a.1.max(x))
+                });
+                high - low <= ALIGNED
+            });
+            Under { extent, shared }
+        })
+        .collect();
+    // Every way to cut the glyphs into one part per column that fits it.
+    let glyphs = &word.glyphs;
+    let fits = |from: usize, to: usize, c: usize| {
+        let (start, end) = (
+            glyphs[from].0,
+            glyphs.get(to).map_or(word.text.len(), |g| g.0),
+        );
+        let text = &word.text[start..end];
+        let extent = (glyphs[from].1, glyphs[to - 1].2);
+        let column = &columns[c];
+        let alone = columns
+            .iter()
+            .enumerate()
+            .all(|(o, other)| (o == c) == overlap(other.extent, extent));
+        let aligned = (0..3).all(|edge| {
+            !column.shared[edge]
+                || (edges(extent)[edge] - edges(column.extent)[edge]).abs() <= ALIGNED
+        });
+        let number = matches!(parse_cell(text), CellValue::Number(..))
+            && (text == "0" || !text.starts_with('0'));
+        alone && aligned && number
+    };
+    let mut found: Vec<Vec<usize>> = Vec::new();
+    let mut cuts = vec![0];
+    cut_parts(glyphs.len(), columns.len(), &fits, &mut cuts, &mut found);
+    let [cuts] = <[Vec<usize>; 1]>::try_from(found).ok()?;
+    Some(
+        cuts.windows(2)
+            .map(|p| {
+                let (from, to) = (p[0], p[1]);
+                let end = glyphs.get(to).map_or(word.text.len(), |g| g.0);
+                Word {
+                    text: word.text[glyphs[from].0..end].to_string(),
+                    left: glyphs[from].1,
+                    right: glyphs[to - 1].2,
+                    top: word.top,
+                    glyphs: glyphs[from..to]
+                        .iter()
+                        .map(|&(i, l, r)| (i - glyphs[from].0, l, r))
+                        .collect(),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Extends `cuts` (glyph indices where parts start, the first 0) by the parts left for
+/// columns `cuts.len() - 1..columns` in every way each fits its column, pushing each full
+/// cut (with `glyphs` at its end) to `found`; stops at two.
+fn cut_parts(
+    glyphs: usize,
+    columns: usize,
+    fits: &dyn Fn(usize, usize, usize) -> bool,
+    cuts: &mut Vec<usize>,
+    found: &mut Vec<Vec<usize>>,
+) {
+    let (from, column) = (*cuts.last().unwrap_or(&0), cuts.len() - 1);
+    if column + 1 == columns {
+        if fits(from, glyphs, column) {
+            let mut full = cuts.clone();
+            full.push(glyphs);
+            found.push(full);
+        }
+        return;
+    }
+    for to in from + 1..glyphs {
+        if found.len() > 1 {
+            return;
+        }
+        if fits(from, to, column) {
+            cuts.push(to);
+            cut_parts(glyphs, columns, fits, cuts, found);
+            cuts.pop();
+        }
+    }
 }
 
 /// The columns of a region: disjoint extents, left to right; `None` when not clean.
@@ -421,30 +825,29 @@ fn grid(
             (columns, placed)
         }
     };
-    let labelled = region.iter().any(|l| l.values != Some(0));
+    let labels = labels(region);
+    let labelled = labels.iter().any(|l| !l.is_empty());
     let cell = |text: String| Cell {
         text,
         colspan: 1,
         rowspan: 1,
     };
     let mut out: Vec<Vec<Cell>> = Vec::new();
-    // A text line waiting to be a row's label or a row of its own.
-    let mut pending_text: Option<String> = None;
     // The last row with a label and values, while nothing else followed it.
     let mut continued: Option<usize> = None;
     // The row of the line right above, when that line had values.
     let mut row_above: Option<usize> = None;
-    for (line, values) in region.iter().zip(placed) {
+    for (values, label) in placed.into_iter().zip(labels) {
         let Some(values) = values else {
-            if let Some(text) = pending_text.replace(line.label()) {
-                out.push(vec![cell(text)]);
+            row_above = None;
+            if !label.is_empty() {
+                out.push(vec![cell(label)]);
                 continued = None;
             }
-            row_above = None;
             continue;
         };
         let wrapped =
-            line.values == Some(0) && row_above.is_some_and(|r| join_wrapped(&mut out[r], &values));
+            label.is_empty() && row_above.is_some_and(|r| join_wrapped(&mut out[r], &values));
         if wrapped {
             // A row is continued once: a line under it after that is a row.
             row_above = None;
@@ -452,20 +855,11 @@ fn grid(
         }
         let mut row = Vec::new();
         if labelled {
-            let label = match line.label() {
-                label if !label.is_empty() => {
-                    if let Some(text) = pending_text.take() {
-                        out.push(vec![cell(text)]);
-                    }
-                    Some(label)
-                }
-                _ => pending_text.take(),
-            };
-            match (label, continued) {
-                (Some(label), _) => row.push(cell(label)),
+            match (label.is_empty(), continued) {
+                (false, _) => row.push(cell(label)),
                 // The label of the row above spans this one: its values follow it.
-                (None, Some(above)) => out[above][0].rowspan += 1,
-                (None, None) => return None,
+                (true, Some(above)) => out[above][0].rowspan += 1,
+                (true, None) => return None,
             }
         }
         row.extend(
@@ -478,9 +872,6 @@ fn grid(
         }
         row_above = Some(out.len());
         out.push(row);
-    }
-    if let Some(text) = pending_text {
-        out.push(vec![cell(text)]);
     }
     // The value columns' edges: a table continued on the next page has the same.
     let mut edges: Vec<f32> = columns.iter().map(|c| c.0).collect();
@@ -504,15 +895,16 @@ mod tests {
             .map(|&(text, left)| Word {
                 text: text.into(),
                 left,
+                top,
                 right: left + 6.0 * text.chars().count() as f32,
+                glyphs: text
+                    .char_indices()
+                    .enumerate()
+                    .map(|(n, (i, _))| (i, left + 6.0 * n as f32, left + 6.0 * (n + 1) as f32))
+                    .collect(),
             })
             .collect();
-        Line {
-            top,
-            left: words[0].left,
-            text: join(&words),
-            words,
-        }
+        Line::new(top, 10.0, words)
     }
 
     #[test]
@@ -648,6 +1040,93 @@ mod tests {
         assert_eq!(
             texts(&found[1]),
             [["丙项", "3", "0", "3"], ["丁", "4", "0", "4"]]
+        );
+    }
+
+    #[test]
+    fn a_label_printed_around_its_values_is_the_rows_and_a_blank_row_stays_its_own() {
+        // Font size 10: lines of a cell 7 apart, cells 26.
+        let lines = vec![
+            line(100.0, &[("1.属于", 10.0)]),
+            line(107.0, &[("4", 100.0), ("4", 140.0)]),
+            line(114.0, &[("秘密", 10.0)]),
+            line(140.0, &[("2.其他", 10.0)]),
+            line(147.0, &[("行政法规", 10.0), ("0", 100.0), ("0", 140.0)]),
+            line(154.0, &[("止公开", 10.0)]),
+            // A row of blank cells: cells apart from the rows above and below.
+            line(180.0, &[("3.空行", 10.0)]),
+            line(206.0, &[("4.保护", 10.0), ("1", 100.0), ("1", 140.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        assert_eq!(
+            texts(&found[0]),
+            [
+                vec!["1.属于 秘密", "4", "4"],
+                vec!["2.其他 行政法规 止公开", "0", "0"],
+                vec!["3.空行"],
+                vec!["4.保护", "1", "1"],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_value_with_its_label_around_it_is_a_table_and_takes_the_line_under_it() {
+        let lines = vec![
+            line(80.0, &[("信息内容", 10.0), ("本年收费金额", 100.0)]),
+            line(100.0, &[("行政事业", 10.0)]),
+            line(107.0, &[("18651.06", 100.0)]),
+            line(114.0, &[("性收费", 10.0)]),
+            // The next section: apart from the cell.
+            line(140.0, &[("三、收到和处理", 10.0)]),
+            line(160.0, &[("申请人情况", 100.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert_eq!(texts(&found[0]), [["行政事业 性收费", "18651.06"]]);
+        let rest: Vec<&str> = rest.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            rest,
+            ["信息内容 本年收费金额", "三、收到和处理", "申请人情况"]
+        );
+        // A lone number in prose (no label printed around it) starts none.
+        let (found, _) = tables(
+            vec![
+                line(100.0, &[("截至年底", 10.0)]),
+                line(107.0, &[("2024", 100.0)]),
+            ],
+            &[],
+        );
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn digits_over_two_columns_are_cut_where_their_glyphs_meet_the_columns() {
+        // 217 and 1 printed without a gap: one word whose glyphs stand in the columns of the
+        // left-aligned numbers above and below.
+        let mut touching = line(112.0, &[("乙", 10.0), ("2171", 100.0), ("218", 160.0)]);
+        let glyphs = [(0, 100.0, 106.0), (1, 106.0, 112.0), (2, 112.0, 118.0)];
+        touching.words[1].glyphs = glyphs.into_iter().chain([(3, 130.0, 136.0)]).collect();
+        touching.words[1].right = 136.0;
+        let lines = vec![
+            line(
+                100.0,
+                &[("甲", 10.0), ("21", 100.0), ("1", 130.0), ("22", 160.0)],
+            ),
+            touching,
+            line(
+                124.0,
+                &[("丙", 10.0), ("3", 100.0), ("0", 130.0), ("3", 160.0)],
+            ),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        assert_eq!(
+            texts(&found[0]),
+            [
+                ["甲", "21", "1", "22"],
+                ["乙", "217", "1", "218"],
+                ["丙", "3", "0", "3"]
+            ]
         );
     }
 
