@@ -13,10 +13,29 @@
 //! In text laid out in lines, where every row is a line, a row of table 三 whose label is
 //! printed alone is a row of blank cells (`label_only_rows`).
 //!
+//! Text made of a PDF in reading order (`pdftotext` without `-layout`) prints what was drawn
+//! near together: a block of rows' values column by column, with its labels before or after
+//! them, a label's lines around the row's first value. After the rows are read by their
+//! labels, the rows not read are looked for in that order, each reading taken only when it is
+//! the one the rules allow:
+//!
+//! 1. table 二 column by column under its column headers (`read_table2_by_column`);
+//! 2. table 三 rows by column after the first one's label (`read_table3_rows_by_column`);
+//! 3. table 三 blocks by column that begin right after a row read, whichever of their labels
+//!    the values follow (`read_table3_blocks_after_read_rows`);
+//! 4. a table-三 row whose values stand before the next row's label, its own printed
+//!    elsewhere (`read_table3_rows_before_next_label`).
+//!
+//! Readings 3 and 4 stand only when the rules across rows (R3.1, R3.3) check every cell they
+//! read and hold.
+//!
 //! The template is detected per table from its headers: 本年制发件数 ⇒ 2021; 本年新制作数量 /
 //! 上一年项目数量 / 第二十条第（九）项 ⇒ 2019; table 三's （六） shape decides when table 二 is
 //! absent.
 
+use std::collections::HashMap;
+
+use nianbao_schema::checks::equations;
 use nianbao_schema::{RowSpec, Template};
 
 use crate::items::Item;
@@ -199,6 +218,10 @@ pub struct Alignment {
     pub rows: Vec<FoundRow>,
     /// Rows of the template that were not found.
     pub missing_rows: Vec<&'static str>,
+    /// Rows of table 三 read from values printed apart from their labels (readings 3 and 4 of
+    /// the header): which row such values belong to follows from where they stand, and the
+    /// rules cannot tell rows of results apart, so the report says so.
+    pub read_apart: Vec<&'static str>,
 }
 
 /// Aligns items with the template they show.
@@ -213,7 +236,13 @@ pub fn align(items: &[Item]) -> Alignment {
         .filter(|&p| p < t3_start)
         .unwrap_or(0);
     let t2_template = detect_t2_template(&items[t2_start..t3_start.max(t2_start)]);
-    let t3_shape = detect_t3_shape(items, t3_start);
+    // Where table 三's labels begin, when its first row's values are not after its label.
+    let t3_labels = (t3_start == items.len())
+        .then(|| matcher("table3.new_received"))
+        .flatten()
+        .and_then(|m| items.iter().position(|i| m.matches(i)))
+        .unwrap_or(t3_start);
+    let t3_shape = detect_t3_shape(items, t3_labels);
     let template = t2_template.or(t3_shape.map(|(t, _)| t));
     let Some(template) = template else {
         return Alignment::default();
@@ -292,6 +321,8 @@ pub fn align(items: &[Item]) -> Alignment {
         t2_start
     };
     read_table3_rows_by_column(items, t3_from..t3_end, &t3_rows, &mut out);
+    read_table3_blocks_after_read_rows(items, t3_from..t3_end, &t3_rows, &mut out);
+    read_table3_rows_before_next_label(items, &t3_rows, &mut out);
     match find_table4(items, cursor, template) {
         Some(rows) => out.rows.extend(rows),
         None => out.missing_rows.extend([
@@ -371,7 +402,8 @@ fn detect_t2_template(region: &[Item]) -> Option<Template> {
 }
 
 /// The template table 三's （六） shape implies: sub-rows ⇒ 2021; one row ⇒ 2019 (`true` when
-/// that single row was seen).
+/// that single row's label was seen, with its values or without: text made of a PDF may print
+/// them elsewhere).
 fn detect_t3_shape(items: &[Item], from: usize) -> Option<(Template, bool)> {
     if from >= items.len() {
         return None;
@@ -389,27 +421,19 @@ fn detect_t3_shape(items: &[Item], from: usize) -> Option<(Template, bool)> {
         return Some((Template::V2021, false));
     }
     let single = matcher("table3.result.other.total")?;
-    let found =
-        (0..region.len()).any(|i| single.matches(&region[i]) && strict_values_follow(region, i));
+    let found = region.iter().any(|i| single.matches(i));
     Some((Template::V2019, found))
-}
-
-fn strict_values_follow(items: &[Item], i: usize) -> bool {
-    items
-        .get(i + 1)
-        .is_some_and(|n| n.value.is_value() || n.run)
 }
 
 fn find_row(items: &[Item], from: usize, spec: &RowSpec) -> Option<FoundRow> {
     let m = matcher(spec.path)?;
-    let k = spec.columns.len();
     let end = items.len().min(from + SEARCH_WINDOW);
     let mut partial: Option<FoundRow> = None;
     for i in from..end {
         if !m.matches(&items[i]) {
             continue;
         }
-        match read_values(items, i, k, m.strict) {
+        match read_values(items, i, spec, m.strict) {
             Some(Values::Partial(v)) if partial.is_none() => {
                 partial = Some(FoundRow {
                     spec: spec.clone(),
@@ -433,41 +457,61 @@ fn find_row(items: &[Item], from: usize, spec: &RowSpec) -> Option<FoundRow> {
 
 /// A row whose label wrapped onto the next item (a PDF prints `1、申请人无正当理由逾期不补` /
 /// `正、行政机关不再处理…`): two consecutive text items read as one label, for keyword rows
-/// of table 三 only, and only when the row is not found otherwise.
+/// of table 三 only, and only when the row is not found otherwise. In text made of a PDF the
+/// row's first value may stand between the two (`行政规范性文` / `62` / `件` / `33` / `440`:
+/// the value is centred on the label's lines); then table 二's keyword rows are read so too,
+/// the value first among the row's values.
 fn find_wrapped_row(
     items: &[Item],
     from: usize,
     spec: &RowSpec,
     m: &RowMatcher,
 ) -> Option<FoundRow> {
-    if !m.exact.is_empty() || !spec.path.starts_with("table3.") {
+    if !m.exact.is_empty() {
         return None;
     }
     let label =
         |it: &Item| !it.value.is_value() && !it.run && !it.before_run && it.is_label_sized();
-    let end = items.len().min(from + SEARCH_WINDOW);
-    (from..end.saturating_sub(1)).find_map(|i| {
-        let (first, second) = (&items[i], &items[i + 1]);
-        if !label(first) || !label(second) {
-            return None;
-        }
-        // A keyword split at the line end: its head ends the first item, its tail starts the second.
-        let across = m.keywords.iter().any(|k| {
+    // A keyword split at the line end: its head ends the first item, its tail starts the second.
+    let across = |first: &Item, second: &Item| {
+        m.keywords.iter().any(|k| {
             k.char_indices()
                 .skip(1)
                 .any(|(at, _)| first.fold.ends_with(&k[..at]) && second.fold.starts_with(&k[at..]))
-        });
-        if !across {
+        })
+    };
+    let k = spec.columns.len();
+    let end = items.len().min(from + SEARCH_WINDOW);
+    (from..end.saturating_sub(1)).find_map(|i| {
+        let first = &items[i];
+        if !label(first) {
             return None;
         }
-        match read_values(items, i + 1, spec.columns.len(), m.strict)? {
-            values @ Values::Cells(_) => Some(FoundRow {
-                spec: spec.clone(),
-                label: i + 1,
-                values,
-            }),
-            _ => None,
+        let second = &items[i + 1];
+        if spec.path.starts_with("table3.") && label(second) && across(first, second) {
+            return match read_values(items, i + 1, spec, m.strict)? {
+                values @ Values::Cells(_) => Some(FoundRow {
+                    spec: spec.clone(),
+                    label: i + 1,
+                    values,
+                }),
+                _ => None,
+            };
         }
+        // The first value between the label's lines, the others after them.
+        let tail = items.get(i + 2)?;
+        let centred = matches!(second.value, CellValue::Number(..)) && !second.run;
+        if !centred || !label(tail) || !across(first, tail) {
+            return None;
+        }
+        let rest: Vec<usize> = (i + 3..items.len())
+            .take_while(|&j| matches!(items[j].value, CellValue::Number(..)) && !items[j].run)
+            .collect();
+        (rest.len() + 1 == k).then(|| FoundRow {
+            spec: spec.clone(),
+            label: i,
+            values: Values::Cells(std::iter::once(i + 1).chain(rest).collect()),
+        })
     })
 }
 
@@ -477,7 +521,8 @@ fn is_any_label(item: &Item) -> bool {
 }
 
 /// Reads the `k` values of the row labelled by item `i`.
-fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Values> {
+fn read_values(items: &[Item], i: usize, spec: &RowSpec, strict: bool) -> Option<Values> {
+    let k = spec.columns.len();
     if let Some(row) = items[i].row {
         let same_row: Vec<usize> = (i + 1..items.len())
             .take_while(|&j| items[j].row == Some(row))
@@ -492,6 +537,8 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
     }
     let mut got = Vec::new();
     let mut skipped = 0;
+    // Whether a column header of table 二 stands between the label and the values.
+    let mut after_header = false;
     let mut j = i + 1;
     while j < items.len() && got.len() < k {
         let item = &items[j];
@@ -504,9 +551,18 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
         }
         if item.value.is_value() && !item.run {
             got.push(j);
-        } else if got.is_empty() && T2_COLUMNS.iter().any(|(_, h)| item.fold.contains(h)) {
-            // The values after a column header are that column's.
-            return None;
+        } else if got.is_empty() && is_t2_column_header(item) {
+            // The values after a column header are that column's, unless the row's header row
+            // stands between its label and its values (see below).
+            let own = T2_COLUMNS.iter().any(|(column, header)| {
+                item.fold.contains(header)
+                    && spec.columns.iter().any(|c| column_of(&c.key) == *column)
+            });
+            if !own || strict || skipped >= MAX_SKIPPED_TEXT {
+                return None;
+            }
+            after_header = true;
+            skipped += 1;
         } else if got.is_empty()
             && !strict
             && skipped < MAX_SKIPPED_TEXT
@@ -518,6 +574,18 @@ fn read_values(items: &[Item], i: usize, k: usize, strict: bool) -> Option<Value
             break;
         }
         j += 1;
+    }
+    if after_header {
+        // Text in reading order prints a row's label, the header row, then the row's values:
+        // exactly `k` printed values, followed by neither a value nor a column header (values
+        // of a table printed by column follow each header, a column at a time).
+        let printed = got
+            .iter()
+            .all(|&g| matches!(items[g].value, CellValue::Number(..) | CellValue::Dash));
+        let ends = items
+            .get(j)
+            .is_none_or(|next| !next.value.is_value() && !is_t2_column_header(next));
+        return (got.len() == k && printed && ends).then_some(Values::Cells(got));
     }
     // More values follow than the row has columns: the values of several rows are mixed (text
     // made of a PDF prints a table's values by column), and which are this row's is not known.
@@ -552,6 +620,11 @@ fn pick_k(items: &[Item], mut cells: Vec<usize>, k: usize) -> Vec<usize> {
     }
     cells.truncate(k);
     cells
+}
+
+/// Whether an item prints the header of a table-二 column.
+fn is_t2_column_header(item: &Item) -> bool {
+    T2_COLUMNS.iter().any(|(_, h)| item.fold.contains(h))
 }
 
 /// The column header of each table-二 column (by the key's last segment). Values right after
@@ -666,10 +739,10 @@ fn read_table2_by_column(
 /// Rows of table 三 whose values follow the first one's label as one run, printed by column
 /// (text made of a PDF prints a block of rows column by column, their labels elsewhere):
 ///
-/// 1. A row not read, whose label is followed (after the rest of its text, if it wrapped) by a
-///    run of values longer than its columns and
-///    a multiple of them, and the template rows after it, not read either, as many as the run
-///    holds, are the candidates.
+/// 1. A row not read (or read only in part), whose label is followed (after the rest of its
+///    text, if it wrapped) by a run of values longer than its columns and a multiple of them
+///    (see `value_run`: a wrapped label's rest may follow the first value), and the template
+///    rows after it, not read either, as many as the run holds, are the candidates.
 /// 2. The readings: the first `j` rows row by row (in template order), the rest column by
 ///    column, for every `j`; rows read by column must have their labels after the run, in
 ///    order, before the next value (other labels and text between them aside).
@@ -681,18 +754,6 @@ fn read_table3_rows_by_column(
     rows: &[RowSpec],
     out: &mut Alignment,
 ) {
-    let unread = |out: &Alignment, path: &str| {
-        out.missing_rows.contains(&path)
-            || out
-                .rows
-                .iter()
-                .any(|r| r.spec.path == path && r.values == Values::Partial(Vec::new()))
-    };
-    let value = |j: usize| match items[j].value {
-        CellValue::Number(n, _) => Some(n.as_f64()),
-        CellValue::Dash => Some(0.0),
-        _ => None,
-    };
     let mut r = 0;
     while r < rows.len() {
         let spec = &rows[r];
@@ -701,16 +762,9 @@ fn read_table3_rows_by_column(
             .filter(|_| unread(out, spec.path))
             .and_then(|m| {
                 region.clone().find_map(|i| {
-                    if !m.matches(&items[i]) {
-                        return None;
-                    }
-                    // The rest of a wrapped label may stand between it and its values.
-                    let start = (i + 1..region.end)
-                        .take(MAX_SKIPPED_TEXT)
-                        .find(|&j| value(j).is_some() || is_any_label(&items[j]))?;
-                    let run: Vec<usize> = (start..region.end)
-                        .take_while(|&j| value(j).is_some())
-                        .collect();
+                    let run = m
+                        .matches(&items[i])
+                        .then(|| run_after_label(items, i, region.end))??;
                     (run.len() > k && run.len().is_multiple_of(k)).then_some(run)
                 })
             });
@@ -723,7 +777,7 @@ fn read_table3_rows_by_column(
         let after = run.last().map_or(region.end, |&j| j + 1);
         // The row labels after the run, until the next value.
         let labels_after: Vec<&str> = (after..region.end)
-            .take_while(|&j| value(j).is_none())
+            .take_while(|&j| number(items, j).is_none())
             .filter_map(|j| MATCHERS.iter().find(|m| m.matches(&items[j])))
             .map(|m| m.path)
             .collect();
@@ -742,32 +796,19 @@ fn read_table3_rows_by_column(
         }
         let mut readings: Vec<Vec<Vec<usize>>> = Vec::new();
         for by_row in 0..=n {
-            let rest = n - by_row;
-            let reading: Vec<Vec<usize>> = (0..n)
-                .map(|row| {
-                    (0..k)
-                        .map(|c| {
-                            if row < by_row {
-                                run[row * k + c]
-                            } else {
-                                run[by_row * k + c * rest + (row - by_row)]
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
             if !labelled_after(&block[by_row.max(1).min(n)..]) {
                 continue;
             }
-            let totals_hold = reading.iter().all(|cells| {
-                let sum: f64 = cells[..k - 1].iter().filter_map(|&j| value(j)).sum();
-                value(cells[k - 1]).is_some_and(|total| (sum - total).abs() < 1e-9)
-            });
-            if totals_hold && !readings.contains(&reading) {
+            let reading = reading(&run, k, by_row);
+            if reading.iter().all(|cells| row_total_holds(items, cells))
+                && !readings.contains(&reading)
+            {
                 readings.push(reading);
             }
         }
-        let some_value = run.iter().any(|&j| value(j).is_some_and(|v| v != 0.0));
+        let some_value = run
+            .iter()
+            .any(|&j| number(items, j).is_some_and(|v| v != 0.0));
         let [reading] = &readings[..] else {
             r += 1;
             continue;
@@ -777,16 +818,302 @@ fn read_table3_rows_by_column(
             continue;
         }
         for (spec, cells) in block.iter().zip(reading) {
-            out.missing_rows.retain(|p| *p != spec.path);
-            out.rows.retain(|f| f.spec.path != spec.path);
-            out.rows.push(FoundRow {
-                spec: spec.clone(),
-                label: cells[0],
-                values: Values::Cells(cells.clone()),
-            });
+            take_row(out, spec, cells.clone());
         }
         r += n;
     }
+}
+
+/// Rows of table 三 printed by column in blocks that begin right after a row already read,
+/// whichever of the block's rows the run of values follows the label of (text made of a PDF
+/// prints a block's labels where it drew them: `3.要求提供公开出版物` before the values of
+/// the rows 3.补正后申请内容仍不明确 to 3.要求提供公开出版物, the other labels after the table):
+///
+/// 1. In document order, the label of a row not read, followed by a run of values (as in
+///    `read_table3_rows_by_column`) of `n` times the row's columns.
+/// 2. The block is the `n` rows from the first row not read after the last row read before
+///    the label's row in the template; it must hold the label's row, and its rows must all
+///    be unread, with as many columns.
+/// 3. Its readings are by column and, when it starts at the label's row, with its first `j`
+///    rows by row, the rest by column, for every `j`. When exactly one distinct reading meets
+///    every row total (R3.2), it is taken for now and its rows count as read.
+/// 4. The blocks taken stand only if every cell of theirs is in an equation across rows (R3.1,
+///    R3.3) all of whose cells are read, and every such equation holds; otherwise the rows
+///    stay unread.
+fn read_table3_blocks_after_read_rows(
+    items: &[Item],
+    region: std::ops::Range<usize>,
+    rows: &[RowSpec],
+    out: &mut Alignment,
+) {
+    // The blocks taken: their first row and their rows' cells.
+    let mut taken: Vec<(usize, Vec<Vec<usize>>)> = Vec::new();
+    // Per row: read before, or in a block taken.
+    let mut is_read: Vec<bool> = rows.iter().map(|r| !unread(out, r.path)).collect();
+    let mut i = region.start;
+    while i < region.end {
+        let label_row = (0..rows.len())
+            .find(|&r| !is_read[r] && matcher(rows[r].path).is_some_and(|m| m.matches(&items[i])));
+        let Some((r, run)) =
+            label_row.and_then(|r| Some((r, run_after_label(items, i, region.end)?)))
+        else {
+            i += 1;
+            continue;
+        };
+        let k = rows[r].columns.len();
+        let after = run.last().map_or(i, |&j| j) + 1;
+        let n = run.len() / k;
+        let start = (0..r).rev().find(|&p| is_read[p]).map_or(0, |p| p + 1);
+        let block = start..start + n;
+        let fits = run.len().is_multiple_of(k)
+            && n > 0
+            && block.contains(&r)
+            && block.end <= rows.len()
+            && block
+                .clone()
+                .all(|b| rows[b].columns.len() == k && !is_read[b]);
+        if !fits {
+            i = after.max(i + 1);
+            continue;
+        }
+        let by_rows = if start == r { 0..=n } else { 0..=0 };
+        // The readings that meet every row total, one of those that print the same texts.
+        let mut readings: Vec<Vec<Vec<usize>>> = Vec::new();
+        let texts = |reading: &[Vec<usize>]| -> Vec<Vec<&str>> {
+            reading
+                .iter()
+                .map(|cells| cells.iter().map(|&j| items[j].text.as_ref()).collect())
+                .collect()
+        };
+        for by_row in by_rows {
+            let reading = reading(&run, k, by_row);
+            if reading.iter().all(|cells| row_total_holds(items, cells))
+                && !readings.iter().any(|other| texts(other) == texts(&reading))
+            {
+                readings.push(reading);
+            }
+        }
+        if let [reading] = &readings[..] {
+            is_read[block].fill(true);
+            taken.push((start, reading.clone()));
+        }
+        i = after;
+    }
+    let taken: Vec<(&RowSpec, Vec<usize>)> = taken
+        .into_iter()
+        .flat_map(|(start, block)| rows[start..].iter().zip(block))
+        .collect();
+    if !taken.is_empty() && rules_across_rows_hold(items, rows, out, &taken) {
+        for (spec, cells) in taken {
+            take_row(out, spec, cells);
+            out.read_apart.push(spec.path);
+        }
+    }
+}
+
+/// Rows of table 三 whose values stand where a row's values would, right before the next
+/// row's label, but whose own label is printed elsewhere (text made of a PDF prints
+/// `总计` / `21` … `21` / `二、上年结转政府信息公开申请数量`, and `一、本年新收…` after the
+/// table): a row not read, the next row read by its label, and right before that label a run
+/// of exactly the row's columns of values no row has. They are taken when every cell of
+/// theirs is in an equation across rows (R3.1, R3.3) all of whose cells are read, and every
+/// such equation holds.
+fn read_table3_rows_before_next_label(items: &[Item], rows: &[RowSpec], out: &mut Alignment) {
+    let used: Vec<usize> = out
+        .rows
+        .iter()
+        .flat_map(|f| match &f.values {
+            Values::Cells(v) | Values::Partial(v) | Values::Gapped(v) => v.clone(),
+            Values::Run(j) => vec![*j],
+        })
+        .collect();
+    for pair in rows.windows(2) {
+        let (spec, next) = (&pair[0], &pair[1]);
+        let k = spec.columns.len();
+        let Some(label) = out
+            .rows
+            .iter()
+            .find(|f| f.spec.path == next.path && matches!(f.values, Values::Cells(_)))
+            .map(|f| f.label)
+            .filter(|&l| matcher(next.path).is_some_and(|m| m.matches(&items[l])))
+        else {
+            continue;
+        };
+        let Some(first) = label.checked_sub(k) else {
+            continue;
+        };
+        let run = first..label;
+        let lone_run = run
+            .clone()
+            .all(|j| number(items, j).is_some() && !used.contains(&j))
+            && (first == 0 || number(items, first - 1).is_none());
+        if !unread(out, spec.path) || !lone_run {
+            continue;
+        }
+        let taken = [(spec, run.collect::<Vec<usize>>())];
+        if rules_across_rows_hold(items, rows, out, &taken) {
+            let [(spec, cells)] = taken;
+            take_row(out, spec, cells);
+            out.read_apart.push(spec.path);
+        }
+    }
+}
+
+/// Whether the rows of table 三 `taken` (with their cells) may be read: every cell of theirs
+/// is in an equation across rows (R3.1, R3.3) all of whose cells are read (in `out` or
+/// `taken`), and every such equation holds.
+fn rules_across_rows_hold(
+    items: &[Item],
+    rows: &[RowSpec],
+    out: &Alignment,
+    taken: &[(&RowSpec, Vec<usize>)],
+) -> bool {
+    // Every cell read, by key: the rows read before, and those taken.
+    let mut read: HashMap<&str, f64> = HashMap::new();
+    for found in &out.rows {
+        if let Values::Cells(cells) = &found.values {
+            for (column, &j) in found.spec.columns.iter().zip(cells) {
+                if let Some(v) = number(items, j) {
+                    read.insert(&column.key, v);
+                }
+            }
+        }
+    }
+    for (spec, cells) in taken {
+        for (column, &j) in spec.columns.iter().zip(cells) {
+            match number(items, j) {
+                Some(v) => read.insert(&column.key, v),
+                None => read.remove(column.key.as_str()),
+            };
+        }
+    }
+    let is_taken = |key: &str| {
+        taken
+            .iter()
+            .any(|(spec, _)| spec.columns.iter().any(|c| c.key == key))
+    };
+    let single_other = rows.iter().any(|r| r.path == "table3.result.other.total");
+    let keys = rows
+        .iter()
+        .flat_map(|r| r.columns.iter().map(|c| c.key.as_str()));
+    let sum = |keys: &[String]| -> Option<f64> {
+        keys.iter().map(|k| read.get(k.as_str()).copied()).sum()
+    };
+    let equations = equations(keys, single_other);
+    // The equations across rows with a cell taken and all their cells read, and whether each
+    // holds.
+    let checked: Vec<(Vec<&String>, bool)> = equations
+        .iter()
+        .filter(|eq| eq.rule == "R3.1" || eq.rule == "R3.3")
+        .filter_map(|eq| {
+            let (l, r) = (sum(&eq.lhs)?, sum(&eq.rhs)?);
+            let cells: Vec<&String> = eq.lhs.iter().chain(&eq.rhs).collect();
+            Some((cells, (l - r).abs() < 1e-9))
+        })
+        .filter(|(cells, _)| cells.iter().any(|k| is_taken(k)))
+        .collect();
+    let every_cell_checked = taken.iter().all(|(spec, _)| {
+        spec.columns
+            .iter()
+            .all(|c| checked.iter().any(|(cells, _)| cells.contains(&&c.key)))
+    });
+    every_cell_checked && checked.iter().all(|(_, holds)| *holds)
+}
+
+/// Whether a row of table 三 is not read, or read only in part.
+fn unread(out: &Alignment, path: &str) -> bool {
+    out.missing_rows.contains(&path)
+        || out
+            .rows
+            .iter()
+            .any(|r| r.spec.path == path && matches!(r.values, Values::Partial(_)))
+}
+
+/// Records the cells of a row read by column, in place of what was found of it.
+fn take_row(out: &mut Alignment, spec: &RowSpec, cells: Vec<usize>) {
+    out.missing_rows.retain(|p| *p != spec.path);
+    out.rows.retain(|f| f.spec.path != spec.path);
+    out.rows.push(FoundRow {
+        spec: spec.clone(),
+        label: cells[0],
+        values: Values::Cells(cells),
+    });
+}
+
+/// The number a value item reads as (a dash is 0); `None` for other items.
+fn number(items: &[Item], j: usize) -> Option<f64> {
+    match items[j].value {
+        CellValue::Number(n, _) => Some(n.as_f64()),
+        CellValue::Dash => Some(0.0),
+        _ => None,
+    }
+}
+
+/// The run of values after the row label at item `i` (the rest of a wrapped label may stand
+/// between them), up to `end`; `None` when another label or no value comes first.
+fn run_after_label(items: &[Item], i: usize, end: usize) -> Option<Vec<usize>> {
+    let start = (i + 1..end)
+        .take(MAX_SKIPPED_TEXT)
+        .find(|&j| number(items, j).is_some() || is_any_label(&items[j]))?;
+    let run = value_run(items, start..end);
+    (!run.is_empty()).then_some(run)
+}
+
+/// The cells of the rows a run of values holds, `k` a row: the first `by_row` rows row by
+/// row, the rest column by column.
+fn reading(run: &[usize], k: usize, by_row: usize) -> Vec<Vec<usize>> {
+    let n = run.len() / k;
+    let rest = n - by_row;
+    (0..n)
+        .map(|row| {
+            (0..k)
+                .map(|c| {
+                    if row < by_row {
+                        run[row * k + c]
+                    } else {
+                        run[by_row * k + c * rest + (row - by_row)]
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether the last of a row's cells is the sum of the others (R3.2).
+fn row_total_holds(items: &[Item], cells: &[usize]) -> bool {
+    let Some((&total, parts)) = cells.split_last() else {
+        return false;
+    };
+    let sum: f64 = parts.iter().filter_map(|&j| number(items, j)).sum();
+    number(items, total).is_some_and(|total| (sum - total).abs() < 1e-9)
+}
+
+/// The values from the start of `range` up to the next row label or other text: the rest of a
+/// wrapped label after the run's first value (`5.要求行政机关确认或重新出具已获` / `0` /
+/// `取信息` / `0` …: the label's middle line holds the row's first value) is passed over
+/// once, when it is label-sized and no row's label.
+fn value_run(items: &[Item], range: std::ops::Range<usize>) -> Vec<usize> {
+    let is_value = |j: usize| matches!(items[j].value, CellValue::Number(..) | CellValue::Dash);
+    let mut run = Vec::new();
+    let mut passed_label_rest = false;
+    for j in range {
+        let it = &items[j];
+        if is_value(j) {
+            run.push(j);
+        } else if run.len() == 1
+            && !passed_label_rest
+            && !it.value.is_value()
+            && !it.run
+            && !it.fold.is_empty()
+            && it.is_label_sized()
+            && !is_any_label(it)
+        {
+            passed_label_rest = true;
+        } else {
+            break;
+        }
+    }
+    run
 }
 
 /// The path of a row's block (`table2.art20_1` of `table2.art20_1.regulations`).
@@ -800,7 +1127,9 @@ fn column_of(key: &str) -> &str {
 }
 
 /// Whether an item is header text of table 四: short with a header word, or header words
-/// only, however many (a header row printed as one line).
+/// only, however many (a header row printed as one line). A header word printed over two
+/// lines of its cell (`总` / `计`) leaves pieces of it in the line: characters of header
+/// words are header too.
 fn is_table4_header_text(it: &Item) -> bool {
     if it.fold_len <= 24 {
         return T4_HEADER_WORDS.iter().any(|w| it.fold.contains(w));
@@ -809,7 +1138,11 @@ fn is_table4_header_text(it: &Item) -> bool {
     for word in T4_HEADER_WORDS {
         rest = rest.replace(word, "");
     }
-    !it.fold.is_empty() && rest.chars().count() <= 2
+    let others = rest
+        .chars()
+        .filter(|&c| !T4_HEADER_WORDS.iter().any(|w| w.contains(c)))
+        .count();
+    !it.fold.is_empty() && others <= 2
 }
 
 /// Whether an item is the heading or header of table 四 (行政复议 …).
@@ -1092,6 +1425,12 @@ mod tests {
         let it = items(&doc);
         let rows = find_table4(&it, 0, Template::V2021).unwrap();
         assert_eq!(rows[2].values, Values::Cells((14..19).collect()));
+        // 总计 printed over two lines of its cell: the long header line ends in `计` and
+        // carries the next header's `总`.
+        let doc = lines("行政复议 行政诉讼|结果 结果 其他 尚未 总|维持 纠正 结果 审结 计 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总|维持 纠正 结果 审结 计 维持 纠正 结果 审结 计|2|1|3|1|7|0|0|0|0|0|13|2|4|0|19|五、存在的主要问题及改进情况");
+        let it = items(&doc);
+        let rows = find_table4(&it, 0, Template::V2021).unwrap();
+        assert_eq!(rows[2].values, Values::Cells((14..19).collect()));
         // Out of order (the groups do not add up): not read.
         let doc = lines("行政复议|结果维持|72|64|178|37|尚未|12|1|1|6|总计|351|13|4|8|1|26|总计|20|五、存在的主要问题及改进情况");
         let it = items(&doc);
@@ -1174,6 +1513,151 @@ mod tests {
         assert!(alignment
             .missing_rows
             .contains(&"table3.result.denied.state_secret"));
+    }
+
+    #[test]
+    fn a_wrapped_label_holding_the_first_value_starts_a_run_of_rows() {
+        // The label's middle line prints the row's first value; the next row's values follow
+        // the rest of the label, its label after them.
+        let doc = lines("本年制发件数|一、本年新收政府信息公开申请数量|9|0|0|0|0|0|9|5.要求行政机关确认或重新出具已获|1|取信息|0|0|0|0|0|1|2|0|0|0|0|0|2|1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请");
+        let it = items(&doc);
+        let alignment = align(&it);
+        let read = |path: &str| row_texts(&alignment, &it, path);
+        assert_eq!(
+            read("table3.result.not_processed.confirm_or_reissue"),
+            vec!["1", "0", "0", "0", "0", "0", "1"]
+        );
+        assert_eq!(
+            read("table3.result.other.no_correction"),
+            vec!["2", "0", "0", "0", "0", "0", "2"]
+        );
+    }
+
+    /// Table 三 (2021) with the rows 2.重复申请 to 4.无正当理由大量反复申请 printed by column
+    /// after the label of 3.要求提供公开出版物, the other two labels after the table; the
+    /// natural persons' column: 4 new, 2 granted, 2 repeated, and (七) `total` in all.
+    fn table3_with_a_block_by_column(total: &str) -> String {
+        let block = [
+            "table3.result.not_processed.repeated",
+            "table3.result.not_processed.publication",
+            "table3.result.not_processed.excessive_requests",
+        ];
+        let mut text = vec!["本年制发件数".to_string()];
+        for spec in Template::V2021.rows() {
+            let first = match spec.path {
+                "table3.new_received" => "4",
+                "table3.result.granted" => "2",
+                "table3.result_total" => total,
+                p if p.starts_with("table3.") => "0",
+                _ => continue,
+            };
+            let label = match spec.path {
+                "table3.new_received" => "一、本年新收政府信息公开申请数量",
+                "table3.carried_over" => "二、上年结转政府信息公开申请数量",
+                "table3.result.granted" => "（一）予以公开",
+                "table3.result.partially_granted" => "（二）部分公开",
+                "table3.result_total" => "（七）总计",
+                "table3.carried_forward" => "四、结转下年度继续办理",
+                p => {
+                    let m = matcher(p).unwrap();
+                    m.keywords.first().or(m.exact.first()).unwrap()
+                }
+            };
+            if spec.path == block[1] {
+                // By column: 2,0,0 then 0,0,0 five times, then the totals 2,0,0.
+                text.push(label.to_string());
+                text.extend(["2", "0", "0"].map(String::from));
+                text.extend(std::iter::repeat_n("0".to_string(), 15));
+                text.extend(["2", "0", "0"].map(String::from));
+            } else if !block.contains(&spec.path) {
+                text.push(label.to_string());
+                text.push(first.to_string());
+                text.extend(std::iter::repeat_n("0".to_string(), 5));
+                text.push(first.to_string());
+            }
+        }
+        text.extend(["重复申请", "无正当理由大量反复申请"].map(String::from));
+        text.join("|")
+    }
+
+    #[test]
+    fn a_block_of_rows_by_column_starts_after_the_rows_read() {
+        let doc = lines(&table3_with_a_block_by_column("4"));
+        let it = items(&doc);
+        let alignment = align(&it);
+        let read = |path: &str| row_texts(&alignment, &it, path);
+        assert_eq!(
+            read("table3.result.not_processed.repeated"),
+            vec!["2", "0", "0", "0", "0", "0", "2"]
+        );
+        assert_eq!(
+            read("table3.result.not_processed.publication"),
+            vec!["0"; 7]
+        );
+        assert!(alignment
+            .read_apart
+            .contains(&"table3.result.not_processed.repeated"));
+        // The same values when the results do not add up to (七): not read.
+        let doc = lines(&table3_with_a_block_by_column("5"));
+        let it = items(&doc);
+        let alignment = align(&it);
+        assert!(alignment
+            .missing_rows
+            .contains(&"table3.result.not_processed.repeated"));
+    }
+
+    #[test]
+    fn values_before_the_next_rows_label_are_a_row_whose_label_is_elsewhere() {
+        let doc = |total: &str| {
+            lines(&format!("本年制发件数|总计|4|0|0|0|0|0|4|二、上年结转政府信息公开申请数量|1|0|0|0|0|0|1|（七）总计|{total}|0|0|0|0|0|{total}|四、结转下年度继续办理|1|0|0|0|0|0|1|一、本年新收政府信息公开申请数量"))
+        };
+        let doc_adding_up = doc("4");
+        let it = items(&doc_adding_up);
+        let alignment = align(&it);
+        assert_eq!(
+            row_texts(&alignment, &it, "table3.new_received"),
+            vec!["4", "0", "0", "0", "0", "0", "4"]
+        );
+        assert_eq!(alignment.read_apart, ["table3.new_received"]);
+        // New and carried over do not make (七) and carried forward (R3.1): not read.
+        let doc_not_adding_up = doc("3");
+        let it = items(&doc_not_adding_up);
+        assert!(align(&it).missing_rows.contains(&"table3.new_received"));
+    }
+
+    #[test]
+    fn a_value_centred_on_a_wrapped_label_is_the_rows_first() {
+        let doc = lines("第二十条第（一）项|信息内容|本年制发件数|本年废止件数|现行有效件数|规章|0|0|0|行政规范性文|62|件|33|440|第二十条第（八）项|信息内容|本年收费金额（单位：万元）|行政事业性收|18651.06|费|三、收到和处理政府信息公开申请情况");
+        let it = items(&doc);
+        let alignment = align(&it);
+        let read = |path: &str| row_texts(&alignment, &it, path);
+        assert_eq!(
+            read("table2.art20_1.normative_docs"),
+            vec!["62", "33", "440"]
+        );
+        assert_eq!(read("table2.art20_8.admin_fees"), vec!["18651.06"]);
+    }
+
+    #[test]
+    fn a_header_row_between_a_label_and_its_values_is_passed_over() {
+        let doc = lines("第二十条第（一）项|信息内容|规章|本年新|制作数量|本年新|对外公开总数量|公开数量|13|13|524|规范性文件|60|60|368|第二十条第（五）项");
+        let it = items(&doc);
+        let alignment = align(&it);
+        let read = |path: &str| row_texts(&alignment, &it, path);
+        assert_eq!(read("table2.art20_1.regulations"), vec!["13", "13", "524"]);
+        assert_eq!(
+            read("table2.art20_1.normative_docs"),
+            vec!["60", "60", "368"]
+        );
+        // Values followed by another column's header are a column's, not the row's.
+        let doc = lines("规章|本年新制作数量|13|60|1|本年新公开数量|13|60|1");
+        let it = items(&doc);
+        let spec = Template::V2019
+            .rows()
+            .iter()
+            .find(|r| r.path == "table2.art20_1.regulations")
+            .unwrap();
+        assert_eq!(read_values(&it, 0, spec, false), None);
     }
 
     #[test]

@@ -285,6 +285,12 @@ pub fn report_from_document_with(
             ));
         }
     }
+    if !alignment.read_apart.is_empty() {
+        warnings.push(format!(
+            "table 三 rows {} were read from values printed apart from their labels (text in reading order): the row they belong to follows from where they stand, which the rules cannot confirm among the rows of results",
+            alignment.read_apart.join(", ")
+        ));
+    }
     if alignment.single_other_in_2021 {
         warnings.push(
             "table 三 prints （六）其他处理 as one row (the 2019 layout) in a 2021 table: given as table3.result.other.total.*, its three sub-rows are missing".into(),
