@@ -3,6 +3,12 @@
 //! AES-128-CBC-SHA (`-tls1 -cipher AES128-SHA@SECLEVEL=0`), a certificate made by `openssl req`
 //! for 127.0.0.1. The default crawl names the host with the handshake's reason and exits 4;
 //! `--tls legacy` collects its report and exits 0; bad values are exit 2, naming what is wrong.
+//! And a server that leaves its intermediate out of its chain, made in-process with the fetch
+//! crate's test servers: the default crawl completes the chain from the certificate's AIA URL and
+//! names the host; an AIA URL that gives no certificate is a `tls` error saying so.
+
+#[path = "../crates/fetch/tests/tls_support/mod.rs"]
+mod tls_support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -149,6 +155,59 @@ fn bad_tls_options_are_exit_2() {
     assert_eq!(bad_file.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains(&format!("CA file {}: ", missing.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_chain_left_incomplete_is_completed_from_its_aia_url_and_the_host_named() {
+    use tls_support::{serve_http, serve_with_aia, write_pem, Pki, TLS12_NO_INTERMEDIATE};
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root.pem");
+    write_pem(&root, &[&pki.root.cert]);
+    let root = root.to_str().unwrap();
+    let (aia, _) = serve_http("/ca.cer", pki.intermediate.cert.to_der().unwrap());
+    let ip = "127.0.0.60".parse().unwrap();
+    let server = serve_with_aia(&pki, ip, TLS12_NO_INTERMEDIATE, &aia);
+    let done = crawl(
+        server.as_str(),
+        &dir.path().join("ok"),
+        &["--ca-file", root],
+    );
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "incomplete certificate chain: intermediate fetched from the certificate's AIA URL: 127.0.0.60\n"
+        ),
+        "{stderr}"
+    );
+    let report = server.join(tls_support::REPORT_PATH).unwrap();
+    assert!(
+        String::from_utf8_lossy(&done.stdout).contains(&format!("new\tattachment\t{report}\t")),
+        "{}",
+        String::from_utf8_lossy(&done.stdout)
+    );
+
+    let (garbage, _) = serve_http("/ca.cer", b"garbage".to_vec());
+    let ip = "127.0.0.61".parse().unwrap();
+    let server = serve_with_aia(&pki, ip, TLS12_NO_INTERMEDIATE, &garbage);
+    let failed = crawl(
+        server.as_str(),
+        &dir.path().join("bad"),
+        &["--ca-file", root],
+    );
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains(&format!("  {server}: tls: ")) && stderr.contains("UnknownIssuer"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "; its issuer from AIA: {garbage}: no certificate in 7 bytes"
+        )),
         "{stderr}"
     );
 }

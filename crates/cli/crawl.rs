@@ -84,7 +84,8 @@ pub struct CrawlArgs {
     pub tls: TlsMode,
     /// A PEM file of certificates to trust besides the system's, for both TLS stacks (repeatable):
     /// a CA, or the intermediate certificate that a server leaves out of its chain ("unknown
-    /// issuer" although its root is trusted).
+    /// issuer" although its root is trusted) when its certificate names no AIA URL to fetch it
+    /// from.
     #[arg(long = "ca-file", value_name = "FILE")]
     pub ca_files: Vec<PathBuf>,
     /// No status line and no summary (new documents are still listed on stdout).
@@ -280,6 +281,12 @@ fn summary(report: &crawl::Report, tls: TlsMode) -> String {
         s += &format!(
             "legacy TLS: reached with OpenSSL after rustls failed: {}\n",
             c.legacy_tls_hosts.join(", ")
+        );
+    }
+    if !c.aia_hosts.is_empty() {
+        s += &format!(
+            "incomplete certificate chain: intermediate fetched from the certificate's AIA URL: {}\n",
+            c.aia_hosts.join(", ")
         );
     }
     if !c.errors.is_empty() {

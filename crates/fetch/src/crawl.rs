@@ -655,6 +655,7 @@ async fn read_response(
         content_type: response.content_type.clone(),
         validators: response.validators.clone(),
         tls: response.tls,
+        chain_from_aia: response.chain_from_aia,
         ..Record::default()
     };
     match status {

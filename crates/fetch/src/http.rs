@@ -9,17 +9,28 @@
 //! 3. when OpenSSL answers (any status), the origin is remembered, and its later requests go
 //!    straight to OpenSSL; when it fails too, the `tls` error names both reasons.
 //!
-//! Every answer says which TLS stack carried it ([`Response::tls`]), for the crawl state.
+//! A handshake (either stack's) that fails because the server left an intermediate out of its
+//! chain is completed from the certificate's AIA URL ([`crate::aia`]): the missing intermediates
+//! are fetched and the request is sent once more through the same stack.
+//!
+//! A server that resets the connection in the handshake (an old server meeting a ClientHello it
+//! does not understand) fails with a `tls` error, so that step 2 tries it; a refused connection
+//! stays a `connect` error.
+//!
+//! Every answer says which TLS stack carried it ([`Response::tls`]) and whether its chain was
+//! completed from AIA ([`Response::chain_from_aia`]), for the crawl state.
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{self, HeaderMap, HeaderName};
 use tracing::info;
 use url::Url;
 
+use crate::aia::{rustls_config, server_name, Issuers};
 use crate::listing::{ListRequest, Method};
 use crate::tls::{ExtraRoots, LegacyClient, TlsBackend, TlsMode};
 
@@ -30,6 +41,8 @@ pub struct Fetcher {
     legacy: Option<LegacyClient>,
     /// Origins (`https://name:port`) that rustls could not reach and OpenSSL did.
     legacy_origins: Mutex<HashSet<String>>,
+    /// Intermediates fetched from AIA URLs, shared with the rustls client's verifier.
+    issuers: Arc<Issuers>,
     max_body_bytes: u64,
 }
 
@@ -77,6 +90,9 @@ pub struct Response {
     pub body: Vec<u8>,
     /// The TLS stack that carried the answer (`None` over plain HTTP).
     pub tls: Option<TlsBackend>,
+    /// Whether the server's certificate chain was completed with intermediates fetched from its
+    /// AIA URL (the server leaves them out).
+    pub chain_from_aia: bool,
 }
 
 impl Response {
@@ -100,6 +116,7 @@ impl Response {
                 .and_then(|v| parse_retry_after(&v, SystemTime::now())),
             body: Vec::new(),
             tls,
+            chain_from_aia: false,
         }
     }
 }
@@ -250,9 +267,59 @@ impl FetchError {
         }
     }
 
-    fn from_reqwest(e: &reqwest::Error) -> FetchError {
+    /// Sorts an error of reqwest's; a connection that the server reset or closed after the TCP
+    /// connect, in the TLS handshake, is a `tls` error (a refused one stays `connect`).
+    pub(crate) fn from_reqwest(e: &reqwest::Error) -> FetchError {
+        let https = e.url().is_some_and(|u| u.scheme() == "https");
+        if e.is_connect() && https {
+            if let Some(closed) = closed_by_peer(e) {
+                return FetchError::Tls(format!(
+                    "the server closed the connection in the handshake: {closed}"
+                ));
+            }
+        }
         FetchError::classify(e, e.is_timeout(), false, e.is_connect())
     }
+}
+
+/// The I/O error of `e`'s chain that says the peer reset, aborted or closed the connection.
+fn closed_by_peer<'e>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e std::io::Error> {
+    use std::io::ErrorKind;
+    let mut source = Some(e);
+    while let Some(err) = source {
+        // An I/O error may wrap another (the TLS stream's wraps the socket's), which its
+        // `source` skips.
+        let mut io = err.downcast_ref::<std::io::Error>();
+        while let Some(e) = io {
+            if matches!(
+                e.kind(),
+                ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::UnexpectedEof
+            ) {
+                return Some(e);
+            }
+            io = e.get_ref().and_then(|inner| inner.downcast_ref());
+        }
+        source = err.source();
+    }
+    None
+}
+
+/// Reads the body of a successful answer under the size limit `max`.
+pub(crate) async fn read_limited(
+    mut response: reqwest::Response,
+    max: u64,
+) -> Result<Vec<u8>, FetchError> {
+    let mut body = LimitedBody::new(max, response.content_length())?;
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| FetchError::from_reqwest(&e))?
+    {
+        body.push(&chunk)?;
+    }
+    Ok(body.into_bytes())
 }
 
 impl Method {
@@ -281,6 +348,7 @@ impl Fetcher {
     /// Builds the client; fails on a CA file that cannot be read (naming it).
     pub fn new(options: &FetcherOptions) -> anyhow::Result<Fetcher> {
         let roots = ExtraRoots::read(&options.ca_files)?;
+        let issuers = Arc::new(Issuers::default());
         let client = reqwest::Client::builder()
             .user_agent(options.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
@@ -292,16 +360,17 @@ impl Fetcher {
             .gzip(true)
             .brotli(true)
             .deflate(true)
-            .tls_certs_merge(roots.for_reqwest()?)
+            .tls_backend_preconfigured(rustls_config(roots.der()?, issuers.clone())?)
             .build()?;
         let legacy = match options.tls {
             TlsMode::Strict => None,
-            TlsMode::Legacy => Some(LegacyClient::new(options, &roots)?),
+            TlsMode::Legacy => Some(LegacyClient::new(options, &roots, issuers.clone())?),
         };
         Ok(Fetcher {
             client,
             legacy,
             legacy_origins: Mutex::new(HashSet::new()),
+            issuers,
             max_body_bytes: options.max_body_bytes,
         })
     }
@@ -349,9 +418,11 @@ impl Fetcher {
 
     /// Sends `out` through rustls, or through OpenSSL when the origin needs it (steps 1-3).
     async fn send(&self, out: &Outgoing<'_>) -> Result<Response, FetchError> {
+        let rustls = || self.completing_chain(out, || self.send_rustls(out));
         let Some(legacy) = self.legacy.as_ref().filter(|_| out.url.scheme() == "https") else {
-            return self.send_rustls(out).await;
+            return rustls().await;
         };
+        let openssl = || self.completing_chain(out, || legacy.send(out, self.max_body_bytes));
         let origin = out.url.origin().ascii_serialization();
         let known = self
             .legacy_origins
@@ -359,10 +430,10 @@ impl Fetcher {
             .unwrap_or_else(PoisonError::into_inner)
             .contains(&origin);
         if known {
-            return legacy.send(out, self.max_body_bytes).await;
+            return openssl().await;
         }
-        match self.send_rustls(out).await {
-            Err(FetchError::Tls(rustls)) => match legacy.send(out, self.max_body_bytes).await {
+        match rustls().await {
+            Err(FetchError::Tls(rustls)) => match openssl().await {
                 Ok(answer) => {
                     info!(%origin, "rustls failed ({rustls}); reached with OpenSSL");
                     self.legacy_origins
@@ -380,6 +451,43 @@ impl Fetcher {
         }
     }
 
+    /// Sends `out` with `send`; when the handshake failed for want of intermediates that the
+    /// server's certificate names an AIA URL for, fetches them and sends `out` once more.
+    async fn completing_chain<F, Fut>(
+        &self,
+        out: &Outgoing<'_>,
+        send: F,
+    ) -> Result<Response, FetchError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<Response, FetchError>>,
+    {
+        let first = send().await;
+        let Err(FetchError::Tls(reason)) = &first else {
+            return first;
+        };
+        let Some(name) = server_name(out.url) else {
+            return first;
+        };
+        let Some(completion) = self.issuers.fetch_missing(&self.client, &name).await else {
+            return first;
+        };
+        let problems = completion
+            .problems
+            .iter()
+            .map(|p| format!("; its issuer from AIA: {p}"))
+            .collect::<String>();
+        if !completion.found {
+            return Err(FetchError::Tls(format!("{reason}{problems}")));
+        }
+        match send().await {
+            Err(FetchError::Tls(again)) => Err(FetchError::Tls(format!(
+                "{again} (with intermediates from AIA){problems}"
+            ))),
+            other => other,
+        }
+    }
+
     /// Sends `out` through reqwest (rustls) and reads its answer.
     async fn send_rustls(&self, out: &Outgoing<'_>) -> Result<Response, FetchError> {
         let mut request = self.client.request(out.method.http(), out.url.clone());
@@ -389,25 +497,23 @@ impl Fetcher {
         if let Some(body) = &out.body {
             request = request.body(body.clone());
         }
-        let mut response = request
+        let response = request
             .send()
             .await
             .map_err(|e| FetchError::from_reqwest(&e))?;
-        let tls = (out.url.scheme() == "https").then_some(TlsBackend::Rustls);
-        let mut answer =
-            Response::head(response.status().as_u16(), response.headers(), out.url, tls);
+        let https = out.url.scheme() == "https";
+        let mut answer = Response::head(
+            response.status().as_u16(),
+            response.headers(),
+            out.url,
+            https.then_some(TlsBackend::Rustls),
+        );
+        answer.chain_from_aia =
+            https && server_name(out.url).is_some_and(|name| self.issuers.completed(&name));
         if !(200..300).contains(&answer.status) {
             return Ok(answer);
         }
-        let mut body = LimitedBody::new(self.max_body_bytes, response.content_length())?;
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| FetchError::from_reqwest(&e))?
-        {
-            body.push(&chunk)?;
-        }
-        answer.body = body.into_bytes();
+        answer.body = read_limited(response, self.max_body_bytes).await?;
         Ok(answer)
     }
 }

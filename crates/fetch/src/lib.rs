@@ -13,6 +13,8 @@
 //!   User-Agent; rules the matcher rejects disallow their prefix);
 //! * [`http`]: one request (conditional headers, no automatic redirects, a body limit, errors
 //!   sorted by kind), through rustls, or OpenSSL for an old server under `--tls legacy`;
+//! * [`aia`]: a certificate chain that a server leaves incomplete, completed from the
+//!   certificate's AIA URL, as browsers do;
 //! * [`tls`]: the OpenSSL client for old TLS servers (TLS 1.0/1.1, CBC, RSA key exchange) and the
 //!   certificates trusted besides the system's (`--ca-file`);
 //! * pages are decoded with [`nianbao_format::decode::decode_http`] (BOM, HTTP charset, `<meta>`, detection; GBK as GB18030);
@@ -49,6 +51,7 @@
 //! pages are fetched again, and every stored report or attachment met again is revalidated with
 //! `If-None-Match` / `If-Modified-Since`; only new or changed bytes are stored, and they are printed.
 
+pub mod aia;
 pub mod classify;
 pub mod crawl;
 pub mod discover;

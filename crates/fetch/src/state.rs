@@ -5,7 +5,8 @@
 //! * `urls`: every URL the crawl has queued, with its frontier flag (`pending`), what it turned
 //!   out to be (`kind`), the last status or error, the final URL after a redirect, the validators
 //!   (ETag, Last-Modified) and hash of the copy held, the TLS stack that carried the last answer
-//!   (`tls`: `rustls`, or `openssl` for a host reached under `--tls legacy`), and where it was
+//!   (`tls`: `rustls`, or `openssl` for a host reached under `--tls legacy`; `chain_from_aia`: 1
+//!   when the server's certificate chain was completed from its AIA URL), and where it was
 //!   first linked from (the linking page's row and the link text or page title).
 //! * `documents`: each version of a stored report or attachment (unique per URL and hash).
 //!
@@ -123,7 +124,8 @@ CREATE TABLE IF NOT EXISTS urls(
     redirects INTEGER NOT NULL DEFAULT 0,
     request TEXT,
     adapter TEXT,
-    tls TEXT
+    tls TEXT,
+    chain_from_aia INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS frontier ON urls(host, prio, id) WHERE pending = 1;
 CREATE TABLE IF NOT EXISTS documents(
@@ -158,12 +160,13 @@ CREATE TABLE IF NOT EXISTS bounds(
 ";
 
 /// Columns added to `urls` after its first version, added to older crawl folders on open.
-const ADDED_URL_COLUMNS: [(&str, &str); 5] = [
+const ADDED_URL_COLUMNS: [(&str, &str); 6] = [
     ("listing_page", "INTEGER NOT NULL DEFAULT 0"),
     ("redirects", "INTEGER NOT NULL DEFAULT 0"),
     ("request", "TEXT"),
     ("adapter", "TEXT"),
     ("tls", "TEXT"),
+    ("chain_from_aia", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 /// A limit that keeps a crawl out of a trap; a host that reaches one is named in the summary.
@@ -272,6 +275,8 @@ pub struct Record {
     pub adapter: Option<AdapterName>,
     /// The TLS stack that carried the answer (`None` over plain HTTP, or without an answer).
     pub tls: Option<TlsBackend>,
+    /// Whether the server's certificate chain was completed from its AIA URL.
+    pub chain_from_aia: bool,
 }
 
 /// A link the crawl found but may not follow: its host is outside the scope.
@@ -384,6 +389,9 @@ pub struct RunCounts {
     pub pending: u64,
     /// Hosts that rustls could not reach and OpenSSL did (`--tls legacy`), by name.
     pub legacy_tls_hosts: Vec<String>,
+    /// Hosts whose certificate chain lacked an intermediate, fetched from the certificate's AIA
+    /// URL, by name.
+    pub aia_hosts: Vec<String>,
 }
 
 fn now() -> String {
@@ -595,7 +603,8 @@ impl State {
         tx.execute(
             "UPDATE urls SET pending = 0, run_done = ?2, kind = ?3, status = ?4, error_kind = ?5, error = ?6,
                  final_url = ?7, content_type = coalesce(?8, content_type), title = coalesce(?9, title),
-                 attempts = ?10, checked_at = ?11, adapter = coalesce(?12, adapter), tls = ?13
+                 attempts = ?10, checked_at = ?11, adapter = coalesce(?12, adapter), tls = ?13,
+                 chain_from_aia = ?14
              WHERE id = ?1",
             params![
                 job.id,
@@ -610,7 +619,8 @@ impl State {
                 rec.attempts,
                 fetched_at,
                 rec.adapter.map(AdapterName::as_str),
-                rec.tls.map(TlsBackend::name)
+                rec.tls.map(TlsBackend::name),
+                rec.chain_from_aia
             ],
         )?;
         if let Some(bound) = rec.bound {
@@ -819,6 +829,15 @@ impl State {
                 )?;
                 let rows = stmt
                     .query_map(params![run, TlsBackend::OpenSsl.name()], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                rows
+            },
+            aia_hosts: {
+                let mut stmt = self.conn.prepare(
+                    "SELECT DISTINCT host FROM urls WHERE run_done = ?1 AND chain_from_aia = 1 ORDER BY host",
+                )?;
+                let rows = stmt
+                    .query_map([run], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 rows
             },

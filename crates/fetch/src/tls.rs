@@ -17,7 +17,12 @@
 //!    server whose chain lacks an intermediate is reached by trusting that intermediate. rustls
 //!    takes any trusted certificate as a trust anchor; OpenSSL is told the same (partial chains
 //!    allowed) when there are extra certificates.
-//! 3. A request: the crawl's `User-Agent`, `Accept: */*`, no `Accept-Encoding` (bodies come
+//! 3. A chain that lacks an intermediate named by an AIA URL ([`crate::aia`]): the verify
+//!    callback keeps the certificate whose issuer is missing; once the intermediates are fetched,
+//!    each connection to that server name verifies against a store of the system's roots, the
+//!    extra certificates and the fetched intermediates, partial chains not allowed (so a fetched
+//!    intermediate only leads to a trusted root).
+//! 4. A request: the crawl's `User-Agent`, `Accept: */*`, no `Accept-Encoding` (bodies come
 //!    uncompressed), no redirects followed, no idle connections kept (TLS sessions are resumed),
 //!    `TCP_NODELAY`, the connect timeout, and the request timeout over the whole answer, body
 //!    included; the body is read under the same limit as reqwest's answers
@@ -32,11 +37,17 @@ use hyper_openssl::client::legacy::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use openssl::ssl::{SslConnector, SslMethod, SslVersion};
+use std::sync::Arc;
+
+use openssl::error::ErrorStack;
+use openssl::ssl::{ConnectConfiguration, SslConnector, SslMethod, SslVerifyMode, SslVersion};
+use openssl::x509::store::{X509Store, X509StoreBuilder};
 use openssl::x509::verify::X509VerifyFlags;
 use openssl::x509::X509;
 use reqwest::header::{self, HeaderValue};
+use rustls::pki_types::CertificateDer;
 
+use crate::aia::{server_name, Issuers};
 use crate::http::{FetchError, FetcherOptions, LimitedBody, Outgoing, Response};
 
 /// The cipher suites the legacy client offers: OpenSSL's whole list at security level 0, less
@@ -128,25 +139,83 @@ impl ExtraRoots {
         Ok(ExtraRoots { certs })
     }
 
-    /// The certificates for reqwest (rustls).
-    pub(crate) fn for_reqwest(&self) -> anyhow::Result<Vec<reqwest::Certificate>> {
+    /// The certificates in DER, for rustls.
+    pub(crate) fn der(&self) -> anyhow::Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
         self.certs
             .iter()
-            .map(|cert| Ok(reqwest::Certificate::from_der(&cert.to_der()?)?))
+            .map(|cert| Ok(cert.to_der()?.into()))
             .collect()
     }
 }
+
+/// OpenSSL's verification results for a certificate whose issuer is missing:
+/// `X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT`, `…_LOCALLY` and
+/// `X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE`.
+const MISSING_ISSUER: [std::ffi::c_int; 3] = [2, 20, 21];
 
 /// The OpenSSL client of [`TlsMode::Legacy`].
 pub(crate) struct LegacyClient {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     user_agent: HeaderValue,
     timeout: Duration,
+    issuers: Arc<Issuers>,
+}
+
+/// Sets up one connection to `name` (step 3): keeps the certificate whose issuer is missing,
+/// and verifies with the intermediates fetched for `name`, if any.
+fn complete_from_aia(
+    config: &mut ConnectConfiguration,
+    name: String,
+    roots: &[X509],
+    issuers: &Arc<Issuers>,
+) -> Result<(), ErrorStack> {
+    let fetched = issuers.intermediates_for(&name);
+    let completing = !fetched.is_empty();
+    if completing {
+        config.set_verify_cert_store(store_with(roots, &fetched)?)?;
+        config
+            .param_mut()
+            .clear_flags(X509VerifyFlags::PARTIAL_CHAIN)?;
+    }
+    let issuers = issuers.clone();
+    config.set_verify_callback(SslVerifyMode::PEER, move |ok, ctx| {
+        if !ok && MISSING_ISSUER.contains(&ctx.error().as_raw()) {
+            if let Some(der) = ctx.current_cert().and_then(|c| c.to_der().ok()) {
+                issuers.wait(&name, der.into());
+            }
+        }
+        if ok && completing && ctx.error_depth() == 0 {
+            issuers.mark_completed(&name);
+        }
+        ok
+    });
+    Ok(())
+}
+
+/// A store of the system's roots, `roots` and the fetched `intermediates`.
+fn store_with(
+    roots: &[X509],
+    intermediates: &[CertificateDer<'_>],
+) -> Result<X509Store, ErrorStack> {
+    let mut store = X509StoreBuilder::new()?;
+    store.set_default_paths()?;
+    for cert in roots {
+        store.add_cert(cert.clone())?;
+    }
+    for der in intermediates {
+        store.add_cert(X509::from_der(der)?)?;
+    }
+    Ok(store.build())
 }
 
 impl LegacyClient {
-    /// Builds the client (step 1), trusting `roots` besides the system's (step 2).
-    pub(crate) fn new(options: &FetcherOptions, roots: &ExtraRoots) -> anyhow::Result<Self> {
+    /// Builds the client (step 1), trusting `roots` besides the system's (step 2), completing
+    /// chains with `issuers` (step 3).
+    pub(crate) fn new(
+        options: &FetcherOptions,
+        roots: &ExtraRoots,
+        issuers: Arc<Issuers>,
+    ) -> anyhow::Result<Self> {
         let mut ssl = SslConnector::builder(SslMethod::tls_client())?;
         ssl.set_min_proto_version(Some(SslVersion::TLS1))?;
         ssl.set_security_level(0);
@@ -165,7 +234,18 @@ impl LegacyClient {
         // As reqwest does: without it, Nagle's algorithm against the server's delayed ACK holds
         // small handshake writes (a resumed session's) for 40 ms.
         http.set_nodelay(true);
-        let connector = HttpsConnector::with_connector(http, ssl)?;
+        let mut connector = HttpsConnector::with_connector(http, ssl)?;
+        let (extra, callback_issuers) = (roots.certs.clone(), issuers.clone());
+        connector.set_callback(move |config, uri| {
+            let Some(host) = uri.host() else {
+                return Ok(());
+            };
+            let name = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string();
+            complete_from_aia(config, name, &extra, &callback_issuers)
+        });
         let client = Client::builder(TokioExecutor::new())
             .pool_max_idle_per_host(0)
             .build(connector);
@@ -173,10 +253,11 @@ impl LegacyClient {
             client,
             user_agent: HeaderValue::from_str(&options.user_agent)?,
             timeout: options.timeout,
+            issuers,
         })
     }
 
-    /// Sends `out` and reads its answer (step 3).
+    /// Sends `out` and reads its answer (step 4).
     pub(crate) async fn send(
         &self,
         out: &Outgoing<'_>,
@@ -205,6 +286,8 @@ impl LegacyClient {
                 out.url,
                 Some(TlsBackend::OpenSsl),
             );
+            answer.chain_from_aia =
+                server_name(out.url).is_some_and(|name| self.issuers.completed(&name));
             if !(200..300).contains(&answer.status) {
                 return Ok(answer);
             }

@@ -1,53 +1,26 @@
 //! The crawler against loopback servers configured as old government servers are
-//! (tests/tls_support): TLS 1.0 with RSA key exchange and CBC, TLS 1.0 with ECDHE and CBC, and a
-//! TLS 1.2 server whose chain lacks its intermediate. A strict crawl (rustls) names the old hosts
-//! with the handshake's reason; `TlsMode::Legacy` reaches them with OpenSSL and says so; extra
-//! trusted certificates complete a partial chain; certificate verification stays on throughout.
+//! (tests/tls_support): TLS 1.0 with RSA key exchange and CBC, TLS 1.0 with ECDHE and CBC, a
+//! TLS 1.0 server that resets the connection on rustls's ClientHello, and a TLS 1.2 server whose
+//! chain lacks its intermediate. A strict crawl (rustls) names the old hosts with the handshake's
+//! reason; `TlsMode::Legacy` reaches them with OpenSSL and says so; extra trusted certificates
+//! complete a partial chain; certificate verification stays on throughout.
 
 mod tls_support;
 
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use nianbao_fetch::crawl::{crawl, Config};
 use nianbao_fetch::http::{FetchError, Fetcher, FetcherOptions, Validators};
 use nianbao_fetch::progress::Silent;
 use nianbao_fetch::tls::{TlsBackend, TlsMode};
 use tls_support::{
-    serve, write_pem, Pki, REPORT_BYTES, REPORT_PATH, TLS10_ECDHE_CBC, TLS10_RSA_CBC, TLS12,
-    TLS12_NO_INTERMEDIATE,
+    crawl_config, fetcher_options, ip, serve, serve_resetting, write_pem, Pki, REPORT_BYTES,
+    REPORT_PATH, TLS10_ECDHE_CBC, TLS10_RSA_CBC, TLS12, TLS12_NO_INTERMEDIATE,
 };
 
-fn options(tls: TlsMode, ca_files: &[&Path]) -> FetcherOptions {
-    FetcherOptions {
-        user_agent: "nianbao-test".into(),
-        connect_timeout: Duration::from_secs(5),
-        timeout: Duration::from_secs(10),
-        max_body_bytes: 1 << 20,
-        tls,
-        ca_files: ca_files.iter().map(|p| p.to_path_buf()).collect(),
-    }
-}
-
 fn config(tls: TlsMode, ca_files: &[&Path]) -> Config {
-    Config {
-        delay: Duration::ZERO,
-        max_depth: 2,
-        max_listing_pages: 10,
-        max_urls_per_host: 100,
-        max_pages: None,
-        max_retries: 0,
-        max_retry_after: Duration::from_secs(1),
-        allow_hosts: Vec::new(),
-        jobs: 4,
-        http: options(tls, ca_files),
-    }
-}
-
-fn ip(s: &str) -> IpAddr {
-    s.parse().unwrap()
+    crawl_config(4, fetcher_options(tls, ca_files))
 }
 
 /// The `tls` column of a URL's row in the crawl state.
@@ -151,14 +124,14 @@ async fn extra_certificates_complete_a_partial_chain_and_verification_stays_on()
     };
 
     // The server leaves out its intermediate: trusting the root is not enough, for either stack.
-    let err = get(options(TlsMode::Strict, &[&root]), partial.clone())
+    let err = get(fetcher_options(TlsMode::Strict, &[&root]), partial.clone())
         .await
         .unwrap_err();
     assert!(
         matches!(&err, FetchError::Tls(m) if m.contains("UnknownIssuer")),
         "{err}"
     );
-    let err = get(options(TlsMode::Legacy, &[&root]), partial.clone())
+    let err = get(fetcher_options(TlsMode::Legacy, &[&root]), partial.clone())
         .await
         .unwrap_err();
     assert!(
@@ -166,23 +139,31 @@ async fn extra_certificates_complete_a_partial_chain_and_verification_stays_on()
         "{err}"
     );
     // Trusting the intermediate as well completes it: rustls reaches the server.
-    let answer = get(options(TlsMode::Strict, &[&root, &intermediate]), partial)
-        .await
-        .unwrap();
+    let answer = get(
+        fetcher_options(TlsMode::Strict, &[&root, &intermediate]),
+        partial,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (answer.status, answer.body.as_slice(), answer.tls),
         (200, REPORT_BYTES, Some(TlsBackend::Rustls))
     );
     // OpenSSL too, trusting the intermediate alone (a partial chain ends at a trusted certificate).
-    let answer = get(options(TlsMode::Legacy, &[&intermediate]), old.clone())
-        .await
-        .unwrap();
+    let answer = get(
+        fetcher_options(TlsMode::Legacy, &[&intermediate]),
+        old.clone(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (answer.status, answer.body.as_slice(), answer.tls),
         (200, REPORT_BYTES, Some(TlsBackend::OpenSsl))
     );
     // Without the test CA, the legacy client refuses the old server's certificate.
-    let err = get(options(TlsMode::Legacy, &[]), old).await.unwrap_err();
+    let err = get(fetcher_options(TlsMode::Legacy, &[]), old)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, FetchError::Tls(m) if m.contains("certificate verify failed")),
         "{err}"
@@ -196,7 +177,7 @@ fn a_bad_ca_file_is_named() {
     let empty = dir.path().join("empty.pem");
     std::fs::write(&empty, "not a certificate\n").unwrap();
     for path in [&missing, &empty] {
-        let err = Fetcher::new(&options(TlsMode::Legacy, &[path]))
+        let err = Fetcher::new(&fetcher_options(TlsMode::Legacy, &[path]))
             .err()
             .unwrap();
         let text = format!("{err:#}");
@@ -205,4 +186,38 @@ fn a_bad_ca_file_is_named() {
             "{text}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_in_the_handshake_is_a_tls_error_that_legacy_tls_gets_past() {
+    let pki = Pki::new();
+    let certs = tempfile::tempdir().unwrap();
+    let root = certs.path().join("root.pem");
+    write_pem(&root, &[&pki.root.cert]);
+    let server = serve_resetting(&pki, ip("127.0.0.45"));
+    let report = server.join(REPORT_PATH).unwrap();
+    let none = Validators::default();
+
+    let strict = Fetcher::new(&fetcher_options(TlsMode::Strict, &[&root])).unwrap();
+    let err = strict.get(&report, &none).await.unwrap_err();
+    assert_eq!(err.kind(), "tls", "{err}");
+    assert!(
+        err.message()
+            .starts_with("the server closed the connection in the handshake: "),
+        "{err}"
+    );
+    let legacy = Fetcher::new(&fetcher_options(TlsMode::Legacy, &[&root])).unwrap();
+    let answer = legacy.get(&report, &none).await.unwrap();
+    assert_eq!(
+        (answer.status, answer.body.as_slice(), answer.tls),
+        (200, REPORT_BYTES, Some(TlsBackend::OpenSsl))
+    );
+    // A refused connection is no handshake: it stays a `connect` error.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let refused = url::Url::parse(&format!("https://127.0.0.1:{port}/")).unwrap();
+    let err = legacy.get(&refused, &none).await.unwrap_err();
+    assert_eq!(err.kind(), "connect", "{err}");
 }

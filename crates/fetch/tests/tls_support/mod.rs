@@ -1,26 +1,67 @@
 //! Loopback HTTPS servers configured as old government servers are (TLS 1.0 only, CBC suites,
-//! RSA key exchange, a chain without its intermediate), with certificates made at run time by
-//! the `openssl` crate: a root CA, an intermediate, and server certificates for one loopback IP.
+//! RSA key exchange, a chain without its intermediate, a reset on a ClientHello they do not
+//! understand), with certificates made at run time by the `openssl` crate: a root CA, an
+//! intermediate, and server certificates for one loopback IP (naming the intermediate's AIA URL
+//! when asked); and a plain HTTP server for that URL.
 //!
-//! Every server answers `/` with a column page linking one report PDF ([`REPORT_PATH`]), the
-//! PDF itself, and 404 for anything else (robots.txt included). Each connection is served on a
-//! thread of its own; the servers live until the test process ends.
+//! Every HTTPS server answers `/` with a column page linking one report PDF ([`REPORT_PATH`]),
+//! the PDF itself, and 404 for anything else (robots.txt included). Each connection is served on
+//! a thread of its own; the servers live until the test process ends.
 
 #![allow(dead_code)] // Each test target uses part of it.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, TcpListener};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-use openssl::asn1::Asn1Time;
+use nianbao_fetch::crawl::Config;
+use nianbao_fetch::http::FetcherOptions;
+use nianbao_fetch::tls::TlsMode;
+use openssl::asn1::{Asn1Object, Asn1OctetString, Asn1Time};
 use openssl::bn::{BigNum, MsbOption};
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 use openssl::ssl::{SslAcceptor, SslMethod, SslOptions, SslVersion};
 use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
-use openssl::x509::{X509Name, X509};
+use openssl::x509::{X509Extension, X509Name, X509};
 use url::Url;
+
+/// Client settings for the loopback servers: `tls` and extra trust from `ca_files`.
+pub fn fetcher_options(tls: TlsMode, ca_files: &[&Path]) -> FetcherOptions {
+    FetcherOptions {
+        user_agent: "nianbao-test".into(),
+        connect_timeout: Duration::from_secs(5),
+        timeout: Duration::from_secs(10),
+        max_body_bytes: 1 << 20,
+        tls,
+        ca_files: ca_files.iter().map(|p| p.to_path_buf()).collect(),
+    }
+}
+
+/// Crawl settings for the loopback servers: no delay, no retries, `jobs` requests at once.
+pub fn crawl_config(jobs: usize, http: FetcherOptions) -> Config {
+    Config {
+        delay: Duration::ZERO,
+        max_depth: 2,
+        max_listing_pages: 10,
+        max_urls_per_host: 100,
+        max_pages: None,
+        max_retries: 0,
+        max_retry_after: Duration::from_secs(1),
+        allow_hosts: Vec::new(),
+        jobs,
+        http,
+    }
+}
+
+/// A loopback address written out.
+pub fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
 
 /// The report every server links from its column page.
 pub const REPORT_PATH: &str = "/2023nb.pdf";
@@ -47,9 +88,35 @@ fn rsa_key() -> PKey<Private> {
     PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap()
 }
 
+/// The DER of an Authority Information Access extension naming one CA Issuers URL.
+fn ca_issuers_der(url: &str) -> Vec<u8> {
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let len = content.len();
+        let mut out = vec![tag];
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            out.extend([0x82, (len >> 8) as u8, len as u8]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+    // id-ad-caIssuers, 1.3.6.1.5.5.7.48.2.
+    let method = tlv(0x06, &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02]);
+    // A uniformResourceIdentifier GeneralName, [6] IMPLICIT IA5String.
+    let location = tlv(0x86, url.as_bytes());
+    tlv(0x30, &tlv(0x30, &[method, location].concat()))
+}
+
 /// A certificate named `cn` (an IP address in its SAN when `ip` is given), signed by `issuer`
-/// (self-signed when `None`), a CA when `ca`.
-fn certificate(cn: &str, ip: Option<IpAddr>, issuer: Option<&Identity>, ca: bool) -> Identity {
+/// (self-signed when `None`), a CA when `ca`, naming `aia` as its issuer's CA Issuers URL.
+fn certificate(
+    cn: &str,
+    ip: Option<IpAddr>,
+    issuer: Option<&Identity>,
+    ca: bool,
+    aia: Option<&Url>,
+) -> Identity {
     let key = rsa_key();
     let mut name = X509Name::builder().unwrap();
     name.append_entry_by_text("CN", cn).unwrap();
@@ -97,6 +164,12 @@ fn certificate(cn: &str, ip: Option<IpAddr>, issuer: Option<&Identity>, ca: bool
         )
         .unwrap();
     }
+    if let Some(url) = aia {
+        let oid = Asn1Object::from_str("1.3.6.1.5.5.7.1.1").unwrap();
+        let der = Asn1OctetString::new_from_bytes(&ca_issuers_der(url.as_str())).unwrap();
+        b.append_extension(X509Extension::new_from_der(&oid, false, &der).unwrap())
+            .unwrap();
+    }
     let signer = issuer.map_or(&key, |i| &i.key);
     b.sign(signer, MessageDigest::sha256()).unwrap();
     Identity {
@@ -108,14 +181,21 @@ fn certificate(cn: &str, ip: Option<IpAddr>, issuer: Option<&Identity>, ca: bool
 impl Pki {
     /// A new root and intermediate.
     pub fn new() -> Pki {
-        let root = certificate("nianbao test root", None, None, true);
-        let intermediate = certificate("nianbao test intermediate", None, Some(&root), true);
+        let root = certificate("nianbao test root", None, None, true, None);
+        let intermediate = certificate("nianbao test intermediate", None, Some(&root), true, None);
         Pki { root, intermediate }
     }
 
-    /// A server certificate for `ip`, issued by the intermediate.
-    pub fn server(&self, ip: IpAddr) -> Identity {
-        certificate(&ip.to_string(), Some(ip), Some(&self.intermediate), false)
+    /// A server certificate for `ip`, issued by the intermediate, naming `aia` as the URL of its
+    /// issuer's certificate.
+    pub fn server(&self, ip: IpAddr, aia: Option<&Url>) -> Identity {
+        certificate(
+            &ip.to_string(),
+            Some(ip),
+            Some(&self.intermediate),
+            false,
+            aia,
+        )
     }
 }
 
@@ -165,7 +245,16 @@ pub const TLS12_NO_INTERMEDIATE: ServerTls = ServerTls {
 
 /// Starts a server on `ip` (any free port) with a certificate from `pki`; returns its root URL.
 pub fn serve(pki: &Pki, ip: IpAddr, tls: ServerTls) -> Url {
-    let identity = pki.server(ip);
+    serve_as(pki, pki.server(ip, None), ip, tls)
+}
+
+/// Starts a server on `ip` with a certificate from `pki` that names `aia` as its issuer's URL.
+pub fn serve_with_aia(pki: &Pki, ip: IpAddr, tls: ServerTls, aia: &Url) -> Url {
+    serve_as(pki, pki.server(ip, Some(aia)), ip, tls)
+}
+
+/// A TLS acceptor with `identity` (and the intermediate of `pki` when `tls` sends it).
+fn acceptor(pki: &Pki, identity: &Identity, tls: ServerTls) -> openssl::ssl::SslAcceptor {
     let mut acceptor = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server()).unwrap();
     // Mozilla's settings turn TLS 1.0 and 1.1 off by options, which a version range does not undo.
     acceptor.clear_options(SslOptions::NO_TLSV1 | SslOptions::NO_TLSV1_1);
@@ -180,36 +269,145 @@ pub fn serve(pki: &Pki, ip: IpAddr, tls: ServerTls) -> Url {
             .add_extra_chain_cert(pki.intermediate.cert.clone())
             .unwrap();
     }
-    let acceptor = acceptor.build();
+    acceptor.build()
+}
+
+/// Serves HTTPS with `identity` on `ip`, with TLS settings `tls`.
+fn serve_as(pki: &Pki, identity: Identity, ip: IpAddr, tls: ServerTls) -> Url {
+    let acceptor = acceptor(pki, &identity, tls);
+    serve_connections(ip, "https", move |stream| {
+        // A client that gives up on the handshake is no concern of the server's.
+        if let Ok(mut tls) = acceptor.accept(stream) {
+            answer(&mut tls);
+        }
+    })
+}
+
+/// Accepts connections on `ip` (any free port), each served by `serve` on a thread of its own;
+/// returns the root URL with `scheme`.
+fn serve_connections(
+    ip: IpAddr,
+    scheme: &str,
+    serve: impl Fn(TcpStream) + Clone + Send + 'static,
+) -> Url {
     let listener = TcpListener::bind((ip, 0)).unwrap();
-    let url = Url::parse(&format!("https://{}/", listener.local_addr().unwrap())).unwrap();
+    let url = Url::parse(&format!("{scheme}://{}/", listener.local_addr().unwrap())).unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let acceptor = acceptor.clone();
-            std::thread::spawn(move || {
-                // A client that gives up on the handshake is no concern of the server's.
-                if let Ok(mut tls) = acceptor.accept(stream) {
-                    answer(&mut tls);
-                }
-            });
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(stream));
         }
     });
     url
 }
 
-/// Reads one request head and answers it; the connection then closes.
-fn answer(stream: &mut impl ReadWrite) {
+/// A server that speaks TLS 1.0 with AES128-SHA ([`TLS10_RSA_CBC`]) to a client that offers
+/// that suite, and resets the connection on any other ClientHello (rustls's), as old servers
+/// do that meet a ClientHello they do not understand.
+pub fn serve_resetting(pki: &Pki, ip: IpAddr) -> Url {
+    let acceptor = acceptor(pki, &pki.server(ip, None), TLS10_RSA_CBC);
+    serve_connections(ip, "https", move |stream| {
+        if offers_aes128_sha(&stream) {
+            if let Ok(mut tls) = acceptor.accept(stream) {
+                answer(&mut tls);
+            }
+        } else {
+            reset(stream);
+        }
+    })
+}
+
+/// Whether the ClientHello waiting on `stream` (peeked, not read) offers
+/// TLS_RSA_WITH_AES_128_CBC_SHA (0x002f).
+fn offers_aes128_sha(stream: &TcpStream) -> bool {
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut n = 0;
+    for _ in 0..200 {
+        n = stream.peek(&mut buf).unwrap_or(0);
+        if n >= 5 && n >= 5 + usize::from(u16::from_be_bytes([buf[3], buf[4]])) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Record header (5), handshake header (4), version (2), random (32), session id.
+    let hello = &buf[..n];
+    let Some(&sid_len) = hello.get(43) else {
+        return false;
+    };
+    let at = 44 + usize::from(sid_len);
+    let Some(len) = hello.get(at..at + 2) else {
+        return false;
+    };
+    let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+    hello
+        .get(at + 2..at + 2 + len)
+        .is_some_and(|suites| suites.chunks(2).any(|s| s == [0x00, 0x2f]))
+}
+
+/// Closes `stream` with a TCP reset (`SO_LINGER` of zero).
+fn reset(stream: TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: a valid socket and a `linger` of the size passed.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+}
+
+/// A plain HTTP server on 127.0.0.1 that answers every request with `body` (status 200), as a
+/// CA's server answers for an AIA URL; returns its URL for `path`, and the count of requests.
+pub fn serve_http(path: &str, body: Vec<u8>) -> (Url, Arc<AtomicUsize>) {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    let url = serve_connections("127.0.0.1".parse().unwrap(), "http", move |mut stream| {
+        if read_head(&mut stream).is_some() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            respond(&mut stream, "200 OK", "application/pkix-cert", &body);
+        }
+    });
+    (url.join(path).unwrap(), requests)
+}
+
+/// Reads one request head; returns its path.
+fn read_head(stream: &mut impl Read) -> Option<String> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
         match stream.read(&mut byte) {
             Ok(1) => head.push(byte[0]),
-            _ => return,
+            _ => return None,
         }
     }
     let head = String::from_utf8_lossy(&head);
-    let path = head.split_whitespace().nth(1).unwrap_or("/");
-    let (status, content_type, body): (&str, &str, Vec<u8>) = match path {
+    Some(head.split_whitespace().nth(1).unwrap_or("/").to_string())
+}
+
+/// Writes an answer; the connection then closes.
+fn respond(stream: &mut impl Write, status: &str, content_type: &str, body: &[u8]) {
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes());
+    let _ = stream.write_all(body);
+    let _ = stream.flush();
+}
+
+/// Reads one request head and answers it; the connection then closes.
+fn answer(stream: &mut impl ReadWrite) {
+    let Some(path) = read_head(stream) else {
+        return;
+    };
+    let (status, content_type, body): (&str, &str, Vec<u8>) = match path.as_str() {
         "/" => (
             "200 OK",
             "text/html; charset=utf-8",
@@ -222,13 +420,7 @@ fn answer(stream: &mut impl ReadWrite) {
         REPORT_PATH => ("200 OK", "application/pdf", REPORT_BYTES.to_vec()),
         _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
     };
-    let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes());
-    let _ = stream.write_all(&body);
-    let _ = stream.flush();
+    respond(stream, status, content_type, &body);
 }
 
 /// A stream to read and write.
