@@ -16,6 +16,9 @@ command -v soffice >/dev/null || missing+=(libreoffice-writer)
 # tests run among the workspace's.
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 tesseract --list-langs 2>&1 | grep -qx chi_sim || missing+=(tesseract-ocr-chi-sim)
+# A CJK font for LibreOffice's PDFs in the corpus test (without one it prints Chinese in DejaVu's
+# widths, another layout than the corpus's `rendered` forms, which use Noto CJK).
+fc-list :lang=zh | grep -q . || missing+=(fonts-noto-cjk)
 # The openssl command plays an old TLS 1.0 server in tests/crawl_tls.rs.
 command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
