@@ -151,11 +151,11 @@ struct Pattern {
 /// quantifier repeats), and one of the words of each group of words (`(?:收到|受理)`). The
 /// syntax of regular expressions is all ASCII, so the rest of the pattern cannot hide a word.
 /// A pattern with an alternative outside any group requires nothing.
-struct Words(Vec<Vec<&'static str>>);
+struct Words(Vec<Vec<Box<str>>>);
 
 impl Words {
     /// What every match of `pattern` holds.
-    fn of(pattern: &'static str) -> Words {
+    fn of(pattern: &str) -> Words {
         let b = pattern.as_bytes();
         let quantified = |at: usize| matches!(b.get(at), Some(b'?' | b'*' | b'+' | b'{'));
         let mut required: Vec<Vec<&str>> = Vec::new();
@@ -194,14 +194,19 @@ impl Words {
         }
         // A single word first, the longest first.
         required.sort_by_key(|any| (any.len(), std::cmp::Reverse(any[0].len())));
-        Words(required)
+        Words(
+            required
+                .into_iter()
+                .map(|any| any.into_iter().map(Box::from).collect())
+                .collect(),
+        )
     }
 
     /// Whether `text` holds what every match holds, so that the pattern may match there.
     fn held_by(&self, text: &str) -> bool {
         self.0
             .iter()
-            .all(|any| any.iter().any(|w| text.contains(w)))
+            .all(|any| any.iter().any(|w| text.contains(&**w)))
     }
 }
 
@@ -506,6 +511,19 @@ struct PercentPattern {
     re: Regex,
     measure: Measure,
     base: Base,
+    /// What every match holds, looked up before the regular expression runs.
+    words: Words,
+}
+
+impl PercentPattern {
+    fn new(pattern: &str, measure: Measure, base: Base) -> PercentPattern {
+        PercentPattern {
+            re: Regex::new(pattern).expect("valid regex"),
+            measure,
+            base,
+            words: Words::of(pattern),
+        }
+    }
 }
 
 /// The words of the outcomes of table 三, as they open a statement of one.
@@ -527,33 +545,30 @@ fn percent_patterns() -> &'static [PercentPattern] {
     P.get_or_init(|| {
         let mut out: Vec<PercentPattern> = OUTCOMES
             .iter()
-            .map(|&(word, measure)| PercentPattern {
+            .map(|&(word, measure)| {
                 // `予以公开120件，占63.2%`, `部分公开10件，占比5.3%`, `不予公开2件，占收到申请总数的1%`;
                 // the words between the outcome and `占` are checked by `ties`.
-                re: Regex::new(&format!(
-                    r"{word}(?P<gap>[^。；;%％占]{{0,24}}?)(?:占|比例|比重)(?P<base>[^。；;，,\d%％]{{0,16}}?){PCT}"
-                ))
-                .expect("valid regex"),
-                measure,
-                base: Base::Unclear,
+                PercentPattern::new(
+                    &format!(
+                        r"{word}(?P<gap>[^。；;%％占]{{0,24}}?)(?:占|比例|比重)(?P<base>[^。；;，,\d%％]{{0,16}}?){PCT}"
+                    ),
+                    measure,
+                    Base::Unclear,
+                )
             })
             .collect();
         // `依申请公开办结率100%`; not `按时办结率`, `及时办结率`, `按期办结率`, `期限内办结率`.
-        out.push(PercentPattern {
-            re: Regex::new(&format!(r"(?:^|[^时期内])办结率(?:为|达|达到|是)?{PCT}"))
-                .expect("valid regex"),
-            measure: Measure::Resolved,
-            base: Base::Requests,
-        });
+        out.push(PercentPattern::new(
+            &format!(r"(?:^|[^时期内])办结率(?:为|达|达到|是)?{PCT}"),
+            Measure::Resolved,
+            Base::Requests,
+        ));
         // `行政复议纠错率0%`.
-        out.push(PercentPattern {
-            re: Regex::new(&format!(
-                r"行政复议[^。；;，,\d%％]{{0,8}}?纠错率(?:为|是)?{PCT}"
-            ))
-            .expect("valid regex"),
-            measure: Measure::AdminReviewCorrected,
-            base: Base::AdminReviews,
-        });
+        out.push(PercentPattern::new(
+            &format!(r"行政复议[^。；;，,\d%％]{{0,8}}?纠错率(?:为|是)?{PCT}"),
+            Measure::AdminReviewCorrected,
+            Base::AdminReviews,
+        ));
         out
     })
 }
@@ -768,7 +783,7 @@ fn statements_in(sentence: &str, previous: &str, run: Units, live: &[&Pattern]) 
     // Every percentage has its digits and its `%`.
     let percent = run.percent && digit && contains_any(sentence, &PERCENT_SIGNS);
     for pattern in percent_patterns() {
-        if !percent || !applies(pattern.measure) {
+        if !percent || !pattern.words.held_by(sentence) || !applies(pattern.measure) {
             continue;
         }
         for caps in pattern.re.captures_iter(sentence) {
@@ -977,7 +992,13 @@ mod tests {
 
     #[test]
     fn the_words_every_match_holds_are_read_from_the_pattern() {
-        let words = |pattern| Words::of(pattern).0;
+        let words = |pattern| {
+            let words = Words::of(pattern).0;
+            words
+                .iter()
+                .map(|any| any.iter().map(|w| w.to_string()).collect())
+                .collect::<Vec<Vec<String>>>()
+        };
         assert_eq!(
             words(r"(?:共|全年|累计)(?:收到|受理|接收)[^。；，,]{0,12}?申请(\d+)件"),
             [
@@ -1000,6 +1021,9 @@ mod tests {
         assert_eq!(words("办结?(?:申请)*"), [["办"]]);
         assert!(words("办结|未办").is_empty());
         for pattern in patterns() {
+            assert!(!pattern.words.0.is_empty(), "{}", pattern.re);
+        }
+        for pattern in percent_patterns() {
             assert!(!pattern.words.0.is_empty(), "{}", pattern.re);
         }
         let zero = &patterns()[27];
