@@ -5,7 +5,8 @@
 //! 1. `extract_bytes` on bytes already in memory (what criterion's `extract` bench measures);
 //! 2. `extract_bytes_with_narrative` on bytes in memory: the dataset also reads the prose's
 //!    statements (its `facts` table), which `extract_bytes` does not;
-//! 3. `read_file` and `extract_bytes_with_narrative`: the dataset's per-document work, without
+//! 3. `narrative` alone, on the documents already read: what pass 2 adds to pass 1;
+//! 4. `read_file` and `extract_bytes_with_narrative`: the dataset's per-document work, without
 //!    its tables.
 //!
 //! Prints one line per pass: `name: N reports, wall S s = R reports/s, cpu S s = R reports/s`,
@@ -18,7 +19,9 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use nianbao_extract::{extract_bytes, extract_bytes_with_narrative, read_file, Limits};
+use nianbao_extract::{
+    extract_bytes, extract_bytes_with_narrative, narrative, read_file, read_named, Limits,
+};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -83,6 +86,17 @@ fn main() {
         let _ = extract_bytes_with_narrative(bytes, name, &limits);
     }
     clock.print("extract_bytes_with_narrative, bytes in memory", n);
+
+    let documents: Vec<_> = contents
+        .iter()
+        .filter_map(|(name, bytes)| read_named(bytes, name, &limits).ok())
+        .collect();
+    let clock = Clock::start();
+    for read in &documents {
+        let _ = narrative(&read.document);
+    }
+    clock.print("narrative, documents read", documents.len());
+    drop(documents);
     drop(contents);
 
     let clock = Clock::start();

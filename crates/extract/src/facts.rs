@@ -15,7 +15,9 @@
 //!
 //! Most prose states no number: a sentence without an ASCII digit, or without the unit every
 //! pattern names (`件` or `条` for a count, `%` for a percentage), is not searched with the
-//! patterns that read a number, since none of them could give a statement there.
+//! patterns that read a number, since none of them could give a statement there. No pattern
+//! runs on a text without the words every match of it holds ([`Words`], read from the pattern
+//! itself), and a run of paragraphs where none can match is not split into sentences.
 
 use std::sync::OnceLock;
 
@@ -136,14 +138,103 @@ struct Pattern {
     re: Regex,
     measure: Measure,
     solver: bool,
-}
-
-impl Pattern {
     /// Whether it reads a number (it has a group), which only a text with an ASCII digit and a
     /// unit ([`COUNT_UNITS`]) can give: `\d` also matches other digits (`１`), but their number
     /// does not parse.
-    fn reads_a_number(&self) -> bool {
-        self.re.captures_len() > 1
+    reads_a_number: bool,
+    /// What every match holds, looked up before the regular expression runs.
+    words: Words,
+}
+
+/// What every match of a regular expression holds, found without running it: its words (runs
+/// of characters that are not ASCII outside groups and classes, less a last character that a
+/// quantifier repeats), and one of the words of each group of words (`(?:收到|受理)`). The
+/// syntax of regular expressions is all ASCII, so the rest of the pattern cannot hide a word.
+/// A pattern with an alternative outside any group requires nothing.
+struct Words(Vec<Vec<Box<str>>>);
+
+impl Words {
+    /// What every match of `pattern` holds.
+    fn of(pattern: &str) -> Words {
+        let b = pattern.as_bytes();
+        let quantified = |at: usize| matches!(b.get(at), Some(b'?' | b'*' | b'+' | b'{'));
+        let mut required: Vec<Vec<&str>> = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let end = token_end(b, i);
+            match b[i] {
+                b'|' => return Words(Vec::new()),
+                b'(' if !quantified(end) => {
+                    let group = pattern[i + 1..end - 1].strip_prefix("?:");
+                    let words: Vec<&str> = group.map_or(Vec::new(), |g| g.split('|').collect());
+                    if !words.is_empty() && words.iter().all(|w| !w.is_empty() && is_words(w)) {
+                        required.push(words);
+                    }
+                    i = end;
+                }
+                c if c.is_ascii() => i = end,
+                _ => {
+                    let start = i;
+                    while b.get(i).is_some_and(|c| !c.is_ascii()) {
+                        i += 1;
+                    }
+                    let word = &pattern[start..i];
+                    let word = match quantified(i) {
+                        true => word
+                            .char_indices()
+                            .next_back()
+                            .map_or(word, |(j, _)| &word[..j]),
+                        false => word,
+                    };
+                    if !word.is_empty() {
+                        required.push(vec![word]);
+                    }
+                }
+            }
+        }
+        // A single word first, the longest first.
+        required.sort_by_key(|any| (any.len(), std::cmp::Reverse(any[0].len())));
+        Words(
+            required
+                .into_iter()
+                .map(|any| any.into_iter().map(Box::from).collect())
+                .collect(),
+        )
+    }
+
+    /// Whether `text` holds what every match holds, so that the pattern may match there.
+    fn held_by(&self, text: &str) -> bool {
+        self.0
+            .iter()
+            .all(|any| any.iter().any(|w| text.contains(&**w)))
+    }
+}
+
+/// Whether `text` is all characters that are not ASCII.
+fn is_words(text: &str) -> bool {
+    !text.bytes().any(|b| b.is_ascii())
+}
+
+/// Where the token of a regular expression that starts at `i` ends: after an escape, a class
+/// or a group.
+fn token_end(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        b'\\' => i + 2,
+        b'[' => {
+            let mut j = i + 1;
+            while b[j] != b']' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            j + 1
+        }
+        b'(' => {
+            let mut j = i + 1;
+            while b[j] != b')' {
+                j = token_end(b, j);
+            }
+            j + 1
+        }
+        _ => i + 1,
     }
 }
 
@@ -270,10 +361,15 @@ fn patterns() -> &'static [Pattern] {
             ),
         ]
         .into_iter()
-        .map(|(p, measure, solver)| Pattern {
-            re: Regex::new(p).expect("valid regex"),
-            measure,
-            solver,
+        .map(|(p, measure, solver)| {
+            let re = Regex::new(p).expect("valid regex");
+            Pattern {
+                reads_a_number: re.captures_len() > 1,
+                words: Words::of(p),
+                re,
+                measure,
+                solver,
+            }
         })
         .collect()
     })
@@ -415,6 +511,19 @@ struct PercentPattern {
     re: Regex,
     measure: Measure,
     base: Base,
+    /// What every match holds, looked up before the regular expression runs.
+    words: Words,
+}
+
+impl PercentPattern {
+    fn new(pattern: &str, measure: Measure, base: Base) -> PercentPattern {
+        PercentPattern {
+            re: Regex::new(pattern).expect("valid regex"),
+            measure,
+            base,
+            words: Words::of(pattern),
+        }
+    }
 }
 
 /// The words of the outcomes of table 三, as they open a statement of one.
@@ -436,33 +545,30 @@ fn percent_patterns() -> &'static [PercentPattern] {
     P.get_or_init(|| {
         let mut out: Vec<PercentPattern> = OUTCOMES
             .iter()
-            .map(|&(word, measure)| PercentPattern {
+            .map(|&(word, measure)| {
                 // `予以公开120件，占63.2%`, `部分公开10件，占比5.3%`, `不予公开2件，占收到申请总数的1%`;
                 // the words between the outcome and `占` are checked by `ties`.
-                re: Regex::new(&format!(
-                    r"{word}(?P<gap>[^。；;%％占]{{0,24}}?)(?:占|比例|比重)(?P<base>[^。；;，,\d%％]{{0,16}}?){PCT}"
-                ))
-                .expect("valid regex"),
-                measure,
-                base: Base::Unclear,
+                PercentPattern::new(
+                    &format!(
+                        r"{word}(?P<gap>[^。；;%％占]{{0,24}}?)(?:占|比例|比重)(?P<base>[^。；;，,\d%％]{{0,16}}?){PCT}"
+                    ),
+                    measure,
+                    Base::Unclear,
+                )
             })
             .collect();
         // `依申请公开办结率100%`; not `按时办结率`, `及时办结率`, `按期办结率`, `期限内办结率`.
-        out.push(PercentPattern {
-            re: Regex::new(&format!(r"(?:^|[^时期内])办结率(?:为|达|达到|是)?{PCT}"))
-                .expect("valid regex"),
-            measure: Measure::Resolved,
-            base: Base::Requests,
-        });
+        out.push(PercentPattern::new(
+            &format!(r"(?:^|[^时期内])办结率(?:为|达|达到|是)?{PCT}"),
+            Measure::Resolved,
+            Base::Requests,
+        ));
         // `行政复议纠错率0%`.
-        out.push(PercentPattern {
-            re: Regex::new(&format!(
-                r"行政复议[^。；;，,\d%％]{{0,8}}?纠错率(?:为|是)?{PCT}"
-            ))
-            .expect("valid regex"),
-            measure: Measure::AdminReviewCorrected,
-            base: Base::AdminReviews,
-        });
+        out.push(PercentPattern::new(
+            &format!(r"行政复议[^。；;，,\d%％]{{0,8}}?纠错率(?:为|是)?{PCT}"),
+            Measure::AdminReviewCorrected,
+            Base::AdminReviews,
+        ));
         out
     })
 }
@@ -585,31 +691,67 @@ pub fn narrative(doc: &Document) -> Narrative {
 /// starts.
 fn continues(run: &str, last: &str) -> bool {
     const MAX_RUN: usize = 4096;
-    last.chars().count() >= 12
+    last.chars().nth(11).is_some()
         && run.len() < MAX_RUN
         && !run.ends_with(['。', '！', '？', '；', '：', ':', ';'])
 }
 
-/// Reads the statements of the sentences of `run` and empties it.
+/// Reads the statements of the sentences of `run` and empties it. A run where no pattern can
+/// match (no digit with a unit, and not the words of a pattern that states 0) is not split into
+/// sentences; a pattern that states 0 is tried only on the sentences of a run with its words.
 fn read_run(run: &mut String, out: &mut Narrative) {
-    let mut previous = "";
-    for sentence in sentences(run) {
-        out.statements.extend(statements_in(sentence, previous));
-        previous = sentence;
+    let digit = has_digit(run);
+    let units = Units {
+        count: digit && contains_any(run, &COUNT_UNITS),
+        percent: digit && contains_any(run, &PERCENT_SIGNS),
+    };
+    let live: Vec<&Pattern> = patterns()
+        .iter()
+        .filter(|p| match p.reads_a_number {
+            true => units.count,
+            false => p.words.held_by(run),
+        })
+        .collect();
+    if !live.is_empty() || units.percent {
+        let mut previous = "";
+        for sentence in sentences(run) {
+            out.statements
+                .extend(statements_in(sentence, previous, units, &live));
+            previous = sentence;
+        }
     }
     run.clear();
 }
 
+/// Whether a text holds an ASCII digit and a unit: of a count ([`COUNT_UNITS`]), of a
+/// percentage ([`PERCENT_SIGNS`]).
+#[derive(Clone, Copy)]
+struct Units {
+    count: bool,
+    percent: bool,
+}
+
+/// The signs of a percentage: every percentage pattern names one of them.
+const PERCENT_SIGNS: [&str; 2] = ["%", "％"];
+
 /// The statements of one sentence, in the order they stand, one per measure and number;
-/// `previous` is the sentence before it in the paragraph (the context of `予以公开258件。`).
-fn statements_in(sentence: &str, previous: &str) -> Vec<Statement> {
+/// `previous` is the sentence before it in the paragraph (the context of `予以公开258件。`);
+/// `run` is what the sentence's run holds, and `live` are the patterns that may match there.
+fn statements_in(sentence: &str, previous: &str, run: Units, live: &[&Pattern]) -> Vec<Statement> {
     let mut found: Vec<(usize, Statement)> = Vec::new();
-    let digit = has_digit(sentence);
-    let count = digit && contains_any(sentence, &COUNT_UNITS);
-    let about_requests = sentence.contains("申请") || previous.contains("申请");
-    let applies = |measure: Measure| about_requests || !measure.about_requests();
-    for pattern in patterns() {
-        if !applies(pattern.measure) || (pattern.reads_a_number() && !count) {
+    let digit = (run.count || run.percent) && has_digit(sentence);
+    let count = run.count && digit && contains_any(sentence, &COUNT_UNITS);
+    let mut about_requests = None;
+    let mut applies = |measure: Measure| {
+        !measure.about_requests()
+            || *about_requests
+                .get_or_insert_with(|| sentence.contains("申请") || previous.contains("申请"))
+    };
+    for pattern in live {
+        if (pattern.reads_a_number && !count)
+            || !pattern.words.held_by(sentence)
+            || !applies(pattern.measure)
+        {
             continue;
         }
         for caps in pattern.re.captures_iter(sentence) {
@@ -639,9 +781,9 @@ fn statements_in(sentence: &str, previous: &str) -> Vec<Statement> {
         }
     }
     // Every percentage has its digits and its `%`.
-    let percent = digit && contains_any(sentence, &["%", "％"]);
+    let percent = run.percent && digit && contains_any(sentence, &PERCENT_SIGNS);
     for pattern in percent_patterns() {
-        if !percent || !applies(pattern.measure) {
+        if !percent || !pattern.words.held_by(sentence) || !applies(pattern.measure) {
             continue;
         }
         for caps in pattern.re.captures_iter(sentence) {
@@ -710,24 +852,30 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
 /// numeral (`主动公开政府信息情况`).
 fn sections_in(text: &str) -> Vec<Section> {
     let mut found = Vec::new();
-    // A character is at most 4 bytes.
-    let short = text.len() <= 4 * 30 && text.chars().count() <= 30;
-    if !short && !contains_any(text, &["、", ".", "．"]) {
-        return found;
-    }
-    let chars: Vec<char> = text.chars().collect();
-    for (i, pair) in chars.windows(2).enumerate() {
-        let (numeral, mark) = (pair[0], pair[1]);
-        if !matches!(mark, '、' | '.' | '．') || (i > 0 && chars[i - 1] == '十') {
+    // The marks are found by their first byte (`、` and `．` begin with 0xE3 and 0xEF).
+    for at in memchr::memchr3_iter(0xE3, b'.', 0xEF, text.as_bytes()) {
+        let rest = &text[at..];
+        let Some(mark) = ["、", ".", "．"].into_iter().find(|m| rest.starts_with(m)) else {
+            continue;
+        };
+        let mut before = text[..at].chars().rev();
+        let Some(numeral) = before.next() else {
+            continue;
+        };
+        if before.next() == Some('十') {
             continue;
         }
-        let head: String = chars[i + 2..].iter().take(24).collect();
-        found.extend(Section::ALL.into_iter().filter(|s| {
-            let (n, words) = s.heading();
-            n == numeral && words.iter().any(|w| head.contains(w))
-        }));
+        let Some(section) = Section::ALL.into_iter().find(|s| s.heading().0 == numeral) else {
+            continue;
+        };
+        let after = &rest[mark.len()..];
+        let head = &after[..after.char_indices().nth(24).map_or(after.len(), |(i, _)| i)];
+        if section.heading().1.iter().any(|w| head.contains(w)) {
+            found.push(section);
+        }
     }
-    if short {
+    // A character is at most 4 bytes.
+    if text.len() <= 4 * 30 && text.chars().count() <= 30 {
         found.extend(
             Section::ALL
                 .into_iter()
@@ -825,7 +973,7 @@ mod tests {
     #[test]
     fn the_patterns_that_read_a_number_name_its_unit() {
         // What lets a sentence without a digit and a unit skip them.
-        let counts = patterns().iter().filter(|p| p.reads_a_number());
+        let counts = patterns().iter().filter(|p| p.reads_a_number);
         assert_eq!(counts.clone().count(), patterns().len() - 3);
         for pattern in counts {
             assert!(
@@ -840,6 +988,51 @@ mod tests {
         // Other digits match `\d`, but their number does not parse: no statement either way.
         assert!(read("全年办结申请１５件，予以公开８件，占５３％。").is_empty());
         assert_eq!(read("全年办结申请15件，予以公开8件，占53%。").len(), 3);
+    }
+
+    #[test]
+    fn the_words_every_match_holds_are_read_from_the_pattern() {
+        let words = |pattern| {
+            let words = Words::of(pattern).0;
+            words
+                .iter()
+                .map(|any| any.iter().map(|w| w.to_string()).collect())
+                .collect::<Vec<Vec<String>>>()
+        };
+        assert_eq!(
+            words(r"(?:共|全年|累计)(?:收到|受理|接收)[^。；，,]{0,12}?申请(\d+)件"),
+            [
+                vec!["申请"],
+                vec!["件"],
+                vec!["收到", "受理", "接收"],
+                vec!["共", "全年", "累计"]
+            ]
+        );
+        assert_eq!(
+            words(r"上(?:一)?年(?:度)?结转[^。；，,\d]{0,12}?(\d+)\s*件"),
+            [["结转"], ["上"], ["年"], ["件"]]
+        );
+        assert_eq!(
+            words(r"(?:^|[^不部分])予以公开\s*(\d+)\s*件"),
+            [["予以公开"], ["件"]]
+        );
+        // A quantifier repeats the last character only; an alternative outside a group leaves
+        // nothing every match holds.
+        assert_eq!(words("办结?(?:申请)*"), [["办"]]);
+        assert!(words("办结|未办").is_empty());
+        for pattern in patterns() {
+            assert!(!pattern.words.0.is_empty(), "{}", pattern.re);
+        }
+        for pattern in percent_patterns() {
+            assert!(!pattern.words.0.is_empty(), "{}", pattern.re);
+        }
+        let zero = &patterns()[27];
+        assert!(zero
+            .words
+            .held_by("本年度未发生因政府信息公开引起的行政复议。"));
+        assert!(!zero
+            .words
+            .held_by("本年度发生因政府信息公开引起的行政复议。"));
     }
 
     #[test]
