@@ -23,9 +23,11 @@
 //!    printed around it.
 //! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
 //!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
-//!    extents overlap). Then the header, from its lowest line up to one with a word over two
-//!    columns (a group header, or prose): a word that overlaps no column, right of the first
-//!    column's start, is a column no row has a number in.
+//!    extents overlap). Then the header, from its lowest line up to one with a group header
+//!    or prose: a word over two columns, or one between two columns that lower header lines
+//!    have words over (a group header narrower than the gap it is centred in, as in a font
+//!    whose glyphs print narrow); a word that overlaps no column, right of the first column's
+//!    start, is a column no row has a number in.
 //! 4. The clustering is clean when every value word overlaps exactly one column, no row
 //!    has two values in one column and there are at most [`MAX_COLUMNS`]; otherwise (or with
 //!    fewer than two rows and no header) the region is left as lines, which are read as label
@@ -692,14 +694,25 @@ fn columns(region: &[RegionLine<'_>], header: &[&Line]) -> Option<Vec<(f32, f32)
         }
     }
     let first_left = columns.first()?.0;
-    for line in header.iter().rev() {
-        // A word over two columns spans them (a group header) or is prose: the header ends.
-        let spans = |w: &Word| {
-            columns
+    for (k, line) in header.iter().enumerate().rev() {
+        // Whether a header line below `line` has a word over the column `c`.
+        let headed = |c: &(f32, f32)| {
+            header[k + 1..]
                 .iter()
-                .filter(|&&c| overlap(c, (w.left, w.right)))
-                .nth(1)
-                .is_some()
+                .any(|l| l.words.iter().any(|w| overlap(*c, (w.left, w.right))))
+        };
+        // A word over two columns spans them (a group header) or is prose, and so does one
+        // between two columns with headers of their own below it: the header ends.
+        let spans = |w: &Word| {
+            let mut over = columns.iter().filter(|&&c| overlap(c, (w.left, w.right)));
+            let (left, right) = (
+                columns.iter().rev().find(|c| c.1 <= w.left),
+                columns.iter().find(|c| c.0 >= w.right),
+            );
+            match (over.next(), over.next()) {
+                (Some(_), second) => second.is_some(),
+                (None, _) => left.zip(right).is_some_and(|(l, r)| headed(l) && headed(r)),
+            }
         };
         if line.words.iter().any(spans) {
             break;
@@ -1127,6 +1140,44 @@ mod tests {
                 ["乙", "217", "1", "218"],
                 ["丙", "3", "0", "3"]
             ]
+        );
+    }
+
+    #[test]
+    fn a_group_header_narrower_than_its_gap_is_no_column_and_a_blank_columns_header_is() {
+        // Glyphs printed narrow: the group header 乙组, centred over its columns, falls in
+        // the gap between two columns with headers of their own under it.
+        let lines = vec![
+            line(80.0, &[("甲组", 110.0), ("乙组", 148.0)]),
+            line(
+                92.0,
+                &[
+                    ("A", 100.0),
+                    ("B", 120.0),
+                    ("C", 166.0),
+                    ("D", 186.0),
+                    ("E", 206.0),
+                ],
+            ),
+            line(
+                104.0,
+                &[
+                    ("甲", 10.0),
+                    ("1", 100.0),
+                    ("2", 120.0),
+                    ("3", 166.0),
+                    ("4", 186.0),
+                ],
+            ),
+            line(116.0, &[("乙", 10.0), ("5", 100.0), ("6", 120.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        // The header's lines are left as lines.
+        assert_eq!(rest.len(), 2);
+        // E heads a column no row has a number in.
+        assert_eq!(
+            texts(&found[0]),
+            [["甲", "1", "2", "3", "4", ""], ["乙", "5", "6", "", "", ""]]
         );
     }
 
