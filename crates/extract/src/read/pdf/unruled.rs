@@ -48,7 +48,10 @@
 //!    rows of their label only. A line of values without a label right under a row, each
 //!    under a number of it, fewer than it has, continues its numbers (a number wrapped in a
 //!    narrow cell), and so does such a first line of the table's part on the next page
-//!    ([`append`]).
+//!    ([`append`]). In a table without labels, a line of values above a row and one below
+//!    it, in the same cells, blank in the row, are the first and last digits of numbers
+//!    wrapped in narrow cells of a row whose other numbers print on one line, centred on the
+//!    row's height ([`join_centred`]).
 
 use super::grid::{Cell, Table};
 use super::lines::{Line, Word};
@@ -766,6 +769,16 @@ fn place_rows<'r>(
         .collect()
 }
 
+/// Whether `text` may be a number cut short: it starts with a digit other than 0.
+fn cut_short(text: &str) -> bool {
+    text.starts_with(|c: char| ('1'..='9').contains(&c))
+}
+
+/// Whether `part` may go on a number cut short: it starts with a digit.
+fn goes_on(part: &str) -> bool {
+    part.starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// Joins a line of `values` without a label to `row`, the row of the line above, when it
 /// continues it: a number wrapped in a narrow cell prints its last digits on the next line
 /// (or the next page), under the first ones. Not when the line is a row of its own: it has
@@ -782,9 +795,6 @@ fn join_wrapped(row: &mut [Cell], values: &[Option<&str>]) -> bool {
         .enumerate()
         .filter_map(|(c, v)| v.map(|v| (c, v)))
         .collect();
-    // A number cut short starts with a digit other than 0 and goes on in digits.
-    let cut_short = |text: &str| text.starts_with(|c: char| ('1'..='9').contains(&c));
-    let goes_on = |part: &str| part.starts_with(|c: char| c.is_ascii_digit());
     if parts.len() >= filled
         || !parts
             .iter()
@@ -794,6 +804,40 @@ fn join_wrapped(row: &mut [Cell], values: &[Option<&str>]) -> bool {
     }
     for (c, part) in parts {
         cells[c].text.push_str(part);
+    }
+    true
+}
+
+/// Joins a line of `values` to the rows `out[first]` and `out[first + 1]` of the two lines
+/// right above it (a table without labels), when the three are one row: a number wrapped in
+/// a narrow cell of a row whose other numbers print on one line, centred on the cell's
+/// height, prints its first digits above that line and its last below, in cells it leaves
+/// blank. So `values` and the first row stand in the same columns, which are blank in the
+/// second, each part of the first a number cut short ([`cut_short`]) and each of `values`
+/// going on in digits ([`goes_on`]); the first row is then joined into the second.
+fn join_centred(out: &mut Vec<Vec<Cell>>, first: usize, values: &[Option<&str>]) -> bool {
+    let [top, middle] = &out[first..] else {
+        return false;
+    };
+    let fits = top.len() == values.len()
+        && middle.len() == values.len()
+        && values.iter().any(Option::is_some)
+        && values
+            .iter()
+            .zip(top)
+            .zip(middle)
+            .all(|((v, t), m)| match v {
+                Some(v) => cut_short(&t.text) && goes_on(v) && m.text.is_empty(),
+                None => t.text.is_empty(),
+            });
+    if !fits {
+        return false;
+    }
+    let top = out.remove(first);
+    for ((cell, start), end) in out[first].iter_mut().zip(top).zip(values) {
+        if let Some(end) = end {
+            cell.text = format!("{}{end}", start.text);
+        }
     }
     true
 }
@@ -850,7 +894,11 @@ fn grid(
     let mut continued: Option<usize> = None;
     // The row of the line right above, when that line had values.
     let mut row_above: Option<usize> = None;
-    for (values, label) in placed.into_iter().zip(labels) {
+    // The row of the line above that one and its top, when it had values too (a table
+    // without labels).
+    let mut row_two_above: Option<(usize, f32)> = None;
+    let mut top_above = region[0].line.top;
+    for ((values, label), line) in placed.into_iter().zip(labels).zip(region) {
         let Some(values) = values else {
             row_above = None;
             if !label.is_empty() {
@@ -861,9 +909,15 @@ fn grid(
         };
         let wrapped =
             label.is_empty() && row_above.is_some_and(|r| join_wrapped(&mut out[r], &values));
-        if wrapped {
+        let centred = !labelled
+            && row_two_above.is_some_and(|(r, top)| {
+                line.line.top - top <= 2.0 * LINE_GAP * line.line.size.max(1.0)
+                    && join_centred(&mut out, r, &values)
+            });
+        if wrapped || centred {
             // A row is continued once: a line under it after that is a row.
             row_above = None;
+            row_two_above = None;
             continue;
         }
         let mut row = Vec::new();
@@ -883,7 +937,9 @@ fn grid(
         if row.len() > columns.len() {
             continued = Some(out.len());
         }
+        row_two_above = row_above.filter(|_| !labelled).map(|r| (r, top_above));
         row_above = Some(out.len());
+        top_above = line.line.top;
         out.push(row);
     }
     // The value columns' edges: a table continued on the next page has the same.
@@ -1179,6 +1235,29 @@ mod tests {
             texts(&found[0]),
             [["甲", "1", "2", "3", "4", ""], ["乙", "5", "6", "", "", ""]]
         );
+    }
+
+    #[test]
+    fn numbers_wrapped_around_a_row_of_one_line_numbers_are_joined_into_it() {
+        // 13 and 19 wrap in narrow cells, centred on the row's height: 1 above, 3 below.
+        let lines = vec![
+            line(100.0, &[("1", 140.0), ("1", 180.0)]),
+            line(106.0, &[("2", 100.0), ("1", 120.0), ("4", 160.0)]),
+            line(112.0, &[("3", 140.0), ("9", 180.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        assert_eq!(texts(&found[0]), [["2", "1", "13", "4", "19"]]);
+        // Rows apart, or a value under a blank cell of the first line: three rows.
+        for below in [(150.0, "3", 140.0), (112.0, "3", 120.0)] {
+            let lines = vec![
+                line(100.0, &[("1", 140.0), ("1", 180.0)]),
+                line(106.0, &[("2", 100.0), ("1", 120.0), ("4", 160.0)]),
+                line(below.0, &[(below.1, below.2), ("9", 180.0)]),
+            ];
+            let (found, _) = tables(lines, &[]);
+            assert_eq!(found[0].rows.len(), 3);
+        }
     }
 
     #[test]
