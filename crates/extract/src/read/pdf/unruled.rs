@@ -162,8 +162,11 @@ const LINE_GAP: f32 = 1.35;
 /// its values, not beside them: text further from a label beside its values may be a row of
 /// blank cells); a part between is a row of its own. A
 /// part reaching both (no gap parts them, as in a table whose rows are one line each) is
-/// the row's below only when it is the line right above a row without label words (its
-/// label printed above its values). Text before the first row is its label.
+/// the row's below only when it is the line right above a row without label words over it
+/// (its label printed above its values, or around them beside a group label in a column of
+/// its own), and the row's above when it is the line right below a row without label words
+/// over it, lines of one cell apart, and the row below has its own there. Text before the
+/// first row is its label.
 fn owner(
     region: &[RegionLine<'_>],
     k: usize,
@@ -219,7 +222,12 @@ fn owner(
     match (before, after, below) {
         (false, true, _) if close || over(&region[a]).is_none() => Owner::Above,
         (true, false, Some(b)) if close_below || over(&region[b]).is_none() => Owner::Below,
-        (false, false, Some(b)) if b == k + 1 && region[b].values == Some(0) => Owner::Below,
+        (false, false, Some(b)) if b == k + 1 && over(&region[b]).is_none() => Owner::Below,
+        (false, false, Some(b))
+            if a + 1 == k && close && over(&region[a]).is_none() && over(&region[b]).is_some() =>
+        {
+            Owner::Above
+        }
         _ => Owner::Neither,
     }
 }
@@ -1135,6 +1143,29 @@ mod tests {
                 vec!["2.其他 行政法规 止公开", "0", "0"],
                 vec!["3.空行"],
                 vec!["4.保护", "1", "1"],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_label_printed_around_its_values_beside_a_group_label_is_the_rows() {
+        // Font size 10, rows 10 apart: the group label （六） is printed on the line of the
+        // middle row's values, that row's own label above and below them.
+        let lines = vec![
+            line(100.0, &[("1.甲", 40.0), ("1", 100.0), ("1", 140.0)]),
+            line(110.0, &[("2.乙上", 40.0)]),
+            line(115.0, &[("（六）", 10.0), ("0", 100.0), ("0", 140.0)]),
+            line(120.0, &[("下", 40.0)]),
+            line(130.0, &[("3.丙", 40.0), ("2", 100.0), ("2", 140.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        assert_eq!(
+            texts(&found[0]),
+            [
+                ["1.甲", "1", "1"],
+                ["（六） 2.乙上 下", "0", "0"],
+                ["3.丙", "2", "2"]
             ]
         );
     }
