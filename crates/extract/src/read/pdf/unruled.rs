@@ -23,9 +23,11 @@
 //!    printed around it.
 //! 3. Columns: the value words' extents of all its rows, sorted, where overlapping extents are
 //!    one column (numbers of a column are right-aligned, centred or left-aligned, so their
-//!    extents overlap). Then the header, from its lowest line up to one with a word over two
-//!    columns (a group header, or prose): a word that overlaps no column, right of the first
-//!    column's start, is a column no row has a number in.
+//!    extents overlap). Then the header, from its lowest line up to one with a group header
+//!    or prose: a word over two columns, or one between two columns that lower header lines
+//!    have words over (a group header narrower than the gap it is centred in, as in a font
+//!    whose glyphs print narrow); a word that overlaps no column, right of the first column's
+//!    start, is a column no row has a number in.
 //! 4. The clustering is clean when every value word overlaps exactly one column, no row
 //!    has two values in one column and there are at most [`MAX_COLUMNS`]; otherwise (or with
 //!    fewer than two rows and no header) the region is left as lines, which are read as label
@@ -46,7 +48,10 @@
 //!    rows of their label only. A line of values without a label right under a row, each
 //!    under a number of it, fewer than it has, continues its numbers (a number wrapped in a
 //!    narrow cell), and so does such a first line of the table's part on the next page
-//!    ([`append`]).
+//!    ([`append`]). In a table without labels, a line of values above a row and one below
+//!    it, in the same cells, blank in the row, are the first and last digits of numbers
+//!    wrapped in narrow cells of a row whose other numbers print on one line, centred on the
+//!    row's height ([`join_centred`]).
 
 use super::grid::{Cell, Table};
 use super::lines::{Line, Word};
@@ -157,8 +162,11 @@ const LINE_GAP: f32 = 1.35;
 /// its values, not beside them: text further from a label beside its values may be a row of
 /// blank cells); a part between is a row of its own. A
 /// part reaching both (no gap parts them, as in a table whose rows are one line each) is
-/// the row's below only when it is the line right above a row without label words (its
-/// label printed above its values). Text before the first row is its label.
+/// the row's below only when it is the line right above a row without label words over it
+/// (its label printed above its values, or around them beside a group label in a column of
+/// its own), and the row's above when it is the line right below a row without label words
+/// over it, lines of one cell apart, and the row below has its own there. Text before the
+/// first row is its label.
 fn owner(
     region: &[RegionLine<'_>],
     k: usize,
@@ -214,7 +222,12 @@ fn owner(
     match (before, after, below) {
         (false, true, _) if close || over(&region[a]).is_none() => Owner::Above,
         (true, false, Some(b)) if close_below || over(&region[b]).is_none() => Owner::Below,
-        (false, false, Some(b)) if b == k + 1 && region[b].values == Some(0) => Owner::Below,
+        (false, false, Some(b)) if b == k + 1 && over(&region[b]).is_none() => Owner::Below,
+        (false, false, Some(b))
+            if a + 1 == k && close && over(&region[a]).is_none() && over(&region[b]).is_some() =>
+        {
+            Owner::Above
+        }
         _ => Owner::Neither,
     }
 }
@@ -692,14 +705,25 @@ fn columns(region: &[RegionLine<'_>], header: &[&Line]) -> Option<Vec<(f32, f32)
         }
     }
     let first_left = columns.first()?.0;
-    for line in header.iter().rev() {
-        // A word over two columns spans them (a group header) or is prose: the header ends.
-        let spans = |w: &Word| {
-            columns
+    for (k, line) in header.iter().enumerate().rev() {
+        // Whether a header line below `line` has a word over the column `c`.
+        let headed = |c: &(f32, f32)| {
+            header[k + 1..]
                 .iter()
-                .filter(|&&c| overlap(c, (w.left, w.right)))
-                .nth(1)
-                .is_some()
+                .any(|l| l.words.iter().any(|w| overlap(*c, (w.left, w.right))))
+        };
+        // A word over two columns spans them (a group header) or is prose, and so does one
+        // between two columns with headers of their own below it: the header ends.
+        let spans = |w: &Word| {
+            let mut over = columns.iter().filter(|&&c| overlap(c, (w.left, w.right)));
+            let (left, right) = (
+                columns.iter().rev().find(|c| c.1 <= w.left),
+                columns.iter().find(|c| c.0 >= w.right),
+            );
+            match (over.next(), over.next()) {
+                (Some(_), second) => second.is_some(),
+                (None, _) => left.zip(right).is_some_and(|(l, r)| headed(l) && headed(r)),
+            }
         };
         if line.words.iter().any(spans) {
             break;
@@ -753,6 +777,16 @@ fn place_rows<'r>(
         .collect()
 }
 
+/// Whether `text` may be a number cut short: it starts with a digit other than 0.
+fn cut_short(text: &str) -> bool {
+    text.starts_with(|c: char| ('1'..='9').contains(&c))
+}
+
+/// Whether `part` may go on a number cut short: it starts with a digit.
+fn goes_on(part: &str) -> bool {
+    part.starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// Joins a line of `values` without a label to `row`, the row of the line above, when it
 /// continues it: a number wrapped in a narrow cell prints its last digits on the next line
 /// (or the next page), under the first ones. Not when the line is a row of its own: it has
@@ -769,9 +803,6 @@ fn join_wrapped(row: &mut [Cell], values: &[Option<&str>]) -> bool {
         .enumerate()
         .filter_map(|(c, v)| v.map(|v| (c, v)))
         .collect();
-    // A number cut short starts with a digit other than 0 and goes on in digits.
-    let cut_short = |text: &str| text.starts_with(|c: char| ('1'..='9').contains(&c));
-    let goes_on = |part: &str| part.starts_with(|c: char| c.is_ascii_digit());
     if parts.len() >= filled
         || !parts
             .iter()
@@ -781,6 +812,40 @@ fn join_wrapped(row: &mut [Cell], values: &[Option<&str>]) -> bool {
     }
     for (c, part) in parts {
         cells[c].text.push_str(part);
+    }
+    true
+}
+
+/// Joins a line of `values` to the rows `out[first]` and `out[first + 1]` of the two lines
+/// right above it (a table without labels), when the three are one row: a number wrapped in
+/// a narrow cell of a row whose other numbers print on one line, centred on the cell's
+/// height, prints its first digits above that line and its last below, in cells it leaves
+/// blank. So `values` and the first row stand in the same columns, which are blank in the
+/// second, each part of the first a number cut short ([`cut_short`]) and each of `values`
+/// going on in digits ([`goes_on`]); the first row is then joined into the second.
+fn join_centred(out: &mut Vec<Vec<Cell>>, first: usize, values: &[Option<&str>]) -> bool {
+    let [top, middle] = &out[first..] else {
+        return false;
+    };
+    let fits = top.len() == values.len()
+        && middle.len() == values.len()
+        && values.iter().any(Option::is_some)
+        && values
+            .iter()
+            .zip(top)
+            .zip(middle)
+            .all(|((v, t), m)| match v {
+                Some(v) => cut_short(&t.text) && goes_on(v) && m.text.is_empty(),
+                None => t.text.is_empty(),
+            });
+    if !fits {
+        return false;
+    }
+    let top = out.remove(first);
+    for ((cell, start), end) in out[first].iter_mut().zip(top).zip(values) {
+        if let Some(end) = end {
+            cell.text = format!("{}{end}", start.text);
+        }
     }
     true
 }
@@ -837,7 +902,11 @@ fn grid(
     let mut continued: Option<usize> = None;
     // The row of the line right above, when that line had values.
     let mut row_above: Option<usize> = None;
-    for (values, label) in placed.into_iter().zip(labels) {
+    // The row of the line above that one and its top, when it had values too (a table
+    // without labels).
+    let mut row_two_above: Option<(usize, f32)> = None;
+    let mut top_above = region[0].line.top;
+    for ((values, label), line) in placed.into_iter().zip(labels).zip(region) {
         let Some(values) = values else {
             row_above = None;
             if !label.is_empty() {
@@ -848,9 +917,15 @@ fn grid(
         };
         let wrapped =
             label.is_empty() && row_above.is_some_and(|r| join_wrapped(&mut out[r], &values));
-        if wrapped {
+        let centred = !labelled
+            && row_two_above.is_some_and(|(r, top)| {
+                line.line.top - top <= 2.0 * LINE_GAP * line.line.size.max(1.0)
+                    && join_centred(&mut out, r, &values)
+            });
+        if wrapped || centred {
             // A row is continued once: a line under it after that is a row.
             row_above = None;
+            row_two_above = None;
             continue;
         }
         let mut row = Vec::new();
@@ -870,7 +945,9 @@ fn grid(
         if row.len() > columns.len() {
             continued = Some(out.len());
         }
+        row_two_above = row_above.filter(|_| !labelled).map(|r| (r, top_above));
         row_above = Some(out.len());
+        top_above = line.line.top;
         out.push(row);
     }
     // The value columns' edges: a table continued on the next page has the same.
@@ -1071,6 +1148,29 @@ mod tests {
     }
 
     #[test]
+    fn a_label_printed_around_its_values_beside_a_group_label_is_the_rows() {
+        // Font size 10, rows 10 apart: the group label （六） is printed on the line of the
+        // middle row's values, that row's own label above and below them.
+        let lines = vec![
+            line(100.0, &[("1.甲", 40.0), ("1", 100.0), ("1", 140.0)]),
+            line(110.0, &[("2.乙上", 40.0)]),
+            line(115.0, &[("（六）", 10.0), ("0", 100.0), ("0", 140.0)]),
+            line(120.0, &[("下", 40.0)]),
+            line(130.0, &[("3.丙", 40.0), ("2", 100.0), ("2", 140.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        assert_eq!(
+            texts(&found[0]),
+            [
+                ["1.甲", "1", "1"],
+                ["（六） 2.乙上 下", "0", "0"],
+                ["3.丙", "2", "2"]
+            ]
+        );
+    }
+
+    #[test]
     fn a_single_value_with_its_label_around_it_is_a_table_and_takes_the_line_under_it() {
         let lines = vec![
             line(80.0, &[("信息内容", 10.0), ("本年收费金额", 100.0)]),
@@ -1128,6 +1228,67 @@ mod tests {
                 ["丙", "3", "0", "3"]
             ]
         );
+    }
+
+    #[test]
+    fn a_group_header_narrower_than_its_gap_is_no_column_and_a_blank_columns_header_is() {
+        // Glyphs printed narrow: the group header 乙组, centred over its columns, falls in
+        // the gap between two columns with headers of their own under it.
+        let lines = vec![
+            line(80.0, &[("甲组", 110.0), ("乙组", 148.0)]),
+            line(
+                92.0,
+                &[
+                    ("A", 100.0),
+                    ("B", 120.0),
+                    ("C", 166.0),
+                    ("D", 186.0),
+                    ("E", 206.0),
+                ],
+            ),
+            line(
+                104.0,
+                &[
+                    ("甲", 10.0),
+                    ("1", 100.0),
+                    ("2", 120.0),
+                    ("3", 166.0),
+                    ("4", 186.0),
+                ],
+            ),
+            line(116.0, &[("乙", 10.0), ("5", 100.0), ("6", 120.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        // The header's lines are left as lines.
+        assert_eq!(rest.len(), 2);
+        // E heads a column no row has a number in.
+        assert_eq!(
+            texts(&found[0]),
+            [["甲", "1", "2", "3", "4", ""], ["乙", "5", "6", "", "", ""]]
+        );
+    }
+
+    #[test]
+    fn numbers_wrapped_around_a_row_of_one_line_numbers_are_joined_into_it() {
+        // 13 and 19 wrap in narrow cells, centred on the row's height: 1 above, 3 below.
+        let lines = vec![
+            line(100.0, &[("1", 140.0), ("1", 180.0)]),
+            line(106.0, &[("2", 100.0), ("1", 120.0), ("4", 160.0)]),
+            line(112.0, &[("3", 140.0), ("9", 180.0)]),
+        ];
+        let (found, rest) = tables(lines, &[]);
+        assert!(rest.is_empty());
+        assert_eq!(texts(&found[0]), [["2", "1", "13", "4", "19"]]);
+        // Rows apart, or a value under a blank cell of the first line: three rows.
+        for below in [(150.0, "3", 140.0), (112.0, "3", 120.0)] {
+            let lines = vec![
+                line(100.0, &[("1", 140.0), ("1", 180.0)]),
+                line(106.0, &[("2", 100.0), ("1", 120.0), ("4", 160.0)]),
+                line(below.0, &[(below.1, below.2), ("9", 180.0)]),
+            ];
+            let (found, _) = tables(lines, &[]);
+            assert_eq!(found[0].rows.len(), 3);
+        }
     }
 
     #[test]
