@@ -1,9 +1,11 @@
 //! The run: documents are extracted in chunks on the thread pool while the previous chunk's
 //! outcomes are turned into rows and written, in document order. Memory holds two chunks of
 //! outcomes, each table's rows up to one row group (a size of its own, apart from the chunks),
-//! and per report only what the run needs to the end: its id for the duplicate index and, for
-//! X3.1, 14 numbers; the `reports` rows go to a temporary file and are copied into place at the
-//! end with the X3.1 checks counted.
+//! and per document only what the run needs to the end: its entry in the list of inputs (a
+//! 56-byte [`Document`] and its path), the SHA-256 of its id in the duplicate index (32 bytes
+//! in a hash set); per report with numbers that is not a duplicate, its id and agency by cell
+//! fingerprint and, for X3.1, its id and 14 numbers; per agency and year, one `panel` row. The `reports` rows go
+//! to a temporary file and are copied into place at the end with the X3.1 checks counted.
 
 use std::collections::BTreeMap;
 use std::fs::File;
