@@ -11,19 +11,9 @@ use nianbao_extract::{extract_bytes, extract_file, Limits};
 use nianbao_schema::{Report, Status};
 use serde_json::Value;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/reports");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but the corpus is missing at {}",
-        dir.display()
-    );
-    eprintln!("skipping: no corpus at {}", dir.display());
-    None
-}
+#[path = "support/corpus_dir.rs"]
+mod corpus_dir;
+use corpus_dir::corpus;
 
 /// The forms the extraction issue covers (run-together dumps are checked separately).
 fn layout_form(name: &str) -> bool {

@@ -4,26 +4,16 @@
 //! while its search is made cheaper. Without the corpus the test fails in CI (`CI` set) and is
 //! skipped elsewhere.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use nianbao_extract::{
     extract_bytes, extract_bytes_with_narrative, read_file, Base, Limits, Measure, Narrative,
     Section, Unit,
 };
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/reports");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI is set but the corpus is missing at {}",
-        dir.display()
-    );
-    eprintln!("skipping: no corpus at {}", dir.display());
-    None
-}
+#[path = "support/corpus_dir.rs"]
+mod corpus_dir;
+use corpus_dir::corpus;
 
 /// The narrative of one corpus form, read the way `nianbao dataset` reads it; its report is
 /// the one `extract_bytes` gives.
