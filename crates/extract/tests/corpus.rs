@@ -539,14 +539,9 @@ fn expect_all_right(form: &str, s: &Score, failures: &mut Vec<String>) {
     }
 }
 
-/// A copy of a DOCX with every border (table, cell and paragraph) set to none: its tables
-/// print without ruling lines.
-fn without_borders(docx: &Path, out: &Path) {
-    restyled(docx, out, |xml| xml.to_string());
-}
-
-/// A copy of a DOCX without borders ([`without_borders`]) whose `document.xml` and
-/// `styles.xml` are also changed by `restyle`.
+/// A copy of a DOCX with every border (table, cell and paragraph) set to none, so that its
+/// tables print without ruling lines, and its `document.xml` and `styles.xml` changed by
+/// `restyle`.
 fn restyled(docx: &Path, out: &Path, restyle: Restyle) {
     use std::io::{Read, Write};
     let border = regex::Regex::new(
@@ -569,6 +564,20 @@ fn restyled(docx: &Path, out: &Path, restyle: Restyle) {
         copy.write_all(&bytes).unwrap();
     }
     copy.finish().unwrap();
+}
+
+/// A DOCX of the corpus without borders, restyled by `restyle` ([`restyled`]), printed to PDF
+/// into `dir` as `name` with the fonts `fonts` lists ([`convert_with_fonts`]).
+fn unruled_pdf(
+    docx: &Path,
+    dir: &Path,
+    name: &str,
+    restyle: Restyle,
+    fonts: Option<&Path>,
+) -> PathBuf {
+    let bare = dir.join(name);
+    restyled(docx, &bare, restyle);
+    convert_with_fonts(&bare, "pdf", dir, fonts)
 }
 
 /// Converts with LibreOffice into `dir`; the path of the output (`format` is its extension).
@@ -613,9 +622,13 @@ fn pdfs_of_tables_without_rules_extract_to_their_truth() {
     let mut failures = Vec::new();
     let mut forms = 0;
     for (id, form, docx, truth) in docx_forms(&dir) {
-        let bare = tmp.join(format!("{id}-{form}"));
-        without_borders(&docx, &bare);
-        let pdf = convert(&bare, "pdf", &tmp);
+        let pdf = unruled_pdf(
+            &docx,
+            &tmp,
+            &format!("{id}-{form}"),
+            |xml| xml.to_string(),
+            None,
+        );
         forms += 1;
         let s = score(&truth, &pdf, extract);
         expect_all_right(&format!("{id}/{form} without rules"), &s, &mut failures);
@@ -697,9 +710,7 @@ fn pdfs_of_restyled_tables_without_rules_are_right_or_flagged() {
     let mut forms = 0;
     for (id, form, docx, truth) in docx_forms(&dir) {
         for (n, (style, restyle)) in RESTYLES.iter().enumerate() {
-            let bare = tmp.join(format!("{id}-{n}-{form}"));
-            restyled(&docx, &bare, *restyle);
-            let pdf = convert(&bare, "pdf", &tmp);
+            let pdf = unruled_pdf(&docx, &tmp, &format!("{id}-{n}-{form}"), *restyle, None);
             forms += 1;
             let name = format!("{id}/{form} without rules, {style}");
             expect_right_or_flagged(&name, &truth, &pdf, &mut failures);
@@ -766,9 +777,8 @@ fn pdfs_of_tables_without_rules_printed_without_cjk_fonts_are_right_or_flagged()
     let (mut forms, mut right, mut cells) = (0, 0, 0);
     for (id, form, docx, truth) in docx_forms(&dir) {
         for (n, ((style, restyle), all_right)) in styles.iter().enumerate() {
-            let bare = tmp.join(format!("{id}-{n}-{form}"));
-            restyled(&docx, &bare, *restyle);
-            let pdf = convert_with_fonts(&bare, "pdf", &tmp, Some(&fonts));
+            let name = format!("{id}-{n}-{form}");
+            let pdf = unruled_pdf(&docx, &tmp, &name, *restyle, Some(&fonts));
             let bytes = std::fs::read(&pdf).unwrap();
             assert!(
                 memchr::memmem::find(&bytes, b"CJK").is_none(),
