@@ -117,11 +117,8 @@ impl Reader {
             "table" => self.out.open_table(),
             "tr" => self.out.start_row(),
             "td" | "th" => {
-                let span = |key: &str| attr(attrs, key).and_then(|v| parse_span(&v)).unwrap_or(1);
-                self.out.open_cell(CellSpan::New {
-                    cols: span("colspan"),
-                    rows: span("rowspan"),
-                });
+                let (cols, rows) = spans(attrs);
+                self.out.open_cell(CellSpan::New { cols, rows });
             }
             "meta" => {
                 let key = attr(attrs, "name").or_else(|| attr(attrs, "property"));
@@ -210,11 +207,64 @@ fn scan_tag(html: &str, from: usize) -> (usize, &str) {
 
 /// The value of attribute `key` in a tag's attribute text, entity-decoded.
 fn attr(attrs: &str, key: &str) -> Option<String> {
+    Attributes::of(attrs)
+        .find(|(name, _)| name.eq_ignore_ascii_case(key))
+        .map(|(_, value)| decode_entities(value).into_owned())
+}
+
+/// A cell's `colspan` and `rowspan` (1 when absent or unreadable), read in one pass over its
+/// attributes (Word's HTML gives each cell a long `style`).
+fn spans(attrs: &str) -> (usize, usize) {
+    // Most cells have no span: a look before each `=` for a name ending in "span" (any case) is
+    // cheaper than the parse, and an attribute without `=` has no number.
     let bytes = attrs.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    let named_span = |eq: usize| {
+        let name = bytes[..eq].trim_ascii_end();
+        name.len() >= 4 && name[name.len() - 4..].eq_ignore_ascii_case(b"span")
+    };
+    if !memchr::memchr_iter(b'=', bytes).any(named_span) {
+        return (1, 1);
+    }
+    let (mut cols, mut rows) = (None, None);
+    for (name, value) in Attributes::of(attrs) {
+        let span = if name.eq_ignore_ascii_case("colspan") {
+            &mut cols
+        } else if name.eq_ignore_ascii_case("rowspan") {
+            &mut rows
+        } else {
+            continue;
+        };
+        // The first of a repeated attribute counts, as in a browser.
+        span.get_or_insert_with(|| parse_span(&decode_entities(value)));
+    }
+    (cols.flatten().unwrap_or(1), rows.flatten().unwrap_or(1))
+}
+
+/// The `(name, raw value)` pairs of a tag's attribute text, in order; a value without quotes
+/// ends at white space, an attribute without a value has an empty one.
+struct Attributes<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Attributes<'a> {
+    fn of(text: &'a str) -> Attributes<'a> {
+        Attributes { text, at: 0 }
+    }
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (attrs, bytes) = (self.text, self.text.as_bytes());
+        let mut i = self.at;
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
+        }
+        if i >= bytes.len() {
+            self.at = i;
+            return None;
         }
         let name_start = i;
         while i < bytes.len()
@@ -248,14 +298,12 @@ fn attr(attrs: &str, key: &str) -> Option<String> {
                 value = &attrs[start..i];
             }
         }
-        if name.eq_ignore_ascii_case(key) {
-            return Some(decode_entities(value).into_owned());
-        }
         if i == name_start {
             i += 1;
         }
+        self.at = i;
+        Some((name, value))
     }
-    None
 }
 
 /// Parses a span attribute leniently (`"2"`, ` 3 `, `2px`); 0 and garbage mean 1.
@@ -286,6 +334,23 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::document::{Block, Grid};
+
+    #[test]
+    fn cell_spans_are_read_in_any_case_the_first_of_a_repeat_counting() {
+        let word = "width=189 valign=top style='width:142.0pt;border:solid windowtext 1.0pt;padding:0cm 5.4pt'";
+        assert_eq!(spans(word), (1, 1));
+        assert_eq!(spans(&format!("{word} colspan=2 rowspan='3'")), (2, 3));
+        assert_eq!(spans("ROWSPAN=\"2\""), (1, 2));
+        assert_eq!(spans("rowSpan=2 rowspan=5 colSpan = \" 4 \""), (4, 2));
+        assert_eq!(spans("colspan=0 rowspan=x"), (1, 1));
+        assert_eq!(spans("colspan=&#50;"), (2, 1));
+        assert_eq!(spans("data-span=7 class=span"), (1, 1));
+        assert_eq!(
+            attr("name=a content='b c'", "CONTENT").as_deref(),
+            Some("b c")
+        );
+        assert_eq!(attr("checked name=x", "checked").as_deref(), Some(""));
+    }
 
     fn tables(doc: &Document) -> Vec<&Grid> {
         doc.blocks
