@@ -33,9 +33,11 @@ impl Kind {
 /// The reports seen so far, by id and by cell fingerprint.
 #[derive(Default)]
 pub struct Duplicates {
-    /// The SHA-256 of each id: 32 bytes a document, which a run keeps for every one.
+    /// Each id in 32 bytes (see [`id_key`]), which a run keeps for every document.
     ids: std::collections::HashSet<[u8; 32]>,
     cells: HashMap<[u8; 32], Vec<(String, Option<String>)>>,
+    /// The bytes of the last fingerprint, kept for the next one's (see [`fingerprint`]).
+    scratch: Vec<u8>,
 }
 
 impl Duplicates {
@@ -46,10 +48,10 @@ impl Duplicates {
         report: Option<&Report>,
         agency: Option<&str>,
     ) -> Option<(String, Kind)> {
-        if !self.ids.insert(Sha256::digest(report_id.as_bytes()).into()) {
+        if !self.ids.insert(id_key(report_id)) {
             return Some((report_id.to_string(), Kind::SameBytes));
         }
-        let fingerprint = fingerprint(report?)?;
+        let fingerprint = fingerprint(report?, &mut self.scratch)?;
         let seen = self.cells.entry(fingerprint).or_default();
         let agrees = |other: &Option<String>| match (other.as_deref(), agency) {
             (Some(a), Some(b)) => a == b,
@@ -63,38 +65,67 @@ impl Duplicates {
     }
 }
 
+/// An id in 32 bytes. Ids are SHA-256 digests in lowercase hex (of a document's bytes, or of the
+/// path of one that could not be read), decoded here; any other text is hashed.
+fn id_key(report_id: &str) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    let hex = report_id.as_bytes();
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let decoded = hex.len() == 64
+        && key.iter_mut().zip(hex.chunks_exact(2)).all(|(k, pair)| {
+            match (digit(pair[0]), digit(pair[1])) {
+                (Some(high), Some(low)) => {
+                    *k = high * 16 + low;
+                    true
+                }
+                _ => false,
+            }
+        });
+    if decoded {
+        key
+    } else {
+        Sha256::digest(hex).into()
+    }
+}
+
 /// A hash of the template, year and every cell's key, status and value; `None` when the report
-/// has no template or no number.
-fn fingerprint(report: &Report) -> Option<[u8; 32]> {
+/// has no template or no number. The bytes are gathered in `bytes` and hashed at once (a hash
+/// update per field cost more than the hashing).
+fn fingerprint(report: &Report, bytes: &mut Vec<u8>) -> Option<[u8; 32]> {
     let template = report.report.template.as_deref()?;
     if !report.cells.iter().any(|c| c.status == Status::Number) {
         return None;
     }
-    let mut hash = Sha256::new();
-    hash.update(template.as_bytes());
-    hash.update(report.report.year.unwrap_or(0).to_le_bytes());
+    bytes.clear();
+    bytes.extend_from_slice(template.as_bytes());
+    bytes.extend_from_slice(&report.report.year.unwrap_or(0).to_le_bytes());
     let mut keys = KeyCursor::default();
     for cell in &report.cells {
         // A canonical key by its position (fewer bytes to hash), another by its text.
         match keys.find(&cell.key) {
             Some((i, _)) => {
-                hash.update([1]);
-                hash.update((i as u32).to_le_bytes());
+                bytes.push(1);
+                bytes.extend_from_slice(&(i as u32).to_le_bytes());
             }
             None => {
-                hash.update([2]);
-                hash.update((cell.key.len() as u32).to_le_bytes());
-                hash.update(cell.key.as_bytes());
+                bytes.push(2);
+                bytes.extend_from_slice(&(cell.key.len() as u32).to_le_bytes());
+                bytes.extend_from_slice(cell.key.as_bytes());
             }
         }
-        hash.update([cell.status as u8]);
-        match cell.value {
-            Some(Number::Int(i)) => hash.update((i as f64).to_le_bytes()),
-            Some(Number::Decimal(d)) => hash.update(d.to_le_bytes()),
-            None => hash.update([0xff; 8]),
-        }
+        bytes.push(cell.status as u8);
+        let value = match cell.value {
+            Some(Number::Int(i)) => (i as f64).to_le_bytes(),
+            Some(Number::Decimal(d)) => d.to_le_bytes(),
+            None => [0xff; 8],
+        };
+        bytes.extend_from_slice(&value);
     }
-    Some(hash.finalize().into())
+    Some(Sha256::digest(&bytes[..]).into())
 }
 
 #[cfg(test)]
@@ -137,6 +168,26 @@ mod tests {
         assert_eq!(d.check("c", Some(&report(5, "5")), Some("Y局")), None);
         assert_eq!(d.check("d", Some(&report(6, "6")), Some("X局")), None);
         assert_eq!(d.check("e", None, None), None);
+    }
+
+    #[test]
+    fn a_hex_digest_id_is_its_own_key_and_other_ids_are_hashed() {
+        let id = "00ff10a0".repeat(8);
+        let mut expected = [0u8; 32];
+        for (i, k) in expected.iter_mut().enumerate() {
+            *k = [0x00, 0xff, 0x10, 0xa0][i % 4];
+        }
+        assert_eq!(id_key(&id), expected);
+        let path = "/data/报告.doc";
+        assert_eq!(id_key(path), <[u8; 32]>::from(Sha256::digest(path)));
+        // 64 characters that are not all lowercase hex digits are text.
+        for text in ["0g".repeat(32), id.to_uppercase()] {
+            assert_eq!(id_key(&text), <[u8; 32]>::from(Sha256::digest(&text)));
+        }
+        let mut d = Duplicates::default();
+        assert_eq!(d.check(&id, None, None), None);
+        assert_eq!(d.check(&id.to_uppercase(), None, None), None);
+        assert_eq!(d.check(&id, None, None), Some((id, Kind::SameBytes)));
     }
 
     #[test]
