@@ -79,13 +79,13 @@ impl Reader {
         // Tag names we act on are short; longer ones are read as unknown.
         let mut buf = [0u8; 12];
         let raw_name = &bytes[name_start..name_start + name_len];
-        let name = if name_len <= buf.len() {
+        let name: &[u8] = if name_len <= buf.len() {
             for (b, r) in buf.iter_mut().zip(raw_name) {
                 *b = r.to_ascii_lowercase();
             }
-            std::str::from_utf8(&buf[..name_len]).unwrap_or("")
+            &buf[..name_len]
         } else {
-            ""
+            b""
         };
         let (end, attrs) = scan_tag(html, name_start + name_len);
         if closing {
@@ -93,11 +93,10 @@ impl Reader {
             return end;
         }
         match name {
-            "script" | "style" | "textarea" | "template" | "noscript" | "title" => {
-                let close = format!("</{name}");
-                let body_end =
-                    find_ci(&bytes[end..], close.as_bytes()).map_or(bytes.len(), |i| end + i);
-                if name == "title" && self.title.is_none() {
+            b"script" | b"style" | b"textarea" | b"template" | b"noscript" | b"title" => {
+                let close = [b"</".as_slice(), name].concat();
+                let body_end = find_ci(&bytes[end..], &close).map_or(bytes.len(), |i| end + i);
+                if name == b"title" && self.title.is_none() {
                     let title = collapse(&decode_entities(&html[end..body_end]));
                     if !title.is_empty() {
                         self.title = Some(title);
@@ -112,15 +111,15 @@ impl Reader {
         }
     }
 
-    fn start_tag(&mut self, name: &str, attrs: &str) {
+    fn start_tag(&mut self, name: &[u8], attrs: &str) {
         match name {
-            "table" => self.out.open_table(),
-            "tr" => self.out.start_row(),
-            "td" | "th" => {
+            b"table" => self.out.open_table(),
+            b"tr" => self.out.start_row(),
+            b"td" | b"th" => {
                 let (cols, rows) = spans(attrs);
                 self.out.open_cell(CellSpan::New { cols, rows });
             }
-            "meta" => {
+            b"meta" => {
                 let key = attr(attrs, "name").or_else(|| attr(attrs, "property"));
                 if let (Some(k), Some(v)) = (key, attr(attrs, "content")) {
                     let v = collapse(&v);
@@ -129,17 +128,17 @@ impl Reader {
                     }
                 }
             }
-            "img" => self.images += 1,
-            _ if name == "p" || is_block(name) => self.out.line_break(),
+            b"img" => self.images += 1,
+            _ if name == b"p" || is_block(name) => self.out.line_break(),
             _ => {}
         }
     }
 
-    fn end_tag(&mut self, name: &str) {
+    fn end_tag(&mut self, name: &[u8]) {
         match name {
-            "table" => self.out.close_table(),
-            "td" | "th" | "tr" => self.out.close_cell(),
-            "p" => self.out.end_paragraph_keep_blank(),
+            b"table" => self.out.close_table(),
+            b"td" | b"th" | b"tr" => self.out.close_cell(),
+            b"p" => self.out.end_paragraph_keep_blank(),
             _ if is_block(name) => self.out.line_break(),
             _ => {}
         }
@@ -152,38 +151,39 @@ impl Reader {
     }
 }
 
-fn is_block(name: &str) -> bool {
+fn is_block(name: &[u8]) -> bool {
     matches!(
         name,
-        "br" | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "section"
-            | "article"
-            | "header"
-            | "footer"
-            | "blockquote"
-            | "pre"
-            | "hr"
-            | "center"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "form"
-            | "caption"
-            | "body"
-            | "nav"
-            | "aside"
-            | "main"
-            | "address"
-            | "option"
+        b"br"
+            | b"div"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"section"
+            | b"article"
+            | b"header"
+            | b"footer"
+            | b"blockquote"
+            | b"pre"
+            | b"hr"
+            | b"center"
+            | b"dl"
+            | b"dt"
+            | b"dd"
+            | b"form"
+            | b"caption"
+            | b"body"
+            | b"nav"
+            | b"aside"
+            | b"main"
+            | b"address"
+            | b"option"
     )
 }
 
