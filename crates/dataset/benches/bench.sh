@@ -24,13 +24,8 @@ n1="${1:-3000}"
 n="${2:-100000}"
 source="${3:-../shared/corpus/reports/pingtan-2024/page.html}"
 runs="${4:-3}"
-target="${CARGO_TARGET_DIR:-target}"
-bin="${NIANBAO_BIN:-$target/release/nianbao}"
-
-[[ -n "${NIANBAO_BIN:-}" ]] || cargo build --release --quiet --bin nianbao
-cargo build --release --quiet -p nianbao-extract --example throughput
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=crates/dataset/benches/setup.sh
+source crates/dataset/benches/setup.sh
 input="${BENCH_INPUT:-$work/in}"
 copies=$((n > n1 ? n : n1))
 [[ -n "${BENCH_INPUT:-}" ]] || python3 crates/dataset/benches/replicate.py "$source" "$input" "$copies"

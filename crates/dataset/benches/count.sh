@@ -12,17 +12,13 @@
 # The SHA-256 of the documents is left out of every count: valgrind runs it without the CPU's
 # SHA instructions, at about 50 times their cost. Needs valgrind; takes about 5 minutes.
 #
-#   BENCH_INPUT=DIR crates/dataset/benches/count.sh [BIN]
-#       (BIN: the nianbao binary, default target/release/nianbao, built when absent)
+#   BENCH_INPUT=DIR [NIANBAO_BIN=PATH] crates/dataset/benches/count.sh
+#       (NIANBAO_BIN: another build of the binary; without it the release binary is built)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 input="${BENCH_INPUT:?BENCH_INPUT: a folder that replicate.py filled (000/, 001/, …)}"
-target="${CARGO_TARGET_DIR:-target}"
-bin="${1:-$target/release/nianbao}"
-[[ -x "$bin" ]] || cargo build --release --quiet --bin nianbao
-cargo build --release --quiet -p nianbao-extract --example throughput
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=crates/dataset/benches/setup.sh
+source crates/dataset/benches/setup.sh
 
 # The instructions a callgrind profile counted, less those of SHA-256's compression.
 without_sha() {
