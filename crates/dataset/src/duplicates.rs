@@ -33,7 +33,7 @@ impl Kind {
 /// The reports seen so far, by id and by cell fingerprint.
 #[derive(Default)]
 pub struct Duplicates {
-    /// Each id in 32 bytes (see [`id_key`]), which a run keeps for every document.
+    /// The SHA-256 of each id: 32 bytes a document, which a run keeps for every one.
     ids: std::collections::HashSet<[u8; 32]>,
     cells: HashMap<[u8; 32], Vec<(String, Option<String>)>>,
     /// The bytes of the last fingerprint, kept for the next one's (see [`fingerprint`]).
@@ -48,7 +48,7 @@ impl Duplicates {
         report: Option<&Report>,
         agency: Option<&str>,
     ) -> Option<(String, Kind)> {
-        if !self.ids.insert(id_key(report_id)) {
+        if !self.ids.insert(Sha256::digest(report_id.as_bytes()).into()) {
             return Some((report_id.to_string(), Kind::SameBytes));
         }
         let fingerprint = fingerprint(report?, &mut self.scratch)?;
@@ -62,33 +62,6 @@ impl Duplicates {
         }
         seen.push((report_id.to_string(), agency.map(str::to_string)));
         None
-    }
-}
-
-/// An id in 32 bytes. Ids are SHA-256 digests in lowercase hex (of a document's bytes, or of the
-/// path of one that could not be read), decoded here; any other text is hashed.
-fn id_key(report_id: &str) -> [u8; 32] {
-    let mut key = [0u8; 32];
-    let hex = report_id.as_bytes();
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let decoded = hex.len() == 64
-        && key.iter_mut().zip(hex.chunks_exact(2)).all(|(k, pair)| {
-            match (digit(pair[0]), digit(pair[1])) {
-                (Some(high), Some(low)) => {
-                    *k = high * 16 + low;
-                    true
-                }
-                _ => false,
-            }
-        });
-    if decoded {
-        key
-    } else {
-        Sha256::digest(hex).into()
     }
 }
 
@@ -168,26 +141,6 @@ mod tests {
         assert_eq!(d.check("c", Some(&report(5, "5")), Some("Y局")), None);
         assert_eq!(d.check("d", Some(&report(6, "6")), Some("X局")), None);
         assert_eq!(d.check("e", None, None), None);
-    }
-
-    #[test]
-    fn a_hex_digest_id_is_its_own_key_and_other_ids_are_hashed() {
-        let id = "00ff10a0".repeat(8);
-        let mut expected = [0u8; 32];
-        for (i, k) in expected.iter_mut().enumerate() {
-            *k = [0x00, 0xff, 0x10, 0xa0][i % 4];
-        }
-        assert_eq!(id_key(&id), expected);
-        let path = "/data/报告.doc";
-        assert_eq!(id_key(path), <[u8; 32]>::from(Sha256::digest(path)));
-        // 64 characters that are not all lowercase hex digits are text.
-        for text in ["0g".repeat(32), id.to_uppercase()] {
-            assert_eq!(id_key(&text), <[u8; 32]>::from(Sha256::digest(&text)));
-        }
-        let mut d = Duplicates::default();
-        assert_eq!(d.check(&id, None, None), None);
-        assert_eq!(d.check(&id.to_uppercase(), None, None), None);
-        assert_eq!(d.check(&id, None, None), Some((id, Kind::SameBytes)));
     }
 
     #[test]
