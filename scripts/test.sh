@@ -31,5 +31,5 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
 cargo clippy -p nianbao-extract --features ocr --all-targets -- -D warnings
 cargo test -p nianbao-format --features ocr
-cargo test -p nianbao-extract --features ocr --test ocr -- --nocapture
+cargo test -p nianbao-extract --features ocr --lib --test ocr -- --nocapture
 bash examples/run-notebook.sh

@@ -335,3 +335,136 @@ fn a_jpeg_page_is_read_through_the_one_entry_point() {
         }
     }
 }
+
+/// The pages of a report's scan at 200 dpi in black and white, as a scanner's black-and-white
+/// mode makes them: the gray pages of [`pages`], black below three quarters of white, which
+/// keeps the thin rules of the tables (at half, the OCR reads 125 of pingtan-2019's 198 cells,
+/// every error flagged: rules break up and cells run together). Each page's width, height and
+/// pixels (true: black), row after row.
+fn mono_pages(id: &str) -> Vec<(usize, usize, Vec<bool>)> {
+    pages(id)
+        .into_iter()
+        .map(|p| {
+            let black = p.image.pixels.iter().map(|&g| g < 192).collect();
+            (p.image.width, p.image.height, black)
+        })
+        .collect()
+}
+
+/// A page's pixels coded as fax Group 4 (`/K -1`), ending with the end-of-block code.
+fn group4(width: usize, pixels: &[bool]) -> Vec<u8> {
+    use fax::{encoder::Encoder, Color, VecWriter};
+    let mut encoder = Encoder::new(VecWriter::new());
+    for row in pixels.chunks(width) {
+        let colors = row.iter().map(|&black| match black {
+            true => Color::Black,
+            false => Color::White,
+        });
+        encoder.encode_line(colors, width as u16).unwrap();
+    }
+    encoder.finish().unwrap().finish()
+}
+
+/// A page's pixels as JBIG2 segments as a PDF embeds them (no file header, no end-of-page
+/// segment): its page information, and one immediate lossless generic region coded MMR (the
+/// same Group 4 code as a fax image, T.88 §6.2.6).
+fn jbig2(width: usize, height: usize, pixels: &[bool]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut segment = |number: u32, kind: u8, data: &[u8]| {
+        out.extend(number.to_be_bytes());
+        out.push(kind); // the type; a page association of one byte
+        out.push(0); // no segment referred to
+        out.push(1); // page 1
+        out.extend((data.len() as u32).to_be_bytes());
+        out.extend(data);
+    };
+    let (w, h) = ((width as u32).to_be_bytes(), (height as u32).to_be_bytes());
+    let mut page = [w, h, 0u32.to_be_bytes(), 0u32.to_be_bytes()].concat();
+    page.extend([0, 0, 0]); // flags (white by default), not striped
+    segment(0, 48, &page);
+    let mut region = [w, h, 0u32.to_be_bytes(), 0u32.to_be_bytes()].concat();
+    region.push(0); // combined by OR
+    region.push(1); // MMR
+    region.extend(group4(width, pixels));
+    segment(1, 39, &region);
+    out
+}
+
+/// A PDF whose pages each draw one bi-level image at 200 dpi: the filter (`/CCITTFaxDecode
+/// /DecodeParms << … >>`, `/JBIG2Decode`) and coded bytes of each page's image.
+fn bilevel_pdf(pages: &[(usize, usize, String, Vec<u8>)]) -> Vec<u8> {
+    let n = pages.len();
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes(),
+    ];
+    for (i, (width, height, filter, data)) in pages.iter().enumerate() {
+        let (w, h) = (*width as f64 * 0.36, *height as f64 * 0.36); // 72 / 200 points a pixel
+        let content = format!("q {w:.2} 0 0 {h:.2} 0 0 cm /Im0 Do Q");
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.2} {h:.2}] \
+                 /Resources << /XObject << /Im0 {} 0 R >> >> /Contents {} 0 R >>",
+                5 + 3 * i,
+                4 + 3 * i
+            )
+            .into_bytes(),
+        );
+        objects.push(
+            format!(
+                "<< /Length {} >>\nstream\n{content}\nendstream",
+                content.len() + 1
+            )
+            .into_bytes(),
+        );
+        let mut image = format!(
+            "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} \
+             /BitsPerComponent 1 /ColorSpace /DeviceGray /Filter {filter} /Length {} >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        image.extend(data);
+        image.extend(b"\nendstream");
+        objects.push(image);
+    }
+    nianbao_pdf::testing::write_pdf(&objects)
+}
+
+/// Black-and-white scans as office scanners (CCITT fax Group 4) and PDF optimisers (JBIG2)
+/// store them: every corpus scan, turned black and white, read through `read()` from each.
+#[test]
+fn black_and_white_scans_in_fax_and_jbig2_pdfs_are_read() {
+    let (mut cells, mut correct) = (0, 0);
+    for id in SCANS {
+        let pages = mono_pages(id);
+        let fax: Vec<_> = pages
+            .iter()
+            .map(|(w, h, pixels)| {
+                let filter =
+                    format!("/CCITTFaxDecode /DecodeParms << /K -1 /Columns {w} /Rows {h} >>");
+                (*w, *h, filter, group4(*w, pixels))
+            })
+            .collect();
+        let report = extract_bytes(&bilevel_pdf(&fax), "scan.pdf", &Limits::default()).unwrap();
+        let s = score(id, &report);
+        println!(
+            "{id} in black and white, fax-coded: {}/{} correct, silent {}, wrong {:?}",
+            s.correct, s.cells, s.silent, s.wrong
+        );
+        assert_eq!(s.silent, 0, "{id}");
+        assert!(s.correct * 100 >= s.cells * 95, "{id}: {:?}", s.wrong);
+        (cells, correct) = (cells + s.cells, correct + s.correct);
+        // The same pixels as JBIG2 read the same: the two decoders agree to the pixel.
+        if id == "pingtan-2024" {
+            let jbig2: Vec<_> = pages
+                .iter()
+                .map(|(w, h, pixels)| (*w, *h, "/JBIG2Decode".to_string(), jbig2(*w, *h, pixels)))
+                .collect();
+            let again =
+                extract_bytes(&bilevel_pdf(&jbig2), "scan.pdf", &Limits::default()).unwrap();
+            assert_eq!(again.cells, report.cells);
+        }
+    }
+    println!("TOTAL black and white: {correct}/{cells}");
+}

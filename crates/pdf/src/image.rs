@@ -2,16 +2,18 @@
 //!
 //! 1. The size, bits per component and colour space come from the image's dictionary; an
 //!    image larger than [`PdfLimits::max_image_pixels`] is refused before anything decodes.
-//! 2. A chain ending in `/DCTDecode` gives the JPEG bytes (the filters before it decoded
-//!    through the byte budget); a chain of Flate, LZW, ASCII85, ASCIIHex and RunLength gives
-//!    the samples, decoded through the budget, with a TIFF (2) or PNG (10–15) predictor undone
-//!    and an inverting `/Decode` (`[1 0]` for every component) applied.
-//!    Other codecs (JPX, JBIG2, CCITT) are named, not decoded.
+//! 2. A chain ending in `/DCTDecode` gives the JPEG bytes, one ending in `/CCITTFaxDecode` or
+//!    `/JBIG2Decode` the bi-level image's coded bytes with how they are coded (the filters
+//!    before it decoded through the byte budget): the reader that wants pixels decodes them.
+//!    A chain of Flate, LZW, ASCII85, ASCIIHex and RunLength gives the samples, decoded
+//!    through the budget, with a TIFF (2) or PNG (10–15) predictor undone and an inverting
+//!    `/Decode` (`[1 0]` for every component) applied. Other codecs (JPX) are named, not
+//!    decoded.
 //! 3. Where it is drawn is the unit square through the CTM at `Do`.
 
 use hayro_syntax::object::{Dict, Name, Object, Stream};
 
-use crate::filters::{decode, Budget, Decoded, Filter};
+use crate::filters::{decode, decode_stream, Budget, Decoded, Filter};
 use crate::{PdfError, PdfLimits};
 
 /// The colour space of an image's samples.
@@ -47,8 +49,67 @@ pub enum ImageData {
     Raw(Vec<u8>),
     /// The bytes of a `/DCTDecode` image: a JPEG stream.
     Jpeg(Vec<u8>),
+    /// The bytes of a `/CCITTFaxDecode` image: bi-level, fax-coded (office scanners' black and
+    /// white pages).
+    Fax {
+        /// The coded rows.
+        data: Vec<u8>,
+        /// How they are coded.
+        coding: FaxCoding,
+    },
+    /// The bytes of a `/JBIG2Decode` image: bi-level, JBIG2 segments in the embedded
+    /// organisation (what PDF optimisers make of scans).
+    Jbig2 {
+        /// The page's segments.
+        data: Vec<u8>,
+        /// The segments of `/JBIG2Globals`, which the page's may refer to.
+        globals: Option<Vec<u8>>,
+        /// Whether its 1 bits are white (an inverting `/Decode`); else they are black.
+        ones_are_white: bool,
+    },
     /// A codec not decoded here, by its filter name (`JPXDecode`, `JBIG2Decode`, …).
     Undecoded(String),
+}
+
+/// How a `/CCITTFaxDecode` image is coded (its `/DecodeParms`, with their defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaxCoding {
+    /// `/K`: below 0 Group 4, 0 Group 3 one-dimensional, above 0 Group 3 two-dimensional.
+    pub k: i32,
+    /// `/Columns`: pixels a row (1728 when not given).
+    pub columns: u32,
+    /// `/Rows` (0 when not given: the image's height tells).
+    pub rows: u32,
+    /// `/EndOfBlock`: the data may end with an end-of-block code.
+    pub end_of_block: bool,
+    /// `/EndOfLine`: rows begin with an end-of-line code.
+    pub end_of_line: bool,
+    /// `/EncodedByteAlign`: each row's code starts on a byte.
+    pub byte_aligned: bool,
+    /// Whether coded black is the sample 1 (`/BlackIs1`, flipped by an inverting `/Decode`):
+    /// then black pixels print white.
+    pub black_is_1: bool,
+}
+
+impl FaxCoding {
+    /// The coding that `params` (an image's `/DecodeParms`) state; `inverted`: the image's
+    /// `/Decode` inverts it.
+    fn of(params: Option<&Dict<'_>>, inverted: bool) -> FaxCoding {
+        let int =
+            |key: &[u8], default: i64| params.and_then(|p| p.get::<i64>(key)).unwrap_or(default);
+        let flag =
+            |key: &[u8], default: bool| params.and_then(|p| p.get::<bool>(key)).unwrap_or(default);
+        let count = |n: i64| n.clamp(0, i64::from(u32::MAX)) as u32;
+        FaxCoding {
+            k: int(b"K", 0).clamp(-1, 1) as i32,
+            columns: count(int(b"Columns", 1728)),
+            rows: count(int(b"Rows", 0)),
+            end_of_block: flag(b"EndOfBlock", true),
+            end_of_line: flag(b"EndOfLine", false),
+            byte_aligned: flag(b"EncodedByteAlign", false),
+            black_is_1: flag(b"BlackIs1", false) != inverted,
+        }
+    }
 }
 
 /// An image drawn on a page.
@@ -180,13 +241,40 @@ pub(crate) fn load(
     let names = filter_names(dict);
     let chain: Vec<Filter> = names.iter().map(|n| Filter::from_name(n)).collect();
     let raw = stream.raw_data();
-    let data = match names.last().map(Vec::as_slice) {
-        Some(b"DCTDecode" | b"DCT") if !chain[..chain.len() - 1].contains(&Filter::Other) => {
+    // A codec's coded bytes, when the filters before it are known: those filters undone.
+    let known_before = !chain[..chain.len().saturating_sub(1)].contains(&Filter::Other);
+    let coded = |budget: &mut Budget| -> Result<Option<Vec<u8>>, PdfError> {
+        Ok(
             match decode(&raw, &chain[..chain.len() - 1], false, budget)? {
-                Decoded::Bytes(bytes) => ImageData::Jpeg(bytes),
-                Decoded::Unsupported => ImageData::Undecoded("DCTDecode".into()),
-            }
-        }
+                Decoded::Bytes(bytes) => Some(bytes),
+                Decoded::Unsupported => None,
+            },
+        )
+    };
+    let data = match names.last().map(Vec::as_slice) {
+        Some(b"DCTDecode" | b"DCT") if known_before => match coded(budget)? {
+            Some(bytes) => ImageData::Jpeg(bytes),
+            None => ImageData::Undecoded("DCTDecode".into()),
+        },
+        Some(b"CCITTFaxDecode" | b"CCF") if known_before => match coded(budget)? {
+            Some(data) => ImageData::Fax {
+                data,
+                coding: FaxCoding::of(last_params(dict).as_ref(), inverted(dict)),
+            },
+            None => ImageData::Undecoded("CCITTFaxDecode".into()),
+        },
+        Some(b"JBIG2Decode") if known_before => match coded(budget)? {
+            Some(data) => ImageData::Jbig2 {
+                data,
+                globals: match last_params(dict).and_then(|p| p.get::<Stream<'_>>(b"JBIG2Globals"))
+                {
+                    Some(globals) => decode_stream(&globals, budget)?,
+                    None => None,
+                },
+                ones_are_white: inverted(dict),
+            },
+            None => ImageData::Undecoded("JBIG2Decode".into()),
+        },
         _ => match chain.iter().position(|f| *f == Filter::Other) {
             Some(i) => ImageData::Undecoded(String::from_utf8_lossy(&names[i]).into_owned()),
             None => match decode(&raw, &chain, false, budget)? {

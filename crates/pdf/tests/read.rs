@@ -6,8 +6,8 @@
 use std::io::Write;
 
 use nianbao_pdf::{
-    page_images, read, ColorSpace, Direction, Glyph, ImageData, Orientation, PageImage, PdfError,
-    PdfLimits, Rule,
+    page_images, read, ColorSpace, Direction, FaxCoding, Glyph, ImageData, Orientation, PageImage,
+    PdfError, PdfLimits, Rule,
 };
 
 use nianbao_pdf::testing::write_pdf as pdf;
@@ -452,6 +452,50 @@ fn an_inverting_decode_array_is_applied_to_the_samples() {
     let bytes = one_page(b"q 100 0 0 50 0 0 cm /I Do Q", "/I 7 0 R", &[inverted]);
     let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
     assert_eq!(pages[0][0].data, ImageData::Raw(vec![0xFF, 0x0F]));
+}
+
+#[test]
+fn bilevel_images_hand_out_their_code_and_how_it_is_coded() {
+    // A fax image behind ASCIIHex, with its parameters (an inverting /Decode flips BlackIs1),
+    // and a JBIG2 image whose globals are a Flate stream.
+    let fax = stream(
+        "/Type /XObject /Subtype /Image /Width 16 /Height 2 /ImageMask true /Decode [1 0] \
+         /Filter [/AHx /CCITTFaxDecode] \
+         /DecodeParms [null << /K -1 /Columns 16 /BlackIs1 false /EncodedByteAlign true >>]",
+        b"0102>",
+    );
+    let jbig2 = stream(
+        "/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray \
+         /BitsPerComponent 1 /Filter /JBIG2Decode /DecodeParms << /JBIG2Globals 9 0 R >>",
+        b"page segments",
+    );
+    let globals = stream("/Filter /FlateDecode", &zlib(b"global segments"));
+    let content = b"q 16 0 0 2 0 0 cm /F Do Q q 8 0 0 8 0 0 cm /J Do Q";
+    let bytes = one_page(content, "/F 7 0 R /J 8 0 R", &[fax, jbig2, globals]);
+    let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
+    assert_eq!(
+        pages[0][0].data,
+        ImageData::Fax {
+            data: vec![1, 2],
+            coding: FaxCoding {
+                k: -1,
+                columns: 16,
+                rows: 0,
+                end_of_block: true,
+                end_of_line: false,
+                byte_aligned: true,
+                black_is_1: true,
+            },
+        }
+    );
+    assert_eq!(
+        pages[0][1].data,
+        ImageData::Jbig2 {
+            data: b"page segments".to_vec(),
+            globals: Some(b"global segments".to_vec()),
+            ones_are_white: false,
+        }
+    );
 }
 
 /// Landscape content (`甲乙` at (100, 500), a rule under it, `丙` turned a quarter anticlockwise

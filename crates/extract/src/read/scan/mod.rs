@@ -7,9 +7,12 @@
 //! XObject is read from those images ([`scanned_pdf_pages`]): `nianbao-pdf` — the one PDF
 //! parser of the project — hands out each page's images ([`nianbao_pdf::page_images`]), their
 //! samples decoded under its byte budget (Flate and the other lossless filters, predictors
-//! undone) or a DCT image's JPEG bytes, decoded here with zune-jpeg. The largest image of a page
-//! is its scan (gray, RGB or CMYK, 1 to 16 bits a component), its resolution from the size it
-//! is drawn at; at most [`MAX_SCANNED_PAGES`] pages are read.
+//! undone) or a DCT image's JPEG bytes, decoded here with zune-jpeg, or a bi-level image's
+//! coded bytes (CCITT fax, JBIG2), decoded in [`bilevel`]. The largest image of a page is its
+//! scan (gray, RGB or CMYK, 1 to 16 bits a component, or bi-level), its resolution from the
+//! size it is drawn at; at most [`MAX_SCANNED_PAGES`] pages are read.
+
+mod bilevel;
 
 use std::cell::RefCell;
 
@@ -179,10 +182,22 @@ fn scanned_page(image: &PageImage) -> Result<ScannedPage, ScanError> {
             image: gray_image(width, height, gray_samples(image, samples)?)?,
             ppi: 0,
         },
+        ImageData::Fax { data, coding } => ScannedPage {
+            image: bilevel::fax(data, coding, image.height)?,
+            ppi: 0,
+        },
+        ImageData::Jbig2 {
+            data,
+            globals,
+            ones_are_white,
+        } => ScannedPage {
+            image: bilevel::jbig2(data, globals.as_deref(), *ones_are_white)?,
+            ppi: 0,
+        },
         ImageData::Undecoded(filter) => {
             return Err(bad(format!(
                 "a scan in an encoding not read ({filter}; read are Flate and the other \
-                 lossless filters, with or without predictors, and DCT)"
+                 lossless filters, with or without predictors, DCT, CCITT fax and JBIG2)"
             )))
         }
     };
@@ -366,11 +381,11 @@ mod tests {
         let page = scanned_page(&image(ColorSpace::Gray, 8, 400, &[0; 400])).unwrap();
         assert_eq!(page.ppi, 200);
         let undecoded = PageImage {
-            data: ImageData::Undecoded("JBIG2Decode".into()),
+            data: ImageData::Undecoded("JPXDecode".into()),
             ..image(ColorSpace::Gray, 1, 1, &[])
         };
         let err = scanned_page(&undecoded).unwrap_err().to_string();
-        assert!(err.contains("JBIG2Decode"), "{err}");
+        assert!(err.contains("JPXDecode"), "{err}");
     }
 
     /// A PDF of `pages` pages, each drawing a 2 × 2 gray image (a Sub-predicted Flate stream)

@@ -1,0 +1,257 @@
+//! Bi-level scans to gray: a PDF's `/CCITTFaxDecode` image (office scanners' black and white
+//! pages, fax Group 3 or 4) with hayro-ccitt, and its `/JBIG2Decode` image (what PDF optimisers
+//! make of scans) with hayro-jbig2. Black is 0 and white 255, as in every other scan.
+//!
+//! Bounded like the other images: the size the codec will write (the fax image's `/Columns` ×
+//! rows, the JBIG2 page's size) is checked against the OCR's pixel limit before anything
+//! decodes. Damaged data gives what decodes, as viewers show it: rows after a fax code error
+//! stay white; an image of which nothing decodes is an error.
+
+use nianbao_ocr::{GrayImage, OcrError};
+use nianbao_pdf::FaxCoding;
+
+use super::{bad, gray_image, ScanError};
+
+const BLACK: u8 = 0;
+const WHITE: u8 = 255;
+
+/// Fails when an image of `width` × `height` pixels is more than the OCR reads.
+fn within_limit(width: usize, height: usize) -> Result<(), ScanError> {
+    let limit = nianbao_ocr::Limits::default().max_pixels;
+    match width.checked_mul(height) {
+        Some(pixels) if pixels <= limit => Ok(()),
+        pixels => Err(ScanError::Ocr(OcrError::OverLimit {
+            what: "pixels",
+            size: pixels.unwrap_or(usize::MAX),
+            limit,
+        })),
+    }
+}
+
+/// Decodes a fax-coded image `height` rows high (its `/Rows` when the image states none).
+pub(super) fn fax(data: &[u8], coding: &FaxCoding, height: u32) -> Result<GrayImage, ScanError> {
+    use hayro_ccitt::{DecodeSettings, DecoderContext, EncodingMode};
+    let rows = if height > 0 { height } else { coding.rows };
+    let (width, height) = (coding.columns as usize, rows as usize);
+    if width == 0 || height == 0 {
+        return Err(bad("a fax-coded scan of no size"));
+    }
+    within_limit(width, height)?;
+    let (paper, ink) = match coding.black_is_1 {
+        true => (BLACK, WHITE),
+        false => (WHITE, BLACK),
+    };
+
+    /// The rows decoded so far, into a page first all paper.
+    struct Rows {
+        pixels: Vec<u8>,
+        width: usize,
+        done: usize,
+        ink: u8,
+    }
+    impl hayro_ccitt::Decoder for Rows {
+        fn push_row(&mut self, changes: &[u32]) {
+            let Some(row) = self
+                .pixels
+                .get_mut(self.done * self.width..(self.done + 1) * self.width)
+            else {
+                return;
+            };
+            // Each row starts white: `changes` come in pairs, the starts and ends of black runs.
+            for run in changes.chunks(2) {
+                let start = (run[0] as usize).min(self.width);
+                let end = run
+                    .get(1)
+                    .map_or(self.width, |&e| (e as usize).min(self.width));
+                row[start..end.max(start)].fill(self.ink);
+            }
+            self.done += 1;
+        }
+    }
+
+    let settings = DecodeSettings {
+        columns: coding.columns,
+        rows,
+        end_of_block: coding.end_of_block,
+        end_of_line: coding.end_of_line,
+        rows_are_byte_aligned: coding.byte_aligned,
+        encoding: match coding.k {
+            k if k < 0 => EncodingMode::Group4,
+            0 => EncodingMode::Group3_1D,
+            _ => EncodingMode::Group3_2D,
+        },
+        strict: false,
+    };
+    let mut page = Rows {
+        pixels: vec![paper; width * height],
+        width,
+        done: 0,
+        ink,
+    };
+    let result = hayro_ccitt::decode(data, &mut page, &mut DecoderContext::new(settings));
+    if page.done == 0 {
+        return Err(bad(match result {
+            Err(e) => format!("the fax-coded scan does not decode: {e}"),
+            Ok(_) => "the fax-coded scan has no rows".to_string(),
+        }));
+    }
+    gray_image(width, height, page.pixels)
+}
+
+/// Decodes a JBIG2 image (embedded organisation) with its global segments; `ones_are_white`:
+/// an inverting `/Decode`.
+pub(super) fn jbig2(
+    data: &[u8],
+    globals: Option<&[u8]>,
+    ones_are_white: bool,
+) -> Result<GrayImage, ScanError> {
+    let settings = hayro_jbig2::DecodeSettings { strict: false };
+    let not_read =
+        |e: hayro_jbig2::DecodeError| bad(format!("the JBIG2 scan does not decode: {e}"));
+    let globals = globals
+        .map(|g| hayro_jbig2::Globals::new(g, &settings))
+        .transpose()
+        .map_err(not_read)?;
+    let page =
+        hayro_jbig2::Page::new_embedded(data, globals.as_ref(), &settings).map_err(not_read)?;
+    let (width, height) = (page.width() as usize, page.height() as usize);
+    within_limit(width, height)?;
+    let (one, zero) = match ones_are_white {
+        true => (WHITE, BLACK),
+        false => (BLACK, WHITE),
+    };
+
+    /// The pixels pushed so far, row by row, each row cut or padded to the page's width.
+    struct Pixels {
+        pixels: Vec<u8>,
+        row_start: usize,
+        width: usize,
+        one: u8,
+        zero: u8,
+    }
+    impl Pixels {
+        fn push(&mut self, black: bool, count: usize) {
+            let room = (self.row_start + self.width).saturating_sub(self.pixels.len());
+            let value = if black { self.one } else { self.zero };
+            self.pixels
+                .extend(std::iter::repeat_n(value, count.min(room)));
+        }
+    }
+    impl hayro_jbig2::Decoder for Pixels {
+        fn push_pixel(&mut self, black: bool) {
+            self.push(black, 1);
+        }
+        fn push_pixel_chunk(&mut self, black: bool, chunk_count: u32) {
+            self.push(black, 8 * chunk_count as usize);
+        }
+        fn next_line(&mut self) {
+            self.pixels.resize(self.row_start + self.width, self.zero);
+            self.row_start += self.width;
+        }
+    }
+
+    let mut pixels = Pixels {
+        pixels: Vec::with_capacity(width * height),
+        row_start: 0,
+        width,
+        one,
+        zero,
+    };
+    page.decode(&mut pixels).map_err(not_read)?;
+    let mut pixels = pixels.pixels;
+    pixels.resize(width * height, zero);
+    gray_image(width, height, pixels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of `width` pixels (true: black) coded as fax Group 4.
+    fn group4(width: usize, rows: &[&[bool]]) -> Vec<u8> {
+        use fax::{encoder::Encoder, Color, VecWriter};
+        let mut encoder = Encoder::new(VecWriter::new());
+        for row in rows {
+            let colors = row
+                .iter()
+                .map(|&b| if b { Color::Black } else { Color::White });
+            encoder.encode_line(colors, width as u16).unwrap();
+        }
+        encoder.finish().unwrap().finish()
+    }
+
+    fn coding(columns: u32) -> FaxCoding {
+        FaxCoding {
+            k: -1,
+            columns,
+            rows: 0,
+            end_of_block: true,
+            end_of_line: false,
+            byte_aligned: false,
+            black_is_1: false,
+        }
+    }
+
+    #[test]
+    fn fax_rows_decode_to_gray() {
+        let (x, o) = (true, false);
+        let code = group4(6, &[&[x, x, o, o, o, x], &[o, o, o, o, o, o]]);
+        let image = fax(&code, &coding(6), 2).unwrap();
+        assert_eq!((image.width, image.height), (6, 2));
+        assert_eq!(
+            image.pixels,
+            [0, 0, 255, 255, 255, 0, 255, 255, 255, 255, 255, 255]
+        );
+        // BlackIs1 (or an inverting /Decode): coded black prints white.
+        let inverted = FaxCoding {
+            black_is_1: true,
+            ..coding(6)
+        };
+        assert_eq!(fax(&code, &inverted, 2).unwrap().pixels[..3], [255, 255, 0]);
+        // No height on the image: /Rows tells.
+        let rows = FaxCoding {
+            rows: 2,
+            ..coding(6)
+        };
+        assert_eq!(fax(&code, &rows, 0).unwrap().height, 2);
+    }
+
+    #[test]
+    fn a_fax_image_of_no_size_too_large_or_no_rows_is_an_error() {
+        let code = group4(6, &[&[true; 6]]);
+        assert!(fax(&code, &coding(6), 0)
+            .unwrap_err()
+            .to_string()
+            .contains("no size"));
+        assert!(matches!(
+            fax(&code, &coding(u32::MAX), 1 << 20),
+            Err(ScanError::Ocr(OcrError::OverLimit { .. }))
+        ));
+        let err = fax(&[], &coding(6), 1).unwrap_err().to_string();
+        assert!(err.contains("fax-coded scan"), "{err}");
+    }
+
+    /// A JBIG2 page information segment (embedded organisation) of `width` × `height`.
+    fn page_information(width: u32, height: u32) -> Vec<u8> {
+        let mut data = [width.to_be_bytes(), height.to_be_bytes(), [0; 4], [0; 4]].concat();
+        data.extend([0, 0, 0]);
+        let mut segment = vec![0, 0, 0, 0, 48, 0, 1];
+        segment.extend((data.len() as u32).to_be_bytes());
+        segment.extend(data);
+        segment
+    }
+
+    #[test]
+    fn a_jbig2_page_too_large_or_not_jbig2_is_an_error_and_an_empty_one_white() {
+        assert!(matches!(
+            jbig2(&page_information(60_000, 60_000), None, false),
+            Err(ScanError::Ocr(OcrError::OverLimit { .. }))
+        ));
+        let err = jbig2(b"not segments", None, false).unwrap_err().to_string();
+        assert!(err.contains("JBIG2"), "{err}");
+        // A page with no region is the page's default, white; damaged globals are passed over.
+        let blank = jbig2(&page_information(8, 8), Some(b"\xff"), false).unwrap();
+        assert_eq!((blank.width, blank.height), (8, 8));
+        assert!(blank.pixels.iter().all(|&p| p == 255));
+    }
+}
