@@ -105,6 +105,19 @@ fn score(id: &str, report: &Report) -> Score {
     s
 }
 
+/// The score of a report read from `id`'s scan (`how`, for the line printed), which must have
+/// no silent error and at least 95% of the cells right.
+fn scored_right(id: &str, how: &str, report: &Report) -> Score {
+    let s = score(id, report);
+    println!(
+        "{id} {how}: {}/{} correct, silent {}, wrong {:?}",
+        s.correct, s.cells, s.silent, s.wrong
+    );
+    assert_eq!(s.silent, 0, "{id}");
+    assert!(s.correct * 100 >= s.cells * 95, "{id}: {:?}", s.wrong);
+    s
+}
+
 /// CPU seconds used by this thread so far (user + system), from `/proc/thread-self/stat`: the
 /// other tests run on threads of their own.
 fn cpu_seconds() -> f64 {
@@ -284,13 +297,7 @@ fn every_scanned_pdf_is_read_from_its_page_images() {
         let bytes = std::fs::read(report_dir(id).join("scan.pdf")).unwrap();
         let report = extract_bytes(&bytes, "scan.pdf", &Limits::default()).unwrap();
         assert_eq!(report.source.format, "pdf");
-        let s = score(id, &report);
-        println!(
-            "{id} through read(): {}/{} correct, silent {}, wrong {:?}",
-            s.correct, s.cells, s.silent, s.wrong
-        );
-        assert_eq!(s.silent, 0, "{id}");
-        assert!(s.correct * 100 >= s.cells * 95, "{id}: {:?}", s.wrong);
+        let s = scored_right(id, "through read()", &report);
         (cells, correct) = (cells + s.cells, correct + s.correct);
     }
     println!("TOTAL through read(): {correct}/{cells}");
@@ -447,13 +454,7 @@ fn black_and_white_scans_in_fax_and_jbig2_pdfs_are_read() {
             })
             .collect();
         let report = extract_bytes(&bilevel_pdf(&fax), "scan.pdf", &Limits::default()).unwrap();
-        let s = score(id, &report);
-        println!(
-            "{id} in black and white, fax-coded: {}/{} correct, silent {}, wrong {:?}",
-            s.correct, s.cells, s.silent, s.wrong
-        );
-        assert_eq!(s.silent, 0, "{id}");
-        assert!(s.correct * 100 >= s.cells * 95, "{id}: {:?}", s.wrong);
+        let s = scored_right(id, "in black and white, fax-coded", &report);
         (cells, correct) = (cells + s.cells, correct + s.correct);
         // The same pixels as JBIG2 read the same: the two decoders agree to the pixel.
         if id == "pingtan-2024" {
