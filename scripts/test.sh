@@ -16,6 +16,8 @@ command -v soffice >/dev/null || missing+=(libreoffice-writer)
 # tests run among the workspace's.
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 tesseract --list-langs 2>&1 | grep -qx chi_sim || missing+=(tesseract-ocr-chi-sim)
+# OpenJPEG's opj_compress makes the JPEG 2000 scans of crates/extract/tests/ocr.rs.
+command -v opj_compress >/dev/null || missing+=(libopenjp2-tools)
 # A CJK font for LibreOffice's PDFs in the corpus test (without one it prints Chinese in DejaVu's
 # widths, another layout than the corpus's `rendered` forms, which use Noto CJK).
 fc-list :lang=zh | grep -q . || missing+=(fonts-noto-cjk)

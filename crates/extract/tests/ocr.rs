@@ -397,16 +397,17 @@ fn jbig2(width: usize, height: usize, pixels: &[bool]) -> Vec<u8> {
     out
 }
 
-/// A PDF whose pages each draw one bi-level image at 200 dpi: the filter (`/CCITTFaxDecode
-/// /DecodeParms << … >>`, `/JBIG2Decode`) and coded bytes of each page's image.
-fn bilevel_pdf(pages: &[(usize, usize, String, Vec<u8>)]) -> Vec<u8> {
+/// A PDF whose pages each draw one image at 200 dpi: each page's width and height, the rest of
+/// its image's dictionary (`/BitsPerComponent 1 /ColorSpace /DeviceGray /Filter /JBIG2Decode`)
+/// and its coded bytes.
+fn scan_pdf(pages: &[(usize, usize, String, Vec<u8>)]) -> Vec<u8> {
     let n = pages.len();
     let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
     let mut objects = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes(),
     ];
-    for (i, (width, height, filter, data)) in pages.iter().enumerate() {
+    for (i, (width, height, entries, data)) in pages.iter().enumerate() {
         let (w, h) = (*width as f64 * 0.36, *height as f64 * 0.36); // 72 / 200 points a pixel
         let content = format!("q {w:.2} 0 0 {h:.2} 0 0 cm /Im0 Do Q");
         objects.push(
@@ -426,8 +427,8 @@ fn bilevel_pdf(pages: &[(usize, usize, String, Vec<u8>)]) -> Vec<u8> {
             .into_bytes(),
         );
         let mut image = format!(
-            "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} \
-             /BitsPerComponent 1 /ColorSpace /DeviceGray /Filter {filter} /Length {} >>\nstream\n",
+            "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} {entries} \
+             /Length {} >>\nstream\n",
             data.len()
         )
         .into_bytes();
@@ -437,6 +438,9 @@ fn bilevel_pdf(pages: &[(usize, usize, String, Vec<u8>)]) -> Vec<u8> {
     }
     nianbao_pdf::testing::write_pdf(&objects)
 }
+
+/// The image dictionary's entries of a black-and-white image.
+const BILEVEL: &str = "/BitsPerComponent 1 /ColorSpace /DeviceGray";
 
 /// Black-and-white scans as office scanners (CCITT fax Group 4) and PDF optimisers (JBIG2)
 /// store them: every corpus scan, turned black and white, read through `read()` from each.
@@ -448,24 +452,73 @@ fn black_and_white_scans_in_fax_and_jbig2_pdfs_are_read() {
         let fax: Vec<_> = pages
             .iter()
             .map(|(w, h, pixels)| {
-                let filter =
-                    format!("/CCITTFaxDecode /DecodeParms << /K -1 /Columns {w} /Rows {h} >>");
-                (*w, *h, filter, group4(*w, pixels))
+                let entries = format!(
+                    "{BILEVEL} /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns {w} /Rows {h} >>"
+                );
+                (*w, *h, entries, group4(*w, pixels))
             })
             .collect();
-        let report = extract_bytes(&bilevel_pdf(&fax), "scan.pdf", &Limits::default()).unwrap();
+        let report = extract_bytes(&scan_pdf(&fax), "scan.pdf", &Limits::default()).unwrap();
         let s = scored_right(id, "in black and white, fax-coded", &report);
         (cells, correct) = (cells + s.cells, correct + s.correct);
         // The same pixels as JBIG2 read the same: the two decoders agree to the pixel.
         if id == "pingtan-2024" {
             let jbig2: Vec<_> = pages
                 .iter()
-                .map(|(w, h, pixels)| (*w, *h, "/JBIG2Decode".to_string(), jbig2(*w, *h, pixels)))
+                .map(|(w, h, pixels)| {
+                    let entries = format!("{BILEVEL} /Filter /JBIG2Decode");
+                    (*w, *h, entries, jbig2(*w, *h, pixels))
+                })
                 .collect();
-            let again =
-                extract_bytes(&bilevel_pdf(&jbig2), "scan.pdf", &Limits::default()).unwrap();
+            let again = extract_bytes(&scan_pdf(&jbig2), "scan.pdf", &Limits::default()).unwrap();
             assert_eq!(again.cells, report.cells);
         }
     }
     println!("TOTAL black and white: {correct}/{cells}");
+}
+
+/// A page coded as JPEG 2000 (a JP2 file) by OpenJPEG's `opj_compress`, at a compression ratio
+/// of 20 (lossy, as scans are stored).
+fn jpeg2000(page: &GrayImage) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!(
+        "nianbao-ocr-jpx-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut pgm = format!("P5\n{} {}\n255\n", page.width, page.height).into_bytes();
+    pgm.extend(&page.pixels);
+    std::fs::write(dir.join("page.pgm"), pgm).unwrap();
+    let status = Command::new("opj_compress")
+        .args(["-r", "20", "-i"])
+        .arg(dir.join("page.pgm"))
+        .arg("-o")
+        .arg(dir.join("page.jp2"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("opj_compress (libopenjp2-tools) runs");
+    assert!(status.success());
+    let jp2 = std::fs::read(dir.join("page.jp2")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    jp2
+}
+
+/// Scans stored as JPEG 2000 (`/JPXDecode`, the colour space the codestream's own): every
+/// corpus scan, its gray pages coded lossy, read through `read()`.
+#[test]
+fn jpeg2000_scans_are_read() {
+    let (mut cells, mut correct) = (0, 0);
+    for id in SCANS {
+        let pages: Vec<_> = pages(id)
+            .iter()
+            .map(|p| {
+                let entries = "/Filter /JPXDecode".to_string();
+                (p.image.width, p.image.height, entries, jpeg2000(&p.image))
+            })
+            .collect();
+        let report = extract_bytes(&scan_pdf(&pages), "scan.pdf", &Limits::default()).unwrap();
+        let s = scored_right(id, "in JPEG 2000", &report);
+        (cells, correct) = (cells + s.cells, correct + s.correct);
+    }
+    println!("TOTAL JPEG 2000: {correct}/{cells}");
 }

@@ -2,13 +2,13 @@
 //!
 //! 1. The size, bits per component and colour space come from the image's dictionary; an
 //!    image larger than [`PdfLimits::max_image_pixels`] is refused before anything decodes.
-//! 2. A chain ending in `/DCTDecode` gives the JPEG bytes, one ending in `/CCITTFaxDecode` or
-//!    `/JBIG2Decode` the bi-level image's coded bytes with how they are coded (the filters
-//!    before it decoded through the byte budget): the reader that wants pixels decodes them.
-//!    A chain of Flate, LZW, ASCII85, ASCIIHex and RunLength gives the samples, decoded
-//!    through the budget, with a TIFF (2) or PNG (10–15) predictor undone and an inverting
-//!    `/Decode` (`[1 0]` for every component) applied. Other codecs (JPX) are named, not
-//!    decoded.
+//! 2. A chain ending in `/DCTDecode` gives the JPEG bytes, one ending in `/JPXDecode` the
+//!    JPEG 2000 bytes, one ending in `/CCITTFaxDecode` or `/JBIG2Decode` the bi-level image's
+//!    coded bytes with how they are coded (the filters before the codec decoded through the
+//!    byte budget): the reader that wants pixels decodes them. A chain of Flate, LZW,
+//!    ASCII85, ASCIIHex and RunLength gives the samples, decoded through the budget, with a
+//!    TIFF (2) or PNG (10–15) predictor undone and an inverting `/Decode` (`[1 0]` for every
+//!    component) applied. Other filters are named, not decoded.
 //! 3. Where it is drawn is the unit square through the CTM at `Do`.
 
 use hayro_syntax::object::{Dict, Name, Object, Stream};
@@ -49,6 +49,9 @@ pub enum ImageData {
     Raw(Vec<u8>),
     /// The bytes of a `/DCTDecode` image: a JPEG stream.
     Jpeg(Vec<u8>),
+    /// The bytes of a `/JPXDecode` image: a JPEG 2000 file or codestream, which states its
+    /// own size and colour space.
+    Jpx(Vec<u8>),
     /// The bytes of a `/CCITTFaxDecode` image: bi-level, fax-coded (office scanners' black and
     /// white pages).
     Fax {
@@ -67,7 +70,7 @@ pub enum ImageData {
         /// Whether its 1 bits are white (an inverting `/Decode`); else they are black.
         ones_are_white: bool,
     },
-    /// A codec not decoded here, by its filter name (`JPXDecode`, `JBIG2Decode`, …).
+    /// A filter not decoded here, by its name (`Crypt`, a misspelt one, …).
     Undecoded(String),
 }
 
@@ -128,6 +131,69 @@ pub struct PageImage {
     /// Where it is drawn: `[x0, y0, x1, y1]` in page space (points from the crop box's lower
     /// left corner).
     pub placed: [f32; 4],
+}
+
+/// The image codecs whose code is handed out for the reader that wants pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Codec {
+    /// `/DCTDecode`: JPEG.
+    Dct,
+    /// `/JPXDecode`: JPEG 2000.
+    Jpx,
+    /// `/CCITTFaxDecode`: fax Group 3 or 4.
+    Fax,
+    /// `/JBIG2Decode`.
+    Jbig2,
+}
+
+impl Codec {
+    /// The codec a filter name (or its abbreviation) names.
+    fn of(name: &[u8]) -> Option<Codec> {
+        match name {
+            b"DCTDecode" | b"DCT" => Some(Codec::Dct),
+            b"JPXDecode" => Some(Codec::Jpx),
+            b"CCITTFaxDecode" | b"CCF" => Some(Codec::Fax),
+            b"JBIG2Decode" => Some(Codec::Jbig2),
+            _ => None,
+        }
+    }
+
+    /// Its filter name.
+    fn name(self) -> &'static str {
+        match self {
+            Codec::Dct => "DCTDecode",
+            Codec::Jpx => "JPXDecode",
+            Codec::Fax => "CCITTFaxDecode",
+            Codec::Jbig2 => "JBIG2Decode",
+        }
+    }
+
+    /// The data of an image of this codec whose code is `code` (its dictionary `dict`: the
+    /// fax parameters, the JBIG2 globals, an inverting `/Decode`).
+    fn image_data(
+        self,
+        code: Vec<u8>,
+        dict: &Dict<'_>,
+        budget: &mut Budget,
+    ) -> Result<ImageData, PdfError> {
+        Ok(match self {
+            Codec::Dct => ImageData::Jpeg(code),
+            Codec::Jpx => ImageData::Jpx(code),
+            Codec::Fax => ImageData::Fax {
+                data: code,
+                coding: FaxCoding::of(last_params(dict).as_ref(), inverted(dict)),
+            },
+            Codec::Jbig2 => ImageData::Jbig2 {
+                data: code,
+                globals: match last_params(dict).and_then(|p| p.get::<Stream<'_>>(b"JBIG2Globals"))
+                {
+                    Some(globals) => decode_stream(&globals, budget)?,
+                    None => None,
+                },
+                ones_are_white: inverted(dict),
+            },
+        })
+    }
 }
 
 /// The colour space named by an image dictionary's `/ColorSpace`.
@@ -241,40 +307,16 @@ pub(crate) fn load(
     let names = filter_names(dict);
     let chain: Vec<Filter> = names.iter().map(|n| Filter::from_name(n)).collect();
     let raw = stream.raw_data();
-    // A codec's coded bytes, when the filters before it are known: those filters undone.
+    // A codec's code, when the filters before it are known: those filters undone.
+    let codec = names.last().and_then(|name| Codec::of(name));
     let known_before = !chain[..chain.len().saturating_sub(1)].contains(&Filter::Other);
-    let coded = |budget: &mut Budget| -> Result<Option<Vec<u8>>, PdfError> {
-        Ok(
+    let data = match codec {
+        Some(codec) if known_before => {
             match decode(&raw, &chain[..chain.len() - 1], false, budget)? {
-                Decoded::Bytes(bytes) => Some(bytes),
-                Decoded::Unsupported => None,
-            },
-        )
-    };
-    let data = match names.last().map(Vec::as_slice) {
-        Some(b"DCTDecode" | b"DCT") if known_before => match coded(budget)? {
-            Some(bytes) => ImageData::Jpeg(bytes),
-            None => ImageData::Undecoded("DCTDecode".into()),
-        },
-        Some(b"CCITTFaxDecode" | b"CCF") if known_before => match coded(budget)? {
-            Some(data) => ImageData::Fax {
-                data,
-                coding: FaxCoding::of(last_params(dict).as_ref(), inverted(dict)),
-            },
-            None => ImageData::Undecoded("CCITTFaxDecode".into()),
-        },
-        Some(b"JBIG2Decode") if known_before => match coded(budget)? {
-            Some(data) => ImageData::Jbig2 {
-                data,
-                globals: match last_params(dict).and_then(|p| p.get::<Stream<'_>>(b"JBIG2Globals"))
-                {
-                    Some(globals) => decode_stream(&globals, budget)?,
-                    None => None,
-                },
-                ones_are_white: inverted(dict),
-            },
-            None => ImageData::Undecoded("JBIG2Decode".into()),
-        },
+                Decoded::Bytes(code) => codec.image_data(code, dict, budget)?,
+                Decoded::Unsupported => ImageData::Undecoded(codec.name().into()),
+            }
+        }
         _ => match chain.iter().position(|f| *f == Filter::Other) {
             Some(i) => ImageData::Undecoded(String::from_utf8_lossy(&names[i]).into_owned()),
             None => match decode(&raw, &chain, false, budget)? {

@@ -46,8 +46,8 @@
 //!    them): where the interpreter meets `Do` on an image XObject it hands out a
 //!    [`PageImage`] — size, bits per component, [`ColorSpace`], where it is drawn, and its
 //!    data: the samples decoded by `filters` through the same byte budget with TIFF/PNG
-//!    predictors undone ([`ImageData::Raw`]), a DCT image's JPEG bytes
-//!    ([`ImageData::Jpeg`]), or a bi-level image's code with how it is coded
+//!    predictors undone ([`ImageData::Raw`]), a DCT or JPX image's JPEG or JPEG 2000 bytes
+//!    ([`ImageData::Jpeg`], [`ImageData::Jpx`]), or a bi-level image's code with how it is coded
 //!    ([`ImageData::Fax`], [`ImageData::Jbig2`]); an image past [`PdfLimits::max_image_pixels`] is refused before
 //!    it decodes. This is what the OCR of scanned PDFs reads (`nianbao-extract`'s `ocr`
 //!    feature), so the project has one PDF parser and every decoded byte is capped.

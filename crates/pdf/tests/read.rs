@@ -455,7 +455,7 @@ fn an_inverting_decode_array_is_applied_to_the_samples() {
 }
 
 #[test]
-fn bilevel_images_hand_out_their_code_and_how_it_is_coded() {
+fn coded_images_hand_out_their_code_and_how_it_is_coded() {
     // A fax image behind ASCIIHex, with its parameters (an inverting /Decode flips BlackIs1),
     // and a JBIG2 image whose globals are a Flate stream.
     let fax = stream(
@@ -470,8 +470,17 @@ fn bilevel_images_hand_out_their_code_and_how_it_is_coded() {
         b"page segments",
     );
     let globals = stream("/Filter /FlateDecode", &zlib(b"global segments"));
-    let content = b"q 16 0 0 2 0 0 cm /F Do Q q 8 0 0 8 0 0 cm /J Do Q";
-    let bytes = one_page(content, "/F 7 0 R /J 8 0 R", &[fax, jbig2, globals]);
+    // A JPEG 2000 image: its bytes, whatever its (absent) colour space.
+    let jpx = stream(
+        "/Type /XObject /Subtype /Image /Width 4 /Height 4 /Filter /JPXDecode",
+        b"jp2 bytes",
+    );
+    let content = b"q 16 0 0 2 0 0 cm /F Do Q q 8 0 0 8 0 0 cm /J Do Q q 4 0 0 4 0 0 cm /X Do Q";
+    let bytes = one_page(
+        content,
+        "/F 7 0 R /J 8 0 R /X 10 0 R",
+        &[fax, jbig2, globals, jpx],
+    );
     let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
     assert_eq!(
         pages[0][0].data,
@@ -496,6 +505,7 @@ fn bilevel_images_hand_out_their_code_and_how_it_is_coded() {
             ones_are_white: false,
         }
     );
+    assert_eq!(pages[0][2].data, ImageData::Jpx(b"jp2 bytes".to_vec()));
 }
 
 /// Landscape content (`甲乙` at (100, 500), a rule under it, `丙` turned a quarter anticlockwise

@@ -7,26 +7,13 @@
 //! decodes. Damaged data gives what decodes, as viewers show it: rows after a fax code error
 //! stay white; an image of which nothing decodes is an error.
 
-use nianbao_ocr::{GrayImage, OcrError};
+use nianbao_ocr::GrayImage;
 use nianbao_pdf::FaxCoding;
 
-use super::{bad, gray_image, ScanError};
+use super::{bad, gray_image, within_limit, ScanError};
 
 const BLACK: u8 = 0;
 const WHITE: u8 = 255;
-
-/// Fails when an image of `width` × `height` pixels is more than the OCR reads.
-fn within_limit(width: usize, height: usize) -> Result<(), ScanError> {
-    let limit = nianbao_ocr::Limits::default().max_pixels;
-    match width.checked_mul(height) {
-        Some(pixels) if pixels <= limit => Ok(()),
-        pixels => Err(ScanError::Ocr(OcrError::OverLimit {
-            what: "pixels",
-            size: pixels.unwrap_or(usize::MAX),
-            limit,
-        })),
-    }
-}
 
 /// Decodes a fax-coded image `height` rows high (its `/Rows` when the image states none).
 pub(super) fn fax(data: &[u8], coding: &FaxCoding, height: u32) -> Result<GrayImage, ScanError> {
@@ -166,6 +153,7 @@ pub(super) fn jbig2(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nianbao_ocr::OcrError;
 
     /// Rows of `width` pixels (true: black) coded as fax Group 4.
     fn group4(width: usize, rows: &[&[bool]]) -> Vec<u8> {

@@ -7,8 +7,9 @@
 //! XObject is read from those images ([`scanned_pdf_pages`]): `nianbao-pdf` — the one PDF
 //! parser of the project — hands out each page's images ([`nianbao_pdf::page_images`]), their
 //! samples decoded under its byte budget (Flate and the other lossless filters, predictors
-//! undone) or a DCT image's JPEG bytes, decoded here with zune-jpeg, or a bi-level image's
-//! coded bytes (CCITT fax, JBIG2), decoded in [`bilevel`]. The largest image of a page is its
+//! undone), or a DCT image's JPEG bytes and a JPX image's JPEG 2000 bytes, decoded here with
+//! zune-jpeg and hayro-jpeg2000, or a bi-level image's coded bytes (CCITT fax, JBIG2), decoded
+//! in [`bilevel`]. The largest image of a page is its
 //! scan (gray, RGB or CMYK, 1 to 16 bits a component, or bi-level), its resolution from the
 //! size it is drawn at; at most [`MAX_SCANNED_PAGES`] pages are read.
 
@@ -17,7 +18,7 @@ mod bilevel;
 use std::cell::RefCell;
 
 use nianbao_ocr::{read_page, Engine, GrayImage, OcrError, PageBlock, Table};
-use nianbao_pdf::{ImageData, PageImage, PdfError, PdfLimits};
+use nianbao_pdf::{ColorSpace, ImageData, PageImage, PdfError, PdfLimits};
 
 use crate::document::{Block, Document, Grid, GridCell, ReadLimits};
 
@@ -110,6 +111,58 @@ fn decode_png(bytes: &[u8]) -> Result<ScannedPage, ScanError> {
     })
 }
 
+/// Fails when an image of `width` × `height` pixels is more than the OCR reads (checked before
+/// a codec decodes it).
+fn within_limit(width: usize, height: usize) -> Result<(), ScanError> {
+    let limit = nianbao_ocr::Limits::default().max_pixels;
+    match width.checked_mul(height) {
+        Some(pixels) if pixels <= limit => Ok(()),
+        pixels => Err(ScanError::Ocr(OcrError::OverLimit {
+            what: "pixels",
+            size: pixels.unwrap_or(usize::MAX),
+            limit,
+        })),
+    }
+}
+
+/// Decodes a JPEG 2000 image (a JP2 file or a bare codestream) to gray.
+fn decode_jpx(bytes: &[u8]) -> Result<GrayImage, ScanError> {
+    use hayro_jpeg2000::ColorSpace as Jpx;
+    let not_read =
+        |e: hayro_jpeg2000::DecodeError| bad(format!("the JPEG 2000 scan does not decode: {e}"));
+    let image = hayro_jpeg2000::Image::new(bytes, &hayro_jpeg2000::DecodeSettings::default())
+        .map_err(not_read)?;
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    within_limit(width, height)?;
+    let space = image.color_space();
+    let color = match space {
+        Jpx::Unknown { .. } => ColorSpace::Other,
+        _ => match space.num_channels() {
+            1 => ColorSpace::Gray,
+            3 => ColorSpace::Rgb,
+            4 => ColorSpace::Cmyk,
+            _ => ColorSpace::Other,
+        },
+    };
+    let colors = usize::from(space.num_channels());
+    let alpha = image.has_alpha();
+    let mut context = hayro_jpeg2000::DecoderContext::default();
+    let mut samples = image.decode(&mut context).map_err(not_read)?.data_u8();
+    if alpha {
+        // Interleaved, the alpha last: kept are the colours.
+        samples = samples
+            .chunks_exact(colors + 1)
+            .flat_map(|pixel| &pixel[..colors])
+            .copied()
+            .collect();
+    }
+    gray_image(
+        width,
+        height,
+        gray_samples(color, 8, width, height, &samples)?,
+    )
+}
+
 fn decode_jpeg(bytes: &[u8]) -> Result<ScannedPage, ScanError> {
     use zune_jpeg::zune_core::bytestream::ZCursor;
     use zune_jpeg::zune_core::colorspace::ColorSpace;
@@ -179,7 +232,21 @@ fn scanned_page(image: &PageImage) -> Result<ScannedPage, ScanError> {
     let mut page = match &image.data {
         ImageData::Jpeg(jpeg) => decode_jpeg(jpeg)?,
         ImageData::Raw(samples) => ScannedPage {
-            image: gray_image(width, height, gray_samples(image, samples)?)?,
+            image: gray_image(
+                width,
+                height,
+                gray_samples(
+                    image.color,
+                    image.bits_per_component,
+                    width,
+                    height,
+                    samples,
+                )?,
+            )?,
+            ppi: 0,
+        },
+        ImageData::Jpx(bytes) => ScannedPage {
+            image: decode_jpx(bytes)?,
             ppi: 0,
         },
         ImageData::Fax { data, coding } => ScannedPage {
@@ -197,7 +264,7 @@ fn scanned_page(image: &PageImage) -> Result<ScannedPage, ScanError> {
         ImageData::Undecoded(filter) => {
             return Err(bad(format!(
                 "a scan in an encoding not read ({filter}; read are Flate and the other \
-                 lossless filters, with or without predictors, DCT, CCITT fax and JBIG2)"
+                 lossless filters, with or without predictors, DCT, JPX, CCITT fax and JBIG2)"
             )))
         }
     };
@@ -212,20 +279,24 @@ fn scanned_page(image: &PageImage) -> Result<ScannedPage, ScanError> {
     Ok(page)
 }
 
-/// The gray level of every pixel of decoded samples: gray, RGB or CMYK, 1 to 16 bits a
-/// component, rows padded to whole bytes.
-fn gray_samples(image: &PageImage, samples: &[u8]) -> Result<Vec<u8>, ScanError> {
-    let components = image.color.components().ok_or_else(|| {
+/// The gray level of every pixel of decoded samples (`width` × `height`, in `color`, `bits` a
+/// component): gray, RGB or CMYK, 1 to 16 bits a component, rows padded to whole bytes.
+fn gray_samples(
+    color: ColorSpace,
+    bits: u8,
+    width: usize,
+    height: usize,
+    samples: &[u8],
+) -> Result<Vec<u8>, ScanError> {
+    let components = color.components().ok_or_else(|| {
         bad(format!(
-            "a scan in a colour space not read ({:?}; read are gray, RGB and CMYK)",
-            image.color
+            "a scan in a colour space not read ({color:?}; read are gray, RGB and CMYK)"
         ))
     })?;
-    let bits = usize::from(image.bits_per_component);
+    let bits = usize::from(bits);
     if !matches!(bits, 1 | 2 | 4 | 8 | 16) {
         return Err(bad(format!("a scan of {bits} bits a component")));
     }
-    let (width, height) = (image.width as usize, image.height as usize);
     let row = (width * components * bits).div_ceil(8);
     if samples.len() < row * height {
         return Err(bad("a page image shorter than its size"));
@@ -381,11 +452,18 @@ mod tests {
         let page = scanned_page(&image(ColorSpace::Gray, 8, 400, &[0; 400])).unwrap();
         assert_eq!(page.ppi, 200);
         let undecoded = PageImage {
-            data: ImageData::Undecoded("JPXDecode".into()),
+            data: ImageData::Undecoded("FlateDecod".into()),
             ..image(ColorSpace::Gray, 1, 1, &[])
         };
         let err = scanned_page(&undecoded).unwrap_err().to_string();
-        assert!(err.contains("JPXDecode"), "{err}");
+        assert!(err.contains("FlateDecod"), "{err}");
+        // A JPEG 2000 image that does not decode is named as such.
+        let jpx = PageImage {
+            data: ImageData::Jpx(b"\x00\x00\x00\x0CjP  not a JP2".to_vec()),
+            ..image(ColorSpace::Gray, 8, 1, &[])
+        };
+        let err = scanned_page(&jpx).unwrap_err().to_string();
+        assert!(err.contains("JPEG 2000 scan does not decode"), "{err}");
     }
 
     /// A PDF of `pages` pages, each drawing a 2 × 2 gray image (a Sub-predicted Flate stream)
