@@ -28,16 +28,22 @@ fn report_dir(id: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(REPORTS).join(id)
 }
 
-/// Calls of `pages`, so that tests running at once use folders of their own.
+/// Folders made by [`scratch_dir`], so that tests running at once use folders of their own.
 static CALLS: AtomicUsize = AtomicUsize::new(0);
-/// The pages of a report's scan at 200 dpi, gray, through `pdftoppm` (binary PGM).
-fn pages(id: &str) -> Vec<ScannedPage> {
+
+/// A new empty folder for one call's files (`what` names it).
+fn scratch_dir(what: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
-        "nianbao-ocr-test-{id}-{}-{}",
+        "nianbao-ocr-{what}-{}-{}",
         std::process::id(),
         CALLS.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+/// The pages of a report's scan at 200 dpi, gray, through `pdftoppm` (binary PGM).
+fn pages(id: &str) -> Vec<ScannedPage> {
+    let dir = scratch_dir(id);
     let status = Command::new("pdftoppm")
         .args(["-r", "200", "-gray"])
         .arg(report_dir(id).join("scan.pdf"))
@@ -305,8 +311,7 @@ fn every_scanned_pdf_is_read_from_its_page_images() {
 
 #[test]
 fn a_jpeg_page_is_read_through_the_one_entry_point() {
-    let dir = std::env::temp_dir().join(format!("nianbao-ocr-jpeg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("jpeg");
     let status = Command::new("pdftoppm")
         .args([
             "-r",
@@ -480,12 +485,7 @@ fn black_and_white_scans_in_fax_and_jbig2_pdfs_are_read() {
 /// A page coded as JPEG 2000 (a JP2 file) by OpenJPEG's `opj_compress`, at a compression ratio
 /// of 20 (lossy, as scans are stored).
 fn jpeg2000(page: &GrayImage) -> Vec<u8> {
-    let dir = std::env::temp_dir().join(format!(
-        "nianbao-ocr-jpx-{}-{}",
-        std::process::id(),
-        CALLS.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("jpx");
     let mut pgm = format!("P5\n{} {}\n255\n", page.width, page.height).into_bytes();
     pgm.extend(&page.pixels);
     std::fs::write(dir.join("page.pgm"), pgm).unwrap();
