@@ -7,7 +7,7 @@
 //! decodes. Damaged data gives what decodes, as viewers show it: rows after a fax code error
 //! stay white; an image of which nothing decodes is an error.
 
-use nianbao_ocr::GrayImage;
+use nianbao_ocr::{GrayImage, OcrError};
 use nianbao_pdf::FaxCoding;
 
 use super::{bad, gray_image, within_limit, ScanError};
@@ -93,6 +93,10 @@ pub(super) fn jbig2(
     ones_are_white: bool,
 ) -> Result<GrayImage, ScanError> {
     let settings = hayro_jbig2::DecodeSettings { strict: false };
+    // The globals decode as they are parsed, before the page's size is known.
+    if let Some(globals) = globals {
+        segments_within(globals, nianbao_ocr::Limits::default().max_pixels)?;
+    }
     let not_read =
         |e: hayro_jbig2::DecodeError| bad(format!("the JBIG2 scan does not decode: {e}"));
     let globals = globals
@@ -103,6 +107,7 @@ pub(super) fn jbig2(
         hayro_jbig2::Page::new_embedded(data, globals.as_ref(), &settings).map_err(not_read)?;
     let (width, height) = (page.width() as usize, page.height() as usize);
     within_limit(width, height)?;
+    segments_within(data, width * height)?;
     let (one, zero) = match ones_are_white {
         true => (WHITE, BLACK),
         false => (BLACK, WHITE),
@@ -150,10 +155,112 @@ pub(super) fn jbig2(
     gray_image(width, height, pixels)
 }
 
+/// The region segments of JBIG2 (T.88 table 2: text, halftone, generic and refinement
+/// regions, intermediate or immediate), whose data opens with the region's width and height.
+const REGION_SEGMENTS: [u8; 11] = [4, 6, 7, 22, 23, 36, 38, 39, 40, 42, 43];
+/// A JBIG2 symbol dictionary segment.
+const SYMBOL_DICTIONARY: u8 = 0;
+/// A JBIG2 pattern dictionary segment.
+const PATTERN_DICTIONARY: u8 = 16;
+/// The most symbols a JBIG2 symbol dictionary may define or export (a page of text needs a
+/// few thousand).
+const MAX_SYMBOLS: u32 = 1 << 16;
+
+/// A big-endian number of 4 bytes at `at`.
+fn be32(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at.checked_add(4)?)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Checks what JBIG2 segments ask the decoder to make before it makes it: no region of more
+/// than `most` pixels (the page's), no pattern dictionary whose patterns are, no symbol
+/// dictionary of more than [`MAX_SYMBOLS`] symbols. Without it a stream of a few hundred bytes
+/// asks for a region of 60,000 × 60,000 pixels: 450 MB and minutes of decoding. The segments
+/// are walked by their headers (T.88 §7.2), up to one whose length is not stated; data too
+/// short to say is left to the decoder.
+fn segments_within(data: &[u8], most: usize) -> Result<(), ScanError> {
+    let over = |what: &'static str, size: u64, limit: u64| {
+        ScanError::Ocr(OcrError::OverLimit {
+            what,
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        })
+    };
+    let most = most as u64;
+    let mut at = 0usize;
+    while let (Some(number), Some(&flags), Some(&count)) =
+        (be32(data, at), data.get(at + 4), data.get(at + 5))
+    {
+        // The segments it refers to: a short count (and their retention bits) in one byte, or
+        // a long one in four followed by a bit each.
+        let (referred, mut i) = match count >> 5 {
+            7 => {
+                let Some(n) = be32(data, at + 5) else { break };
+                let n = u64::from(n & 0x1fff_ffff);
+                (n, at as u64 + 9 + (n + 1).div_ceil(8))
+            }
+            n => (u64::from(n), at as u64 + 6),
+        };
+        let number_size = match number {
+            0..=256 => 1,
+            257..=65_536 => 2,
+            _ => 4,
+        };
+        i += referred * number_size + if flags & 0x40 != 0 { 4 } else { 1 };
+        let Some(start) = usize::try_from(i).ok().filter(|&i| i <= data.len()) else {
+            break;
+        };
+        let Some(length) = be32(data, start) else {
+            break;
+        };
+        let body = &data[start + 4..];
+        let number = |at: usize| be32(body, at).map_or(0, u64::from);
+        match flags & 0x3f {
+            kind if REGION_SEGMENTS.contains(&kind) => {
+                let pixels = number(0) * number(4);
+                if pixels > most {
+                    return Err(over("pixels of a JBIG2 region", pixels, most));
+                }
+            }
+            PATTERN_DICTIONARY if body.len() >= 7 => {
+                let (w, h) = (u64::from(body[1]), u64::from(body[2]));
+                let pixels = (number(3) + 1) * w * h;
+                if pixels > most {
+                    return Err(over("pixels of JBIG2 patterns", pixels, most));
+                }
+            }
+            SYMBOL_DICTIONARY if body.len() >= 2 => {
+                let flags = u16::from_be_bytes([body[0], body[1]]);
+                let (huffman, refined) = (flags & 1 != 0, flags & 2 != 0);
+                let template = (flags >> 10) & 3;
+                let refinement_template = (flags >> 12) & 1;
+                let at_bytes = match (huffman, template) {
+                    (true, _) => 0,
+                    (false, 0) => 8,
+                    (false, _) => 2,
+                } + if refined && refinement_template == 0 {
+                    4
+                } else {
+                    0
+                };
+                let symbols = number(2 + at_bytes).max(number(6 + at_bytes));
+                if symbols > u64::from(MAX_SYMBOLS) {
+                    return Err(over("JBIG2 symbols", symbols, u64::from(MAX_SYMBOLS)));
+                }
+            }
+            _ => {}
+        }
+        if length == u32::MAX {
+            break;
+        }
+        at = start + 4 + length as usize;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nianbao_ocr::OcrError;
 
     /// Rows of `width` pixels (true: black) coded as fax Group 4.
     fn group4(width: usize, rows: &[&[bool]]) -> Vec<u8> {
@@ -219,14 +326,64 @@ mod tests {
         assert!(err.contains("fax-coded scan"), "{err}");
     }
 
-    /// A JBIG2 page information segment (embedded organisation) of `width` × `height`.
-    fn page_information(width: u32, height: u32) -> Vec<u8> {
-        let mut data = [width.to_be_bytes(), height.to_be_bytes(), [0; 4], [0; 4]].concat();
-        data.extend([0, 0, 0]);
-        let mut segment = vec![0, 0, 0, 0, 48, 0, 1];
+    /// A JBIG2 segment (embedded organisation, page 1, referring to none).
+    fn segment(number: u32, kind: u8, data: &[u8]) -> Vec<u8> {
+        let mut segment = number.to_be_bytes().to_vec();
+        segment.extend([kind, 0, 1]);
         segment.extend((data.len() as u32).to_be_bytes());
         segment.extend(data);
         segment
+    }
+
+    /// A JBIG2 page information segment of `width` × `height`.
+    fn page_information(width: u32, height: u32) -> Vec<u8> {
+        let mut data = [width.to_be_bytes(), height.to_be_bytes(), [0; 4], [0; 4]].concat();
+        data.extend([0, 0, 0]);
+        segment(0, 48, &data)
+    }
+
+    #[test]
+    fn jbig2_segments_asking_for_more_than_the_page_are_refused_before_decoding() {
+        // A 100 × 100 page with a generic region of 60,000 × 60,000 (arithmetic coded: decoding
+        // it took 97 s and 450 MB).
+        let mut region = [
+            60_000u32.to_be_bytes(),
+            60_000u32.to_be_bytes(),
+            [0; 4],
+            [0; 4],
+        ]
+        .concat();
+        region.extend([0, 0, 3, 0xff, 0xfd, 0xff, 2, 0xfe, 0xfe, 0xfe]);
+        region.extend([0; 64]);
+        let mut data = page_information(100, 100);
+        data.extend(segment(1, 38, &region));
+        let err = jbig2(&data, None, false).unwrap_err().to_string();
+        assert!(
+            err.contains("pixels of a JBIG2 region: 3600000000"),
+            "{err}"
+        );
+        // A symbol dictionary of 2^32 - 1 new symbols in the globals (Huffman coded).
+        let mut symbols = vec![0, 1];
+        symbols.extend(u32::MAX.to_be_bytes());
+        symbols.extend(u32::MAX.to_be_bytes());
+        let globals = segment(0, 0, &symbols);
+        let err = jbig2(&page_information(8, 8), Some(&globals), false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("JBIG2 symbols"), "{err}");
+        // A pattern dictionary of 2^32 patterns of 255 × 255.
+        let mut patterns = vec![0, 255, 255];
+        patterns.extend(u32::MAX.to_be_bytes());
+        let mut data = page_information(100, 100);
+        data.extend(segment(1, 16, &patterns));
+        let err = jbig2(&data, None, false).unwrap_err().to_string();
+        assert!(err.contains("JBIG2 patterns"), "{err}");
+        // A region the size of the page is read.
+        let mut region = [8u32.to_be_bytes(), 8u32.to_be_bytes(), [0; 4], [0; 4]].concat();
+        region.extend([0, 1]);
+        let mut data = page_information(8, 8);
+        data.extend(segment(1, 38, &region));
+        assert!(segments_within(&data, 64).is_ok());
     }
 
     #[test]

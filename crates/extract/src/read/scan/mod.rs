@@ -125,15 +125,15 @@ fn within_limit(width: usize, height: usize) -> Result<(), ScanError> {
     }
 }
 
-/// Decodes a JPEG 2000 image (a JP2 file or a bare codestream) to gray.
+/// Decodes a JPEG 2000 image (a JP2 file or a bare codestream) to gray. Its colour space
+/// (gray, RGB or CMYK) is known, and its samples (pixels × channels, which the decoder holds
+/// as 4-byte numbers) within the OCR's pixel limit, before it decodes.
 fn decode_jpx(bytes: &[u8]) -> Result<GrayImage, ScanError> {
     use hayro_jpeg2000::ColorSpace as Jpx;
     let not_read =
         |e: hayro_jpeg2000::DecodeError| bad(format!("the JPEG 2000 scan does not decode: {e}"));
     let image = hayro_jpeg2000::Image::new(bytes, &hayro_jpeg2000::DecodeSettings::default())
         .map_err(not_read)?;
-    let (width, height) = (image.width() as usize, image.height() as usize);
-    within_limit(width, height)?;
     let space = image.color_space();
     let color = match space {
         Jpx::Unknown { .. } => ColorSpace::Other,
@@ -144,8 +144,15 @@ fn decode_jpx(bytes: &[u8]) -> Result<GrayImage, ScanError> {
             _ => ColorSpace::Other,
         },
     };
-    let colors = usize::from(space.num_channels());
+    let colors = color.components().ok_or_else(|| {
+        bad(format!(
+            "a JPEG 2000 scan of {} channels (read are gray, RGB and CMYK)",
+            space.num_channels()
+        ))
+    })?;
     let alpha = image.has_alpha();
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    within_limit(width * (colors + usize::from(alpha)), height)?;
     let mut context = hayro_jpeg2000::DecoderContext::default();
     let mut samples = image.decode(&mut context).map_err(not_read)?.data_u8();
     if alpha {
