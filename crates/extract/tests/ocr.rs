@@ -309,28 +309,30 @@ fn every_scanned_pdf_is_read_from_its_page_images() {
     println!("TOTAL through read(): {correct}/{cells}");
 }
 
-#[test]
-fn a_jpeg_page_is_read_through_the_one_entry_point() {
-    let dir = scratch_dir("jpeg");
+/// The pages of a report's scan at 200 dpi, gray, as JPEG files (`pdftoppm -jpeg`, which
+/// states no resolution).
+fn jpeg_pages(id: &str) -> Vec<Vec<u8>> {
+    let dir = scratch_dir(id);
     let status = Command::new("pdftoppm")
-        .args([
-            "-r",
-            "200",
-            "-gray",
-            "-jpeg",
-            "-f",
-            "2",
-            "-l",
-            "2",
-            "-singlefile",
-        ])
-        .arg(report_dir("pingtan-2024").join("scan.pdf"))
+        .args(["-r", "200", "-gray", "-jpeg"])
+        .arg(report_dir(id).join("scan.pdf"))
         .arg(dir.join("page"))
         .status()
         .expect("pdftoppm (poppler-utils) runs");
     assert!(status.success());
-    let jpeg = std::fs::read(dir.join("page.jpg")).unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let pages = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
     std::fs::remove_dir_all(&dir).unwrap();
+    pages
+}
+
+#[test]
+fn a_jpeg_page_is_read_through_the_one_entry_point() {
+    let jpeg = jpeg_pages("pingtan-2024").remove(1);
     let read = nianbao_extract::read(&jpeg, &Limits::default()).unwrap();
     assert_eq!(read.format, Format::Image);
     let grids = read
@@ -521,4 +523,75 @@ fn jpeg2000_scans_are_read() {
         (cells, correct) = (cells + s.cells, correct + s.correct);
     }
     println!("TOTAL JPEG 2000: {correct}/{cells}");
+}
+
+/// An OFD package whose pages each show one image, A4, from the document's resources (as OFD
+/// scans are stored): `images` are the image files, one a page.
+fn scanned_ofd(images: &[Vec<u8>]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let mut put = |name: &str, bytes: &[u8]| {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    };
+    put(
+        "OFD.xml",
+        b"<ofd:OFD xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:DocBody>\
+          <ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+    );
+    let (mut pages, mut media) = (String::new(), String::new());
+    for (i, image) in images.iter().enumerate() {
+        pages += &format!("<ofd:Page ID=\"{i}\" BaseLoc=\"Pages/Page_{i}/Content.xml\"/>");
+        media += &format!(
+            "<ofd:MultiMedia ID=\"{}\" Type=\"Image\"><ofd:MediaFile>page_{i}.jpg\
+             </ofd:MediaFile></ofd:MultiMedia>",
+            100 + i
+        );
+        put(&format!("Doc_0/Res/page_{i}.jpg"), image);
+        put(
+            &format!("Doc_0/Pages/Page_{i}/Content.xml"),
+            format!(
+                "<ofd:Page xmlns:ofd=\"x\"><ofd:Content><ofd:Layer ID=\"1\">\
+                 <ofd:ImageObject ID=\"{i}\" Boundary=\"0 0 210 297\" CTM=\"210 0 0 297 0 0\" \
+                 ResourceID=\"{}\"/></ofd:Layer></ofd:Content></ofd:Page>",
+                100 + i
+            )
+            .as_bytes(),
+        );
+    }
+    put(
+        "Doc_0/Document.xml",
+        format!(
+            "<ofd:Document xmlns:ofd=\"x\"><ofd:CommonData><ofd:PageArea>\
+             <ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>\
+             <ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>\
+             <ofd:Pages>{pages}</ofd:Pages></ofd:Document>"
+        )
+        .as_bytes(),
+    );
+    put(
+        "Doc_0/DocumentRes.xml",
+        format!(
+            "<ofd:Res xmlns:ofd=\"x\" BaseLoc=\"Res\"><ofd:MultiMedias>{media}\
+             </ofd:MultiMedias></ofd:Res>"
+        )
+        .as_bytes(),
+    );
+    zip.finish().unwrap().into_inner()
+}
+
+/// Scanned OFDs (pages of JPEG images among the document's resources): every corpus scan.
+#[test]
+fn scanned_ofds_are_read() {
+    let (mut cells, mut correct) = (0, 0);
+    for id in SCANS {
+        let ofd = scanned_ofd(&jpeg_pages(id));
+        let read = nianbao_extract::read(&ofd, &Limits::default()).unwrap();
+        assert_eq!(read.format, Format::Ofd);
+        let report = extract_bytes(&ofd, "scan.ofd", &Limits::default()).unwrap();
+        let s = scored_right(id, "in an OFD of JPEG pages", &report);
+        (cells, correct) = (cells + s.cells, correct + s.correct);
+    }
+    println!("TOTAL OFD: {correct}/{cells}");
 }

@@ -140,10 +140,25 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
             docx::read_with(bytes, &limits.docx, &limits.read)?,
             Format::Docx,
         )),
-        Sniffed::Ofd => Ok(binary(
-            ofd::read_with(bytes, &limits.ofd, &limits.read)?,
-            Format::Ofd,
-        )),
+        Sniffed::Ofd => match ofd::read_with(bytes, &limits.ofd, &limits.read) {
+            // A scan: its pages' images are read by OCR.
+            #[cfg(feature = "ocr")]
+            Err(ReadError::NoTextLayer(why)) => {
+                let scans = ofd::page_scans(bytes, &limits.ofd)?;
+                if scans.is_empty() {
+                    return Err(ReadError::NoTextLayer(why));
+                }
+                let pages = scans
+                    .iter()
+                    .take(scan::MAX_SCANNED_PAGES)
+                    .map(|s| scan::decode_drawn(&s.bytes, s.drawn_mm.0.max(s.drawn_mm.1)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let more = scans.len() > scan::MAX_SCANNED_PAGES;
+                let document = scan::read_scans(&pages, more, "OFD", &limits.read)?;
+                Ok(binary(document, Format::Ofd))
+            }
+            read => Ok(binary(read?, Format::Ofd)),
+        },
         Sniffed::Ole2 => Ok(binary(
             doc::read_with(bytes, &limits.doc, &limits.read)?,
             Format::Doc,
@@ -156,13 +171,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
                 if scan.pages.is_empty() {
                     return Err(ReadError::NoTextLayer(why));
                 }
-                let mut document = scan::read_scanned_pages(&scan.pages, &limits.read)?;
-                if scan.more {
-                    document.warnings.push(format!(
-                        "the scanned PDF has more than {} pages: only the first {0} were read by OCR",
-                        scan::MAX_SCANNED_PAGES
-                    ));
-                }
+                let document = scan::read_scans(&scan.pages, scan.more, "PDF", &limits.read)?;
                 Ok(binary(document, Format::Pdf))
             }
             read => Ok(binary(read?, Format::Pdf)),

@@ -25,13 +25,18 @@
 //!      default) horizontal and vertical segments are rules, and when filled, a subpath of
 //!      straight sides whose box is thinner than 2 points is a rule along its long side, as
 //!      the PDF text layer makes them;
-//!    - an `ImageObject` is counted (a page of images and no text is a scan).
+//!    - an `ImageObject` is counted (a page of images and no text is a scan), and its
+//!      `ResourceID` and drawn size kept.
 //! 5. **Layout.** Millimetres become points and y is flipped, so that the pages are
 //!    [`nianbao_pdf::Page`]s as the PDF reader makes them; a document with no text at all is
 //!    refused ([`ReadError::NoTextLayer`]); the rest goes to `pdf::layout`. Characters past
 //!    [`OfdLimits::max_glyphs`] fail the read; rules past [`OfdLimits::max_rules`] are dropped
 //!    and counted, so that the layout reads those pages as lines, with a warning. A template's
 //!    characters and rules count on every page that shows it.
+//! 6. **Scans** (the `ocr` feature, [`page_scans`]): when no page shows text, each page's
+//!    largest image is looked up among the document's resources (`PublicRes`, `DocumentRes`:
+//!    `MultiMedia` `ID` → `MediaFile`, under the resource file's `BaseLoc`) and handed out
+//!    with the size it is drawn at, for OCR.
 
 use std::collections::HashMap;
 
@@ -99,22 +104,8 @@ pub fn read_with(
     limits: &OfdLimits,
     within: &ReadLimits,
 ) -> Result<Document, ReadError> {
-    let mut package = Package::open(
-        bytes,
-        "OFD",
-        PackageLimits {
-            max_entries: limits.max_entries,
-            max_part_bytes: limits.max_part_bytes,
-            max_total_bytes: limits.max_total_bytes,
-            max_ratio: limits.max_ratio,
-        },
-    )?;
-    let mut reader = Reader {
-        package: &mut package,
-        limits,
-        glyphs: 0,
-        rules: 0,
-    };
+    let mut package = open(bytes, limits)?;
+    let mut reader = Reader::new(&mut package, limits);
     let pages = reader.pages()?;
     if pages.iter().all(|p| p.glyphs.is_empty()) {
         let images: usize = pages.iter().map(|p| p.images).sum();
@@ -132,6 +123,55 @@ pub fn read_with(
     ))
 }
 
+/// Opens an OFD package within `limits`.
+fn open<'b>(bytes: &'b [u8], limits: &OfdLimits) -> Result<Package<'b>, ReadError> {
+    Package::open(
+        bytes,
+        "OFD",
+        PackageLimits {
+            max_entries: limits.max_entries,
+            max_part_bytes: limits.max_part_bytes,
+            max_total_bytes: limits.max_total_bytes,
+            max_ratio: limits.max_ratio,
+        },
+    )
+}
+
+/// A page's scan in an OFD: its largest image's bytes and the size it is drawn at.
+#[cfg(feature = "ocr")]
+pub struct PageScan {
+    /// The image file's bytes (PNG, JPEG, …).
+    pub bytes: Vec<u8>,
+    /// Its drawn width and height, mm.
+    pub drawn_mm: (f32, f32),
+}
+
+/// The scan of each page of an OFD whose pages show no text, in page order (pages without an
+/// image, or whose image is not among the resources, skipped).
+#[cfg(feature = "ocr")]
+pub fn page_scans(bytes: &[u8], limits: &OfdLimits) -> Result<Vec<PageScan>, ReadError> {
+    let mut package = open(bytes, limits)?;
+    let mut reader = Reader::new(&mut package, limits);
+    reader.pages()?;
+    let media = reader.media()?;
+    let mut scans = Vec::new();
+    for image in std::mem::take(&mut reader.largest_images)
+        .into_iter()
+        .flatten()
+    {
+        let Some(path) = media.get(&image.resource) else {
+            continue;
+        };
+        if let Some(bytes) = reader.package.part(path)? {
+            scans.push(PageScan {
+                bytes,
+                drawn_mm: image.size_mm,
+            });
+        }
+    }
+    Ok(scans)
+}
+
 /// The document's parts as they are read.
 struct Reader<'p, 'b> {
     package: &'p mut Package<'b>,
@@ -140,11 +180,26 @@ struct Reader<'p, 'b> {
     glyphs: u64,
     /// Rules kept so far.
     rules: usize,
+    /// The resource files the document names (`PublicRes`, `DocumentRes`), resolved.
+    resources: Vec<String>,
+    /// Each page's largest image, in page order.
+    largest_images: Vec<Option<ImageObject>>,
+}
+
+/// An image drawn on a page: the resource it shows and its size.
+#[derive(Debug, Clone, PartialEq)]
+struct ImageObject {
+    /// `ResourceID`.
+    resource: String,
+    /// The `Boundary`'s width and height, mm.
+    size_mm: (f32, f32),
 }
 
 /// What `Document.xml` lists.
 #[derive(Default)]
 struct DocumentXml {
+    /// `CommonData/PublicRes` and `DocumentRes`, resolved.
+    resources: Vec<String>,
     /// `CommonData/PageArea/PhysicalBox` width and height, mm.
     page_box: Option<(f32, f32)>,
     /// Template pages: `ID` → content part, resolved.
@@ -162,9 +217,61 @@ struct Drawn {
     templates: Vec<String>,
     /// Glyphs, rules and images (y from the top of the page).
     page: Page,
+    /// Its `ImageObject`s.
+    images: Vec<ImageObject>,
 }
 
-impl Reader<'_, '_> {
+impl<'p, 'b> Reader<'p, 'b> {
+    fn new(package: &'p mut Package<'b>, limits: &'p OfdLimits) -> Self {
+        Reader {
+            package,
+            limits,
+            glyphs: 0,
+            rules: 0,
+            resources: Vec::new(),
+            largest_images: Vec::new(),
+        }
+    }
+
+    /// The media files of the document's resources: `MultiMedia` `ID` → the package entry of
+    /// its `MediaFile` (under the resource file's `BaseLoc`); a resource file that is missing
+    /// lists none.
+    #[cfg(feature = "ocr")]
+    fn media(&mut self) -> Result<HashMap<String, String>, ReadError> {
+        let mut media = HashMap::new();
+        for path in self.resources.clone() {
+            let Some(xml) = self.package.part(&path)? else {
+                continue;
+            };
+            // Media files are named from the resource file's BaseLoc folder.
+            let mut base = path.clone();
+            let mut id: Option<String> = None;
+            let mut in_file = false;
+            walk(&xml, &path, self.limits, |event| {
+                match event {
+                    Walk::Open(e, _) => match e.local_name().as_ref() {
+                        b"Res" => {
+                            if let Some(loc) = attr(e, b"BaseLoc") {
+                                base = format!("{}/-", resolve(&path, &loc));
+                            }
+                        }
+                        b"MultiMedia" => id = attr(e, b"ID"),
+                        b"MediaFile" => in_file = true,
+                        _ => {}
+                    },
+                    Walk::Close(name) => in_file &= name != b"MediaFile",
+                    Walk::Text(text) => {
+                        if let (true, Some(id)) = (in_file, &id) {
+                            media.insert(id.clone(), resolve(&base, text));
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        Ok(media)
+    }
+
     /// The pages of the document, as the PDF text layer gives them.
     fn pages(&mut self) -> Result<Vec<Page>, ReadError> {
         let root = self.required("OFD.xml")?;
@@ -172,6 +279,7 @@ impl Reader<'_, '_> {
             .ok_or_else(|| ReadError::Broken("OFD.xml names no document (DocRoot)".into()))?;
         let doc_path = resolve("OFD.xml", &doc_root);
         let document = self.document(&doc_path)?;
+        self.resources = document.resources.clone();
         if document.pages.len() > self.limits.max_pages {
             return Err(ReadError::OverLimit(format!(
                 "the OFD has {} pages, more than the limit {}",
@@ -207,6 +315,11 @@ impl Reader<'_, '_> {
                 drawn.page.dropped_rules += template.rules.len() - kept + template.dropped_rules;
                 drawn.page.images += template.images;
             }
+            let largest = drawn.images.iter().max_by(|a, b| {
+                let area = |i: &ImageObject| i.size_mm.0 * i.size_mm.1;
+                area(a).total_cmp(&area(b))
+            });
+            self.largest_images.push(largest.cloned());
             let (width, height) = drawn.page_box.or(document.page_box).unwrap_or(A4_MM);
             pages.push(flip(
                 drawn.page,
@@ -237,9 +350,11 @@ impl Reader<'_, '_> {
         let mut out = DocumentXml::default();
         let mut in_box = false;
         let mut in_page_area = false;
+        let mut in_resource = false;
         walk(&xml, path, self.limits, |event| {
             match event {
                 Walk::Open(e, _) => match e.local_name().as_ref() {
+                    b"PublicRes" | b"DocumentRes" => in_resource = true,
                     b"PageArea" => in_page_area = true,
                     b"PhysicalBox" if in_page_area => in_box = true,
                     b"TemplatePage" => {
@@ -259,10 +374,13 @@ impl Reader<'_, '_> {
                         in_page_area = false;
                     }
                     in_box = false;
+                    in_resource = false;
                 }
                 Walk::Text(text) => {
                     if in_box {
                         out.page_box = page_box(text);
+                    } else if in_resource {
+                        out.resources.push(resolve(path, text));
                     }
                 }
             }
@@ -317,7 +435,18 @@ impl Reader<'_, '_> {
                         });
                     }
                     b"AbbreviatedData" if shape.is_some() && !empty => in_data = true,
-                    b"ImageObject" => drawn.page.images += 1,
+                    b"ImageObject" => {
+                        drawn.page.images += 1;
+                        let size = attr(e, b"Boundary").map(|b| numbers(&b));
+                        if let (Some(resource), Some([_, _, w, h, ..])) =
+                            (attr(e, b"ResourceID"), size.as_deref())
+                        {
+                            drawn.images.push(ImageObject {
+                                resource,
+                                size_mm: (*w, *h),
+                            });
+                        }
+                    }
                     _ => {}
                 },
                 Walk::Close(name) => match name {

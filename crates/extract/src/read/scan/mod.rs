@@ -57,8 +57,12 @@ pub enum ScanError {
 pub fn decode_image(bytes: &[u8]) -> Result<ScannedPage, ScanError> {
     if bytes.starts_with(b"\x89PNG") {
         decode_png(bytes)
-    } else {
+    } else if bytes.starts_with(b"\xFF\xD8") {
         decode_jpeg(bytes)
+    } else {
+        Err(bad(
+            "a scan in an image format not read (read are PNG and JPEG)",
+        ))
     }
 }
 
@@ -275,15 +279,44 @@ fn scanned_page(image: &PageImage) -> Result<ScannedPage, ScanError> {
             )))
         }
     };
-    let (px, py) = (page.image.width as f64, page.image.height as f64);
     let [x0, y0, x1, y1] = image.placed.map(f64::from);
-    let points = (x1 - x0).max(y1 - y0);
-    page.ppi = if points.is_finite() && points > 72.0 {
-        (px.max(py) / (points / 72.0)).round() as u32
-    } else {
-        assumed_ppi(page.image.width, page.image.height)
-    };
+    page.ppi = drawn_ppi(&page.image, (x1 - x0).max(y1 - y0) / 72.0);
     Ok(page)
+}
+
+/// The resolution of an image whose longer side is drawn `inches` long (taken as an A4 page's
+/// when that is not more than an inch).
+fn drawn_ppi(image: &GrayImage, inches: f64) -> u32 {
+    if inches.is_finite() && inches > 1.0 {
+        (image.width.max(image.height) as f64 / inches).round() as u32
+    } else {
+        assumed_ppi(image.width, image.height)
+    }
+}
+
+/// Decodes a PNG or JPEG page drawn `longer_mm` long on its longer side (an OFD's scan).
+pub fn decode_drawn(bytes: &[u8], longer_mm: f32) -> Result<ScannedPage, ScanError> {
+    let mut page = decode_image(bytes)?;
+    page.ppi = drawn_ppi(&page.image, f64::from(longer_mm) / 25.4);
+    Ok(page)
+}
+
+/// Reads the scans of a document's pages by OCR, with a warning when the document had `more`
+/// pages than the first [`MAX_SCANNED_PAGES`] read (`format`: what the document is, `PDF`).
+pub fn read_scans(
+    pages: &[ScannedPage],
+    more: bool,
+    format: &str,
+    limits: &ReadLimits,
+) -> Result<Document, ScanError> {
+    let mut document = read_scanned_pages(pages, limits)?;
+    if more {
+        document.warnings.push(format!(
+            "the scanned {format} has more than {MAX_SCANNED_PAGES} pages: only the first \
+             {MAX_SCANNED_PAGES} were read by OCR"
+        ));
+    }
+    Ok(document)
 }
 
 /// The gray level of every pixel of decoded samples (`width` × `height`, in `color`, `bits` a
