@@ -526,8 +526,8 @@ fn jpeg2000_scans_are_read() {
 }
 
 /// An OFD package whose pages each show one image, A4, from the document's resources (as OFD
-/// scans are stored): `images` are the image files, one a page.
-fn scanned_ofd(images: &[Vec<u8>]) -> Vec<u8> {
+/// scans are stored): `images` are the image files, one a page, named `page_N.{extension}`.
+fn scanned_ofd(images: &[Vec<u8>], extension: &str) -> Vec<u8> {
     use std::io::Write;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
@@ -544,11 +544,11 @@ fn scanned_ofd(images: &[Vec<u8>]) -> Vec<u8> {
     for (i, image) in images.iter().enumerate() {
         pages += &format!("<ofd:Page ID=\"{i}\" BaseLoc=\"Pages/Page_{i}/Content.xml\"/>");
         media += &format!(
-            "<ofd:MultiMedia ID=\"{}\" Type=\"Image\"><ofd:MediaFile>page_{i}.jpg\
+            "<ofd:MultiMedia ID=\"{}\" Type=\"Image\"><ofd:MediaFile>page_{i}.{extension}\
              </ofd:MediaFile></ofd:MultiMedia>",
             100 + i
         );
-        put(&format!("Doc_0/Res/page_{i}.jpg"), image);
+        put(&format!("Doc_0/Res/page_{i}.{extension}"), image);
         put(
             &format!("Doc_0/Pages/Page_{i}/Content.xml"),
             format!(
@@ -586,7 +586,7 @@ fn scanned_ofd(images: &[Vec<u8>]) -> Vec<u8> {
 fn scanned_ofds_are_read() {
     let (mut cells, mut correct) = (0, 0);
     for id in SCANS {
-        let ofd = scanned_ofd(&jpeg_pages(id));
+        let ofd = scanned_ofd(&jpeg_pages(id), "jpg");
         let read = nianbao_extract::read(&ofd, &Limits::default()).unwrap();
         assert_eq!(read.format, Format::Ofd);
         let report = extract_bytes(&ofd, "scan.ofd", &Limits::default()).unwrap();
@@ -594,4 +594,19 @@ fn scanned_ofds_are_read() {
         (cells, correct) = (cells + s.cells, correct + s.correct);
     }
     println!("TOTAL OFD: {correct}/{cells}");
+    // Black and white, as JBIG2 files (`.jb2`, sequential, one page each).
+    let id = "pingtan-2019";
+    let files: Vec<Vec<u8>> = mono_pages(id)
+        .iter()
+        .map(|(w, h, pixels)| {
+            let mut file = b"\x97JB2\r\n\x1A\n\x01".to_vec();
+            file.extend(1u32.to_be_bytes());
+            file.extend(jbig2(*w, *h, pixels));
+            file.extend([0, 0, 0, 9, 49, 0, 1, 0, 0, 0, 0]); // segment 9: end of page 1
+            file
+        })
+        .collect();
+    let ofd = scanned_ofd(&files, "jb2");
+    let report = extract_bytes(&ofd, "scan.ofd", &Limits::default()).unwrap();
+    scored_right(id, "in an OFD of JBIG2 pages", &report);
 }

@@ -92,22 +92,56 @@ pub(super) fn jbig2(
     globals: Option<&[u8]>,
     ones_are_white: bool,
 ) -> Result<GrayImage, ScanError> {
-    let settings = hayro_jbig2::DecodeSettings { strict: false };
     // The globals decode as they are parsed, before the page's size is known.
     if let Some(globals) = globals {
         segments_within(globals, nianbao_ocr::Limits::default().max_pixels)?;
     }
-    let not_read =
-        |e: hayro_jbig2::DecodeError| bad(format!("the JBIG2 scan does not decode: {e}"));
     let globals = globals
-        .map(|g| hayro_jbig2::Globals::new(g, &settings))
+        .map(|g| hayro_jbig2::Globals::new(g, &JBIG2_SETTINGS))
         .transpose()
-        .map_err(not_read)?;
-    let page =
-        hayro_jbig2::Page::new_embedded(data, globals.as_ref(), &settings).map_err(not_read)?;
+        .map_err(jbig2_not_read)?;
+    let page = hayro_jbig2::Page::new_embedded(data, globals.as_ref(), &JBIG2_SETTINGS)
+        .map_err(jbig2_not_read)?;
+    jbig2_page(&page, data, ones_are_white)
+}
+
+/// Decodes the first page of a JBIG2 file (an OFD's `.jb2` image) in the sequential
+/// organisation (the random-access one, all headers first, is refused).
+pub(super) fn jbig2_file(bytes: &[u8]) -> Result<GrayImage, ScanError> {
+    // The ID string, the flags (bit 0: sequential; bit 1: the page count is not stated), and
+    // the page count.
+    let flags = *bytes.get(8).ok_or_else(|| bad("a JBIG2 file cut short"))?;
+    if flags & 1 == 0 {
+        return Err(bad(
+            "a JBIG2 file in the random-access organisation (not read)",
+        ));
+    }
+    let segments = bytes
+        .get(if flags & 2 == 0 { 13 } else { 9 }..)
+        .unwrap_or_default();
+    let file = hayro_jbig2::File::new(bytes, &JBIG2_SETTINGS).map_err(jbig2_not_read)?;
+    let page = file
+        .page(0)
+        .ok_or_else(|| bad("a JBIG2 file without a page"))?;
+    jbig2_page(&page, segments, false)
+}
+
+/// Lenient decoding, as viewers do.
+const JBIG2_SETTINGS: hayro_jbig2::DecodeSettings = hayro_jbig2::DecodeSettings { strict: false };
+
+fn jbig2_not_read(e: hayro_jbig2::DecodeError) -> ScanError {
+    bad(format!("the JBIG2 scan does not decode: {e}"))
+}
+
+/// Decodes a JBIG2 page whose segments are `segments` (checked first: [`segments_within`]).
+fn jbig2_page(
+    page: &hayro_jbig2::Page<'_>,
+    segments: &[u8],
+    ones_are_white: bool,
+) -> Result<GrayImage, ScanError> {
     let (width, height) = (page.width() as usize, page.height() as usize);
     within_limit(width, height)?;
-    segments_within(data, width * height)?;
+    segments_within(segments, width * height)?;
     let (one, zero) = match ones_are_white {
         true => (WHITE, BLACK),
         false => (BLACK, WHITE),
@@ -149,7 +183,7 @@ pub(super) fn jbig2(
         one,
         zero,
     };
-    page.decode(&mut pixels).map_err(not_read)?;
+    page.decode(&mut pixels).map_err(jbig2_not_read)?;
     let mut pixels = pixels.pixels;
     pixels.resize(width * height, zero);
     gray_image(width, height, pixels)
@@ -340,6 +374,30 @@ mod tests {
         let mut data = [width.to_be_bytes(), height.to_be_bytes(), [0; 4], [0; 4]].concat();
         data.extend([0, 0, 0]);
         segment(0, 48, &data)
+    }
+
+    #[test]
+    fn a_jbig2_file_decodes_its_first_page_to_gray() {
+        // A sequential file of one page: 6 × 2 pixels in an MMR generic region, 1 is black.
+        let (x, o) = (true, false);
+        let mut region = [6u32.to_be_bytes(), 2u32.to_be_bytes(), [0; 4], [0; 4]].concat();
+        region.extend([0, 1]);
+        region.extend(group4(6, &[&[x, o, o, o, o, x], &[o, x, x, o, o, o]]));
+        let mut file = b"\x97JB2\r\n\x1A\n\x01".to_vec();
+        file.extend(1u32.to_be_bytes());
+        file.extend(page_information(6, 2));
+        file.extend(segment(1, 39, &region));
+        file.extend(segment(2, 49, &[]));
+        let image = super::super::decode_image(&file).unwrap().image;
+        assert_eq!((image.width, image.height), (6, 2));
+        assert_eq!(
+            image.pixels,
+            [0, 255, 255, 255, 255, 0, 255, 0, 0, 255, 255, 255]
+        );
+        // The same segments after a header saying random access are refused, by name.
+        file[8] = 0;
+        let err = jbig2_file(&file).unwrap_err().to_string();
+        assert!(err.contains("random-access"), "{err}");
     }
 
     #[test]

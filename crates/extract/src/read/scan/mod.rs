@@ -53,15 +53,19 @@ pub enum ScanError {
     Pdf(#[from] PdfError),
 }
 
-/// Decodes a PNG or JPEG image to gray.
+/// Decodes a PNG, JPEG or JBIG2 (a file, as an OFD stores it) image to gray.
 pub fn decode_image(bytes: &[u8]) -> Result<ScannedPage, ScanError> {
     if bytes.starts_with(b"\x89PNG") {
         decode_png(bytes)
     } else if bytes.starts_with(b"\xFF\xD8") {
         decode_jpeg(bytes)
+    } else if bytes.starts_with(b"\x97JB2\r\n\x1A\n") {
+        let image = bilevel::jbig2_file(bytes)?;
+        let ppi = assumed_ppi(image.width, image.height);
+        Ok(ScannedPage { image, ppi })
     } else {
         Err(bad(
-            "a scan in an image format not read (read are PNG and JPEG)",
+            "a scan in an image format not read (read are PNG, JPEG and JBIG2)",
         ))
     }
 }
@@ -294,7 +298,7 @@ fn drawn_ppi(image: &GrayImage, inches: f64) -> u32 {
     }
 }
 
-/// Decodes a PNG or JPEG page drawn `longer_mm` long on its longer side (an OFD's scan).
+/// Decodes a PNG, JPEG or JBIG2 page drawn `longer_mm` long on its longer side (an OFD's scan).
 pub fn decode_drawn(bytes: &[u8], longer_mm: f32) -> Result<ScannedPage, ScanError> {
     let mut page = decode_image(bytes)?;
     page.ppi = drawn_ppi(&page.image, f64::from(longer_mm) / 25.4);
