@@ -610,3 +610,63 @@ fn scanned_ofds_are_read() {
     let report = extract_bytes(&ofd, "scan.ofd", &Limits::default()).unwrap();
     scored_right(id, "in an OFD of JBIG2 pages", &report);
 }
+
+/// A DOCX of a title and `pictures` (JPEG files), one a paragraph, each drawn A4 wide: a scan
+/// pasted into Word.
+fn pictured_docx(pictures: &[Vec<u8>]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let mut put = |name: &str, bytes: &[u8]| {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    };
+    let (mut body, mut rels) = (String::new(), String::new());
+    for (i, picture) in pictures.iter().enumerate() {
+        body += &format!(
+            "<w:p><w:r><w:drawing><wp:inline><wp:extent cx=\"7560000\" cy=\"10692000\"/>\
+             <a:graphic><a:graphicData><pic:pic><pic:blipFill><a:blip r:embed=\"rId{i}\"/>\
+             </pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing>\
+             </w:r></w:p>"
+        );
+        rels += &format!(
+            "<Relationship Id=\"rId{i}\" Type=\"http://schemas.openxmlformats.org/\
+             officeDocument/2006/relationships/image\" Target=\"media/image{i}.jpeg\"/>"
+        );
+        put(&format!("word/media/image{i}.jpeg"), picture);
+    }
+    put(
+        "word/document.xml",
+        format!(
+            "<w:document xmlns:w=\"w\" xmlns:wp=\"wp\" xmlns:a=\"a\" xmlns:pic=\"pic\" \
+             xmlns:r=\"r\"><w:body><w:p><w:r><w:t>政府信息公开工作年度报告</w:t></w:r></w:p>\
+             {body}</w:body></w:document>"
+        )
+        .as_bytes(),
+    );
+    put(
+        "word/_rels/document.xml.rels",
+        format!("<Relationships xmlns=\"r\">{rels}</Relationships>").as_bytes(),
+    );
+    zip.finish().unwrap().into_inner()
+}
+
+/// A DOCX whose tables are pictures (the pages of a scan pasted into Word): its pictures are
+/// read by OCR, and a warning says so.
+#[test]
+fn a_docx_of_pictured_tables_is_read_by_ocr() {
+    for id in ["pingtan-2019", "qiaokou-xzspj-2021"] {
+        let docx = pictured_docx(&jpeg_pages(id));
+        let report = extract_bytes(&docx, "report.docx", &Limits::default()).unwrap();
+        assert_eq!(report.source.format, "docx");
+        scored_right(id, "as pictures in a DOCX", &report);
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.contains("were read by OCR")),
+            "{:?}",
+            report.warnings
+        );
+    }
+}

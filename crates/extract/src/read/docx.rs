@@ -57,16 +57,7 @@ pub fn read_with(
     limits: &DocxLimits,
     within: &ReadLimits,
 ) -> Result<Document, ReadError> {
-    let mut package = Package::open(
-        bytes,
-        "DOCX",
-        PackageLimits {
-            max_entries: limits.max_entries,
-            max_part_bytes: limits.max_xml_bytes,
-            max_total_bytes: limits.max_xml_bytes,
-            max_ratio: limits.max_ratio,
-        },
-    )?;
+    let mut package = open(bytes, limits)?;
     let Some(xml) = package.part("word/document.xml")? else {
         // An OFD's parts without its entry point are no DOCX either: say which it is.
         let ofd_parts =
@@ -78,6 +69,78 @@ pub fn read_with(
         }));
     };
     read_document_xml_with(&xml, limits, within)
+}
+
+/// Opens a DOCX package within `limits`.
+fn open<'b>(bytes: &'b [u8], limits: &DocxLimits) -> Result<Package<'b>, ReadError> {
+    Package::open(
+        bytes,
+        "DOCX",
+        PackageLimits {
+            max_entries: limits.max_entries,
+            max_part_bytes: limits.max_xml_bytes,
+            max_total_bytes: limits.max_xml_bytes,
+            max_ratio: limits.max_ratio,
+        },
+    )
+}
+
+/// A picture a DOCX shows: its file's bytes and the width it is drawn at.
+#[cfg(feature = "ocr")]
+pub struct Picture {
+    /// The image file (`word/media/…`).
+    pub bytes: Vec<u8>,
+    /// The drawn width (`wp:extent` `cx`), mm; `None` when the drawing states none.
+    pub width_mm: Option<f32>,
+}
+
+/// The pictures of a DOCX's drawings (`a:blip r:embed`), in the order they stand, their files
+/// found through `word/_rels/document.xml.rels`; a picture whose file is missing is skipped.
+#[cfg(feature = "ocr")]
+pub fn pictures(bytes: &[u8], limits: &DocxLimits) -> Result<Vec<Picture>, ReadError> {
+    let mut package = open(bytes, limits)?;
+    let (Some(xml), Some(rels)) = (
+        package.part("word/document.xml")?,
+        package.part("word/_rels/document.xml.rels")?,
+    ) else {
+        return Ok(Vec::new());
+    };
+    // A relationship's id → its target, from `<Relationship Id=".." Target=".."/>`.
+    let attr_of = |element: &[u8], name: &[u8]| -> Option<String> {
+        let at = memchr::memmem::find(element, name)? + name.len();
+        let end = at + memchr::memchr(b'"', &element[at..])?;
+        Some(String::from_utf8_lossy(&element[at..end]).into_owned())
+    };
+    let targets: std::collections::HashMap<String, String> = rels
+        .split(|&b| b == b'<')
+        .filter(|e| e.starts_with(b"Relationship "))
+        .filter_map(|e| Some((attr_of(e, b" Id=\"")?, attr_of(e, b" Target=\"")?)))
+        .collect();
+    let mut pictures = Vec::new();
+    // Each drawing: its extent (EMU, 914,400 an inch) then its picture's relationship.
+    let mut width_mm = None;
+    for element in xml.split(|&b| b == b'<') {
+        if element.starts_with(b"wp:extent ") {
+            width_mm = attr_of(element, b"cx=\"")
+                .and_then(|cx| cx.parse::<f32>().ok())
+                .map(|emu| emu / 36_000.0);
+        } else if element.starts_with(b"a:blip ") {
+            let Some(target) = attr_of(element, b"r:embed=\"").and_then(|id| targets.get(&id))
+            else {
+                continue;
+            };
+            let path = target
+                .strip_prefix('/')
+                .map_or_else(|| format!("word/{target}"), str::to_string);
+            if let Some(bytes) = package.part(&path)? {
+                pictures.push(Picture {
+                    bytes,
+                    width_mm: width_mm.take(),
+                });
+            }
+        }
+    }
+    Ok(pictures)
 }
 
 /// What the walker is inside of, for elements whose text is not content.

@@ -121,6 +121,52 @@ impl ReadError {
     }
 }
 
+/// A DOCX whose standard tables are pictures (a scan pasted into Word): when its text holds no
+/// standard table and it shows pictures, each picture is read by OCR (its resolution from the
+/// width it is drawn at) and what it holds follows the text, with a warning that says so. A
+/// picture that is no PNG, JPEG or JBIG2 image, or too small to read, is passed over; a
+/// missing OCR engine is an error.
+#[cfg(feature = "ocr")]
+fn with_pictured_tables(
+    mut document: Document,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Document, ReadError> {
+    if document.images == 0
+        || crate::align::align(&crate::items::items(&document))
+            .template
+            .is_some()
+    {
+        return Ok(document);
+    }
+    let mut read = 0;
+    for picture in docx::pictures(bytes, &limits.docx)? {
+        let page = match picture.width_mm {
+            Some(width) => scan::decode_drawn(&picture.bytes, width),
+            None => scan::decode_image(&picture.bytes),
+        };
+        let ocr = page.and_then(|page| scan::read_scanned_pages(&[page], &limits.read));
+        match ocr {
+            Ok(ocr) => {
+                document.blocks.extend(ocr.blocks);
+                document.warnings.extend(ocr.warnings);
+                read += 1;
+            }
+            Err(e @ scan::ScanError::Ocr(nianbao_ocr::OcrError::EngineMissing { .. })) => {
+                return Err(e.into())
+            }
+            Err(_) => {}
+        }
+    }
+    if read > 0 {
+        document.warnings.push(format!(
+            "the DOCX's text holds no standard table: {read} of its {} picture(s) were read by OCR",
+            document.images
+        ));
+    }
+    Ok(document)
+}
+
 /// Reads a document from its bytes, whatever its format, within `limits`.
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
     if bytes.len() as u64 > limits.max_input_bytes {
@@ -136,10 +182,12 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
     };
     let sniffed = sniff(bytes)?;
     match sniffed {
-        Sniffed::Zip => Ok(binary(
-            docx::read_with(bytes, &limits.docx, &limits.read)?,
-            Format::Docx,
-        )),
+        Sniffed::Zip => {
+            let document = docx::read_with(bytes, &limits.docx, &limits.read)?;
+            #[cfg(feature = "ocr")]
+            let document = with_pictured_tables(document, bytes, limits)?;
+            Ok(binary(document, Format::Docx))
+        }
         Sniffed::Ofd => match ofd::read_with(bytes, &limits.ofd, &limits.read) {
             // A scan: its pages' images are read by OCR.
             #[cfg(feature = "ocr")]
@@ -151,7 +199,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
                 let pages = scans
                     .iter()
                     .take(scan::MAX_SCANNED_PAGES)
-                    .map(|s| scan::decode_drawn(&s.bytes, s.drawn_mm.0.max(s.drawn_mm.1)))
+                    .map(|s| scan::decode_drawn(&s.bytes, s.drawn_mm.0))
                     .collect::<Result<Vec<_>, _>>()?;
                 let more = scans.len() > scan::MAX_SCANNED_PAGES;
                 let document = scan::read_scans(&pages, more, "OFD", &limits.read)?;

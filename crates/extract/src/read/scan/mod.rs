@@ -284,24 +284,25 @@ fn scanned_page(image: &PageImage) -> Result<ScannedPage, ScanError> {
         }
     };
     let [x0, y0, x1, y1] = image.placed.map(f64::from);
-    page.ppi = drawn_ppi(&page.image, (x1 - x0).max(y1 - y0) / 72.0);
+    let longer = page.image.width.max(page.image.height);
+    page.ppi = drawn_ppi(&page.image, longer, (x1 - x0).max(y1 - y0) / 72.0);
     Ok(page)
 }
 
-/// The resolution of an image whose longer side is drawn `inches` long (taken as an A4 page's
-/// when that is not more than an inch).
-fn drawn_ppi(image: &GrayImage, inches: f64) -> u32 {
+/// The resolution of an image whose side of `pixels` is drawn `inches` long (taken as an A4
+/// page's when that is not more than an inch).
+fn drawn_ppi(image: &GrayImage, pixels: usize, inches: f64) -> u32 {
     if inches.is_finite() && inches > 1.0 {
-        (image.width.max(image.height) as f64 / inches).round() as u32
+        (pixels as f64 / inches).round() as u32
     } else {
         assumed_ppi(image.width, image.height)
     }
 }
 
-/// Decodes a PNG, JPEG or JBIG2 page drawn `longer_mm` long on its longer side (an OFD's scan).
-pub fn decode_drawn(bytes: &[u8], longer_mm: f32) -> Result<ScannedPage, ScanError> {
+/// Decodes a PNG, JPEG or JBIG2 image drawn `width_mm` wide (an OFD's scan, a DOCX's picture).
+pub fn decode_drawn(bytes: &[u8], width_mm: f32) -> Result<ScannedPage, ScanError> {
     let mut page = decode_image(bytes)?;
-    page.ppi = drawn_ppi(&page.image, f64::from(longer_mm) / 25.4);
+    page.ppi = drawn_ppi(&page.image, page.image.width, f64::from(width_mm) / 25.4);
     Ok(page)
 }
 
