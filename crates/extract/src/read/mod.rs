@@ -125,7 +125,7 @@ impl ReadError {
 /// standard table and it shows pictures, each picture is read by OCR (its resolution from the
 /// width it is drawn at) and what it holds follows the text, with a warning that says so. A
 /// picture that is no PNG, JPEG or JBIG2 image, or too small to read, is passed over; a
-/// missing OCR engine is an error.
+/// missing OCR engine is an error. At most [`scan::MAX_SCANNED_PAGES`] pictures are tried.
 #[cfg(feature = "ocr")]
 fn with_pictured_tables(
     mut document: Document,
@@ -140,7 +140,9 @@ fn with_pictured_tables(
         return Ok(document);
     }
     let mut read = 0;
-    for picture in docx::pictures(bytes, &limits.docx)? {
+    // A scan's pages at the most: a hostile file of many small pictures is not read whole.
+    let pictures = docx::pictures(bytes, &limits.docx)?;
+    for picture in pictures.iter().take(scan::MAX_SCANNED_PAGES) {
         let page = match picture.width_mm {
             Some(width) => scan::decode_drawn(&picture.bytes, width),
             None => scan::decode_image(&picture.bytes),
@@ -160,8 +162,12 @@ fn with_pictured_tables(
     }
     if read > 0 {
         document.warnings.push(format!(
-            "the DOCX's text holds no standard table: {read} of its {} picture(s) were read by OCR",
-            document.images
+            "the DOCX's text holds no standard table: {read} of its {} picture(s) were read by OCR{}",
+            pictures.len(),
+            match pictures.len() > scan::MAX_SCANNED_PAGES {
+                true => format!(" (only the first {} were tried)", scan::MAX_SCANNED_PAGES),
+                false => String::new(),
+            }
         ));
     }
     Ok(document)
