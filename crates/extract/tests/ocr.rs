@@ -406,8 +406,8 @@ fn jbig2(width: usize, height: usize, pixels: &[bool]) -> Vec<u8> {
 
 /// A PDF whose pages each draw one image at 200 dpi: each page's width and height, the rest of
 /// its image's dictionary (`/BitsPerComponent 1 /ColorSpace /DeviceGray /Filter /JBIG2Decode`)
-/// and its coded bytes.
-fn scan_pdf(pages: &[(usize, usize, String, Vec<u8>)]) -> Vec<u8> {
+/// and its coded bytes; `page_entries` go into every page's dictionary (`/Rotate 90`).
+fn scan_pdf(pages: &[(usize, usize, String, Vec<u8>)], page_entries: &str) -> Vec<u8> {
     let n = pages.len();
     let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
     let mut objects = vec![
@@ -419,7 +419,7 @@ fn scan_pdf(pages: &[(usize, usize, String, Vec<u8>)]) -> Vec<u8> {
         let content = format!("q {w:.2} 0 0 {h:.2} 0 0 cm /Im0 Do Q");
         objects.push(
             format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.2} {h:.2}] \
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.2} {h:.2}] {page_entries} \
                  /Resources << /XObject << /Im0 {} 0 R >> >> /Contents {} 0 R >>",
                 5 + 3 * i,
                 4 + 3 * i
@@ -465,7 +465,7 @@ fn black_and_white_scans_in_fax_and_jbig2_pdfs_are_read() {
                 (*w, *h, entries, group4(*w, pixels))
             })
             .collect();
-        let report = extract_bytes(&scan_pdf(&fax), "scan.pdf", &Limits::default()).unwrap();
+        let report = extract_bytes(&scan_pdf(&fax, ""), "scan.pdf", &Limits::default()).unwrap();
         let s = scored_right(id, "in black and white, fax-coded", &report);
         (cells, correct) = (cells + s.cells, correct + s.correct);
         // The same pixels as JBIG2 read the same: the two decoders agree to the pixel.
@@ -477,7 +477,8 @@ fn black_and_white_scans_in_fax_and_jbig2_pdfs_are_read() {
                     (*w, *h, entries, jbig2(*w, *h, pixels))
                 })
                 .collect();
-            let again = extract_bytes(&scan_pdf(&jbig2), "scan.pdf", &Limits::default()).unwrap();
+            let again =
+                extract_bytes(&scan_pdf(&jbig2, ""), "scan.pdf", &Limits::default()).unwrap();
             assert_eq!(again.cells, report.cells);
         }
     }
@@ -518,7 +519,7 @@ fn jpeg2000_scans_are_read() {
                 (p.image.width, p.image.height, entries, jpeg2000(&p.image))
             })
             .collect();
-        let report = extract_bytes(&scan_pdf(&pages), "scan.pdf", &Limits::default()).unwrap();
+        let report = extract_bytes(&scan_pdf(&pages, ""), "scan.pdf", &Limits::default()).unwrap();
         let s = scored_right(id, "in JPEG 2000", &report);
         (cells, correct) = (cells + s.cells, correct + s.correct);
     }
@@ -669,4 +670,31 @@ fn a_docx_of_pictured_tables_is_read_by_ocr() {
             report.warnings
         );
     }
+}
+
+/// Scans stored sideways on pages the PDF shows turned (`/Rotate 90`, as scanners store a
+/// landscape page): every page of pingtan-2024, its pixels turned a quarter anticlockwise, is
+/// read as the page shows it.
+#[test]
+fn a_scan_stored_sideways_is_read_as_its_page_shows_it() {
+    use flate2::{write::ZlibEncoder, Compression};
+    use std::io::Write;
+    let id = "pingtan-2024";
+    let sideways: Vec<_> = pages(id)
+        .iter()
+        .map(|p| {
+            let (w, h) = (p.image.width, p.image.height);
+            // Anticlockwise: the new row y is the old column w - 1 - y, read top down.
+            let turned: Vec<u8> = (0..w)
+                .flat_map(|y| (0..h).map(move |x| p.image.pixels[x * w + w - 1 - y]))
+                .collect();
+            let mut zlib = ZlibEncoder::new(Vec::new(), Compression::fast());
+            zlib.write_all(&turned).unwrap();
+            let entries = "/BitsPerComponent 8 /ColorSpace /DeviceGray /Filter /FlateDecode";
+            (h, w, entries.to_string(), zlib.finish().unwrap())
+        })
+        .collect();
+    let pdf = scan_pdf(&sideways, "/Rotate 90");
+    let report = extract_bytes(&pdf, "scan.pdf", &Limits::default()).unwrap();
+    scored_right(id, "stored sideways, shown turned", &report);
 }

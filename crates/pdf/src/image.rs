@@ -9,7 +9,9 @@
 //!    ASCII85, ASCIIHex and RunLength gives the samples, decoded through the budget, with a
 //!    TIFF (2) or PNG (10–15) predictor undone and an inverting `/Decode` (`[1 0]` for every
 //!    component) applied. Other filters are named, not decoded.
-//! 3. Where it is drawn is the unit square through the CTM at `Do`.
+//! 3. Where it is drawn is the unit square through the CTM at `Do`, and which way up: the
+//!    quarter turns that show its samples as the page displays them (a scan stored sideways
+//!    and turned by the CTM or the page's `/Rotate`).
 
 use hayro_syntax::object::{Dict, Name, Object, Stream};
 
@@ -131,6 +133,8 @@ pub struct PageImage {
     /// Where it is drawn: `[x0, y0, x1, y1]` in page space (points from the crop box's lower
     /// left corner).
     pub placed: [f32; 4],
+    /// Quarter turns clockwise that show the samples as the page displays them (0 to 3).
+    pub quarter_turns: u8,
 }
 
 /// The image codecs whose code is handed out for the reader that wants pixels.
@@ -259,6 +263,19 @@ fn inverted(dict: &Dict<'_>) -> bool {
             .all(|pair| pair[0] == 1.0 && pair[1] == 0.0)
 }
 
+/// The quarter turns clockwise that show an image drawn through `ctm` as the page displays it:
+/// where the top of its samples (image space's +y) points on the page.
+fn quarter_turns(ctm: &[f32; 6]) -> u8 {
+    let (x, y) = (ctm[2], ctm[3]);
+    match (x.abs() > y.abs(), x > 0.0, y > 0.0) {
+        (false, _, true) => 0,
+        (false, _, false) => 2,
+        // The top points right: the samples show turned a quarter clockwise.
+        (true, true, _) => 1,
+        (true, false, _) => 3,
+    }
+}
+
 /// The bounding box of the unit square through `ctm`.
 fn placed(ctm: &[f32; 6]) -> [f32; 4] {
     let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)];
@@ -343,6 +360,7 @@ pub(crate) fn load(
         color,
         data,
         placed: placed(ctm),
+        quarter_turns: quarter_turns(ctm),
     })
 }
 

@@ -388,6 +388,7 @@ fn page_images_hand_out_flate_samples_and_jpeg_bytes_where_they_are_drawn() {
                 color: ColorSpace::Gray,
                 data: ImageData::Raw(vec![0, 64, 128, 255, 200, 100]),
                 placed: [10.0, 20.0, 310.0, 220.0],
+                quarter_turns: 0,
             },
             PageImage {
                 width: 40,
@@ -396,6 +397,7 @@ fn page_images_hand_out_flate_samples_and_jpeg_bytes_where_they_are_drawn() {
                 color: ColorSpace::Rgb,
                 data: ImageData::Jpeg(jpeg_bytes.to_vec()),
                 placed: [200.0, 0.0, 280.0, 60.0],
+                quarter_turns: 0,
             },
         ]
     );
@@ -440,6 +442,36 @@ fn an_image_bomb_stops_at_the_byte_limit() {
     );
     // The text reader never decodes it.
     assert_eq!(read(&bytes, &limits).unwrap().pages[0].images, 1);
+}
+
+#[test]
+fn an_image_drawn_turned_says_which_way_up_it_shows() {
+    let gray = stream(
+        "/Type /XObject /Subtype /Image /Width 2 /Height 1 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8",
+        b"\x00\xF0",
+    );
+    // Upright, its top turned to the right, upside down, its top to the left.
+    let content = b"q 100 0 0 50 0 0 cm /I Do Q q 0 -100 50 0 0 300 cm /I Do Q \
+                    q -100 0 0 -50 300 300 cm /I Do Q q 0 100 -50 0 400 0 cm /I Do Q";
+    let bytes = one_page(content, "/I 7 0 R", &[gray]);
+    let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
+    let turns: Vec<u8> = pages[0].iter().map(|i| i.quarter_turns).collect();
+    assert_eq!(turns, [0, 1, 2, 3]);
+    // Drawn upright on a page displayed turned a quarter clockwise (`/Rotate 90`).
+    let gray = stream(
+        "/Type /XObject /Subtype /Image /Width 2 /Height 1 /ColorSpace /DeviceGray \
+         /BitsPerComponent 8",
+        b"\x00\xF0",
+    );
+    let bytes = page_with(
+        "/Rotate 90",
+        b"q 100 0 0 50 0 0 cm /I Do Q",
+        "/I 7 0 R",
+        &[gray],
+    );
+    let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
+    assert_eq!(pages[0][0].quarter_turns, 1);
 }
 
 #[test]

@@ -283,10 +283,33 @@ fn scanned_page(image: &PageImage) -> Result<ScannedPage, ScanError> {
             )))
         }
     };
+    page.image = turned(page.image, image.quarter_turns)?;
     let [x0, y0, x1, y1] = image.placed.map(f64::from);
     let longer = page.image.width.max(page.image.height);
     page.ppi = drawn_ppi(&page.image, longer, (x1 - x0).max(y1 - y0) / 72.0);
     Ok(page)
+}
+
+/// `image` turned clockwise by `quarters` quarter turns (a scan stored sideways, as its page
+/// shows it).
+fn turned(image: GrayImage, quarters: u8) -> Result<GrayImage, ScanError> {
+    let (w, h) = (image.width, image.height);
+    let at = |x: usize, y: usize| image.pixels[y * w + x];
+    let pixels: Vec<u8> = match quarters % 4 {
+        0 => return Ok(image),
+        // The new row y is the old column y, read bottom up (clockwise) or top down.
+        1 => (0..w)
+            .flat_map(|y| (0..h).map(move |x| (y, h - 1 - x)))
+            .map(|(x, y)| at(x, y))
+            .collect(),
+        2 => image.pixels.iter().rev().copied().collect(),
+        _ => (0..w)
+            .flat_map(|y| (0..h).map(move |x| (w - 1 - y, x)))
+            .map(|(x, y)| at(x, y))
+            .collect(),
+    };
+    let (width, height) = if quarters % 2 == 1 { (h, w) } else { (w, h) };
+    gray_image(width, height, pixels)
 }
 
 /// The resolution of an image whose side of `pixels` is drawn `inches` long (taken as an A4
@@ -455,13 +478,19 @@ mod tests {
     use nianbao_pdf::ColorSpace;
 
     fn image(color: ColorSpace, bits: u8, width: u32, samples: &[u8]) -> PageImage {
+        image_of(color, bits, width, 1, samples)
+    }
+
+    /// A page image of `width` × `height` samples, drawn 2 inches by 1.
+    fn image_of(color: ColorSpace, bits: u8, width: u32, height: u32, samples: &[u8]) -> PageImage {
         PageImage {
             width,
-            height: 1,
+            height,
             bits_per_component: bits,
             color,
             data: ImageData::Raw(samples.to_vec()),
             placed: [0.0, 0.0, 144.0, 72.0],
+            quarter_turns: 0,
         }
     }
 
@@ -489,6 +518,29 @@ mod tests {
         );
         assert!(gray(ColorSpace::Other, 8, 1, &[0]).is_err());
         assert!(gray(ColorSpace::Gray, 8, 3, &[0]).is_err());
+    }
+
+    #[test]
+    fn a_page_stored_sideways_is_turned_as_its_page_shows_it() {
+        // 3 × 2: a b c / d e f.
+        let image = GrayImage::new(3, 2, vec![1, 2, 3, 4, 5, 6]).unwrap();
+        let turn = |q| {
+            let t = turned(image.clone(), q).unwrap();
+            (t.width, t.height, t.pixels)
+        };
+        assert_eq!(turn(0), (3, 2, vec![1, 2, 3, 4, 5, 6]));
+        assert_eq!(turn(1), (2, 3, vec![4, 1, 5, 2, 6, 3]));
+        assert_eq!(turn(2), (3, 2, vec![6, 5, 4, 3, 2, 1]));
+        assert_eq!(turn(3), (2, 3, vec![3, 6, 2, 5, 1, 4]));
+        // Through a page image: its samples turned by the quarters it says.
+        let sideways = PageImage {
+            quarter_turns: 1,
+            ..image_of(ColorSpace::Gray, 8, 3, 2, &[1, 2, 3, 4, 5, 6])
+        };
+        assert_eq!(
+            scanned_page(&sideways).unwrap().image.pixels,
+            [4, 1, 5, 2, 6, 3]
+        );
     }
 
     #[test]
