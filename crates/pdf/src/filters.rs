@@ -28,7 +28,7 @@ impl Budget {
     }
 
     /// Charges `n` bytes, failing once the total passes the limit.
-    fn charge(&mut self, n: usize) -> Result<(), PdfError> {
+    pub(crate) fn charge(&mut self, n: usize) -> Result<(), PdfError> {
         match self.left.checked_sub(n as u64) {
             Some(left) => {
                 self.left = left;

@@ -200,17 +200,79 @@ impl Codec {
     }
 }
 
-/// The colour space named by an image dictionary's `/ColorSpace`.
-fn color_space(dict: &Dict<'_>) -> ColorSpace {
+/// The colour space named by an image dictionary's `/ColorSpace`, and the palette of an
+/// `/Indexed` one (whose samples are indices into it).
+fn color_space(dict: &Dict<'_>) -> (ColorSpace, Option<Palette>) {
+    match dict.get::<Object<'_>>(b"ColorSpace") {
+        Some(Object::Array(array)) => {
+            let mut items = array.iter::<Object<'_>>();
+            match items.next() {
+                Some(Object::Name(family)) if matches!(&*family, b"Indexed" | b"I") => {
+                    let base = items.next().map_or(ColorSpace::Other, space_of);
+                    let _highest = items.next();
+                    let lookup = match items.next() {
+                        Some(Object::String(table)) => Some(table.as_bytes().to_vec()),
+                        Some(Object::Stream(table)) => table.decoded().ok().map(|t| t.to_vec()),
+                        _ => None,
+                    };
+                    match (base.components(), lookup) {
+                        (Some(_), Some(lookup)) => (base, Some(Palette { lookup })),
+                        _ => (ColorSpace::Other, None),
+                    }
+                }
+                _ => (space_of(Object::Array(array)), None),
+            }
+        }
+        Some(space) => (space_of(space), None),
+        None => (ColorSpace::Other, None),
+    }
+}
+
+/// The colours of an `/Indexed` colour space: each index's components in its base space.
+struct Palette {
+    lookup: Vec<u8>,
+}
+
+impl Palette {
+    /// The samples of `indices` (`bits` an index, rows of `width` padded to whole bytes) as
+    /// 8-bit components of the base space (`components` a colour); an index past the table
+    /// takes its last colour.
+    fn expand(&self, indices: &[u8], bits: u8, width: usize, components: usize) -> Vec<u8> {
+        let bits = usize::from(bits);
+        let row = (width * bits).div_ceil(8);
+        let colours = self.lookup.len() / components;
+        let mut out = Vec::with_capacity(indices.len() / row.max(1) * width * components);
+        for line in indices.chunks_exact(row.max(1)) {
+            for x in 0..width {
+                let index = match bits {
+                    8 => usize::from(line[x]),
+                    _ => {
+                        let bit = x * bits;
+                        usize::from(line[bit / 8] >> (8 - bits - bit % 8)) & ((1 << bits) - 1)
+                    }
+                };
+                let at = index.min(colours.saturating_sub(1)) * components;
+                match self.lookup.get(at..at + components) {
+                    Some(colour) => out.extend_from_slice(colour),
+                    None => out.extend(std::iter::repeat_n(0, components)),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The colour space an object names (a name, or an `/ICCBased` array).
+fn space_of(space: Object<'_>) -> ColorSpace {
     let by_name = |name: &[u8]| match name {
         b"DeviceGray" | b"G" | b"CalGray" => ColorSpace::Gray,
         b"DeviceRGB" | b"RGB" | b"CalRGB" => ColorSpace::Rgb,
         b"DeviceCMYK" | b"CMYK" => ColorSpace::Cmyk,
         _ => ColorSpace::Other,
     };
-    match dict.get::<Object<'_>>(b"ColorSpace") {
-        Some(Object::Name(name)) => by_name(&name),
-        Some(Object::Array(array)) => {
+    match space {
+        Object::Name(name) => by_name(&name),
+        Object::Array(array) => {
             let mut items = array.iter::<Object<'_>>();
             match items.next() {
                 Some(Object::Name(family)) if &*family == b"ICCBased" => match items.next() {
@@ -312,14 +374,16 @@ pub(crate) fn load(
         });
     }
     let mask = dict.get::<bool>(b"ImageMask").unwrap_or(false);
-    let (bits_per_component, color) = if mask {
-        (1, ColorSpace::Other)
+    // A mask's sample 0 paints (black, for a scan): as gray, 0 is black.
+    let (mut bits_per_component, color, palette) = if mask {
+        (1, ColorSpace::Gray, None)
     } else {
         let bits = dict
             .get::<i64>(b"BitsPerComponent")
             .unwrap_or(8)
             .clamp(1, 16) as u8;
-        (bits, color_space(dict))
+        let (color, palette) = color_space(dict);
+        (bits, color, palette)
     };
     let names = filter_names(dict);
     let chain: Vec<Filter> = names.iter().map(|n| Filter::from_name(n)).collect();
@@ -338,14 +402,29 @@ pub(crate) fn load(
             Some(i) => ImageData::Undecoded(String::from_utf8_lossy(&names[i]).into_owned()),
             None => match decode(&raw, &chain, false, budget)? {
                 Decoded::Bytes(bytes) => {
-                    let colors = color.components().unwrap_or(1);
+                    // An indexed image's samples are one index a pixel.
+                    let colors = match palette {
+                        Some(_) => 1,
+                        None => color.components().unwrap_or(1),
+                    };
                     let mut samples = match last_params(dict) {
                         Some(params) => unpredict(bytes, &params, colors, bits_per_component),
                         None => bytes,
                     };
-                    if !mask && inverted(dict) {
-                        // Every sample v becomes its maximum − v, whatever its width.
+                    if inverted(dict) {
+                        // Every sample v becomes its maximum − v, whatever its width (a mask's
+                        // 1 then paints).
                         samples.iter_mut().for_each(|b| *b = !*b);
+                    }
+                    if let (Some(palette), Some(components)) = (&palette, color.components()) {
+                        budget.charge(width as usize * height as usize * components)?;
+                        samples = palette.expand(
+                            &samples,
+                            bits_per_component,
+                            width as usize,
+                            components,
+                        );
+                        bits_per_component = 8;
                     }
                     ImageData::Raw(samples)
                 }

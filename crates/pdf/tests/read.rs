@@ -445,6 +445,53 @@ fn an_image_bomb_stops_at_the_byte_limit() {
 }
 
 #[test]
+fn indexed_images_and_image_masks_are_handed_out_as_plain_samples() {
+    // 1-bit indices into an RGB palette (black, white), 3 pixels: white, black, white.
+    let rgb = stream(
+        "/Type /XObject /Subtype /Image /Width 3 /Height 1 /BitsPerComponent 1 \
+         /ColorSpace [/Indexed /DeviceRGB 1 <000000FFFFFF>]",
+        b"\xA0",
+    );
+    // 8-bit indices into a gray palette given as a stream: 2, 0.
+    let gray = stream(
+        "/Type /XObject /Subtype /Image /Width 2 /Height 1 /BitsPerComponent 8 \
+         /ColorSpace [/Indexed /DeviceGray 2 10 0 R]",
+        b"\x02\x00",
+    );
+    let table = stream("", b"\x00\x80\xFF");
+    // A mask: 0 paints (black), 1 is left (white); inverted by /Decode [1 0].
+    let mask = stream(
+        "/Type /XObject /Subtype /Image /Width 8 /Height 1 /ImageMask true /Decode [1 0]",
+        b"\x0F",
+    );
+    let content =
+        b"q 30 0 0 10 0 0 cm /R Do Q q 20 0 0 10 0 0 cm /G Do Q q 80 0 0 10 0 0 cm /M Do Q";
+    let bytes = one_page(
+        content,
+        "/R 7 0 R /G 8 0 R /M 9 0 R",
+        &[rgb, gray, mask, table],
+    );
+    let pages = page_images(&bytes, &PdfLimits::default(), 1).unwrap();
+    let plain = |i: &PageImage| (i.color, i.bits_per_component, i.data.clone());
+    assert_eq!(
+        plain(&pages[0][0]),
+        (
+            ColorSpace::Rgb,
+            8,
+            ImageData::Raw(vec![255, 255, 255, 0, 0, 0, 255, 255, 255])
+        )
+    );
+    assert_eq!(
+        plain(&pages[0][1]),
+        (ColorSpace::Gray, 8, ImageData::Raw(vec![0xFF, 0x00]))
+    );
+    assert_eq!(
+        plain(&pages[0][2]),
+        (ColorSpace::Gray, 1, ImageData::Raw(vec![0xF0]))
+    );
+}
+
+#[test]
 fn an_image_drawn_turned_says_which_way_up_it_shows() {
     let gray = stream(
         "/Type /XObject /Subtype /Image /Width 2 /Height 1 /ColorSpace /DeviceGray \
