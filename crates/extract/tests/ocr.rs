@@ -406,8 +406,14 @@ fn jbig2(width: usize, height: usize, pixels: &[bool]) -> Vec<u8> {
 
 /// A PDF whose pages each draw one image at 200 dpi: each page's width and height, the rest of
 /// its image's dictionary (`/BitsPerComponent 1 /ColorSpace /DeviceGray /Filter /JBIG2Decode`)
-/// and its coded bytes; `page_entries` go into every page's dictionary (`/Rotate 90`).
-fn scan_pdf(pages: &[(usize, usize, String, Vec<u8>)], page_entries: &str) -> Vec<u8> {
+/// and its coded bytes; `page_entries` go into every page's dictionary (`/Rotate 90`), and
+/// `footer` is printed at the foot of every page as text (STSong-Light, UniGB-UCS2-H), when
+/// there is one.
+fn scan_pdf(
+    pages: &[(usize, usize, String, Vec<u8>)],
+    page_entries: &str,
+    footer: Option<&str>,
+) -> Vec<u8> {
     let n = pages.len();
     let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
     let mut objects = vec![
@@ -416,11 +422,19 @@ fn scan_pdf(pages: &[(usize, usize, String, Vec<u8>)], page_entries: &str) -> Ve
     ];
     for (i, (width, height, entries, data)) in pages.iter().enumerate() {
         let (w, h) = (*width as f64 * 0.36, *height as f64 * 0.36); // 72 / 200 points a pixel
-        let content = format!("q {w:.2} 0 0 {h:.2} 0 0 cm /Im0 Do Q");
+        let text = footer.map_or(String::new(), |t| {
+            let ucs2: String = t.encode_utf16().map(|u| format!("{u:04X}")).collect();
+            format!(" BT /F1 10 Tf {:.2} 20 Td <{ucs2}> Tj ET", w / 2.0)
+        });
+        let content = format!("q {w:.2} 0 0 {h:.2} 0 0 cm /Im0 Do Q{text}");
         objects.push(
             format!(
                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w:.2} {h:.2}] {page_entries} \
-                 /Resources << /XObject << /Im0 {} 0 R >> >> /Contents {} 0 R >>",
+                 /Resources << /XObject << /Im0 {} 0 R >> /Font << /F1 << /Type /Font \
+                 /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H \
+                 /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 \
+                 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) \
+                 /Ordering (GB1) /Supplement 4 >> >>] >> >> >> /Contents {} 0 R >>",
                 5 + 3 * i,
                 4 + 3 * i
             )
@@ -465,7 +479,8 @@ fn black_and_white_scans_in_fax_and_jbig2_pdfs_are_read() {
                 (*w, *h, entries, group4(*w, pixels))
             })
             .collect();
-        let report = extract_bytes(&scan_pdf(&fax, ""), "scan.pdf", &Limits::default()).unwrap();
+        let report =
+            extract_bytes(&scan_pdf(&fax, "", None), "scan.pdf", &Limits::default()).unwrap();
         let s = scored_right(id, "in black and white, fax-coded", &report);
         (cells, correct) = (cells + s.cells, correct + s.correct);
         // The same pixels as JBIG2 read the same: the two decoders agree to the pixel.
@@ -478,7 +493,7 @@ fn black_and_white_scans_in_fax_and_jbig2_pdfs_are_read() {
                 })
                 .collect();
             let again =
-                extract_bytes(&scan_pdf(&jbig2, ""), "scan.pdf", &Limits::default()).unwrap();
+                extract_bytes(&scan_pdf(&jbig2, "", None), "scan.pdf", &Limits::default()).unwrap();
             assert_eq!(again.cells, report.cells);
         }
     }
@@ -519,7 +534,8 @@ fn jpeg2000_scans_are_read() {
                 (p.image.width, p.image.height, entries, jpeg2000(&p.image))
             })
             .collect();
-        let report = extract_bytes(&scan_pdf(&pages, ""), "scan.pdf", &Limits::default()).unwrap();
+        let report =
+            extract_bytes(&scan_pdf(&pages, "", None), "scan.pdf", &Limits::default()).unwrap();
         let s = scored_right(id, "in JPEG 2000", &report);
         (cells, correct) = (cells + s.cells, correct + s.correct);
     }
@@ -694,7 +710,46 @@ fn a_scan_stored_sideways_is_read_as_its_page_shows_it() {
             (h, w, entries.to_string(), zlib.finish().unwrap())
         })
         .collect();
-    let pdf = scan_pdf(&sideways, "/Rotate 90");
+    let pdf = scan_pdf(&sideways, "/Rotate 90", None);
     let report = extract_bytes(&pdf, "scan.pdf", &Limits::default()).unwrap();
     scored_right(id, "stored sideways, shown turned", &report);
+}
+
+/// Tables printed as pictures under a text layer that holds none (a running title in text on
+/// every page, more than a page number, which alone counts as no text layer): the text is read,
+/// holds no standard table, and the pages' pictures are read by OCR.
+#[test]
+fn pictured_tables_under_a_text_layer_are_read_by_ocr() {
+    use flate2::{write::ZlibEncoder, Compression};
+    use std::io::Write;
+    let id = "pingtan-2019";
+    let scans: Vec<_> = pages(id)
+        .iter()
+        .map(|p| {
+            let mut zlib = ZlibEncoder::new(Vec::new(), Compression::fast());
+            zlib.write_all(&p.image.pixels).unwrap();
+            let entries = "/BitsPerComponent 8 /ColorSpace /DeviceGray /Filter /FlateDecode";
+            (
+                p.image.width,
+                p.image.height,
+                entries.to_string(),
+                zlib.finish().unwrap(),
+            )
+        })
+        .collect();
+    let pdf = scan_pdf(
+        &scans,
+        "",
+        Some("平潭综合实验区二〇一九年政府信息公开工作年度报告"),
+    );
+    let report = extract_bytes(&pdf, "scan.pdf", &Limits::default()).unwrap();
+    scored_right(id, "as pictures under a text layer", &report);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("were read by OCR")),
+        "{:?}",
+        report.warnings
+    );
 }

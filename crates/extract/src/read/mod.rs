@@ -121,50 +121,66 @@ impl ReadError {
     }
 }
 
-/// A DOCX whose standard tables are pictures (a scan pasted into Word): when its text holds no
-/// standard table and it shows pictures, each picture is read by OCR (its resolution from the
-/// width it is drawn at) and what it holds follows the text, with a warning that says so. A
-/// picture that is no PNG, JPEG or JBIG2 image, or too small to read, is passed over; a
-/// missing OCR engine is an error. At most [`scan::MAX_SCANNED_PAGES`] pictures are tried.
+/// A report whose text holds no standard table but that shows pictures (tables pasted as
+/// pictures into a DOCX or a PDF): its pictures, which
+/// `pictures` decodes (the first [`scan::MAX_SCANNED_PAGES`] of them, and whether there were
+/// more), are read by OCR and what they hold follows the text, with a warning that says so. A
+/// picture that does not decode or is too small to read is passed over, and pictures that
+/// cannot be read at all (a limit) leave the text as it is, with a warning; a missing OCR engine
+/// is an error. Only a report is tried: its paragraphs name 政府信息公开 (other documents' photos
+/// are not read).
 #[cfg(feature = "ocr")]
 fn with_pictured_tables(
     mut document: Document,
-    bytes: &[u8],
+    pictures: impl FnOnce()
+        -> Result<(Vec<Result<scan::ScannedPage, scan::ScanError>>, bool), ReadError>,
     limits: &Limits,
 ) -> Result<Document, ReadError> {
+    use scan::ScanError;
+    let engine_missing = |e: &ScanError| {
+        matches!(
+            e,
+            ScanError::Ocr(nianbao_ocr::OcrError::EngineMissing { .. })
+        )
+    };
+    let names_disclosure = document
+        .blocks
+        .iter()
+        .any(|b| matches!(b, crate::document::Block::Paragraph(p) if p.contains("政府信息公开")));
     if document.images == 0
+        || !names_disclosure
         || crate::align::align(&crate::items::items(&document))
             .template
             .is_some()
     {
         return Ok(document);
     }
+    let (pictures, more) = match pictures() {
+        Ok(pictures) => pictures,
+        Err(e) => {
+            document.warnings.push(format!(
+                "the document's pictures could not be read by OCR: {e}"
+            ));
+            return Ok(document);
+        }
+    };
+    let tried = pictures.len();
     let mut read = 0;
-    // A scan's pages at the most: a hostile file of many small pictures is not read whole.
-    let pictures = docx::pictures(bytes, &limits.docx)?;
-    for picture in pictures.iter().take(scan::MAX_SCANNED_PAGES) {
-        let page = match picture.width_mm {
-            Some(width) => scan::decode_drawn(&picture.bytes, width),
-            None => scan::decode_image(&picture.bytes),
-        };
-        let ocr = page.and_then(|page| scan::read_scanned_pages(&[page], &limits.read));
-        match ocr {
+    for picture in pictures {
+        match picture.and_then(|page| scan::read_scanned_pages(&[page], &limits.read)) {
             Ok(ocr) => {
                 document.blocks.extend(ocr.blocks);
                 document.warnings.extend(ocr.warnings);
                 read += 1;
             }
-            Err(e @ scan::ScanError::Ocr(nianbao_ocr::OcrError::EngineMissing { .. })) => {
-                return Err(e.into())
-            }
+            Err(e) if engine_missing(&e) => return Err(e.into()),
             Err(_) => {}
         }
     }
     if read > 0 {
         document.warnings.push(format!(
-            "the DOCX's text holds no standard table: {read} of its {} picture(s) were read by OCR{}",
-            pictures.len(),
-            match pictures.len() > scan::MAX_SCANNED_PAGES {
+            "the text holds no standard table: {read} of its {tried} picture(s) were read by OCR{}",
+            match more {
                 true => format!(" (only the first {} were tried)", scan::MAX_SCANNED_PAGES),
                 false => String::new(),
             }
@@ -191,7 +207,23 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
         Sniffed::Zip => {
             let document = docx::read_with(bytes, &limits.docx, &limits.read)?;
             #[cfg(feature = "ocr")]
-            let document = with_pictured_tables(document, bytes, limits)?;
+            let document = with_pictured_tables(
+                document,
+                || {
+                    let pictures = docx::pictures(bytes, &limits.docx)?;
+                    let more = pictures.len() > scan::MAX_SCANNED_PAGES;
+                    let pages = pictures
+                        .iter()
+                        .take(scan::MAX_SCANNED_PAGES)
+                        .map(|p| match p.width_mm {
+                            Some(width) => scan::decode_drawn(&p.bytes, width),
+                            None => scan::decode_image(&p.bytes),
+                        })
+                        .collect();
+                    Ok((pages, more))
+                },
+                limits,
+            )?;
             Ok(binary(document, Format::Docx))
         }
         Sniffed::Ofd => match ofd::read_with(bytes, &limits.ofd, &limits.read) {
@@ -225,10 +257,24 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Read, ReadError> {
                 if scan.pages.is_empty() {
                     return Err(ReadError::NoTextLayer(why));
                 }
-                let document = scan::read_scans(&scan.pages, scan.more, "PDF", &limits.read)?;
+                let pages = scan.pages.into_iter().collect::<Result<Vec<_>, _>>()?;
+                let document = scan::read_scans(&pages, scan.more, "PDF", &limits.read)?;
                 Ok(binary(document, Format::Pdf))
             }
-            read => Ok(binary(read?, Format::Pdf)),
+            read => {
+                let document = read?;
+                // A text layer without the tables: they may be pictures on the pages.
+                #[cfg(feature = "ocr")]
+                let document = with_pictured_tables(
+                    document,
+                    || {
+                        let scan = scan::scanned_pdf_pages(bytes, &limits.pdf)?;
+                        Ok((scan.pages, scan.more))
+                    },
+                    limits,
+                )?;
+                Ok(binary(document, Format::Pdf))
+            }
         },
         #[cfg(feature = "ocr")]
         Sniffed::Image => {

@@ -198,9 +198,9 @@ pub const MAX_SCANNED_PAGES: usize = 200;
 /// The scans of an image-only PDF's first [`MAX_SCANNED_PAGES`] pages.
 #[derive(Debug)]
 pub struct ScannedPdf {
-    /// Each page's scan, in page order (pages without an image skipped; none when the PDF
-    /// holds no scan).
-    pub pages: Vec<ScannedPage>,
+    /// Each page's scan, or why it does not decode, in page order (pages without an image
+    /// skipped; none when the PDF holds no scan).
+    pub pages: Vec<Result<ScannedPage, ScanError>>,
     /// Whether the PDF has more pages than were read.
     pub more: bool,
 }
@@ -237,7 +237,7 @@ pub fn scanned_pdf_pages(bytes: &[u8], limits: &PdfLimits) -> Result<ScannedPdf,
                 .max_by_key(|i| u64::from(i.width) * u64::from(i.height))
         })
         .map(|image| scanned_page(&image))
-        .collect::<Result<_, _>>()?;
+        .collect();
     Ok(ScannedPdf { pages, more })
 }
 
@@ -608,9 +608,10 @@ mod tests {
         let scan = scanned_pdf_pages(&image_pdf(3), &PdfLimits::default()).unwrap();
         assert!(!scan.more);
         assert_eq!(scan.pages.len(), 3);
-        assert_eq!(scan.pages[0].image.pixels, [10, 20, 30, 40]);
+        let first = scan.pages[0].as_ref().unwrap();
+        assert_eq!(first.image.pixels, [10, 20, 30, 40]);
         // 2 pixels over 2 inches.
-        assert_eq!(scan.pages[0].ppi, 1);
+        assert_eq!(first.ppi, 1);
         let scan =
             scanned_pdf_pages(&image_pdf(MAX_SCANNED_PAGES + 1), &PdfLimits::default()).unwrap();
         assert!(scan.more);
