@@ -1,11 +1,13 @@
 //! Bi-level scans to gray: a PDF's `/CCITTFaxDecode` image (office scanners' black and white
-//! pages, fax Group 3 or 4) with hayro-ccitt, and its `/JBIG2Decode` image (what PDF optimisers
-//! make of scans) with hayro-jbig2. Black is 0 and white 255, as in every other scan.
+//! pages, fax Group 3 or 4) with hayro-ccitt, and a JBIG2 image (what PDF optimisers make of
+//! scans: a PDF's `/JBIG2Decode` segments, or an OFD's `.jb2` file) with hayro-jbig2. Black is 0
+//! and white 255, as in every other scan.
 //!
 //! Bounded like the other images: the size the codec will write (the fax image's `/Columns` ×
 //! rows, the JBIG2 page's size) is checked against the OCR's pixel limit before anything
-//! decodes. Damaged data gives what decodes, as viewers show it: rows after a fax code error
-//! stay white; an image of which nothing decodes is an error.
+//! decodes, and so is what a JBIG2 stream's segments ask for ([`segments_within`]: regions,
+//! patterns, symbol counts). Damaged data gives what decodes, as viewers show it: rows after a
+//! fax code error stay white; an image of which nothing decodes is an error.
 
 use nianbao_ocr::{GrayImage, OcrError};
 use nianbao_pdf::FaxCoding;
