@@ -79,6 +79,7 @@ pub fn build(options: &Options, observer: &dyn progress::Observer) -> Result<Sum
         format: options.format,
     };
     let result = pipeline::build(inputs.documents, &output, &options.limits, &pool, observer);
+    pool.broadcast(|_| nianbao_extract::release_ocr_engine());
     observer.finished();
     let mut summary = result?;
     summary.skipped = inputs.skipped;

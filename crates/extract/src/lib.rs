@@ -64,6 +64,14 @@ pub use nianbao_format::Format;
 #[cfg(feature = "ocr")]
 pub use nianbao_ocr::GrayImage;
 
+/// Drops the calling thread's OCR engine (with the `ocr` feature; nothing without it): a thread
+/// pool that read scans calls it on each thread when done, so that Tesseract does not warn of
+/// models still held at exit.
+pub fn release_ocr_engine() {
+    #[cfg(feature = "ocr")]
+    read::scan::release_engine();
+}
+
 /// Internals the fuzz targets and the hostile-input suite drive directly. Not a stable API.
 #[doc(hidden)]
 pub mod internals {

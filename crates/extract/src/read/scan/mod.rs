@@ -30,6 +30,13 @@ thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
 }
 
+/// Drops this thread's OCR engine and its models, if it has one: a pool's threads call it when
+/// their work is done, so that Tesseract does not find its models still held when the process
+/// exits (it prints a warning for each).
+pub fn release_engine() {
+    ENGINE.with(|slot| slot.borrow_mut().take());
+}
+
 /// A decoded image and its resolution.
 #[derive(Debug)]
 pub struct ScannedPage {
@@ -518,6 +525,24 @@ mod tests {
         );
         assert!(gray(ColorSpace::Other, 8, 1, &[0]).is_err());
         assert!(gray(ColorSpace::Gray, 8, 3, &[0]).is_err());
+    }
+
+    #[test]
+    fn a_thread_releases_its_engine_when_asked() {
+        let held = || ENGINE.with(|slot| slot.borrow().is_some());
+        std::thread::spawn(move || {
+            assert!(!held());
+            let blank = ScannedPage {
+                image: GrayImage::new(200, 100, vec![255; 200 * 100]).unwrap(),
+                ppi: 200,
+            };
+            read_scanned_pages(&[blank], &ReadLimits::default()).unwrap();
+            assert!(held());
+            release_engine();
+            assert!(!held());
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
