@@ -17,6 +17,15 @@ use super::{bad, gray_image, within_limit, ScanError};
 const BLACK: u8 = 0;
 const WHITE: u8 = 255;
 
+/// The gray levels of coded black and coded white: black and white, or the other way round
+/// when the image says so (`/BlackIs1`, an inverting `/Decode`).
+fn grays(inverted: bool) -> (u8, u8) {
+    match inverted {
+        true => (WHITE, BLACK),
+        false => (BLACK, WHITE),
+    }
+}
+
 /// Decodes a fax-coded image `height` rows high (its `/Rows` when the image states none).
 pub(super) fn fax(data: &[u8], coding: &FaxCoding, height: u32) -> Result<GrayImage, ScanError> {
     use hayro_ccitt::{DecodeSettings, DecoderContext, EncodingMode};
@@ -26,10 +35,7 @@ pub(super) fn fax(data: &[u8], coding: &FaxCoding, height: u32) -> Result<GrayIm
         return Err(bad("a fax-coded scan of no size"));
     }
     within_limit(width, height)?;
-    let (paper, ink) = match coding.black_is_1 {
-        true => (BLACK, WHITE),
-        false => (WHITE, BLACK),
-    };
+    let (ink, paper) = grays(coding.black_is_1);
 
     /// The rows decoded so far, into a page first all paper.
     struct Rows {
@@ -144,10 +150,8 @@ fn jbig2_page(
     let (width, height) = (page.width() as usize, page.height() as usize);
     within_limit(width, height)?;
     segments_within(segments, width * height)?;
-    let (one, zero) = match ones_are_white {
-        true => (WHITE, BLACK),
-        false => (BLACK, WHITE),
-    };
+    // JBIG2's 1 bits are black.
+    let (one, zero) = grays(ones_are_white);
 
     /// The pixels pushed so far, row by row, each row cut or padded to the page's width.
     struct Pixels {
